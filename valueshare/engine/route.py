@@ -1,0 +1,138 @@
+"""The route to market as arrays over trials: when each stage ends, how likely it is reached, and sales.
+
+One ``RouteDraw`` describes n "worlds" (rows). In the deterministic valuation n = 1 and the weights are
+probabilities, so every flow is an expected value (risk-adjusted). In a Monte Carlo the weights are 0 or 1
+(a stage failed or succeeded in that trial) and the same functions give each trial's flows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from valueshare.engine.timeline import ramp_integral, year_overlap
+from valueshare.model import Deal, RouteToMarket, Use
+
+
+@dataclass(frozen=True)
+class RouteDraw:
+    """Stage timing, survival weights and sales for n worlds over years 0..horizon."""
+
+    horizon_years: int
+    stage_names: tuple[str, ...]
+    stage_costs: np.ndarray      # (S,) partner cost of each stage, £
+    stage_starts: np.ndarray     # (n, S) years from signature
+    stage_ends: np.ndarray       # (n, S)
+    reach: np.ndarray            # (n, S) weight that the stage starts (includes the branch weight)
+    passed: np.ndarray           # (n, S) weight that the stage succeeds
+    branch: np.ndarray           # (n,) weight of the world the route lives in (a consent clause's probability)
+    launch: np.ndarray           # (n,) launch time, years from signature
+    launched: np.ndarray         # (n,) weight that the product reaches the market
+    has_sales: bool
+    volume: np.ndarray           # (n,) addressable units a year
+    price: np.ndarray            # (n,) £ per unit
+    peak_uptake: np.ndarray      # (n,)
+    years_to_peak: np.ndarray    # (n,)
+    uk_share: np.ndarray         # (n,)
+    operating_margin: np.ndarray  # (n,)
+    sales_end: float             # sales stop at the end of this year
+
+    @property
+    def trials(self) -> int:
+        return self.launch.shape[0]
+
+    def sales(self, window_years: float | None = None) -> np.ndarray:
+        """List-price sales in each year given launch, £, shape (n, horizon + 1).
+
+        With ``window_years``, only sales within that many years after launch count (a royalty term).
+        Sales in year t are ``volume * price * peak_uptake * ∫ ramp`` over the part of (t-1, t] after launch and
+        before both the end of sales and the window's end.
+        """
+        n, horizon = self.trials, self.horizon_years
+        if not self.has_sales:
+            return np.zeros((n, horizon + 1))
+        t = np.arange(horizon + 1, dtype=float)[None, :]
+        upper = np.minimum(t, self.sales_end)
+        if window_years is not None:
+            upper = np.minimum(upper, (self.launch + window_years)[:, None])
+        lower = np.maximum(t - 1.0, self.launch[:, None])
+        since_lo = lower - self.launch[:, None]
+        since_hi = np.maximum(upper, lower) - self.launch[:, None]
+        ytp = self.years_to_peak[:, None]
+        uptake_years = ramp_integral(since_hi, ytp) - ramp_integral(since_lo, ytp)
+        out = (self.volume * self.price * self.peak_uptake)[:, None] * uptake_years
+        out[:, 0] = 0.0
+        return out
+
+    def stage_cost_flows(self) -> np.ndarray:
+        """Each stage's partner cost spread evenly over its duration, weighted by the chance of reaching it."""
+        out = np.zeros((self.trials, self.horizon_years + 1))
+        for i in range(len(self.stage_names)):
+            start, end = self.stage_starts[:, i], self.stage_ends[:, i]
+            share = year_overlap(start, end, self.horizon_years) / (end - start)[:, None]
+            out += self.stage_costs[i] * share * self.reach[:, i : i + 1]
+        return out
+
+
+def route_offset_and_branch(deal: Deal) -> tuple[int, float]:
+    """Where the route starts and the probability of the world it lives in.
+
+    For a non-commercial deal with a consent-to-commercialise clause, the route to market is the path the work
+    would take if it became commercial: it starts in the clause's year and is weighted by the clause's probability.
+    """
+    clause = deal.consent_clause
+    if clause is not None and deal.use is Use.NON_COMMERCIAL_RESEARCH:
+        return clause.year, clause.probability
+    return 0, 1.0
+
+
+def build_route(route: RouteToMarket, horizon_years: int, *, offset: float, branch: np.ndarray,
+                durations: np.ndarray, success: np.ndarray, volume: np.ndarray, price: np.ndarray,
+                peak_uptake: np.ndarray, years_to_peak: np.ndarray) -> RouteDraw:
+    """Assemble a ``RouteDraw`` from per-world stage durations and success weights (n, S) and sales inputs (n,)."""
+    n = branch.shape[0]
+    stage_count = len(route.stages)
+    ends = offset + np.cumsum(durations, axis=1) if stage_count else np.zeros((n, 0))
+    starts = ends - durations if stage_count else np.zeros((n, 0))
+    survive = np.cumprod(success, axis=1) if stage_count else np.ones((n, 0))
+    passed = branch[:, None] * survive
+    reach = branch[:, None] * np.concatenate([np.ones((n, 1)), survive[:, :-1]], axis=1) if stage_count else passed
+    launch = ends[:, -1] if stage_count else np.full(n, float(offset))
+    launched = passed[:, -1] if stage_count else branch.copy()
+    sales = route.sales
+
+    def full(value: float) -> np.ndarray:
+        return np.full(n, float(value))
+
+    return RouteDraw(
+        horizon_years=horizon_years,
+        stage_names=tuple(s.name for s in route.stages),
+        stage_costs=np.array([s.partner_cost_gbp for s in route.stages], dtype=float),
+        stage_starts=starts, stage_ends=ends, reach=reach, passed=passed, branch=branch,
+        launch=launch, launched=launched, has_sales=sales is not None,
+        volume=volume, price=price, peak_uptake=peak_uptake, years_to_peak=years_to_peak,
+        uk_share=full(sales.uk_share if sales else 0.0),
+        operating_margin=full(sales.operating_margin if sales else 0.0),
+        sales_end=float(sales.end_year if sales else 0),
+    )
+
+
+def expected_route(deal: Deal) -> RouteDraw | None:
+    """The deterministic route: one world whose weights are the stage probabilities (risk adjustment)."""
+    route = deal.route_to_market
+    if route is None:
+        return None
+    offset, branch = route_offset_and_branch(deal)
+    sales = route.sales
+
+    def one(value: float) -> np.ndarray:
+        return np.array([float(value)])
+
+    return build_route(
+        route, deal.assumptions.horizon_years, offset=offset, branch=one(branch),
+        durations=np.array([[s.duration_years for s in route.stages]], dtype=float).reshape(1, -1),
+        success=np.array([[s.probability_of_success for s in route.stages]], dtype=float).reshape(1, -1),
+        volume=one(sales.volume_per_year if sales else 0), price=one(sales.price_gbp if sales else 0),
+        peak_uptake=one(sales.peak_uptake if sales else 0), years_to_peak=one(sales.years_to_peak if sales else 0),
+    )

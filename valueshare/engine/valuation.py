@@ -1,0 +1,226 @@
+"""A deal's yearly cash flows for both parties and the figures derived from them.
+
+Sign convention: every array is money *to* the party it belongs to: NHS receipts and savings are positive, NHS
+costs negative; the partner's operating profit is positive, its stage costs and payments to the NHS negative.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from valueshare.engine.finance import Irr, irr, npv
+from valueshare.engine.mechanisms import MECHANISMS, Flow, Timing
+from valueshare.engine.route import RouteDraw, expected_route
+from valueshare.engine.timeline import discount_factors, yearly_schedule
+from valueshare.model import ConsentToCommercialise, Deal, NhsPriceDiscount
+from valueshare.wording import term_title
+
+
+@dataclass(frozen=True)
+class Line:
+    """One named row of yearly cash flows for n worlds: (n, years)."""
+
+    key: str
+    label: str
+    values: np.ndarray
+
+
+@dataclass(frozen=True)
+class DealFlows:
+    """Every line of both parties' cash flows, for n worlds over years 0..horizon."""
+
+    nhs_receipts: list[Line]       # one per term (inner terms of a clause have their own line)
+    nhs_costs: list[Line]          # negative
+    partner_operating: list[Line]  # operating profit (positive) and stage costs (negative)
+    partner_payments: list[Line]   # one per term, negative
+    expected_sales: np.ndarray     # (n, years) list-price sales, weighted by the chance of launch
+
+    def nhs_total(self) -> np.ndarray:
+        return _sum(self.nhs_receipts + self.nhs_costs, self.expected_sales.shape)
+
+    def partner_before_payments(self) -> np.ndarray:
+        return _sum(self.partner_operating, self.expected_sales.shape)
+
+    def partner_total(self) -> np.ndarray:
+        return self.partner_before_payments() + _sum(self.partner_payments, self.expected_sales.shape)
+
+
+def _sum(lines: list[Line], shape: tuple[int, ...]) -> np.ndarray:
+    total = np.zeros(shape)
+    for line in lines:
+        total = total + line.values
+    return total
+
+
+def total_price_discount(deal: Deal) -> float:
+    """Sum of every NHS price discount in the deal, including any inside a consent clause."""
+    found = [t.price_discount for t in deal.terms if isinstance(t, NhsPriceDiscount)]
+    for clause in (t for t in deal.terms if isinstance(t, ConsentToCommercialise)):
+        found += [t.price_discount for t in clause.terms if isinstance(t, NhsPriceDiscount)]
+    return float(sum(found))
+
+
+def nhs_cost_lines(deal: Deal, trials: int) -> list[Line]:
+    """The NHS's own costs of giving access: preparation (year 0), yearly hosting and governance, expertise."""
+    horizon = deal.assumptions.horizon_years
+    costs = deal.contribution.access_costs
+    lines = [
+        Line("costs.preparation", "Preparing data and environment",
+             yearly_schedule(costs.preparation_gbp, 0, 1, horizon)),
+        Line("costs.yearly", "Hosting, governance and support", yearly_schedule(costs.yearly_gbp, 1, costs.years, horizon)),
+    ]
+    for i, item in enumerate(deal.contribution.expertise):
+        lines.append(Line(f"costs.expertise[{i}]", f"{item.kind.label} expertise",
+                          yearly_schedule(item.hours_per_year * item.cost_per_hour_gbp, item.start_year, item.years,
+                                          horizon)))
+    return [Line(x.key, x.label, -np.broadcast_to(x.values, (trials, horizon + 1))) for x in lines]
+
+
+def deal_flows(deal: Deal, route: RouteDraw | None, clause_weight: np.ndarray) -> DealFlows:
+    """Both parties' cash flows for the worlds in ``route``; ``clause_weight`` (n,) says, per world, whether (or how
+    likely) a consent-to-commercialise clause has switched on."""
+    horizon = deal.assumptions.horizon_years
+    n = clause_weight.shape[0]
+    discount = total_price_discount(deal)
+    top = Timing(0, np.ones(n), horizon, discount)
+    receipts: list[Line] = []
+    payments: list[Line] = []
+
+    def add(key: str, label: str, flow: Flow) -> None:
+        receipts.append(Line(key, label, flow.nhs))
+        payments.append(Line(key, label, -flow.partner))
+
+    for i, term in enumerate(deal.terms):
+        if isinstance(term, ConsentToCommercialise):
+            inner = Timing(term.year, clause_weight, horizon, discount)
+            for j, sub in enumerate(term.terms):
+                add(f"terms[{i}].terms[{j}]", f"If commercialised: {term_title(sub)}",
+                    MECHANISMS[sub.kind](sub, route, inner))
+        else:
+            add(f"terms[{i}]", term_title(term), MECHANISMS[term.kind](term, route, top))
+
+    operating: list[Line] = []
+    expected_sales = np.zeros((n, horizon + 1))
+    if route is not None:
+        sales = route.sales()
+        expected_sales = sales * route.launched[:, None]
+        operating.append(Line("partner.operating_profit", "Operating profit from sales",
+                              route.operating_margin[:, None] * expected_sales))
+        operating.append(Line("partner.stage_costs", "Development stage costs", -route.stage_cost_flows()))
+    return DealFlows(receipts, nhs_cost_lines(deal, n), operating, payments, expected_sales)
+
+
+@dataclass(frozen=True)
+class LineSummary:
+    key: str
+    label: str
+    yearly: np.ndarray   # (years,)
+    present_value: float
+
+
+@dataclass(frozen=True)
+class Valuation:
+    """The deterministic, risk-adjusted valuation of a deal, from both sides. Money in £ of the price base year."""
+
+    deal_name: str
+    years: np.ndarray
+    nhs_lines: list[LineSummary]          # receipts per term, then costs (negative)
+    partner_lines: list[LineSummary]      # operating profit, stage costs, then payments per term (negative)
+    nhs_cash_flow: np.ndarray
+    partner_cash_flow: np.ndarray
+    expected_sales: np.ndarray
+    nhs_npv: float
+    partner_npv: float
+    partner_irr: Irr
+    partner_value_before_payments: float  # NPV at the partner's rate of operating profit less stage costs
+    payments_to_nhs_partner_pv: float     # NPV at the partner's rate of everything the partner gives the NHS
+    nhs_share: float | None
+    nhs_share_note: str
+    cost_recovery_ratio: float | None
+    cost_recovery_note: str
+    nhs_receipts_undiscounted: float
+    launch_probability: float | None
+    launch_year: float | None
+    nhs_discount_factors: np.ndarray = field(repr=False)
+    partner_discount_factors: np.ndarray = field(repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON: every figure, rounded to pennies, no NaN."""
+        def lines(items: list[LineSummary]) -> list[dict[str, Any]]:
+            return [{"key": x.key, "label": x.label, "present_value_gbp": round(x.present_value, 2),
+                     "yearly_gbp": [round(float(v), 2) for v in x.yearly]} for x in items]
+        return {
+            "deal": self.deal_name,
+            "nhs_npv_gbp": round(self.nhs_npv, 2),
+            "partner_npv_gbp": round(self.partner_npv, 2),
+            "partner_irr": None if self.partner_irr.value is None else round(self.partner_irr.value, 6),
+            "partner_irr_note": self.partner_irr.reason or ("one of several possible rates"
+                                                            if self.partner_irr.several_possible else ""),
+            "cost_recovery_ratio": None if self.cost_recovery_ratio is None else round(self.cost_recovery_ratio, 6),
+            "cost_recovery_note": self.cost_recovery_note,
+            "nhs_share": None if self.nhs_share is None else round(self.nhs_share, 6),
+            "nhs_share_note": self.nhs_share_note,
+            "partner_value_before_payments_gbp": round(self.partner_value_before_payments, 2),
+            "payments_to_nhs_at_partner_rate_gbp": round(self.payments_to_nhs_partner_pv, 2),
+            "nhs_receipts_undiscounted_gbp": round(self.nhs_receipts_undiscounted, 2),
+            "launch_probability": None if self.launch_probability is None else round(self.launch_probability, 6),
+            "launch_year": self.launch_year,
+            "years": [int(y) for y in self.years],
+            "nhs_cash_flow_gbp": [round(float(v), 2) for v in self.nhs_cash_flow],
+            "partner_cash_flow_gbp": [round(float(v), 2) for v in self.partner_cash_flow],
+            "expected_sales_gbp": [round(float(v), 2) for v in self.expected_sales],
+            "nhs_lines": lines(self.nhs_lines),
+            "partner_lines": lines(self.partner_lines),
+        }
+
+
+def _ratio(numerator: float, denominator: float, when_undefined: str) -> tuple[float | None, str]:
+    if denominator <= 1e-9:
+        return None, when_undefined
+    return numerator / denominator, ""
+
+
+def value_deal(deal: Deal) -> Valuation:
+    """Value a deal deterministically: every flow weighted by the probability that it happens, then discounted.
+
+    NHS flows are discounted at the NHS rate (Green Book schedule), the partner's at its hurdle rate.
+    """
+    a = deal.assumptions
+    route = expected_route(deal)
+    clause = deal.consent_clause
+    flows = deal_flows(deal, route, np.array([clause.probability if clause else 0.0]))
+    df_nhs = discount_factors(a.nhs_discount_rate, a.horizon_years, rate_after_30=a.nhs_discount_rate_after_30)
+    df_partner = discount_factors(a.partner_discount_rate, a.horizon_years)
+
+    def summarise(lines: list[Line], factors: np.ndarray) -> list[LineSummary]:
+        return [LineSummary(x.key, x.label, x.values[0], float(npv(x.values[0], factors))) for x in lines]
+
+    nhs_cf = flows.nhs_total()[0]
+    partner_cf = flows.partner_total()[0]
+    before = float(npv(flows.partner_before_payments()[0], df_partner))
+    given = -float(npv(_sum(flows.partner_payments, flows.expected_sales.shape)[0], df_partner))
+    share, share_note = _ratio(given, before, "the partner's value before payments to the NHS is not positive, "
+                                              "so a share of it has no meaning")
+    fee_keys = {f"terms[{i}]" for i, t in enumerate(deal.terms) if t.kind in ("access_fee", "subscription")}
+    fees_pv = sum(float(npv(x.values[0], df_nhs)) for x in flows.nhs_receipts if x.key in fee_keys)
+    costs_pv = -sum(float(npv(x.values[0], df_nhs)) for x in flows.nhs_costs)
+    recovery, recovery_note = _ratio(fees_pv, costs_pv, "no NHS access costs are entered")
+    return Valuation(
+        deal_name=deal.name,
+        years=np.arange(a.horizon_years + 1),
+        nhs_lines=summarise(flows.nhs_receipts, df_nhs) + summarise(flows.nhs_costs, df_nhs),
+        partner_lines=summarise(flows.partner_operating, df_partner) + summarise(flows.partner_payments, df_partner),
+        nhs_cash_flow=nhs_cf, partner_cash_flow=partner_cf, expected_sales=flows.expected_sales[0],
+        nhs_npv=float(npv(nhs_cf, df_nhs)), partner_npv=float(npv(partner_cf, df_partner)),
+        partner_irr=irr(partner_cf),
+        partner_value_before_payments=before, payments_to_nhs_partner_pv=given,
+        nhs_share=share, nhs_share_note=share_note,
+        cost_recovery_ratio=recovery, cost_recovery_note=recovery_note,
+        nhs_receipts_undiscounted=float(sum(x.values[0].sum() for x in flows.nhs_receipts)),
+        launch_probability=None if route is None else float(route.launched[0]),
+        launch_year=None if route is None else float(route.launch[0]),
+        nhs_discount_factors=df_nhs, partner_discount_factors=df_partner,
+    )

@@ -1,0 +1,126 @@
+"""Errors a user can cause, as domain exceptions whose messages name the field and the rule.
+
+The app, the CLI and the reports all show ``Problem.line()``; none of them shows a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from pydantic import ValidationError
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: where it is (``terms[2].tiers[0].rate``) and the rule it breaks."""
+
+    path: str
+    message: str
+
+    def line(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class ValueshareError(Exception):
+    """Base of every error a user can cause."""
+
+
+class DealInvalid(ValueshareError):
+    """A deal (or a file holding one) breaks one or more rules; ``problems`` lists each one."""
+
+    def __init__(self, problems: Iterable[Problem], source: str | None = None):
+        self.problems = list(problems)
+        self.source = source
+        prefix = f"{source}: " if source else ""
+        super().__init__("\n".join(prefix + p.line() for p in self.problems))
+
+
+class NoAnswer(ValueshareError):
+    """A calculation has no answer for this input (e.g. no IRR); the message says why."""
+
+
+_SUBPATH = re.compile(r"^([A-Za-z_][\w]*(?:\[\d+\])*(?:\.[A-Za-z_][\w]*(?:\[\d+\])*)*): (.+)$", re.S)
+# pydantic puts the tag of a discriminated union into the location (terms -> 2 -> royalty -> rate); users never
+# wrote that tag as a key, so it is dropped from the path they see.
+_UNION_TAGS = {
+    "access_fee", "subscription", "milestone", "royalty", "revenue_share", "equity", "nhs_price_discount",
+    "in_kind_benefit", "consent_to_commercialise",
+}
+
+
+def format_path(loc: Iterable[Any]) -> str:
+    """``('terms', 2, 'royalty', 'tiers', 0, 'rate')`` -> ``terms[2].tiers[0].rate``."""
+    out = ""
+    previous_was_index = False
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+            previous_was_index = True
+            continue
+        if previous_was_index and part in _UNION_TAGS:
+            previous_was_index = False
+            continue
+        out += f".{part}" if out else str(part)
+        previous_was_index = False
+    return out
+
+
+def _join(path: str, sub: str) -> str:
+    if not path:
+        return sub
+    return f"{path}{sub}" if sub.startswith("[") else f"{path}.{sub}"
+
+
+def _message(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        return "is not a field of this section (check the spelling)"
+    if kind in ("union_tag_invalid",):
+        expected = ctx.get("expected_tags", "")
+        return f"unknown kind {ctx.get('tag')!r}; the kinds are: {expected}"
+    if kind == "union_tag_not_found":
+        return "needs a 'kind' saying which mechanism it is"
+    if kind == "enum":
+        return f"must be one of: {ctx.get('expected', '')}"
+    if kind == "literal_error":
+        return f"must be {ctx.get('expected', '')}"
+    if kind in ("int_from_float", "int_parsing", "int_type"):
+        return "must be a whole number"
+    if kind in ("float_type", "float_parsing"):
+        return "must be a number"
+    if kind in ("string_type",):
+        return "must be text"
+    if kind in ("bool_type", "bool_parsing"):
+        return "must be true or false"
+    if kind in ("list_type",):
+        return "must be a list (one '- ' item per line in YAML)"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return "must be a section of named fields"
+    if kind == "too_short":
+        return f"needs at least {ctx.get('min_length')} item(s)"
+    if kind == "too_long":
+        return f"has too many items or characters (at most {ctx.get('max_length')})"
+    if kind == "string_too_long":
+        return f"is too long (at most {ctx.get('max_length')} characters)"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    return error["msg"]
+
+
+def problems_from_validation(error: ValidationError, prefix: str = "") -> list[Problem]:
+    """Translate pydantic's errors into ``Problem`` lines a commercial lead can act on."""
+    problems: list[Problem] = []
+    for err in error.errors(include_url=False):
+        path = _join(prefix, format_path(err["loc"])) if prefix else format_path(err["loc"])
+        for text in _message(err).split("\n"):
+            match = _SUBPATH.match(text)
+            if match:
+                problems.append(Problem(_join(path, match.group(1)), match.group(2)))
+            else:
+                problems.append(Problem(path, text))
+    return problems

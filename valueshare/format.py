@@ -1,0 +1,57 @@
+"""How figures are written for people: the same in the app, the CLI, the PDF and the docs."""
+
+from __future__ import annotations
+
+import math
+
+
+def money(value: float | None, *, exact: bool = False) -> str:
+    """Pounds with a sensible unit: £950, £12.5k, £3.40m, £1.2bn; negative as -£3.40m. ``None`` or NaN as "n/a".
+
+    >>> [money(x) for x in (950, 12_500, 3_400_000, -3_400_000, 1.2e9)]
+    ['£950', '£12.5k', '£3.40m', '-£3.40m', '£1.20bn']
+    >>> money(1431, exact=True)
+    '£1,431'
+    """
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    sign = "-" if value < 0 else ""
+    v = abs(value)
+    if exact or v < 10_000:
+        return f"{sign}£{v:,.0f}"
+    if v < 1_000_000:
+        return f"{sign}£{v / 1_000:,.1f}k"
+    if v < 1_000_000_000:
+        return f"{sign}£{v / 1_000_000:,.2f}m"
+    return f"{sign}£{v / 1_000_000_000:,.2f}bn"
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    """A fraction as a percentage: 0.035 -> '3.5%'. ``None`` or NaN as "n/a".
+
+    >>> percent(0.035), percent(0.1, 0), percent(None)
+    ('3.5%', '10%', 'n/a')
+    """
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    return f"{value * 100:.{digits}f}%"
+
+
+def ratio(value: float | None) -> str:
+    """A ratio like cost recovery: 1.25 -> '1.25×'."""
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    return f"{value:.2f}×"
+
+
+def number(value: float) -> str:
+    """A count with thousands separators: 12000 -> '12,000'; fractions keep up to two decimals."""
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def years(value: float) -> str:
+    """A duration: 1 -> '1 year', 2.5 -> '2.5 years'."""
+    text = number(value)
+    return f"{text} year" if text == "1" else f"{text} years"

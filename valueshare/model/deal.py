@@ -1,0 +1,130 @@
+"""The deal: parties, use, contribution, route to market, terms and assumptions, checked as a whole."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from valueshare.model.base import Choice, Model, labels
+from valueshare.model.parties import Contribution, NhsParty, Partner
+from valueshare.model.route import RouteToMarket
+from valueshare.model.terms import SALES_LINKED, ConsentToCommercialise, Milestone, Term
+from valueshare.model.types import DiscountRate, WholeYears, _number
+
+#: HM Treasury Green Book social time preference rate (real), years 0 to 30, and its rate after year 30.
+GREEN_BOOK_RATE = 0.035
+GREEN_BOOK_RATE_AFTER_30 = 0.030
+
+
+class Use(Choice):
+    COMMERCIAL_PRODUCT = "commercial_product_development"
+    COMMERCIAL_RESEARCH = "commercial_research"
+    NON_COMMERCIAL_RESEARCH = "non_commercial_research"
+
+
+labels("Use", {"commercial_product_development": "Commercial product development",
+               "commercial_research": "Commercial research",
+               "non_commercial_research": "Non-commercial research"})
+
+
+class AccessRoute(Choice):
+    NHS_ANALYSIS = "nhs_analysis"
+    SDE = "secure_data_environment"
+    EXTRACT = "extract"
+
+
+labels("AccessRoute", {"nhs_analysis": "NHS staff analyse, partner receives results",
+                       "secure_data_environment": "Secure data environment",
+                       "extract": "Pseudonymised or anonymised extract"})
+
+
+class Assumptions(Model):
+    """Valuation settings: how far ahead to look and how to discount."""
+
+    horizon_years: WholeYears = Field(default=20, description="Years valued after signature (year 0 to this year).")
+    nhs_discount_rate: DiscountRate = Field(
+        default=GREEN_BOOK_RATE,
+        description="Real discount rate for the NHS's cash flows, years 1 to 30 (HM Treasury Green Book: 3.5%).")
+    nhs_discount_rate_after_30: DiscountRate = Field(
+        default=GREEN_BOOK_RATE_AFTER_30,
+        description="NHS discount rate after year 30 (HM Treasury Green Book: 3.0%).")
+    partner_discount_rate: DiscountRate = Field(
+        default=0.10,
+        description="The partner's hurdle rate. Stage probabilities already carry technical risk, so this should "
+                    "carry market risk only (industry practice: 8-12%; 15% for a start-up).")
+    price_base_year: _number(int, "year", 2000, 2100) = Field(  # type: ignore[valid-type]
+        default=2026, description="The year whose prices all money figures are in (real terms).")
+    currency: Literal["GBP"] = Field(default="GBP", description="Currency of every money figure.")
+
+
+class Deal(Model):
+    """A data partnership between an NHS organisation and a partner, with its value-sharing terms."""
+
+    name: str = Field(description="Name of the deal.", max_length=200)
+    description: str = Field(default="", max_length=4000, description="A short description of the partnership.")
+    illustrative: bool = Field(
+        default=False, description="True when the figures are made up for illustration, not from a real deal.")
+    nhs: NhsParty = Field(description="The NHS side of the deal.")
+    partner: Partner = Field(description="The partner.")
+    use: Use = Field(description="What the data will be used for: commercial or non-commercial.")
+    purpose: str = Field(default="", max_length=4000,
+                         description="The purpose, and the benefit to patients that the partnership aims at.")
+    access_route: AccessRoute = Field(default=AccessRoute.SDE, description="How the partner reaches the data.")
+    exclusive_raw_data_access: bool = Field(
+        default=False, description="True if the partner gets exclusive access to raw NHS data (the 2019 principles "
+                                   "forbid this).")
+    contribution: Contribution = Field(default_factory=Contribution, description="What the NHS contributes.")
+    route_to_market: RouteToMarket | None = Field(
+        default=None, description="The product's path to market: development stages, then sales. Empty if there is "
+                                  "no product.")
+    terms: list[Term] = Field(default_factory=list, max_length=30, description="The value-sharing terms.")
+    assumptions: Assumptions = Field(default_factory=Assumptions, description="Valuation settings.")
+
+    @field_validator("name")
+    @classmethod
+    def _name_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value
+
+    @model_validator(mode="after")
+    def _terms_fit_the_deal(self) -> Deal:
+        problems = list(term_problems(self))
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    @property
+    def consent_clause(self) -> ConsentToCommercialise | None:
+        return next((t for t in self.terms if isinstance(t, ConsentToCommercialise)), None)
+
+
+def term_problems(deal: Deal):
+    """Yield one message per term that does not fit the rest of the deal, each starting with its place."""
+    stage_names = {s.name for s in deal.route_to_market.stages} if deal.route_to_market else set()
+    has_sales = deal.route_to_market is not None and deal.route_to_market.sales is not None
+    clauses = [i for i, t in enumerate(deal.terms) if isinstance(t, ConsentToCommercialise)]
+    if len(clauses) > 1:
+        yield f"terms[{clauses[1]}]: a deal has at most one consent-to-commercialise clause"
+    if clauses and deal.use is not Use.NON_COMMERCIAL_RESEARCH:
+        yield (f"terms[{clauses[0]}]: a consent-to-commercialise clause is for non-commercial use; "
+               f"this deal's use is {deal.use.label.lower()}")
+    discounts = [(where, t.price_discount) for where, t in _all_terms(deal) if t.kind == "nhs_price_discount"]
+    if sum(d for _, d in discounts) >= 1:
+        yield f"{discounts[-1][0]}.price_discount: the NHS price discounts add up to 100% or more"
+    for where, term in _all_terms(deal):
+        if isinstance(term, Milestone) and term.stage not in stage_names:
+            known = ", ".join(f"'{n}'" for n in stage_names) or "none"
+            yield f"{where}.stage: no stage is called '{term.stage}' (stages: {known})"
+        if term.kind in SALES_LINKED and not has_sales:
+            yield f"{where}: this term is paid on sales, so route_to_market.sales must be filled in"
+
+
+def _all_terms(deal: Deal):
+    for i, term in enumerate(deal.terms):
+        if isinstance(term, ConsentToCommercialise):
+            for j, inner in enumerate(term.terms):
+                yield f"terms[{i}].terms[{j}]", inner
+        else:
+            yield f"terms[{i}]", term

@@ -1,0 +1,177 @@
+"""The value-sharing terms: one validated type per mechanism, told apart by ``kind``.
+
+Timing convention (the same everywhere): year 0 is signature; every other flow falls at the end of its year.
+A term with ``start_year`` and ``years`` pays in years ``start_year`` to ``start_year + years - 1``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import Field, model_validator
+
+from valueshare.model.base import Choice, Model, labels
+from valueshare.model.types import (
+    DiscountFraction, DurationYears, Fraction, Gbp, GrowthRate, YearIndex, WholeYears,
+)
+
+
+class Frequency(Choice):
+    ONE_OFF = "one_off"
+    YEARLY = "yearly"
+
+
+labels("Frequency", {"one_off": "One-off", "yearly": "Yearly"})
+
+
+class Territory(Choice):
+    WORLDWIDE = "worldwide"
+    UK = "uk"
+
+
+labels("Territory", {"worldwide": "Worldwide sales", "uk": "UK sales only"})
+
+
+class AccessFee(Model):
+    """A fee for access to the data: the cost-recovery charge the NHS always makes."""
+
+    kind: Literal["access_fee"] = "access_fee"
+    amount_gbp: Gbp = Field(description="The fee, in £ (each year, if yearly).")
+    frequency: Frequency = Field(default=Frequency.ONE_OFF, description="Paid once, or every year.")
+    start_year: YearIndex = Field(default=0, description="Year of the (first) payment; year 0 is signature.")
+    years: WholeYears = Field(default=1, description="For a yearly fee: how many years it is paid.")
+
+    @model_validator(mode="after")
+    def _one_off_is_one_year(self) -> AccessFee:
+        if self.frequency is Frequency.ONE_OFF and self.years != 1:
+            raise ValueError("years: a one-off fee is paid once, so years must be 1 (or choose frequency: yearly)")
+        return self
+
+
+class Subscription(Model):
+    """A yearly subscription for ongoing access, optionally rising each year."""
+
+    kind: Literal["subscription"] = "subscription"
+    amount_gbp_per_year: Gbp = Field(description="The subscription in its first year, in £.")
+    start_year: YearIndex = Field(default=1, description="First year it is paid; year 0 is signature.")
+    years: WholeYears = Field(description="How many years it is paid.")
+    escalation_rate: GrowthRate = Field(default=0.0, description="Yearly rise in the subscription (0.03 is 3%).")
+
+
+class Milestone(Model):
+    """A payment due when a named stage of the route to market succeeds."""
+
+    kind: Literal["milestone"] = "milestone"
+    stage: str = Field(description="Name of the stage whose success triggers the payment.", max_length=100)
+    amount_gbp: Gbp = Field(description="The payment, in £.")
+
+
+class RoyaltyTier(Model):
+    """One band of a tiered royalty: the rate applies to yearly net sales above ``from_gbp``."""
+
+    from_gbp: Gbp = Field(description="Yearly net sales at which this tier's rate starts to apply, in £.")
+    rate: Fraction = Field(description="Royalty rate on net sales in this band (0.02 is 2%).")
+
+
+class Royalty(Model):
+    """A royalty on net sales, in bands like income tax: each rate applies only to sales within its band."""
+
+    kind: Literal["royalty"] = "royalty"
+    tiers: list[RoyaltyTier] = Field(min_length=1, max_length=10,
+                                     description="The bands, lowest first; the first starts at £0.")
+    territory: Territory = Field(default=Territory.WORLDWIDE, description="Which sales the royalty is paid on.")
+    term_years: DurationYears | None = Field(
+        default=None, description="Years after launch for which the royalty is due; empty means until sales end.")
+    cap_gbp: Gbp | None = Field(default=None, description="Most the royalty can pay in total, in £; empty for no cap.")
+
+    @model_validator(mode="after")
+    def _tiers_ascend_from_zero(self) -> Royalty:
+        if self.tiers[0].from_gbp != 0:
+            raise ValueError("tiers[0].from_gbp: the first tier must start at 0")
+        for i in range(1, len(self.tiers)):
+            if self.tiers[i].from_gbp <= self.tiers[i - 1].from_gbp:
+                raise ValueError(f"tiers[{i}].from_gbp: each tier must start above the one before it")
+        return self
+
+
+class RevenueShare(Model):
+    """A flat share of the partner's revenue from the product."""
+
+    kind: Literal["revenue_share"] = "revenue_share"
+    rate: Fraction = Field(description="Share of net sales paid to the NHS (0.05 is 5%).")
+    territory: Territory = Field(default=Territory.WORLDWIDE, description="Which sales the share is paid on.")
+    term_years: DurationYears | None = Field(
+        default=None, description="Years after launch for which the share is due; empty means until sales end.")
+
+
+class Equity(Model):
+    """A stake in the partner, worth something only if there is an exit (a sale or listing)."""
+
+    kind: Literal["equity"] = "equity"
+    stake: Fraction = Field(description="Share of the partner's equity held by the NHS at exit (0.05 is 5%).")
+    exit_value_gbp: Gbp = Field(description="Value of the whole partner company at exit, in £.")
+    exit_year: YearIndex = Field(description="Year of the exit, counted from signature.")
+    exit_probability: Fraction = Field(description="Chance that an exit happens in that year (0.2 is 20%).")
+
+
+class NhsPriceDiscount(Model):
+    """A discount off the list price of the product when the NHS buys it."""
+
+    kind: Literal["nhs_price_discount"] = "nhs_price_discount"
+    price_discount: DiscountFraction = Field(description="Discount off the list price on NHS purchases (0.2 is 20%).")
+
+
+class InKindBenefit(Model):
+    """A benefit given in kind, e.g. free licences, training or trial access."""
+
+    kind: Literal["in_kind_benefit"] = "in_kind_benefit"
+    description: str = Field(description="What the benefit is.", max_length=300)
+    value_gbp_per_year: Gbp = Field(description="What the benefit is worth to the NHS each year, in £.")
+    partner_cost_gbp_per_year: Gbp | None = Field(
+        default=None, description="What it costs the partner each year, in £; empty means the same as its value.")
+    start_year: YearIndex = Field(default=1, description="First year it is given.")
+    years: WholeYears = Field(default=1, description="How many years it is given.")
+
+
+#: The mechanisms that may appear inside a consent-to-commercialise clause.
+CommercialTerm = Annotated[
+    Union[AccessFee, Subscription, Milestone, Royalty, RevenueShare, Equity, NhsPriceDiscount, InKindBenefit],
+    Field(discriminator="kind"),
+]
+
+
+class ConsentToCommercialise(Model):
+    """For a non-commercial use: terms that switch on if the work later becomes commercial.
+
+    Inside the clause, time starts at the switch: a term's ``start_year`` or ``exit_year`` counts from ``year``, and
+    the route to market begins at ``year``. Every flow of the clause is weighted by its ``probability``.
+    """
+
+    kind: Literal["consent_to_commercialise"] = "consent_to_commercialise"
+    probability: Fraction = Field(description="Chance that the work becomes commercial (0.1 is 10%).")
+    year: YearIndex = Field(description="Year in which it would become commercial, counted from signature.")
+    terms: list[CommercialTerm] = Field(
+        min_length=1, max_length=20, description="The value-sharing terms that then apply.")
+
+
+Term = Annotated[
+    Union[AccessFee, Subscription, Milestone, Royalty, RevenueShare, Equity, NhsPriceDiscount, InKindBenefit,
+          ConsentToCommercialise],
+    Field(discriminator="kind"),
+]
+
+#: The people-facing name of each mechanism, by ``kind``; the app, the PDF and the docs all use these.
+TERM_LABELS: dict[str, str] = {
+    "access_fee": "Access fee",
+    "subscription": "Subscription",
+    "milestone": "Milestone payment",
+    "royalty": "Royalty",
+    "revenue_share": "Revenue share",
+    "equity": "Equity",
+    "nhs_price_discount": "NHS price discount",
+    "in_kind_benefit": "In-kind benefit",
+    "consent_to_commercialise": "Consent-to-commercialise clause",
+}
+
+#: Mechanisms whose payments depend on the product's sales.
+SALES_LINKED = frozenset({"royalty", "revenue_share", "nhs_price_discount"})

@@ -1,0 +1,104 @@
+"""Numeric field types shared by every model: units in the name, bounds as validators, plain-English errors.
+
+Each type carries its unit in the JSON Schema (``x-unit``) so the app can format it (a ``fraction`` is shown as a
+percentage, ``gbp`` as pounds) and the docs can list it. The bounds are checked by our own validator, not by
+pydantic's ``ge``/``le``, so that the message reads the way a commercial lead would say it:
+``must be between 0 and 1 (0% to 100%)``.
+
+Numbers must be numbers: YAML turns ``off`` into ``False`` and keeps ``1e3`` as the string ``"1e3"``; both are
+refused here with a message that says so, instead of being coerced silently.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, Field
+
+
+def _reject_text_and_booleans(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError(f"must be a number, not {str(value).lower()} (YAML reads yes/no/on/off as true/false)")
+    if isinstance(value, str):
+        raise ValueError(f"must be a number, not the text {value!r} (write 1000 or 1.0e+3, without quotes or commas)")
+    return value
+
+
+def _reject_non_finite(value: float) -> float:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    return value
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:g}"
+
+
+def _bounds_check(lo: float | None, hi: float | None, lo_open: bool, hi_open: bool, pct: bool):
+    def describe() -> str:
+        if lo is not None and hi is not None:
+            text = f"must be between {_fmt(lo)} and {_fmt(hi)}"
+            if lo_open or hi_open:
+                text += " (" + ", ".join(
+                    p for p in (f"above {_fmt(lo)}" if lo_open else "", f"below {_fmt(hi)}" if hi_open else "") if p
+                ) + ")"
+            if pct:
+                text += f" ({_fmt(lo * 100)}% to {_fmt(hi * 100)}%)"
+            return text
+        if lo is not None:
+            return f"must be {'more than' if lo_open else 'at least'} {_fmt(lo)}"
+        return f"must be {'less than' if hi_open else 'at most'} {_fmt(hi)}"  # type: ignore[arg-type]
+
+    def check(value: float) -> float:
+        bad = (
+            (lo is not None and (value < lo or (lo_open and value == lo)))
+            or (hi is not None and (value > hi or (hi_open and value == hi)))
+        )
+        if bad:
+            raise ValueError(describe())
+        return value
+
+    return check
+
+
+def _number(kind: type, unit: str, lo: float | None = None, hi: float | None = None, *,
+            lo_open: bool = False, hi_open: bool = False):
+    schema: dict[str, Any] = {"x-unit": unit}
+    if lo is not None:
+        schema["exclusiveMinimum" if lo_open else "minimum"] = lo
+    if hi is not None:
+        schema["exclusiveMaximum" if hi_open else "maximum"] = hi
+    return Annotated[
+        kind,
+        BeforeValidator(_reject_text_and_booleans),
+        AfterValidator(_reject_non_finite),
+        AfterValidator(_bounds_check(lo, hi, lo_open, hi_open, unit == "fraction")),
+        Field(json_schema_extra=schema),
+    ]
+
+
+#: A share, rate or probability written as a fraction: 0.02 is 2%.
+Fraction = _number(float, "fraction", 0.0, 1.0)
+#: A probability of success that can be 1 but not 0 (a stage that cannot succeed is not a stage).
+Probability = _number(float, "fraction", 0.0, 1.0, lo_open=True)
+#: A discount off a price, below 100%.
+DiscountFraction = _number(float, "fraction", 0.0, 1.0, hi_open=True)
+#: A yearly rate that may be negative (e.g. a real price fall), within ±100%.
+GrowthRate = _number(float, "fraction", -0.99, 1.0)
+#: A discount rate per year, as a fraction: 0.035 is 3.5%.
+DiscountRate = _number(float, "fraction", 0.0, 1.0)
+#: Pounds sterling, in the deal's price base year, never negative.
+Gbp = _number(float, "gbp", 0.0)
+#: A duration in years that may be fractional (six months is 0.5), above zero.
+DurationYears = _number(float, "years", 0.0, 100.0, lo_open=True)
+#: A duration in years that may be zero.
+YearsNonNegative = _number(float, "years", 0.0, 100.0)
+#: A whole year counted from signature (year 0 is signature).
+YearIndex = _number(int, "year", 0, 100)
+#: A whole number of years, at least one.
+WholeYears = _number(int, "years", 1, 100)
+#: A count of things (patients, records, units), never negative.
+Count = _number(float, "count", 0.0)
+#: Hours of staff time.
+Hours = _number(float, "hours", 0.0)

@@ -1,0 +1,76 @@
+"""Deals in and out of YAML scenario files: ``yaml.safe_load`` only, every problem reported with its field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from valueshare.errors import DealInvalid, Problem, problems_from_validation
+from valueshare.model import Deal
+
+#: The example deals that ship with valueshare.
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+
+MAX_FILE_BYTES = 1_000_000
+
+
+def deal_from_data(data: Any, source: str | None = None) -> Deal:
+    """Validate already-parsed data (a dict, as from YAML or JSON) into a ``Deal``.
+
+    Raises ``DealInvalid`` listing every problem, each with its field path.
+    """
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else f"a {type(data).__name__}"
+        raise DealInvalid([Problem("", f"a deal must be a section of named fields (name, nhs, partner, ...); "
+                                       f"this is {kind}")], source)
+    try:
+        return Deal.model_validate(data)
+    except ValidationError as error:
+        raise DealInvalid(problems_from_validation(error), source) from None
+
+
+def deal_from_yaml(text: str | bytes, source: str | None = None) -> Deal:
+    """Parse YAML text and validate it into a ``Deal``."""
+    if isinstance(text, bytes):
+        if len(text) > MAX_FILE_BYTES:
+            raise DealInvalid([Problem("", f"the file is larger than {MAX_FILE_BYTES:,} bytes")], source)
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise DealInvalid([Problem("", "not a text file (it must be YAML saved as UTF-8)")], source) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        reason = getattr(error, "problem", None) or "it could not be read"
+        raise DealInvalid([Problem("", f"not valid YAML{where}: {reason}")], source) from None
+    return deal_from_data(data, source)
+
+
+def load_deal(path: str | Path) -> Deal:
+    """Read and validate a scenario file."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise DealInvalid([Problem("", f"cannot read the file ({error.strerror or error})")], str(path)) from None
+    return deal_from_yaml(raw, str(path))
+
+
+def deal_to_data(deal: Deal) -> dict[str, Any]:
+    """The deal as plain data, in the scenario file's layout (empty optional fields left out)."""
+    return deal.model_dump(mode="json", exclude_none=True)
+
+
+def deal_to_yaml(deal: Deal) -> str:
+    """The deal as a YAML scenario file that ``deal_from_yaml`` reads back to an equal deal."""
+    return yaml.safe_dump(deal_to_data(deal), sort_keys=False, allow_unicode=True, width=100)
+
+
+def example_paths() -> list[Path]:
+    """The shipped example scenarios, sorted by file name."""
+    return sorted(SCENARIO_DIR.glob("*.yaml"))

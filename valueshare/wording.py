@@ -1,0 +1,96 @@
+"""Each term in plain words, with its figures: what the app, the term sheet and the brief all say.
+
+The text here is plain (never markup): whoever prints it escapes it for its medium.
+"""
+
+from __future__ import annotations
+
+from valueshare.format import money, number, percent, years
+from valueshare.model import (
+    TERM_LABELS, AccessFee, CommercialTerm, ConsentToCommercialise, Equity, Frequency, InKindBenefit, Milestone,
+    NhsPriceDiscount, RevenueShare, Royalty, Subscription, Term, Territory,
+)
+
+
+def term_title(term: Term | CommercialTerm) -> str:
+    """A short name: the mechanism's label, with what tells two of a kind apart."""
+    label = TERM_LABELS[term.kind]
+    if isinstance(term, Milestone):
+        return f"{label}: {term.stage}"
+    if isinstance(term, AccessFee):
+        return f"{label} ({term.frequency.label.lower()})"
+    if isinstance(term, InKindBenefit):
+        return f"{label}: {term.description}"
+    if isinstance(term, Royalty) and len(term.tiers) > 1:
+        return f"{label} (tiered)"
+    return label
+
+
+def _year_span(start: int, count: int) -> str:
+    if count == 1:
+        return f"in year {start}"
+    return f"in years {start} to {start + count - 1}"
+
+
+def _when(start: int) -> str:
+    return "at signature" if start == 0 else f"in year {start}"
+
+
+def _sales_basis(territory: Territory, term_years: float | None) -> str:
+    basis = "net sales worldwide" if territory is Territory.WORLDWIDE else "net sales in the UK"
+    if term_years is not None:
+        basis += f" for {years(term_years)} after launch"
+    else:
+        basis += " until sales end"
+    return basis
+
+
+def term_sentence(term: Term | CommercialTerm) -> str:
+    """One or two sentences that state the term and its figures."""
+    if isinstance(term, AccessFee):
+        if term.frequency is Frequency.ONE_OFF:
+            return f"The partner pays a one-off access fee of {money(term.amount_gbp, exact=True)} {_when(term.start_year)}."
+        return (f"The partner pays an access fee of {money(term.amount_gbp, exact=True)} a year, "
+                f"{_year_span(term.start_year, term.years)} after signature.")
+    if isinstance(term, Subscription):
+        rise = f", rising by {percent(term.escalation_rate)} a year" if term.escalation_rate else ""
+        return (f"The partner pays a subscription of {money(term.amount_gbp_per_year, exact=True)} a year{rise}, "
+                f"{_year_span(term.start_year, term.years)} after signature.")
+    if isinstance(term, Milestone):
+        return (f"The partner pays {money(term.amount_gbp, exact=True)} when the stage '{term.stage}' succeeds. "
+                f"Nothing is due if the stage fails.")
+    if isinstance(term, Royalty):
+        if len(term.tiers) == 1:
+            rates = f"{percent(term.tiers[0].rate, 2)} of {_sales_basis(term.territory, term.term_years)}"
+        else:
+            bands = []
+            for k, tier in enumerate(term.tiers):
+                if k + 1 < len(term.tiers):
+                    band = f"{money(tier.from_gbp)} to {money(term.tiers[k + 1].from_gbp)}"
+                else:
+                    band = f"above {money(tier.from_gbp)}"
+                bands.append(f"{percent(tier.rate, 2)} on yearly sales {band}")
+            rates = "; ".join(bands) + f", on {_sales_basis(term.territory, term.term_years)}"
+        cap = f" Total royalties are capped at {money(term.cap_gbp, exact=True)}." if term.cap_gbp is not None else ""
+        return f"The partner pays a royalty of {rates}.{cap}"
+    if isinstance(term, RevenueShare):
+        return (f"The partner pays the NHS {percent(term.rate, 2)} of its revenue from the product, on "
+                f"{_sales_basis(term.territory, term.term_years)}.")
+    if isinstance(term, Equity):
+        return (f"The NHS holds {percent(term.stake, 2)} of the partner's equity. Valued at an exit worth "
+                f"{money(term.exit_value_gbp)} in year {term.exit_year}, with a {percent(term.exit_probability, 0)} "
+                f"chance of that exit.")
+    if isinstance(term, NhsPriceDiscount):
+        return f"The NHS buys the product at {percent(term.price_discount)} off the list price."
+    if isinstance(term, InKindBenefit):
+        cost = ""
+        if term.partner_cost_gbp_per_year is not None:
+            cost = f" (costing the partner {money(term.partner_cost_gbp_per_year, exact=True)} a year)"
+        return (f"The partner provides {term.description}, worth {money(term.value_gbp_per_year, exact=True)} a year to "
+                f"the NHS{cost}, {_year_span(term.start_year, term.years)} after signature.")
+    if isinstance(term, ConsentToCommercialise):
+        inner = " ".join(term_sentence(t) for t in term.terms)
+        return (f"If the work becomes commercial (assumed {percent(term.probability, 0)} likely, in year "
+                f"{number(term.year)}), the partner must first agree value-sharing terms with the NHS: {inner} "
+                f"Within these terms, years count from that switch.")
+    raise TypeError(f"unknown term {term!r}")
