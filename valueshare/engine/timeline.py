@@ -69,10 +69,11 @@ def ramp_integral(s: np.ndarray, years_to_peak: np.ndarray) -> np.ndarray:
     """
     s = np.maximum(s, 0.0)
     n = np.broadcast_to(years_to_peak, s.shape) if np.ndim(years_to_peak) else np.full(s.shape, years_to_peak)
-    safe_n = np.where(n > 0, n, 1.0)
+    instant = n <= 1e-9  # a peak within a few milliseconds of launch is a peak at launch
+    safe_n = np.where(instant, 1.0, n)
     rising = s * s / (2.0 * safe_n)
     after_peak = n / 2.0 + (s - n)
-    return np.where(n <= 0, s, np.where(s <= n, rising, after_peak))
+    return np.where(instant, s, np.where(s <= n, rising, after_peak))
 
 
 def year_index(time: np.ndarray) -> np.ndarray:

@@ -38,11 +38,12 @@ def _fmt(x: float) -> str:
 def _bounds_check(lo: float | None, hi: float | None, lo_open: bool, hi_open: bool, pct: bool):
     def describe() -> str:
         if lo is not None and hi is not None:
-            text = f"must be between {_fmt(lo)} and {_fmt(hi)}"
             if lo_open or hi_open:
-                text += " (" + ", ".join(
-                    p for p in (f"above {_fmt(lo)}" if lo_open else "", f"below {_fmt(hi)}" if hi_open else "") if p
-                ) + ")"
+                lower = f"above {_fmt(lo)}" if lo_open else f"at least {_fmt(lo)}"
+                upper = f"below {_fmt(hi)}" if hi_open else f"at most {_fmt(hi)}"
+                text = f"must be {lower} and {upper}"
+            else:
+                text = f"must be between {_fmt(lo)} and {_fmt(hi)}"
             if pct:
                 text += f" ({_fmt(lo * 100)}% to {_fmt(hi * 100)}%)"
             return text

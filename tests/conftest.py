@@ -1,0 +1,1 @@
+"""Shared test settings. ``tests/`` is on the path (pyproject), so ``builders`` imports directly."""

@@ -1,0 +1,82 @@
+"""The command line on every example and on broken files: exit codes, JSON, one clear line per problem."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from valueshare import load_deal, value_deal
+from valueshare.cli import main
+from valueshare.format import money
+from valueshare.scenario import example_paths
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "valueshare", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+
+
+@pytest.mark.parametrize("path", example_paths(), ids=lambda p: p.stem)
+def test_value_json_on_every_example_matches_the_engine(path, capsys):
+    assert main(["value", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    expected = value_deal(load_deal(path))
+    assert data["nhs_npv_gbp"] == pytest.approx(expected.nhs_npv, abs=0.01)
+    assert data["partner_npv_gbp"] == pytest.approx(expected.partner_npv, abs=0.01)
+    assert len(data["nhs_cash_flow_gbp"]) == len(data["years"]) == len(data["partner_cash_flow_gbp"])
+    for key in ("partner_irr", "cost_recovery_ratio", "nhs_share"):
+        assert key in data
+
+
+def test_value_prints_a_readable_summary_with_the_apps_figures(capsys):
+    path = example_paths()[0]
+    assert main(["value", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert money(value_deal(load_deal(path)).nhs_npv) in out
+    assert "Partner IRR" in out
+
+
+def test_validate_accepts_all_examples(capsys):
+    assert main(["validate", *map(str, example_paths())]) == 0
+    assert capsys.readouterr().out.count(": valid") == len(example_paths())
+
+
+BROKEN = {
+    "wrong_type.yaml": ("name: x\nnhs: {name: a, kind: trust}\npartner: {name: b, kind: sme}\nuse: commercial_research\n"
+                        "terms:\n  - kind: access_fee\n    amount_gbp: lots\n",
+                        "terms[0].amount_gbp: must be a number, not the text 'lots'"),
+    "probability.yaml": ("name: x\nnhs: {name: a, kind: trust}\npartner: {name: b, kind: sme}\nuse: commercial_research\n"
+                         "route_to_market:\n  stages:\n    - {name: s, duration_years: 1, probability_of_success: 1.5}\n",
+                         "route_to_market.stages[0].probability_of_success: must be above 0 and at most 1"),
+    "missing.yaml": ("name: x\nnhs: {name: a, kind: trust}\nuse: commercial_research\n", "partner: is required"),
+    "unknown.yaml": ("name: x\nnhs: {name: a, kind: trust}\npartner: {name: b, kind: sme}\nuse: commercial_research\n"
+                     "terms:\n  - kind: goodwill\n", "terms[0]: unknown kind 'goodwill'"),
+    "not_yaml.yaml": ("name: [unclosed\n  nhs: {", "not valid YAML at line"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_broken_files_exit_non_zero_with_a_clear_line_and_no_traceback(tmp_path, name):
+    text, expected = BROKEN[name]
+    path = tmp_path / name
+    path.write_text(text)
+    for command in (["validate", str(path)], ["value", str(path), "--json"]):
+        result = run(*command)
+        assert result.returncode == 1
+        assert expected in result.stderr
+        assert result.stderr.startswith(f"{path}: ")
+        assert "Traceback" not in result.stderr
+        assert result.stdout == "" or "valid" not in result.stdout
+
+
+def test_a_missing_file_is_reported_not_raised(tmp_path):
+    result = run("value", str(tmp_path / "nope.yaml"))
+    assert result.returncode == 1
+    assert "cannot read the file" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,106 @@
+"""Invariants of the engine that hold for any valid deal (hypothesis)."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import deals, term
+
+from valueshare import deal_from_data, value_deal
+from valueshare.engine.timeline import discount_factors, ramp_integral, year_overlap
+
+SETTINGS = settings(max_examples=60, deadline=None)
+
+
+def receipts(data) -> float:
+    return value_deal(deal_from_data(data)).nhs_receipts_undiscounted
+
+
+@SETTINGS
+@given(deals(), st.data())
+def test_adding_a_mechanism_never_lowers_the_nhs_undiscounted_receipts(data, extra):
+    names = [s["name"] for s in data["route_to_market"]["stages"]]
+    new_term = extra.draw(term(names).filter(lambda t: t["kind"] != "nhs_price_discount"))
+    more = copy.deepcopy(data)
+    more["terms"].append(new_term)
+    # a new price discount would lower the royalty base; every other mechanism only adds
+    assert receipts(more) >= receipts(data) - 1e-6
+
+
+@SETTINGS
+@given(deals(max_terms=0), st.floats(0, 0.5), st.floats(0, 0.5))
+def test_a_royaltys_value_rises_with_its_rate(data, low, high):
+    low, high = sorted((low, high))
+    values = []
+    for rate in (low, high):
+        d = copy.deepcopy(data)
+        d["terms"] = [{"kind": "royalty", "tiers": [{"from_gbp": 0, "rate": rate}]}]
+        values.append(value_deal(deal_from_data(d)).nhs_npv)
+    assert values[1] >= values[0] - 1e-6
+
+
+@SETTINGS
+@given(deals())
+def test_what_the_nhs_receives_is_what_the_partner_pays_for_every_cash_term(data):
+    v = value_deal(deal_from_data(data))
+    partner = {x.key: x for x in v.partner_lines}
+    in_kind = {f"terms[{i}]" for i, t in enumerate(data["terms"]) if t["kind"] == "in_kind_benefit"}
+    for line in v.nhs_lines:
+        if line.key.startswith("terms[") and line.key not in in_kind:
+            np.testing.assert_allclose(line.yearly, -partner[line.key].yearly, atol=1e-6)
+
+
+@SETTINGS
+@given(deals())
+def test_every_figure_is_finite_and_serialises_as_json(data):
+    v = value_deal(deal_from_data(data))
+    json.dumps(v.to_dict(), allow_nan=False)
+    assert np.isfinite(v.nhs_cash_flow).all() and np.isfinite(v.partner_cash_flow).all()
+
+
+@SETTINGS
+@given(deals(max_terms=0))
+def test_expected_sales_never_exceed_peak_sales_times_the_chance_of_launch(data):
+    v = value_deal(deal_from_data(data))
+    s = data["route_to_market"]["sales"]
+    peak = s["volume_per_year"] * s["price_gbp"] * s["peak_uptake"]
+    assert (v.expected_sales <= peak * v.launch_probability * (1 + 1e-9) + 1e-6).all()
+
+
+@SETTINGS
+@given(deals(max_terms=0), st.data())
+def test_a_more_likely_stage_never_lowers_a_later_milestones_value(data, extra):
+    stages = data["route_to_market"]["stages"]
+    if not stages:
+        return
+    i = extra.draw(st.integers(0, len(stages) - 1))
+    data["terms"] = [{"kind": "milestone", "stage": stages[-1]["name"], "amount_gbp": 1e6}]
+    before = value_deal(deal_from_data(data)).nhs_npv
+    stages[i]["probability_of_success"] = min(1.0, stages[i]["probability_of_success"] + 0.1)
+    assert value_deal(deal_from_data(data)).nhs_npv >= before - 1e-6
+
+
+@given(st.floats(0, 0.5), st.integers(1, 60))
+def test_discount_factors_start_at_one_and_never_rise(rate, horizon):
+    df = discount_factors(rate, horizon, rate_after_30=rate / 2)
+    assert df[0] == 1.0
+    assert (np.diff(df) <= 1e-15).all()
+
+
+@given(st.floats(0, 20), st.floats(0.01, 20), st.integers(1, 50))
+def test_year_overlap_adds_up_to_the_part_of_the_interval_within_the_horizon(start, length, horizon):
+    end = start + length
+    got = year_overlap(np.array([start]), np.array([end]), horizon).sum()
+    assert np.isclose(got, max(0.0, min(end, horizon) - min(start, horizon)))
+
+
+@given(st.floats(0, 30), st.floats(0, 30), st.floats(0, 10))
+def test_ramp_integral_grows_by_at_most_the_elapsed_time(a, b, years_to_peak):
+    lo, hi = sorted((a, b))
+    ytp = np.array([years_to_peak])
+    gain = ramp_integral(np.array([hi]), ytp) - ramp_integral(np.array([lo]), ytp)
+    assert -1e-9 <= gain[0] <= hi - lo + 1e-9
