@@ -53,7 +53,7 @@ class Assumptions(Model):
         default=0.10,
         description="The partner's hurdle rate. Stage probabilities already carry technical risk, so this should "
                     "carry market risk only (industry practice: 8-12%; 15% for a start-up).")
-    price_base_year: _number(int, "year", 2000, 2100) = Field(  # type: ignore[valid-type]
+    price_base_year: _number(int, "calendar_year", 2000, 2100) = Field(  # type: ignore[valid-type]
         default=2026, description="The year whose prices all money figures are in (real terms).")
     currency: Literal["GBP"] = Field(default="GBP", description="Currency of every money figure.")
 

@@ -1,0 +1,29 @@
+"""The docs that are generated from the model are up to date, and the method docs name every mechanism."""
+
+from pathlib import Path
+
+from valueshare.docgen import DOCS, json_schema_text, spliced
+from valueshare.model import TERM_LABELS
+
+
+def test_scenario_format_reference_matches_the_model():
+    text = (DOCS / "scenario-format.md").read_text(encoding="utf-8")
+    assert spliced(text) == text, "run: python -m valueshare.docgen"
+
+
+def test_published_json_schema_matches_the_model():
+    assert (DOCS / "deal.schema.json").read_text(encoding="utf-8") == json_schema_text(), \
+        "run: python -m valueshare.docgen"
+
+
+def test_method_doc_explains_every_mechanism_by_its_label():
+    method = (DOCS / "method.md").read_text(encoding="utf-8")
+    for label in TERM_LABELS.values():
+        assert label in method, label
+
+
+def test_readme_opens_with_the_two_commands():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    head = "\n".join(readme.splitlines()[:20])
+    assert "pip install -r requirements.txt && streamlit run app.py" in head
+    assert "pip install -r requirements.txt && python -m pytest" in head

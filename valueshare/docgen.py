@@ -1,0 +1,120 @@
+"""Generate the scenario-format reference and the JSON Schema from the model, so the docs cannot drift.
+
+``python -m valueshare.docgen`` rewrites ``docs/deal.schema.json`` and the generated part of
+``docs/scenario-format.md`` (between the two marker lines); a test fails when either is out of date.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, get_args, get_origin
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from valueshare.model import (
+    AccessCosts, AccessFee, Assumptions, ConsentToCommercialise, Contribution, DataAsset, Deal, Equity, Expertise,
+    InKindBenefit, Milestone, NhsParty, NhsPriceDiscount, Partner, RevenueShare, RouteToMarket, Royalty, RoyaltyTier,
+    Sales, Stage, Subscription,
+)
+from valueshare.model.base import Choice
+from valueshare.model.terms import TERM_LABELS
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+BEGIN = "<!-- BEGIN GENERATED: python -m valueshare.docgen -->"
+END = "<!-- END GENERATED -->"
+
+SECTIONS: list[tuple[str, type[BaseModel]]] = [
+    ("Deal (top level)", Deal), ("nhs", NhsParty), ("partner", Partner), ("contribution", Contribution),
+    ("contribution.data_assets[]", DataAsset), ("contribution.expertise[]", Expertise),
+    ("contribution.access_costs", AccessCosts), ("route_to_market", RouteToMarket),
+    ("route_to_market.stages[]", Stage), ("route_to_market.sales", Sales), ("assumptions", Assumptions),
+    (f"terms[]: kind: access_fee ({TERM_LABELS['access_fee']})", AccessFee),
+    (f"terms[]: kind: subscription ({TERM_LABELS['subscription']})", Subscription),
+    (f"terms[]: kind: milestone ({TERM_LABELS['milestone']})", Milestone),
+    (f"terms[]: kind: royalty ({TERM_LABELS['royalty']})", Royalty),
+    ("terms[].tiers[] (royalty tiers)", RoyaltyTier),
+    (f"terms[]: kind: revenue_share ({TERM_LABELS['revenue_share']})", RevenueShare),
+    (f"terms[]: kind: equity ({TERM_LABELS['equity']})", Equity),
+    (f"terms[]: kind: nhs_price_discount ({TERM_LABELS['nhs_price_discount']})", NhsPriceDiscount),
+    (f"terms[]: kind: in_kind_benefit ({TERM_LABELS['in_kind_benefit']})", InKindBenefit),
+    (f"terms[]: kind: consent_to_commercialise ({TERM_LABELS['consent_to_commercialise']})", ConsentToCommercialise),
+]
+
+UNIT_WORDS = {"fraction": "fraction (0.02 = 2%)", "gbp": "£", "years": "years", "year": "year from signature",
+              "count": "count", "hours": "hours",
+              "calendar_year": "calendar year"}
+
+
+def _type_text(annotation: Any) -> str:
+    origin = get_origin(annotation)
+    args = [a for a in get_args(annotation) if a is not type(None)]
+    if origin is list:
+        inner = args[0] if args else None
+        if get_origin(inner) is Annotated:
+            return "list of mechanisms, each naming its `kind` (below)"
+        return f"list of {_type_text(inner)}" if inner is not None else "list"
+    if args and origin is not None and type(None) in get_args(annotation):
+        return f"{_type_text(args[0])} or empty"
+    if isinstance(annotation, type) and issubclass(annotation, Choice):
+        return "one of: " + ", ".join(f"`{m.value}`" for m in annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return "section"
+    name = getattr(annotation, "__name__", str(annotation))
+    return {"str": "text", "bool": "true/false", "float": "number", "int": "whole number"}.get(name, name)
+
+
+def _field_row(name: str, field: FieldInfo) -> str:
+    extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+    kind = _type_text(field.annotation)
+    if "x-unit" in extra:
+        kind = f"{kind}, {UNIT_WORDS.get(str(extra['x-unit']), extra['x-unit'])}"
+    bounds = []
+    for key, sign in (("minimum", "≥"), ("exclusiveMinimum", ">"), ("maximum", "≤"), ("exclusiveMaximum", "<")):
+        if key in extra:
+            bounds.append(f"{sign} {extra[key]}")
+    if field.is_required():
+        default = "**required**"
+    elif field.default_factory is not None:
+        default = "empty"
+    else:
+        value = field.default.value if isinstance(field.default, Choice) else field.default
+        default = "empty" if value is None else f"`{json.dumps(value)}`"
+    description = (field.description or "").replace("|", "\\|")
+    return f"| `{name}` | {kind} | {', '.join(bounds)} | {default} | {description} |"
+
+
+def reference_markdown() -> str:
+    """The field-by-field reference of the scenario format, generated from the model."""
+    out = []
+    for title, model in SECTIONS:
+        out += [f"### {title}", "", (model.__doc__ or "").strip().splitlines()[0], "",
+                "| field | type | bounds | default | meaning |", "|---|---|---|---|---|"]
+        out += [_field_row(name, field) for name, field in model.model_fields.items()]
+        out.append("")
+    return "\n".join(out)
+
+
+def json_schema_text() -> str:
+    return json.dumps(Deal.model_json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def spliced(document: str) -> str:
+    """``document`` with its generated part replaced by the current reference."""
+    head, _, rest = document.partition(BEGIN)
+    _, _, tail = rest.partition(END)
+    return f"{head}{BEGIN}\n\n{reference_markdown()}\n{END}{tail}"
+
+
+def main() -> int:
+    (DOCS / "deal.schema.json").write_text(json_schema_text(), encoding="utf-8")
+    path = DOCS / "scenario-format.md"
+    path.write_text(spliced(path.read_text(encoding="utf-8")), encoding="utf-8")
+    print(f"wrote {DOCS / 'deal.schema.json'} and {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
