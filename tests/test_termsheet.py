@@ -1,0 +1,163 @@
+"""The term sheet PDF: it opens, says what the app says, marks every page, prints user text exactly as typed and is
+byte-for-byte reproducible for a given issue date."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from builders import base_data
+from valueshare import Deal, deal_from_data, load_deal, value_deal
+from valueshare.format import money
+from valueshare.model import ConsentToCommercialise
+from valueshare.reports.pdfkit import MARKING
+from valueshare.reports.termsheet import term_sheet_pdf
+from valueshare.scenario import deal_to_data, example_paths
+from valueshare.wording import term_title
+
+ISSUED = datetime.date(2026, 11, 22)
+EXAMPLES = example_paths()
+HOSTILE_PARTNER = "Smith & Jones <AI> Ltd"
+HOSTILE_NHS = "<font size=40>Big</font> R&D </b>"
+HOSTILE_ASSET = '<img src="/etc/passwd"/>'
+
+
+def flat(text: str) -> str:
+    """Text with every run of whitespace made one space: pypdf's extraction breaks lines where the layout does."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def build(deal: Deal) -> bytes:
+    return term_sheet_pdf(deal, value_deal(deal), issued=ISSUED)
+
+
+@lru_cache(maxsize=None)
+def example_pdf(path: Path) -> bytes:
+    return build(load_deal(path))
+
+
+def pages(pdf: bytes) -> list[str]:
+    return [flat(page.extract_text()) for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def text_of(pdf: bytes) -> str:
+    return " ".join(pages(pdf))
+
+
+def all_titles(deal: Deal) -> list[str]:
+    titles = []
+    for term in deal.terms:
+        titles.append(term_title(term))
+        if isinstance(term, ConsentToCommercialise):
+            titles += [term_title(inner) for inner in term.terms]
+    return titles
+
+
+def hostile_deal() -> Deal:
+    data = deal_to_data(load_deal(EXAMPLES[0]))
+    data["partner"]["name"] = HOSTILE_PARTNER
+    data["nhs"]["name"] = HOSTILE_NHS
+    data["contribution"]["data_assets"][0]["name"] = HOSTILE_ASSET
+    return deal_from_data(data)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_example_term_sheet_names_the_deal_each_term_and_the_apps_nhs_npv(path):
+    deal = load_deal(path)
+    text = text_of(example_pdf(path))
+    assert flat(deal.name) in text
+    for title in all_titles(deal):
+        assert flat(title) in text, title
+    assert money(value_deal(deal).nhs_npv) in text
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_page_carries_the_marking_twice_its_page_number_and_the_issue_date(path):
+    texts = pages(example_pdf(path))
+    assert len(texts) >= 2
+    for number, text in enumerate(texts, start=1):
+        assert text.count(MARKING) == 2, number
+        assert f"Page {number} of {len(texts)}" in text
+        assert "22 November 2026" in text
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_no_figure_is_ever_printed_as_nan(path):
+    assert not re.search(r"\bnan\b", text_of(example_pdf(path)), re.IGNORECASE)
+
+
+def test_a_deal_with_no_product_no_terms_and_no_costs_builds_and_explains_its_missing_figures():
+    deal = deal_from_data(base_data(route_to_market=None, use="commercial_research"))
+    text = text_of(build(deal))
+    assert "no route to market" in text
+    assert "No value-sharing terms are set" in text
+    assert "no NHS access costs are entered" in text
+    assert not re.search(r"\bnan\b", text, re.IGNORECASE)
+
+
+def test_names_that_look_like_markup_print_exactly_as_typed():
+    text = text_of(build(hostile_deal()))
+    for typed in (HOSTILE_PARTNER, HOSTILE_NHS, HOSTILE_ASSET):
+        assert flat(typed) in text
+
+
+def test_a_hostile_deal_name_prints_in_the_title_and_the_running_header():
+    data = deal_to_data(load_deal(EXAMPLES[0]))
+    data["name"] = "Deal </b> & <i>co"
+    texts = pages(build(deal_from_data(data)))
+    assert all("Deal </b> & <i>co" in text for text in texts)
+
+
+def test_the_same_issue_date_gives_byte_identical_pdfs():
+    deal = load_deal(EXAMPLES[1])
+    assert build(deal) == build(deal)
+
+
+def test_a_different_issue_date_is_printed():
+    deal = load_deal(EXAMPLES[1])
+    pdf = term_sheet_pdf(deal, value_deal(deal), issued=datetime.date(2027, 1, 5))
+    assert "5 January 2027" in text_of(pdf)
+
+
+def test_illustrative_deals_say_their_figures_are_made_up():
+    assert "Illustrative figures." in text_of(example_pdf(EXAMPLES[0]))
+    data = deal_to_data(load_deal(EXAMPLES[0]))
+    data["illustrative"] = False
+    assert "Illustrative figures." not in text_of(build(deal_from_data(data)))
+
+
+def test_non_exclusive_access_is_stated_and_exclusive_access_is_flagged():
+    assert "no exclusive access to raw data" in text_of(example_pdf(EXAMPLES[0]))
+    data = deal_to_data(load_deal(EXAMPLES[0]))
+    data["exclusive_raw_data_access"] = True
+    text = text_of(build(deal_from_data(data)))
+    assert "Warning: this deal gives the partner exclusive access to raw NHS data" in text
+
+
+def test_key_assumptions_name_the_green_book_and_the_timing_convention():
+    text = text_of(example_pdf(EXAMPLES[2]))
+    assert "HM Treasury Green Book" in text
+    assert "year 0 is signature; other flows at the end of each year" in text
+
+
+def test_section_headings_become_outline_bookmarks():
+    reader = PdfReader(io.BytesIO(example_pdf(EXAMPLES[0])))
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert "1. Parties" in titles
+    assert "6. Valuation summary" in titles
+
+
+def test_every_font_is_embedded_truetype_so_the_pound_sign_survives():
+    reader = PdfReader(io.BytesIO(example_pdf(EXAMPLES[0])))
+    for page in reader.pages:
+        for ref in page["/Resources"]["/Font"].values():
+            font = ref.get_object()
+            assert "/FontDescriptor" in font, font["/BaseFont"]  # a base-14 font (Helvetica) has none
+            assert "/FontFile2" in font["/FontDescriptor"].get_object()
+    assert "£" in text_of(example_pdf(EXAMPLES[0]))

@@ -1,0 +1,286 @@
+"""The term sheet: a PDF a commercial lead can send to the partner, setting out the deal and what it is worth.
+
+Every figure is written with ``valueshare.format`` and every term with ``valueshare.wording``, so the PDF says what
+the app and the CLI say. User text reaches the page only through ``pdfkit.para``, which escapes it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Spacer
+
+from valueshare.engine.valuation import LineSummary, Valuation
+from valueshare.format import money, number, percent, ratio, years
+from valueshare.model import GREEN_BOOK_RATE, ConsentToCommercialise, Deal, Sales
+from valueshare.model.deal import GREEN_BOOK_RATE_AFTER_30
+from valueshare.reports.pdfkit import (
+    CONTENT_WIDTH, NHS_COLOUR, PARTNER_COLOUR, Keep, Series, cash_flow_chart, heading, para, render, table,
+)
+from valueshare.wording import term_sentence, term_title
+
+KIND = "Term sheet"
+W = CONTENT_WIDTH / 170  # one "column unit": widths below are in millimetres of a 170 mm text width
+NONE = "–"
+
+
+def term_sheet_pdf(deal: Deal, valuation: Valuation, *, issued: datetime.date | None = None) -> bytes:
+    """The term sheet as PDF bytes. ``issued`` is printed on every page (default: today); the same deal, valuation
+    and date always give the same bytes."""
+    day = issued or datetime.date.today()
+    return render(lambda: _story(deal, valuation), title=deal.name, kind=KIND, issued=day)
+
+
+def _story(deal: Deal, v: Valuation) -> list[Flowable]:
+    return [
+        *_opening(deal), *_parties(deal), *_purpose(deal), *_contribution(deal, v), *_route(deal, v),
+        *_terms(deal), *_valuation(deal, v), *_present_values(v), *_chart(v), *_assumptions(deal),
+        *_still_to_agree(),
+    ]
+
+
+def _yes(flag: bool) -> str:
+    return "Yes" if flag else "No"
+
+
+def _span(start: int, count: int) -> str:
+    return f"year {start}" if count == 1 else f"years {start} to {start + count - 1}"
+
+
+def _opening(deal: Deal) -> list[Flowable]:
+    out: list[Flowable] = [para(deal.name, "title"),
+                           para(f"{KIND}: proposed terms for an NHS data partnership", "subtitle")]
+    if deal.illustrative:
+        out.append(para("The figures in this term sheet are made up for illustration; they are not the terms of a "
+                        "real deal.", "notice", lead="Illustrative figures."))
+    out.append(para("This term sheet sets out the terms proposed for discussion. It is not a binding agreement; "
+                    "the parties will be bound only by a signed contract.", "small", lead="Subject to contract."))
+    if deal.description:
+        out.append(para(deal.description))
+    return out
+
+
+def _parties(deal: Deal) -> list[Flowable]:
+    nhs = deal.nhs
+    lead = "NHS (lead of a consortium)" if nhs.consortium_members else "NHS"
+    rows = [[lead, nhs.name, nhs.kind.label]]
+    rows += [["NHS consortium member", member, ""] for member in nhs.consortium_members]
+    rows.append(["Partner", deal.partner.name, deal.partner.kind.label])
+    return [heading("1. Parties"), table(["Role", "Organisation", "Kind"], rows, [45 * W, 85 * W, 40 * W])]
+
+
+def _purpose(deal: Deal) -> list[Flowable]:
+    out: list[Flowable] = [heading("2. Purpose and use")]
+    if deal.purpose:
+        out.append(para(deal.purpose, lead="Purpose and patient benefit:"))
+    out.append(para(deal.use.label + ".", lead="Use of the data:"))
+    out.append(para(deal.access_route.label + ".", lead="Access route:"))
+    return out
+
+
+def _contribution(deal: Deal, v: Valuation) -> list[Flowable]:
+    c = deal.contribution
+    out: list[Flowable] = [heading("3. What the NHS contributes"), heading("Data assets", 1)]
+    if c.data_assets:
+        rows = [[a.name, a.data_type.label, number(a.patients), years(a.history_years), a.curation.label,
+                 _yes(a.linked), _yes(a.unique)] for a in c.data_assets]
+        out.append(table(["Data asset", "Type", "Patients", "History", "Curation", "Linked", "Unique"], rows,
+                         [40 * W, 26 * W, 19 * W, 19 * W, 34 * W, 16 * W, 16 * W], numeric=(2, 3)))
+    else:
+        out.append(para("No data assets are listed."))
+    if c.expertise:
+        rows = [[x.kind.label, x.description or NONE, number(x.hours_per_year),
+                 money(x.cost_per_hour_gbp, exact=True), _span(x.start_year, x.years)] for x in c.expertise]
+        out += [heading("Expertise", 1),
+                table(["Expertise", "What the staff will do", "Hours a year", "Cost an hour", "When"], rows,
+                      [24 * W, 76 * W, 20 * W, 20 * W, 30 * W], numeric=(2, 3))]
+    out += [heading("The NHS's costs of providing access", 1), *_costs(deal, v)]
+    return out
+
+
+def _costs(deal: Deal, v: Valuation) -> list[Flowable]:
+    costs = deal.contribution.access_costs
+    amounts = {"costs.preparation": (money(costs.preparation_gbp, exact=True), "year 0 (signature)"),
+               "costs.yearly": (f"{money(costs.yearly_gbp, exact=True)} a year", _span(1, costs.years))}
+    for i, x in enumerate(deal.contribution.expertise):
+        amounts[f"costs.expertise[{i}]"] = (f"{money(x.hours_per_year * x.cost_per_hour_gbp, exact=True)} a year",
+                                           _span(x.start_year, x.years))
+    lines = [line for line in v.nhs_lines if line.key in amounts]
+    rows = [[line.label, *amounts[line.key], money(-line.present_value)] for line in lines]
+    rows.append(["Total", "", "", money(-sum(line.present_value for line in lines))])
+    return [table(["Cost", "Amount", "When", "Present value"], rows, [70 * W, 35 * W, 35 * W, 30 * W],
+                  numeric=(1, 3), total=True),
+            para("The fees must at least recover these costs (the framework's second principle).", "small")]
+
+
+def _route(deal: Deal, v: Valuation) -> list[Flowable]:
+    out: list[Flowable] = [heading("4. Route to market")]
+    route = deal.route_to_market
+    if route is None:
+        return out + [para("There is no product: the deal has no route to market.")]
+    if route.stages:
+        rows, reach = [], 1.0
+        for stage in route.stages:
+            reach *= stage.probability_of_success
+            rows.append([stage.name, years(stage.duration_years), money(stage.partner_cost_gbp, exact=True),
+                         percent(stage.probability_of_success, 0), percent(reach)])
+        out.append(table(["Development stage", "Duration", "Cost to the partner", "Chance it succeeds",
+                          "Chance of getting this far"], rows, [60 * W, 22 * W, 30 * W, 28 * W, 30 * W],
+                         numeric=(1, 2, 3, 4)))
+    else:
+        out.append(para("There are no development stages: the product is on the market from the start."))
+    if route.sales is not None:
+        out.append(para(_sales_text(route.sales), lead="Sales:"))
+    if v.launch_probability is not None and v.launch_year is not None and math.isfinite(v.launch_year):
+        out.append(para(f"The product reaches the market with a {percent(v.launch_probability)} chance, in year "
+                        f"{number(v.launch_year)} if every stage succeeds."))
+    return [Keep(out)]
+
+
+def _sales_text(s: Sales) -> str:
+    return (f"up to {number(s.volume_per_year)} {s.unit} a year at {money(s.price_gbp, exact=True)} each "
+            f"(list price). Uptake rises to {percent(s.peak_uptake, 0)} of that volume over "
+            f"{years(s.years_to_peak)} after launch. {percent(s.uk_share, 0)} of sales are in the UK. The partner "
+            f"keeps an operating margin of {percent(s.operating_margin, 0)} of sales before any payment to the NHS. "
+            f"Sales end in year {s.end_year}.")
+
+
+def _terms(deal: Deal) -> list[Flowable]:
+    out: list[Flowable] = [heading("5. Value-sharing terms")]
+    if not deal.terms:
+        out.append(para("No value-sharing terms are set: the NHS receives nothing beyond its costs being met."))
+    for n, term in enumerate(deal.terms, start=1):
+        if isinstance(term, ConsentToCommercialise):
+            out += _clause(n, term)
+        else:
+            out.append(KeepTogether([heading(f"5.{n} {term_title(term)}", 1), para(term_sentence(term))]))
+    out.append(heading(f"5.{len(deal.terms) + 1} Non-exclusivity", 1))
+    if deal.exclusive_raw_data_access:
+        out.append(para("this deal gives the partner exclusive access to raw NHS data. The 2019 guiding principles "
+                        "forbid exclusive rights of access to or use of raw data; this must change before the deal "
+                        "is signed.", "warning", lead="Warning:"))
+    else:
+        out.append(para("The partner has no exclusive access to raw data. The NHS remains free to use its data and "
+                        "to give others access to it, as the 2019 guiding principles require."))
+    return out
+
+
+def _clause(n: int, clause: ConsentToCommercialise) -> list[Flowable]:
+    """The clause's own wording around its inner terms, each inner term set out under it with its title."""
+    full = term_sentence(clause)
+    inner = " ".join(term_sentence(t) for t in clause.terms)
+    before, found, after = full.partition(inner)
+    out: list[Flowable] = [heading(f"5.{n} {term_title(clause)}", 1)]
+    if not found:  # the wording changed shape: print it whole rather than guess
+        return out + [para(full)]
+    out.append(para(before.strip()))
+    for k, term in enumerate(clause.terms, start=1):
+        out.append(para(term_sentence(term), "indented", lead=f"5.{n}.{k} {term_title(term)}:"))
+    if after.strip():
+        out.append(para(after.strip()))
+    return out
+
+
+def _or_note(text: str | None, note: str) -> tuple[str, str]:
+    return (text, "") if text is not None else ("n/a", note)
+
+
+def _valuation(deal: Deal, v: Valuation) -> list[Flowable]:
+    a = deal.assumptions
+    share = _or_note(None if v.nhs_share is None else percent(v.nhs_share), v.nhs_share_note)
+    recovery = _or_note(None if v.cost_recovery_ratio is None else ratio(v.cost_recovery_ratio), v.cost_recovery_note)
+    reach = "that the work becomes commercial and " if deal.consent_clause else ""
+    market = ((percent(v.launch_probability), f"chance {reach}that every development stage succeeds")
+              if v.launch_probability is not None else ("n/a", "the deal has no product"))
+    irr = v.partner_irr
+    irr_row = ("n/a", irr.reason) if irr.value is None else (irr.text(), "")
+    rows = [
+        ["NHS net present value", money(v.nhs_npv),
+         f"receipts and savings less the NHS's costs, at {percent(a.nhs_discount_rate)}"],
+        ["Partner net present value", money(v.partner_npv),
+         f"after every payment to the NHS, at {percent(a.partner_discount_rate)}"],
+        ["Partner internal rate of return", *irr_row],
+        ["Cost recovery", recovery[0], recovery[1] or "access fees and subscriptions ÷ the NHS's costs, "
+                                                      "in present values"],
+        ["NHS share of value", share[0], share[1] or "payments to the NHS ÷ the partner's value before them"],
+        ["Probability of reaching market", *market],
+        ["NHS receipts, not discounted", money(v.nhs_receipts_undiscounted), "expected total over the horizon"],
+    ]
+    return [Keep([
+        heading("6. Valuation summary"),
+        para("Every figure is risk-adjusted: each flow is weighted by the chance that it happens.", "small"),
+        table(["Measure", "Figure", "Basis"], rows, [55 * W, 30 * W, 85 * W], numeric=(1,))])]
+
+
+def _present_values(v: Valuation) -> list[Flowable]:
+    nhs = {line.key: line for line in v.nhs_lines}
+    partner = {line.key: line for line in v.partner_lines}
+    keys = [line.key for line in v.nhs_lines if line.key.startswith("terms")]
+    keys += [k for k in nhs if k not in keys] + [k for k in partner if k not in nhs]
+
+    def cell(line: LineSummary | None) -> str:
+        return NONE if line is None else money(line.present_value)
+
+    rows = [[(nhs.get(k) or partner[k]).label, cell(nhs.get(k)), cell(partner.get(k))] for k in keys]
+    rows.append(["Net present value", money(v.nhs_npv), money(v.partner_npv)])
+    return [Keep([
+        heading("7. Present value of each term, for each party"),
+        para("Money to a party is positive, money it pays or gives up is negative. The NHS's figures are "
+             "discounted at its rate, the partner's at its own.", "small"),
+        table(["Term or line", "NHS", "Partner"], rows, [100 * W, 35 * W, 35 * W], numeric=(1, 2), total=True)])]
+
+
+def _chart(v: Valuation) -> list[Flowable]:
+    yrs = [int(y) for y in v.years]
+    series = [Series("NHS", list(v.nhs_cash_flow), NHS_COLOUR),
+              Series("Partner", list(v.partner_cash_flow), PARTNER_COLOUR)]
+    if not any(any(item.values) for item in series):
+        return [heading("8. Expected cash flow each year"), para("Neither party has any cash flow to show.")]
+    return [KeepTogether([heading("8. Expected cash flow each year"),
+                          para("Risk-adjusted and not discounted, in the price base year's pounds. Each party has "
+                               "its own scale.", "small"),
+                          Spacer(1, 2 * mm), cash_flow_chart(yrs, series)])]
+
+
+def _nhs_rate_text(deal: Deal) -> tuple[str, str]:
+    a = deal.assumptions
+    rate = percent(a.nhs_discount_rate)
+    if a.horizon_years > 30:
+        rate += f" to year 30, then {percent(a.nhs_discount_rate_after_30)}"
+    green_book = (a.nhs_discount_rate == GREEN_BOOK_RATE
+                  and (a.horizon_years <= 30 or a.nhs_discount_rate_after_30 == GREEN_BOOK_RATE_AFTER_30))
+    source = ("HM Treasury Green Book social time preference rate (real)" if green_book else
+              f"set for this deal; the HM Treasury Green Book rate is {percent(GREEN_BOOK_RATE)}")
+    return rate, source
+
+
+def _assumptions(deal: Deal) -> list[Flowable]:
+    a = deal.assumptions
+    rows = [
+        ["Horizon", f"years 0 to {a.horizon_years}", "flows after the horizon are not counted"],
+        ["NHS discount rate", *_nhs_rate_text(deal)],
+        ["Partner discount rate", percent(a.partner_discount_rate),
+         "the partner's hurdle rate; it carries market risk, as stage chances carry technical risk"],
+        ["Price base year", f"{a.price_base_year} prices", f"all money in real terms, {a.currency}"],
+        ["Timing", "year 0 is signature", "year 0 is signature; other flows at the end of each year"],
+        ["Risk adjustment", "stage probabilities",
+         "each flow is weighted by the chance that the development stages before it succeed"
+         + (" and, for the consent-to-commercialise clause, that the work becomes commercial"
+            if deal.consent_clause else "")],
+    ]
+    return [heading("9. Key assumptions"),
+            table(["Assumption", "Value", "Source or meaning"], rows, [38 * W, 42 * W, 90 * W])]
+
+
+def _still_to_agree() -> list[Flowable]:
+    heads = ["ownership of background and foreground intellectual property",
+             "publication, and transparency to patients and the public (the data-use register)",
+             "duration, review points, reporting and audit rights",
+             "information governance and security",
+             "termination, and what then happens to the data and to any models trained on it"]
+    return [Keep([
+        heading("10. Still to be agreed"),
+        para("The contract will also cover the following, which this term sheet does not set out:"),
+        *[para(item, "indented", lead="•") for item in heads]])]
