@@ -26,14 +26,14 @@ def term_title(term: Term | CommercialTerm) -> str:
     return label
 
 
-def _year_span(start: int, count: int) -> str:
+def _year_span(start: int, count: int, origin: str) -> str:
     if count == 1:
-        return f"in year {start}"
-    return f"in years {start} to {start + count - 1}"
+        return f"in year {start} after {origin}"
+    return f"in years {start} to {start + count - 1} after {origin}"
 
 
-def _when(start: int) -> str:
-    return "at signature" if start == 0 else f"in year {start}"
+def _when(start: int, origin: str) -> str:
+    return f"at {origin}" if start == 0 else f"in year {start} after {origin}"
 
 
 def _sales_basis(territory: Territory, term_years: float | None) -> str:
@@ -45,17 +45,28 @@ def _sales_basis(territory: Territory, term_years: float | None) -> str:
     return basis
 
 
-def term_sentence(term: Term | CommercialTerm) -> str:
-    """One or two sentences that state the term and its figures."""
+#: How years are counted inside a consent-to-commercialise clause.
+SWITCH = "the switch"
+
+
+def clause_intro(clause: ConsentToCommercialise) -> str:
+    """The sentence that opens a consent-to-commercialise clause, before its own terms."""
+    return (f"If the work becomes commercial (assumed {percent(clause.probability, 0)} likely, in year "
+            f"{number(clause.year)} after signature), these terms apply from that switch:")
+
+
+def term_sentence(term: Term | CommercialTerm, *, origin: str = "signature") -> str:
+    """One or two sentences that state the term and its figures; years count from ``origin`` (signature, or the
+    switch to commercial use inside a consent-to-commercialise clause)."""
     if isinstance(term, AccessFee):
         if term.frequency is Frequency.ONE_OFF:
-            return f"The partner pays a one-off access fee of {money(term.amount_gbp, exact=True)} {_when(term.start_year)}."
+            return f"The partner pays a one-off access fee of {money(term.amount_gbp, exact=True)} {_when(term.start_year, origin)}."
         return (f"The partner pays an access fee of {money(term.amount_gbp, exact=True)} a year, "
-                f"{_year_span(term.start_year, term.years)} after signature.")
+                f"{_year_span(term.start_year, term.years, origin)}.")
     if isinstance(term, Subscription):
         rise = f", rising by {percent(term.escalation_rate)} a year" if term.escalation_rate else ""
         return (f"The partner pays a subscription of {money(term.amount_gbp_per_year, exact=True)} a year{rise}, "
-                f"{_year_span(term.start_year, term.years)} after signature.")
+                f"{_year_span(term.start_year, term.years, origin)}.")
     if isinstance(term, Milestone):
         return (f"The partner pays {money(term.amount_gbp, exact=True)} when the stage '{term.stage}' succeeds. "
                 f"Nothing is due if the stage fails.")
@@ -87,10 +98,8 @@ def term_sentence(term: Term | CommercialTerm) -> str:
         if term.partner_cost_gbp_per_year is not None:
             cost = f" (costing the partner {money(term.partner_cost_gbp_per_year, exact=True)} a year)"
         return (f"The partner provides {term.description}, worth {money(term.value_gbp_per_year, exact=True)} a year to "
-                f"the NHS{cost}, {_year_span(term.start_year, term.years)} after signature.")
+                f"the NHS{cost}, {_year_span(term.start_year, term.years, origin)}.")
     if isinstance(term, ConsentToCommercialise):
-        inner = " ".join(term_sentence(t) for t in term.terms)
-        return (f"If the work becomes commercial (assumed {percent(term.probability, 0)} likely, in year "
-                f"{number(term.year)}), the partner must first agree value-sharing terms with the NHS: {inner} "
-                f"Within these terms, years count from that switch.")
+        inner = " ".join(term_sentence(t, origin=SWITCH) for t in term.terms)
+        return f"{clause_intro(term)} {inner}"
     raise TypeError(f"unknown term {term!r}")

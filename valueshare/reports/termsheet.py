@@ -19,7 +19,7 @@ from valueshare.model.deal import GREEN_BOOK_RATE_AFTER_30
 from valueshare.reports.pdfkit import (
     CONTENT_WIDTH, NHS_COLOUR, PARTNER_COLOUR, Keep, Series, cash_flow_chart, heading, para, render, table,
 )
-from valueshare.wording import term_sentence, term_title
+from valueshare.wording import SWITCH, clause_intro, term_sentence, term_title
 
 KIND = "Term sheet"
 W = CONTENT_WIDTH / 170  # one "column unit": widths below are in millimetres of a 170 mm text width
@@ -168,18 +168,10 @@ def _terms(deal: Deal) -> list[Flowable]:
 
 
 def _clause(n: int, clause: ConsentToCommercialise) -> list[Flowable]:
-    """The clause's own wording around its inner terms, each inner term set out under it with its title."""
-    full = term_sentence(clause)
-    inner = " ".join(term_sentence(t) for t in clause.terms)
-    before, found, after = full.partition(inner)
-    out: list[Flowable] = [heading(f"5.{n} {term_title(clause)}", 1)]
-    if not found:  # the wording changed shape: print it whole rather than guess
-        return out + [para(full)]
-    out.append(para(before.strip()))
+    """The clause's opening sentence, then each inner term set out under it with its title."""
+    out: list[Flowable] = [heading(f"5.{n} {term_title(clause)}", 1), para(clause_intro(clause))]
     for k, term in enumerate(clause.terms, start=1):
-        out.append(para(term_sentence(term), "indented", lead=f"5.{n}.{k} {term_title(term)}:"))
-    if after.strip():
-        out.append(para(after.strip()))
+        out.append(para(term_sentence(term, origin=SWITCH), "indented", lead=f"5.{n}.{k} {term_title(term)}:"))
     return out
 
 
