@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from valueshare.model.base import Choice, Model, labels
 from valueshare.model.parties import Contribution, NhsParty, Partner
 from valueshare.model.route import RouteToMarket
 from valueshare.model.terms import SALES_LINKED, ConsentToCommercialise, Milestone, Term
-from valueshare.model.types import DiscountRate, WholeYears, _number
+from valueshare.model.types import DiscountRate, Name, WholeYears, _number
 
 #: HM Treasury Green Book social time preference rate (real), years 0 to 30, and its rate after year 30.
 GREEN_BOOK_RATE = 0.035
@@ -61,7 +61,7 @@ class Assumptions(Model):
 class Deal(Model):
     """A data partnership between an NHS organisation and a partner, with its value-sharing terms."""
 
-    name: str = Field(description="Name of the deal.", max_length=200)
+    name: Name = Field(description="Name of the deal.", max_length=200)
     description: str = Field(default="", max_length=4000, description="A short description of the partnership.")
     illustrative: bool = Field(
         default=False, description="True when the figures are made up for illustration, not from a real deal.")
@@ -81,13 +81,6 @@ class Deal(Model):
     terms: list[Term] = Field(default_factory=list, max_length=30, description="The value-sharing terms.")
     assumptions: Assumptions = Field(default_factory=Assumptions, description="Valuation settings.")
 
-    @field_validator("name")
-    @classmethod
-    def _name_not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be blank")
-        return value
-
     @model_validator(mode="after")
     def _terms_fit_the_deal(self) -> Deal:
         problems = list(term_problems(self))
@@ -102,7 +95,7 @@ class Deal(Model):
 
 def term_problems(deal: Deal):
     """Yield one message per term that does not fit the rest of the deal, each starting with its place."""
-    stage_names = {s.name for s in deal.route_to_market.stages} if deal.route_to_market else set()
+    stage_names = [s.name for s in deal.route_to_market.stages] if deal.route_to_market else []
     has_sales = deal.route_to_market is not None and deal.route_to_market.sales is not None
     clauses = [i for i, t in enumerate(deal.terms) if isinstance(t, ConsentToCommercialise)]
     if len(clauses) > 1:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from valueshare.model.base import Choice, Model, labels
-from valueshare.model.types import Count, Gbp, Hours, WholeYears, YearIndex, YearsNonNegative
+from valueshare.model.types import Count, Gbp, Hours, Name, WholeYears, YearIndex, YearsNonNegative
 
 
 class NhsKind(Choice):
@@ -29,31 +29,21 @@ class PartnerKind(Choice):
 labels("PartnerKind", {"sme": "SME", "large_company": "Large company", "academic": "Academic", "charity": "Charity"})
 
 
-def _no_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be blank")
-    return value
-
-
 class NhsParty(Model):
     """The NHS side: one organisation, or a consortium led by one."""
 
-    name: str = Field(description="Name of the NHS organisation (or the lead of a consortium).", max_length=200)
+    name: Name = Field(description="Name of the NHS organisation (or the lead of a consortium).", max_length=200)
     kind: NhsKind = Field(description="What kind of NHS body it is.")
     consortium_members: list[str] = Field(
         default_factory=list, max_length=100,
         description="Other NHS organisations in the consortium, if any. Leave empty for a single organisation.")
 
-    _name = field_validator("name")(_no_blank)
-
 
 class Partner(Model):
     """The organisation that uses the NHS data and expertise."""
 
-    name: str = Field(description="Name of the partner organisation.", max_length=200)
+    name: Name = Field(description="Name of the partner organisation.", max_length=200)
     kind: PartnerKind = Field(description="What kind of organisation the partner is.")
-
-    _name = field_validator("name")(_no_blank)
 
 
 class DataType(Choice):
@@ -85,15 +75,13 @@ labels("Curation", {"raw": "Raw extract", "standardised": "Standardised (coded t
 class DataAsset(Model):
     """One data asset the NHS makes available."""
 
-    name: str = Field(description="A short name for the data asset, e.g. 'Retinal images 2010-2024'.", max_length=200)
+    name: Name = Field(description="A short name for the data asset, e.g. 'Retinal images 2010-2024'.", max_length=200)
     data_type: DataType = Field(description="The kind of data.")
     patients: Count = Field(description="Number of patients whose data is included.")
     history_years: YearsNonNegative = Field(description="Years of history the data covers.")
     curation: Curation = Field(default=Curation.CURATED, description="How far the data has been prepared for use.")
     linked: bool = Field(default=False, description="Whether the asset links several sources for the same patients.")
     unique: bool = Field(default=False, description="Whether comparable data is hard to obtain elsewhere.")
-
-    _name = field_validator("name")(_no_blank)
 
 
 class ExpertiseKind(Choice):

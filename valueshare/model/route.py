@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from valueshare.model.base import Model
-from valueshare.model.types import Count, DurationYears, Fraction, Gbp, Probability, YearIndex, YearsNonNegative
+from valueshare.model.types import Count, Name, DurationYears, Fraction, Gbp, Probability, YearIndex, YearsNonNegative
 
 
 class Stage(Model):
     """One development stage: it takes time, costs the partner money, and may fail."""
 
-    name: str = Field(description="Name of the stage, e.g. 'External validation'. Milestones refer to it by this name.",
+    name: Name = Field(description="Name of the stage, e.g. 'External validation'. Milestones refer to it by this name.",
                       max_length=100)
     duration_years: DurationYears = Field(description="How long the stage takes, in years (six months is 0.5).")
     partner_cost_gbp: Gbp = Field(default=0.0, description="What the stage costs the partner in total, in £.")
     probability_of_success: Probability = Field(
         description="Chance the stage succeeds, given that it starts (0.7 is 70%).")
-
-    @field_validator("name")
-    @classmethod
-    def _name_not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be blank")
-        return value
 
 
 class Sales(Model):

@@ -103,3 +103,13 @@ WholeYears = _number(int, "years", 1, 100)
 Count = _number(float, "count", 0.0)
 #: Hours of staff time.
 Hours = _number(float, "hours", 0.0)
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+#: A name: text that is not empty or only spaces.
+Name = Annotated[str, AfterValidator(_not_blank)]

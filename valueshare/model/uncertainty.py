@@ -1,0 +1,128 @@
+"""Uncertain inputs: a distribution laid over one numeric input of the route to market or an equity exit.
+
+The deal's own value of the input stays its base case (what the deterministic valuation uses); the distribution is
+what a Monte Carlo draws from. Each distribution is validated (low <= mode <= high, a positive spread, ...).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Annotated, Literal, Union
+
+from pydantic import Field, model_validator
+
+from valueshare.model.base import Model
+from valueshare.model.types import _number
+
+Real = _number(float, "same as the input")
+Spread = _number(float, "same as the input", 0.0, lo_open=True)
+
+
+class Fixed(Model):
+    """No uncertainty: always this value."""
+
+    dist: Literal["fixed"] = "fixed"
+    value: Real = Field(description="The value used in every trial.")
+
+
+class Uniform(Model):
+    """Any value between low and high is equally likely."""
+
+    dist: Literal["uniform"] = "uniform"
+    low: Real = Field(description="Lowest value.")
+    high: Real = Field(description="Highest value.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uniform:
+        if not self.low < self.high:
+            raise ValueError("high: must be above low")
+        return self
+
+
+class _ThreePoint(Model):
+    low: Real = Field(description="Lowest plausible value.")
+    mode: Real = Field(description="Most likely value.")
+    high: Real = Field(description="Highest plausible value.")
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if not self.low <= self.mode <= self.high:
+            raise ValueError("mode: must lie between low and high")
+        if not self.low < self.high:
+            raise ValueError("high: must be above low")
+        return self
+
+
+class Triangular(_ThreePoint):
+    """Three-point estimate; density rises in a straight line from low to mode, then falls to high."""
+
+    dist: Literal["triangular"] = "triangular"
+
+
+class Pert(_ThreePoint):
+    """Three-point estimate with a smooth (beta) shape that weights the mode more than a triangle does."""
+
+    dist: Literal["pert"] = "pert"
+
+
+def _normal_cdf(z: float) -> float:
+    return 0.5 * (1.0 + math.erf(z / math.sqrt(2.0)))
+
+
+class Normal(Model):
+    """Bell curve, cut off at low and high when they are given."""
+
+    dist: Literal["normal"] = "normal"
+    mean: Real = Field(description="Centre of the bell curve before truncation.")
+    sd: Spread = Field(description="Standard deviation before truncation.")
+    low: Real | None = Field(default=None, description="Values below this are never drawn.")
+    high: Real | None = Field(default=None, description="Values above this are never drawn.")
+
+    @model_validator(mode="after")
+    def _bounds_hold_enough_of_the_curve(self) -> Normal:
+        lo = -math.inf if self.low is None else (self.low - self.mean) / self.sd
+        hi = math.inf if self.high is None else (self.high - self.mean) / self.sd
+        if self.low is not None and self.high is not None and not self.low < self.high:
+            raise ValueError("high: must be above low")
+        if _normal_cdf(hi) - _normal_cdf(lo) < 0.01:
+            raise ValueError("low: the bounds keep less than 1% of the bell curve; move them or the mean")
+        return self
+
+
+class Lognormal(Model):
+    """Skewed to the right, never negative: suits sales volumes, prices and exit values."""
+
+    dist: Literal["lognormal"] = "lognormal"
+    mean: Spread = Field(description="Mean of the value (not of its logarithm).")
+    sd: Spread = Field(description="Standard deviation of the value (not of its logarithm).")
+
+    def log_parameters(self) -> tuple[float, float]:
+        """(mu, sigma) of the underlying normal: sigma² = ln(1 + sd²/mean²), mu = ln(mean) − sigma²/2."""
+        sigma2 = math.log1p((self.sd / self.mean) ** 2)
+        return math.log(self.mean) - sigma2 / 2.0, math.sqrt(sigma2)
+
+
+Distribution = Annotated[Union[Fixed, Uniform, Triangular, Pert, Normal, Lognormal], Field(discriminator="dist")]
+
+#: Inputs that may be uncertain, as patterns over the deal's field paths.
+UNCERTAIN_INPUT = re.compile(
+    r"^(route_to_market\.stages\[(\d+)\]\.(duration_years|partner_cost_gbp|probability_of_success)"
+    r"|route_to_market\.sales\.(volume_per_year|price_gbp|peak_uptake|years_to_peak|uk_share|operating_margin)"
+    r"|terms\[(\d+)\]\.exit_value_gbp)$"
+)
+
+
+class UncertainInput(Model):
+    """One input of the deal with a distribution instead of a single value."""
+
+    input: str = Field(description="Which input, as its field path, e.g. 'route_to_market.sales.price_gbp' or "
+                                   "'route_to_market.stages[1].duration_years'.", max_length=120)
+    distribution: Distribution = Field(description="How the input is spread.")
+
+    @model_validator(mode="after")
+    def _input_is_allowed(self) -> UncertainInput:
+        if not UNCERTAIN_INPUT.match(self.input):
+            raise ValueError("input: only a stage's duration, cost or probability, a sales input, or an equity exit "
+                             "value can be uncertain (e.g. 'route_to_market.sales.price_gbp')")
+        return self
