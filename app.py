@@ -1,0 +1,33 @@
+"""valueshare: value an NHS data partnership under the Value Sharing Framework.
+
+This file only routes: it opens the session's deal, draws the sidebar and runs the chosen page. To add a page, put
+a file in app_pages/ and add one line to PAGES.
+"""
+
+import logging
+
+import streamlit as st
+
+from ui import downloads, start, state
+
+PAGES = [
+    st.Page("app_pages/deal.py", title="Deal", icon=":material/edit_note:", default=True),
+    st.Page("app_pages/valuation.py", title="Valuation", icon=":material/monitoring:"),
+]
+
+st.set_page_config(layout="wide", page_title="valueshare", page_icon=":material/handshake:")
+state.begin()
+page = st.navigation(PAGES)
+with st.sidebar:
+    start.sidebar()
+
+try:
+    page.run()
+except Exception:  # a page shows an error, never a traceback; the details go to the server log
+    logging.getLogger("valueshare.app").exception("page %s failed", page.title)
+    st.error("Something went wrong on this page. Your deal is unchanged; try another page or reload the example.")
+
+if state.draft() is not None:
+    with st.sidebar:
+        st.divider()
+        downloads.sidebar(state.check())

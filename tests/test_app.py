@@ -1,0 +1,299 @@
+"""The Streamlit app, driven headless by AppTest, and the pure helpers behind its tables and charts.
+
+Tables (``st.data_editor``) are edited the way AppTest allows: by assigning the editor's edit state
+(``edited_rows``, ``added_rows``, ``deleted_rows``) to its key before a run, which is what the browser sends.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui.charts import NHS, PARTNER, cash_flow_chart, cash_flow_frame, present_value_frame
+from ui.fields import specs, shown, stored
+from ui.form import table_frame, table_rows
+from ui.results import STALE
+from ui.terms import ALL_KINDS, new_term
+from ui.text import md
+from valueshare.engine.valuation import value_deal
+from valueshare.format import money
+from valueshare.model import RoyaltyTier, Stage
+from valueshare.scenario import deal_from_data, deal_to_data, deal_to_yaml, example_paths, load_deal
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+EXAMPLES = example_paths()
+IMAGING = next(p for p in EXAMPLES if p.name == "ai-imaging-device.yaml")
+
+
+def open_app(example: Path | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    if example is not None and str(example) != at.session_state["start:example"]:
+        at.sidebar.selectbox(key="start:example").select(str(example)).run()
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def edit_table(at: AppTest, path: str, *, edited=None, added=None, deleted=None) -> AppTest:
+    at.session_state[f"t:{path}"] = {"edited_rows": edited or {}, "added_rows": added or [],
+                                     "deleted_rows": deleted or []}
+    return at.run()
+
+
+def expected_nhs_npv(data: dict) -> str:
+    return money(value_deal(deal_from_data(data)).nhs_npv)
+
+
+# -- opening deals -----------------------------------------------------------------------------------------------
+
+def test_the_app_opens_on_the_first_example_and_shows_its_nhs_npv():
+    at = open_app()
+    first = load_deal(EXAMPLES[0])
+    assert not at.exception and not errors(at)
+    assert at.session_state["draft"] == deal_to_data(first)
+    assert metric(at, "NHS NPV") == money(value_deal(first).nhs_npv)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_example_opens_without_error_on_both_pages_with_its_nhs_npv(path):
+    at = open_app(path)
+    want = money(value_deal(load_deal(path)).nhs_npv)
+    assert not at.exception and not errors(at)
+    assert metric(at, "NHS NPV") == want
+    # Drawing the widgets must not change the deal: every figure survives the trip through its widget.
+    assert at.session_state["draft"] == deal_to_data(load_deal(path))
+    at.switch_page("app_pages/valuation.py").run()
+    assert not at.exception and not errors(at)
+    assert metric(at, "NHS NPV") == want
+
+
+def test_a_broken_upload_shows_its_problems_and_keeps_the_deal_being_edited():
+    at = open_app()
+    before = copy.deepcopy(at.session_state["draft"])
+    broken = deal_to_yaml(load_deal(IMAGING)).replace("rate: 0.03", "rate: lots")
+    at.sidebar.file_uploader[0].set_value(("broken.yaml", broken.encode(), "application/x-yaml")).run()
+    shown_errors = " ".join(errors(at))
+    assert "broken.yaml could not be opened" in shown_errors.replace("\\", "")
+    assert "terms[4].tiers[2].rate" in shown_errors.replace("\\", "")
+    assert at.session_state["draft"] == before
+    assert not at.exception
+
+
+def test_an_upload_that_is_not_yaml_is_refused_with_a_reason():
+    at = open_app()
+    at.sidebar.file_uploader[0].set_value(("bad.yaml", b"name: [unclosed", "application/x-yaml")).run()
+    assert "not valid YAML" in " ".join(errors(at))
+    assert not at.exception
+
+
+def test_a_valid_upload_replaces_the_deal():
+    at = open_app()
+    text = deal_to_yaml(load_deal(IMAGING))
+    at.sidebar.file_uploader[0].set_value(("imaging.yaml", text.encode(), "application/x-yaml")).run()
+    assert not errors(at)
+    assert at.session_state["draft"] == deal_to_data(load_deal(IMAGING))
+    assert metric(at, "NHS NPV") == money(value_deal(load_deal(IMAGING)).nhs_npv)
+
+
+# -- editing -----------------------------------------------------------------------------------------------------
+
+def test_changing_a_royalty_tier_rate_changes_the_nhs_npv():
+    at = open_app(IMAGING)
+    before = metric(at, "NHS NPV")
+    edit_table(at, "terms[4].tiers", edited={0: {"rate": 5.0}})  # the table shows 1% as 1.0; 5.0 is 5%
+    assert at.session_state["draft"]["terms"][4]["tiers"][0]["rate"] == 0.05
+    after = metric(at, "NHS NPV")
+    assert after != before
+    assert after == expected_nhs_npv(at.session_state["draft"])
+    assert not errors(at)
+
+
+def test_an_impossible_stage_probability_is_named_and_the_last_valuation_stays_on_screen():
+    at = open_app(IMAGING)
+    before = metric(at, "NHS NPV")
+    edit_table(at, "route_to_market.stages", edited={0: {"probability_of_success": 150.0}})
+    assert any("Stage 1, Probability of success" in e.replace("\\", "") for e in errors(at))
+    assert STALE in [w.value for w in at.warning]
+    assert metric(at, "NHS NPV") == before
+    assert at.session_state["draft"]["route_to_market"]["stages"][0]["probability_of_success"] == 1.5
+    assert not at.exception
+
+
+def test_an_invalid_number_stays_in_its_widget_until_it_is_fixed():
+    at = open_app(IMAGING)
+    before = metric(at, "NHS NPV")
+    at.number_input(key="w:assumptions.partner_discount_rate").set_value(150.0).run()
+    assert any("must be between 0 and 1" in e for e in errors(at))
+    assert at.number_input(key="w:assumptions.partner_discount_rate").value == 150.0
+    assert metric(at, "NHS NPV") == before and STALE in [w.value for w in at.warning]
+    at.number_input(key="w:assumptions.partner_discount_rate").set_value(12.0).run()
+    assert not errors(at) and not at.warning
+    assert at.session_state["draft"]["assumptions"]["partner_discount_rate"] == 0.12
+
+
+def test_an_edit_survives_a_visit_to_another_page():
+    at = open_app(IMAGING)
+    at.text_input(key="w:partner.name").input("Renamed Ltd").run()
+    at.number_input(key="w:terms[0].amount_gbp").set_value(70_000.0).run()
+    at.switch_page("app_pages/valuation.py").run()
+    assert metric(at, "NHS NPV") == expected_nhs_npv(at.session_state["draft"])
+    at.switch_page("app_pages/deal.py").run()
+    assert at.text_input(key="w:partner.name").value == "Renamed Ltd"
+    assert at.number_input(key="w:terms[0].amount_gbp").value == 70_000.0
+
+
+def test_adding_a_mechanism_asks_for_its_figures_and_removing_it_restores_the_deal():
+    at = open_app(IMAGING)
+    original = copy.deepcopy(at.session_state["draft"])
+    before = metric(at, "NHS NPV")
+    at.selectbox(key="add:terms").select("equity")
+    at.button(key="do:add:terms").click().run()
+    terms = at.session_state["draft"]["terms"]
+    assert len(terms) == len(original["terms"]) + 1 and terms[-1]["kind"] == "equity"
+    assert any("is required" in e for e in errors(at))  # the stake, exit value... are the user's to enter
+    index = len(terms) - 1
+    at.number_input(key=f"w:terms[{index}].stake").set_value(5.0)
+    at.number_input(key=f"w:terms[{index}].exit_value_gbp").set_value(20_000_000.0)
+    at.number_input(key=f"w:terms[{index}].exit_year").set_value(8)
+    at.number_input(key=f"w:terms[{index}].exit_probability").set_value(20.0).run()
+    assert not errors(at)
+    assert metric(at, "NHS NPV") == expected_nhs_npv(at.session_state["draft"]) != before
+    at.button(key=f"do:remove:terms[{index}]").click().run()
+    assert at.session_state["draft"] == original
+    assert metric(at, "NHS NPV") == before and not errors(at)
+
+
+def test_removing_a_term_moves_the_next_terms_figures_into_its_place():
+    at = open_app(IMAGING)
+    second = at.session_state["draft"]["terms"][1]
+    at.button(key="do:remove:terms[0]").click().run()
+    assert at.session_state["draft"]["terms"][0] == second
+    assert at.number_input(key="w:terms[0].amount_gbp").value == second["amount_gbp"]
+    assert not errors(at)
+
+
+def test_a_term_inside_the_consent_clause_can_be_added_and_removed():
+    at = open_app(EXAMPLES[0])
+    clause = next(i for i, t in enumerate(at.session_state["draft"]["terms"])
+                  if t["kind"] == "consent_to_commercialise")
+    inner = f"terms[{clause}].terms"
+    count = len(at.session_state["draft"]["terms"][clause]["terms"])
+    at.selectbox(key=f"add:{inner}").select("revenue_share")
+    at.button(key=f"do:add:{inner}").click().run()
+    assert at.session_state["draft"]["terms"][clause]["terms"][-1]["kind"] == "revenue_share"
+    at.button(key=f"do:remove:{inner}[{count}]").click().run()
+    assert len(at.session_state["draft"]["terms"][clause]["terms"]) == count
+    assert not errors(at)
+
+
+def test_a_milestone_on_a_stage_that_no_longer_exists_is_reported_on_its_card():
+    at = open_app(IMAGING)
+    edit_table(at, "route_to_market.stages", edited={2: {"name": "Regulatory clearance"}})
+    assert any("no stage is called" in e.replace("\\", "") for e in errors(at))
+    at.selectbox(key="w:terms[2].stage").select("Regulatory clearance").run()
+    assert not errors(at)
+
+
+def test_a_new_table_row_with_empty_cells_is_reported_row_by_row():
+    at = open_app(IMAGING)
+    edit_table(at, "route_to_market.stages", added=[{"name": "Post-market study"}])
+    shown_errors = " ".join(errors(at)).replace("\\", "")
+    assert "Stage 5, Duration (years): is required" in shown_errors
+    assert at.session_state["draft"]["route_to_market"]["stages"][-1] == {"name": "Post-market study"}
+
+
+def test_user_text_is_shown_as_text_not_markup():
+    at = open_app()
+    at.text_input(key="w:name").input("**Bold** :red[deal] <b>x</b>").run()
+    at.switch_page("app_pages/valuation.py").run()
+    captions = [c.value for c in at.caption]
+    assert md("**Bold** :red[deal] <b>x</b>") in captions
+
+
+# -- pure helpers ----------------------------------------------------------------------------------------------
+
+def test_cash_flow_frame_has_one_row_per_year_and_side_with_the_engines_figures():
+    valuation = value_deal(load_deal(IMAGING))
+    frame = cash_flow_frame(valuation)
+    years = len(valuation.years)
+    assert len(frame) == 2 * years
+    nhs = frame[frame["Side"] == NHS]
+    partner = frame[frame["Side"] == PARTNER]
+    assert nhs["Year"].tolist() == list(range(years))
+    assert nhs["Cash flow (£)"].tolist() == pytest.approx(valuation.nhs_cash_flow.tolist())
+    assert partner["Cash flow (£)"].tolist() == pytest.approx(valuation.partner_cash_flow.tolist())
+    assert nhs["Cash flow"].iloc[0] == money(valuation.nhs_cash_flow[0])
+    for side in (NHS, PARTNER):
+        assert cash_flow_chart(frame, side).to_dict()["mark"]["color"] in ("#0072B2", "#E69F00")
+
+
+def test_present_value_frame_lists_each_line_and_ends_with_the_sides_npv():
+    valuation = value_deal(load_deal(IMAGING))
+    frame = present_value_frame(valuation, NHS)
+    assert frame["Line"].tolist()[:-1] == [line.label for line in valuation.nhs_lines]
+    assert frame.iloc[-1].tolist() == ["NHS NPV", money(valuation.nhs_npv)]
+
+
+def test_fractions_are_shown_as_percentages_and_stored_back_unchanged():
+    rate = specs(RoyaltyTier)["rate"]
+    assert shown(0.02, rate) == 2.0
+    assert stored(2.5, rate) == 0.025
+    for value in (0.289, 0.035, 0.0125, 0.906, 0.1):
+        assert stored(shown(value, rate), rate, before=value) == value
+        assert math.isclose(stored(shown(value, rate), rate), value)
+
+
+def test_empty_table_cells_become_missing_fields_for_the_model_to_report():
+    columns = list(specs(Stage).values())
+    frame = table_frame([{"name": "A", "duration_years": 1.0, "probability_of_success": 0.5}], columns)
+    assert frame["probability_of_success"].tolist() == [50.0]
+    frame.loc[0, "duration_years"] = float("nan")
+    frame = pd.concat([frame, pd.DataFrame([{"name": None}])], ignore_index=True)
+    rows = table_rows(frame, columns)
+    assert rows[0] == {"name": "A", "probability_of_success": 0.5}
+    assert rows[1] == {}
+
+
+def test_every_new_term_has_its_kind_and_only_real_defaults():
+    draft = deal_to_data(load_deal(IMAGING))
+    for kind in ALL_KINDS:
+        term = new_term(kind, draft)
+        assert term["kind"] == kind
+    assert new_term("milestone", draft)["stage"] == draft["route_to_market"]["stages"][0]["name"]
+    assert new_term("royalty", draft)["tiers"] == [{"from_gbp": 0.0}]
+
+
+def test_markup_in_user_text_is_escaped():
+    assert md("R&D <Ltd> **x**") == r"R\&D \<Ltd\> \*\*x\*\*"
+
+
+def test_the_term_sheet_download_builds_a_pdf_of_the_last_valid_deal():
+    pytest.importorskip("valueshare.reports.termsheet")
+    from ui.downloads import term_sheet_bytes
+    from ui.state import Valid
+
+    deal = load_deal(IMAGING)
+    pdf = term_sheet_bytes(Valid(deal, deal.model_dump_json(), value_deal(deal)))
+    assert pdf.startswith(b"%PDF")
+
+
+def test_switching_off_the_route_to_market_keeps_it_to_bring_back():
+    at = open_app(IMAGING)
+    original = copy.deepcopy(at.session_state["draft"])
+    at.toggle(key="w:route_to_market?").set_value(False).run()
+    assert "route_to_market" not in at.session_state["draft"]
+    assert any("route_to_market.sales must be filled in" in e.replace("\\", "") for e in errors(at))
+    at.toggle(key="w:route_to_market?").set_value(True).run()
+    assert at.session_state["draft"] == original
+    assert not errors(at)

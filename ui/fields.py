@@ -1,0 +1,159 @@
+"""What the app needs to know about a model field to draw a widget for it, read from the model itself.
+
+The help text is the field's description and the unit is its ``x-unit``, so the app uses the same words and units
+as the scenario files and the docs. Fractions are shown as percentages: the conversion happens here, at the widget
+boundary, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import math
+import types
+import typing
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
+
+from valueshare.model.base import Choice
+
+#: Labels that the generic rule below would word badly.
+_LABELS = {
+    "nhs_discount_rate": "NHS discount rate (%)",
+    "nhs_discount_rate_after_30": "NHS discount rate after year 30 (%)",
+    "partner_discount_rate": "Partner discount rate (%)",
+    "from_gbp": "From yearly sales (£)",
+    "exclusive_raw_data_access": "Exclusive access to raw data",
+    "term_years": "Years after launch",
+    "end_year": "Last year of sales",
+    "year": "Year it would become commercial",
+    "probability": "Chance it becomes commercial (%)",
+    "illustrative": "Illustrative figures",
+    "linked": "Linked",
+    "unique": "Unique",
+    "kind": "Kind",
+    "unit": "Unit of volume",
+    "price_gbp": "Price per unit (£)",
+    "horizon_years": "Horizon (years)",
+    "preparation_gbp": "Preparation cost (£)",
+    "yearly_gbp": "Yearly cost (£)",
+}
+_WORDS = {"nhs": "NHS", "uk": "UK", "gbp": "£"}
+_UNIT_SUFFIX = {"fraction": " (%)", "gbp": " (£)"}
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One field of a model as the app sees it."""
+
+    name: str
+    label: str
+    help: str
+    kind: str                       # number, text, bool, choice, list, model or fixed
+    unit: str | None = None         # x-unit: fraction, gbp, years, year, count, hours
+    whole: bool = False             # an int field
+    optional: bool = False          # may be empty (None)
+    choice: type[Choice] | None = None
+    item: Any = None                # a list's item type, or a section's model
+    default: Any = None             # None when the field has no default
+
+    @property
+    def required(self) -> bool:
+        return self.default is None and not self.optional
+
+
+def label_for(name: str, unit: str | None = None) -> str:
+    """``amount_gbp_per_year`` -> ``Amount per year (£)``; ``duration_years`` -> ``Duration (years)``."""
+    if name in _LABELS:
+        return _LABELS[name]
+    words = name.split("_")
+    suffix = _UNIT_SUFFIX.get(unit or "", "")
+    if "gbp" in words:
+        words.remove("gbp")
+        suffix = " (£)"
+    if len(words) > 1 and words[-1] == "years":
+        words.pop()
+        suffix = " (years)"
+    text = " ".join(_WORDS.get(w, w) for w in words)
+    return text[:1].upper() + text[1:] + suffix
+
+
+def _unwrap(annotation: Any) -> tuple[Any, bool, dict[str, Any]]:
+    """The bare type of an annotation, whether it may be None, and the extra schema its metadata carries."""
+    optional = False
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        optional = len(args) < len(typing.get_args(annotation))
+        annotation = args[0] if len(args) == 1 else annotation
+    extra: dict[str, Any] = {}
+    if typing.get_origin(annotation) is typing.Annotated:
+        for meta in annotation.__metadata__:
+            if isinstance(meta, FieldInfo) and isinstance(meta.json_schema_extra, dict):
+                extra.update(meta.json_schema_extra)
+        annotation = typing.get_args(annotation)[0]
+    return annotation, optional, extra
+
+
+def _spec(name: str, info: FieldInfo) -> Spec:
+    bare, optional, extra = _unwrap(info.annotation)
+    if isinstance(info.json_schema_extra, dict):
+        extra = {**extra, **info.json_schema_extra}
+    unit = extra.get("x-unit")
+    default = None
+    if info.default is not PydanticUndefined and info.default is not None:
+        default = info.default
+    common = {"name": name, "help": info.description or "", "optional": optional, "default": default}
+    if typing.get_origin(bare) is typing.Literal:
+        return Spec(label=label_for(name), kind="fixed", **common)
+    if isinstance(bare, type) and issubclass(bare, Choice):
+        return Spec(label=label_for(name), kind="choice", choice=bare, **common)
+    if bare is bool:
+        return Spec(label=label_for(name), kind="bool", **common)
+    if bare in (int, float):
+        return Spec(label=label_for(name, unit), kind="number", unit=unit, whole=bare is int, **common)
+    if bare is str:
+        return Spec(label=label_for(name), kind="text", **common)
+    if typing.get_origin(bare) is list:
+        return Spec(label=label_for(name), kind="list", item=typing.get_args(bare)[0], **common)
+    if isinstance(bare, type) and issubclass(bare, BaseModel):
+        return Spec(label=label_for(name), kind="model", item=bare, **common)
+    raise TypeError(f"no widget for field {name!r} of type {bare!r}")
+
+
+@cache
+def specs(model: type[BaseModel]) -> dict[str, Spec]:
+    """Every field of ``model`` in declaration order, keyed by name."""
+    return {name: _spec(name, info) for name, info in model.model_fields.items()}
+
+
+def shown(value: Any, spec: Spec) -> Any:
+    """The stored value as the widget shows it: 0.02 -> 2.0 for a fraction; None stays None."""
+    if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if spec.unit == "fraction":
+        return round(value * 100, 10)
+    if spec.whole:
+        return int(value) if float(value).is_integer() else float(value)
+    return float(value)
+
+
+def stored(value: Any, spec: Spec, before: Any = None) -> Any:
+    """The widget's value as the draft stores it: 2.0 -> 0.02 for a fraction; empty is None.
+
+    When the widget still shows ``before``, ``before`` is kept as it was, so that showing a figure never changes it.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if before is not None and shown(before, spec) == value:
+        return before
+    if spec.unit == "fraction":
+        return round(float(value) / 100, 12)
+    if spec.whole and float(value).is_integer():
+        return int(value)
+    return float(value)

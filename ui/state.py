@@ -1,0 +1,162 @@
+"""The session's deal: a plain-dict *draft* that the widgets edit, and the last valid deal with its valuation.
+
+The draft is the source of truth. It survives page switches (widgets do not: Streamlit forgets the state of a
+widget that a run does not draw), so every widget is initialised from the draft when its key is absent and writes
+its value back into the draft on every run. The draft is validated on every run; while it is invalid, the last
+valid deal and its valuation stay on screen.
+
+Session keys: widgets bound to a field are ``w:<path>`` and table editors ``t:<path>``, where ``<path>`` is the
+field's path as a ``Problem`` names it (``terms[2].tiers``), so a problem can be shown next to its widget.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from valueshare.engine.valuation import Valuation, value_deal
+from valueshare.errors import DealInvalid, Problem, ValueshareError
+from valueshare.model import Deal
+from valueshare.scenario import deal_from_data, deal_to_data, example_paths, load_deal
+
+DRAFT = "draft"
+SOURCE = "draft_source"
+LAST_VALID = "last_valid"
+PENDING = "pending_load"
+BASES = "table_bases"
+STASH = "stash"
+TERM_SHEET = "term_sheet"
+EXAMPLE = "start:example"
+WIDGET = "w:"
+TABLE = "t:"
+
+
+@dataclass(frozen=True)
+class Valid:
+    """A deal that passed every rule, with its valuation and the JSON that keys its cache entry."""
+
+    deal: Deal
+    json: str
+    valuation: Valuation
+
+
+@dataclass(frozen=True)
+class Check:
+    """The draft's problems (empty when it is valid) and the valuation to show: the current one, or the last valid."""
+
+    problems: list[Problem]
+    shown: Valid | None
+
+    @property
+    def current(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class Example:
+    path: str
+    name: str
+    data: dict[str, Any] | None
+    problems: list[Problem]
+
+
+@st.cache_data(show_spinner=False)
+def _read_example(path: str, modified: float) -> Example:
+    try:
+        deal = load_deal(path)
+    except DealInvalid as error:
+        return Example(path, f"{Path(path).name} (cannot be read)", None, error.problems)
+    return Example(path, deal.name, deal_to_data(deal), [])
+
+
+def examples() -> list[Example]:
+    """The shipped examples, each read once (and again if its file changes)."""
+    return [_read_example(str(p), p.stat().st_mtime) for p in example_paths()]
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _valuation(deal_json: str, _deal: Deal) -> Valuation:
+    # Keyed by the deal's JSON only: equal content, equal valuation.
+    return value_deal(_deal)
+
+
+def begin() -> None:
+    """Run first on every run: apply a requested load, or open the first example on a new session."""
+    if PENDING in st.session_state:
+        data, source = st.session_state.pop(PENDING)
+        load(data, source)
+    if DRAFT not in st.session_state:
+        for example in examples():
+            if example.data is not None:
+                load(example.data, example.name)
+                st.session_state[EXAMPLE] = example.path
+                break
+        else:
+            st.session_state[DRAFT] = None
+
+
+def load(data: dict[str, Any], source: str) -> None:
+    """Replace the draft, and forget every widget and table so that they show the new deal."""
+    forget_widgets("")
+    st.session_state[BASES] = {}
+    st.session_state[STASH] = {}
+    st.session_state.pop(TERM_SHEET, None)
+    st.session_state[DRAFT] = copy.deepcopy(data)
+    st.session_state[SOURCE] = source
+
+
+def request_load(data: dict[str, Any], source: str) -> None:
+    """Load ``data`` at the start of the next run (for pages that open a deal and then switch page)."""
+    st.session_state[PENDING] = (copy.deepcopy(data), source)
+
+
+def draft() -> dict[str, Any] | None:
+    return st.session_state.get(DRAFT)
+
+
+def _under(path: str, prefix: str) -> bool:
+    return not prefix or path == prefix or path.startswith((prefix + ".", prefix + "["))
+
+
+def forget_widgets(prefix: str) -> None:
+    """Drop the state of every widget and table at or under ``prefix`` ("" for all); they re-read the draft."""
+    for key in list(st.session_state.keys()):
+        if isinstance(key, str) and key.startswith((WIDGET, TABLE)):
+            path = key[2:].removesuffix("?")
+            if _under(path, prefix):
+                del st.session_state[key]
+    for path in list(st.session_state.get(BASES, {})):
+        if _under(path, prefix):
+            del st.session_state[BASES][path]
+
+
+def check() -> Check:
+    """Validate the draft; if it is valid, value it and keep it as the last valid deal."""
+    data = draft()
+    try:
+        deal = deal_from_data(data)
+        deal_json = deal.model_dump_json()
+        valuation = _valuation(deal_json, deal)
+    except DealInvalid as error:
+        problems = error.problems
+    except ValueshareError as error:
+        problems = [Problem("", str(error))]
+    else:
+        st.session_state[LAST_VALID] = Valid(deal, deal_json, valuation)
+        problems = []
+    return Check(problems, st.session_state.get(LAST_VALID))
+
+
+_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def resolve(data: Any, path: str) -> Any:
+    """The value at ``path`` (``terms[2].terms``) inside the draft."""
+    for name, index in _STEP.findall(path):
+        data = data[int(index)] if index else data[name]
+    return data
