@@ -297,3 +297,25 @@ def test_switching_off_the_route_to_market_keeps_it_to_bring_back():
     at.toggle(key="w:route_to_market?").set_value(True).run()
     assert at.session_state["draft"] == original
     assert not errors(at)
+
+
+def test_asking_for_the_term_sheet_offers_its_pdf_for_the_current_deal():
+    pytest.importorskip("valueshare.reports.termsheet")
+    at = open_app(IMAGING)
+    assert [b.label for b in at.sidebar.download_button] == ["Deal file (YAML)"]
+    next(b for b in at.sidebar.button if b.label == "Prepare term sheet").click().run()
+    assert [b.label for b in at.sidebar.download_button] == ["Deal file (YAML)", "Term sheet (PDF)"]
+    assert not errors(at)
+    at.number_input(key="w:terms[0].amount_gbp").set_value(61_000.0).run()  # a new version needs a new sheet
+    assert [b.label for b in at.sidebar.download_button] == ["Deal file (YAML)"]
+
+
+def test_a_table_edit_survives_a_visit_to_another_page():
+    at = open_app(IMAGING)
+    edit_table(at, "terms[4].tiers", edited={1: {"rate": 2.5}})
+    at.switch_page("app_pages/valuation.py").run()
+    assert "t:terms[4].tiers" not in at.session_state  # Streamlit forgot the editor...
+    at.switch_page("app_pages/deal.py").run()
+    table = at.data_editor(key="t:terms[4].tiers").value  # ...so it was rebuilt from the draft
+    assert table["rate"].tolist() == [1.0, 2.5, 3.0]
+    assert at.session_state["draft"]["terms"][4]["tiers"][1]["rate"] == 0.025

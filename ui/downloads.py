@@ -13,6 +13,7 @@ from valueshare.errors import ValueshareError
 from valueshare.scenario import deal_to_yaml
 
 _LOG = logging.getLogger(__name__)
+_FAILURE = "term_sheet_failure"
 
 
 def file_stem(name: str) -> str:
@@ -41,28 +42,29 @@ def sidebar(check: state.Check) -> None:
                        mime="application/x-yaml", icon=":material/download:", width="stretch",
                        help="The deal as a scenario file that this app (and the valueshare CLI) can open again.")
     ready = st.session_state.get(state.TERM_SHEET)
-    if ready is None or ready[0] != valid.json:
-        ready = _prepare(valid)
-    if ready is not None:
+    if ready is not None and ready[0] == valid.json:
         st.download_button("Term sheet (PDF)", ready[1], file_name=f"{stem}-term-sheet.pdf", mime="application/pdf",
                            icon=":material/download:", width="stretch", type="primary")
+    else:
+        st.button("Prepare term sheet", icon=":material/description:", width="stretch", on_click=_prepare,
+                  args=(valid,), help="Builds the term sheet PDF of this version of the deal, then offers it to "
+                                      "download.")
+    failure = st.session_state.pop(_FAILURE, None)
+    if failure:
+        st.error(failure, icon=":material/error:")
 
 
-def _prepare(valid: state.Valid) -> tuple[str, bytes] | None:
-    """A button that builds the term sheet of this version of the deal; the PDF once it is built."""
-    if st.button("Prepare term sheet", icon=":material/description:", width="stretch",
-                 help="Builds the term sheet PDF of this version of the deal, then offers it to download."):
-        try:
-            content = term_sheet_bytes(valid)
-        except ImportError:
-            _LOG.exception("term sheet builder missing")
-            st.error("The term sheet is not available in this version of valueshare.")
-        except ValueshareError as error:
-            st.error(f"The term sheet could not be made: {md(error)}")
-        except Exception:  # noqa: BLE001 - a page shows an error, never a traceback
-            _LOG.exception("term sheet failed")
-            st.error("The term sheet could not be made because of an unexpected error; it has been logged.")
-        else:
-            st.session_state[state.TERM_SHEET] = (valid.json, content)
-            return valid.json, content
-    return None
+def _prepare(valid: state.Valid) -> None:
+    """Build the term sheet before the run that shows it, so that run offers the download straight away."""
+    try:
+        content = term_sheet_bytes(valid)
+    except ImportError:
+        _LOG.exception("term sheet builder missing")
+        st.session_state[_FAILURE] = "The term sheet is not available in this version of valueshare."
+    except ValueshareError as error:
+        st.session_state[_FAILURE] = f"The term sheet could not be made: {md(error)}"
+    except Exception:  # noqa: BLE001 - a page shows an error, never a traceback
+        _LOG.exception("term sheet failed")
+        st.session_state[_FAILURE] = "The term sheet could not be made because of an unexpected error; it is logged."
+    else:
+        st.session_state[state.TERM_SHEET] = (valid.json, content)
