@@ -77,6 +77,12 @@ def equity(term: Equity, route: RouteDraw | None, timing: Timing) -> Flow:
     return _same(_fixed(row, timing))
 
 
+def equity_drawn(term: Equity, exited: np.ndarray, exit_value: np.ndarray, timing: Timing) -> Flow:
+    """Equity in a Monte Carlo: in each world the exit happens (1) or not (0), at that world's exit value."""
+    when = one_hot_years(np.full(exited.shape[0], term.exit_year + timing.offset), timing.horizon_years)
+    return _same((timing.weight * term.stake * exit_value * exited)[:, None] * when)
+
+
 def milestone(term: Milestone, route: RouteDraw | None, timing: Timing) -> Flow:
     """The amount, in the year its stage ends, weighted by the chance that the stage succeeds."""
     assert route is not None  # the deal's validator guarantees a route with this stage

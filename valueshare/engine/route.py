@@ -8,6 +8,7 @@ probabilities, so every flow is an expected value (risk-adjusted). In a Monte Ca
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -21,7 +22,7 @@ class RouteDraw:
 
     horizon_years: int
     stage_names: tuple[str, ...]
-    stage_costs: np.ndarray      # (S,) partner cost of each stage, £
+    stage_costs: np.ndarray      # (n, S) partner cost of each stage, £
     stage_starts: np.ndarray     # (n, S) years from signature
     stage_ends: np.ndarray       # (n, S)
     reach: np.ndarray            # (n, S) weight that the stage starts (includes the branch weight)
@@ -42,7 +43,15 @@ class RouteDraw:
     def trials(self) -> int:
         return self.launch.shape[0]
 
+    @cached_property
+    def _sales_to_end(self) -> np.ndarray:
+        return self._sales(None)
+
     def sales(self, window_years: float | None = None) -> np.ndarray:
+        """List-price sales in each year given launch, £, shape (n, horizon + 1); see ``_sales``."""
+        return self._sales_to_end if window_years is None else self._sales(window_years)
+
+    def _sales(self, window_years: float | None) -> np.ndarray:
         """List-price sales in each year given launch, £, shape (n, horizon + 1).
 
         With ``window_years``, only sales within that many years after launch count (a royalty term).
@@ -71,7 +80,7 @@ class RouteDraw:
         for i in range(len(self.stage_names)):
             start, end = self.stage_starts[:, i], self.stage_ends[:, i]
             share = year_overlap(start, end, self.horizon_years) / (end - start)[:, None]
-            out += self.stage_costs[i] * share * self.reach[:, i : i + 1]
+            out += (self.stage_costs[:, i] * self.reach[:, i])[:, None] * share
         return out
 
 
@@ -88,9 +97,10 @@ def route_offset_and_branch(deal: Deal) -> tuple[int, float]:
 
 
 def build_route(route: RouteToMarket, horizon_years: int, *, offset: float, branch: np.ndarray,
-                durations: np.ndarray, success: np.ndarray, volume: np.ndarray, price: np.ndarray,
-                peak_uptake: np.ndarray, years_to_peak: np.ndarray) -> RouteDraw:
-    """Assemble a ``RouteDraw`` from per-world stage durations and success weights (n, S) and sales inputs (n,)."""
+                durations: np.ndarray, costs: np.ndarray, success: np.ndarray,
+                sales: dict[str, np.ndarray]) -> RouteDraw:
+    """Assemble a ``RouteDraw`` from per-world stage durations, costs and success weights (n, S) and sales inputs
+    (n,) keyed by their field names in ``Sales``."""
     n = branch.shape[0]
     stage_count = len(route.stages)
     ends = offset + np.cumsum(durations, axis=1) if stage_count else np.zeros((n, 0))
@@ -100,22 +110,29 @@ def build_route(route: RouteToMarket, horizon_years: int, *, offset: float, bran
     reach = branch[:, None] * np.concatenate([np.ones((n, 1)), survive[:, :-1]], axis=1) if stage_count else passed
     launch = ends[:, -1] if stage_count else np.full(n, float(offset))
     launched = passed[:, -1] if stage_count else branch.copy()
-    sales = route.sales
-
-    def full(value: float) -> np.ndarray:
-        return np.full(n, float(value))
-
     return RouteDraw(
         horizon_years=horizon_years,
         stage_names=tuple(s.name for s in route.stages),
-        stage_costs=np.array([s.partner_cost_gbp for s in route.stages], dtype=float),
-        stage_starts=starts, stage_ends=ends, reach=reach, passed=passed, branch=branch,
-        launch=launch, launched=launched, has_sales=sales is not None,
-        volume=volume, price=price, peak_uptake=peak_uptake, years_to_peak=years_to_peak,
-        uk_share=full(sales.uk_share if sales else 0.0),
-        operating_margin=full(sales.operating_margin if sales else 0.0),
-        sales_end=float(sales.end_year if sales else 0),
+        stage_costs=costs, stage_starts=starts, stage_ends=ends, reach=reach, passed=passed, branch=branch,
+        launch=launch, launched=launched, has_sales=route.sales is not None,
+        volume=sales["volume_per_year"], price=sales["price_gbp"], peak_uptake=sales["peak_uptake"],
+        years_to_peak=sales["years_to_peak"], uk_share=sales["uk_share"], operating_margin=sales["operating_margin"],
+        sales_end=float(route.sales.end_year if route.sales else 0),
     )
+
+
+#: The sales inputs that vary per world (``end_year`` is a whole year and stays fixed).
+SALES_INPUTS = ("volume_per_year", "price_gbp", "peak_uptake", "years_to_peak", "uk_share", "operating_margin")
+#: The stage inputs that vary per world.
+STAGE_INPUTS = ("duration_years", "partner_cost_gbp", "probability_of_success")
+
+
+def base_inputs(route: RouteToMarket, n: int) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The route's own values repeated for n worlds: stage inputs (n, S) and sales inputs (n,)."""
+    stage = {name: np.tile(np.array([float(getattr(s, name)) for s in route.stages]), (n, 1))
+             for name in STAGE_INPUTS}
+    sales = {name: np.full(n, float(getattr(route.sales, name)) if route.sales else 0.0) for name in SALES_INPUTS}
+    return stage, sales
 
 
 def expected_route(deal: Deal) -> RouteDraw | None:
@@ -124,15 +141,7 @@ def expected_route(deal: Deal) -> RouteDraw | None:
     if route is None:
         return None
     offset, branch = route_offset_and_branch(deal)
-    sales = route.sales
-
-    def one(value: float) -> np.ndarray:
-        return np.array([float(value)])
-
-    return build_route(
-        route, deal.assumptions.horizon_years, offset=offset, branch=one(branch),
-        durations=np.array([[s.duration_years for s in route.stages]], dtype=float).reshape(1, -1),
-        success=np.array([[s.probability_of_success for s in route.stages]], dtype=float).reshape(1, -1),
-        volume=one(sales.volume_per_year if sales else 0), price=one(sales.price_gbp if sales else 0),
-        peak_uptake=one(sales.peak_uptake if sales else 0), years_to_peak=one(sales.years_to_peak if sales else 0),
-    )
+    stage, sales = base_inputs(route, 1)
+    return build_route(route, deal.assumptions.horizon_years, offset=offset, branch=np.array([branch]),
+                       durations=stage["duration_years"], costs=stage["partner_cost_gbp"],
+                       success=stage["probability_of_success"], sales=sales)

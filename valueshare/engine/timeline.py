@@ -67,13 +67,12 @@ def ramp_integral(s: np.ndarray, years_to_peak: np.ndarray) -> np.ndarray:
     >>> ramp_integral(np.array([1.0, 2.0, 5.0]), np.array([2.0])).tolist()
     [0.25, 1.0, 4.0]
     """
+    # With m = min(s, n): the ramp contributes m²/(2n) and full uptake the remaining s − m. A zero years_to_peak is
+    # floored at 1e-12 years, which changes the result by less than a millionth of a penny.
     s = np.maximum(s, 0.0)
-    n = np.broadcast_to(years_to_peak, s.shape) if np.ndim(years_to_peak) else np.full(s.shape, years_to_peak)
-    instant = n <= 1e-9  # a peak within a few milliseconds of launch is a peak at launch
-    safe_n = np.where(instant, 1.0, n)
-    rising = s * s / (2.0 * safe_n)
-    after_peak = n / 2.0 + (s - n)
-    return np.where(instant, s, np.where(s <= n, rising, after_peak))
+    n = np.maximum(years_to_peak, 1e-12)
+    m = np.minimum(s, n)
+    return m * m / (2.0 * n) + (s - m)
 
 
 def year_index(time: np.ndarray) -> np.ndarray:

@@ -12,10 +12,10 @@ from typing import Any
 import numpy as np
 
 from valueshare.engine.finance import Irr, irr, npv
-from valueshare.engine.mechanisms import MECHANISMS, Flow, Timing
+from valueshare.engine.mechanisms import MECHANISMS, Flow, Timing, equity_drawn
 from valueshare.engine.route import RouteDraw, expected_route
 from valueshare.engine.timeline import discount_factors, yearly_schedule
-from valueshare.model import ConsentToCommercialise, Deal, NhsPriceDiscount
+from valueshare.model import ConsentToCommercialise, Deal, Equity, NhsPriceDiscount
 from valueshare.wording import term_title
 
 
@@ -79,9 +79,12 @@ def nhs_cost_lines(deal: Deal, trials: int) -> list[Line]:
     return [Line(x.key, x.label, -np.broadcast_to(x.values, (trials, horizon + 1))) for x in lines]
 
 
-def deal_flows(deal: Deal, route: RouteDraw | None, clause_weight: np.ndarray) -> DealFlows:
+def deal_flows(deal: Deal, route: RouteDraw | None, clause_weight: np.ndarray,
+               exits: dict[int, tuple[np.ndarray, np.ndarray]] | None = None) -> DealFlows:
     """Both parties' cash flows for the worlds in ``route``; ``clause_weight`` (n,) says, per world, whether (or how
-    likely) a consent-to-commercialise clause has switched on."""
+    likely) a consent-to-commercialise clause has switched on. ``exits`` gives, for a Monte Carlo, each top-level
+    equity term's per-world exit (0/1) and exit value, by term index; without it equity is valued at its expectation."""
+    exits = exits or {}
     horizon = deal.assumptions.horizon_years
     n = clause_weight.shape[0]
     discount = total_price_discount(deal)
@@ -99,6 +102,8 @@ def deal_flows(deal: Deal, route: RouteDraw | None, clause_weight: np.ndarray) -
             for j, sub in enumerate(term.terms):
                 add(f"terms[{i}].terms[{j}]", f"If commercialised: {term_title(sub)}",
                     MECHANISMS[sub.kind](sub, route, inner))
+        elif isinstance(term, Equity) and i in exits:
+            add(f"terms[{i}]", term_title(term), equity_drawn(term, *exits[i], top))
         else:
             add(f"terms[{i}]", term_title(term), MECHANISMS[term.kind](term, route, top))
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
+
+from valueshare import paths
+from valueshare.errors import DealInvalid, Problem, problems_from_validation
 
 from valueshare.model.base import Choice, Model, labels
 from valueshare.model.parties import Contribution, NhsParty, Partner
 from valueshare.model.route import RouteToMarket
 from valueshare.model.terms import SALES_LINKED, ConsentToCommercialise, Milestone, Term
+from valueshare.model.uncertainty import UNCERTAIN_INPUT, UncertainInput, Variant
 from valueshare.model.types import DiscountRate, Name, WholeYears, _number
 
 #: HM Treasury Green Book social time preference rate (real), years 0 to 30, and its rate after year 30.
@@ -80,13 +84,30 @@ class Deal(Model):
                                   "no product.")
     terms: list[Term] = Field(default_factory=list, max_length=30, description="The value-sharing terms.")
     assumptions: Assumptions = Field(default_factory=Assumptions, description="Valuation settings.")
+    uncertainty: list[UncertainInput] = Field(
+        default_factory=list, max_length=50,
+        description="Inputs whose value is uncertain, each with a distribution for the Monte Carlo. The deal's own "
+                    "value of each input stays the base case.")
+    variants: list[Variant] = Field(
+        default_factory=list, max_length=20,
+        description="Named variants of the deal (upside, downside, counter-offer...), each as changes to the base.")
 
     @model_validator(mode="after")
-    def _terms_fit_the_deal(self) -> Deal:
-        problems = list(term_problems(self))
+    def _parts_fit_the_deal(self) -> Deal:
+        problems = list(term_problems(self)) + list(uncertainty_problems(self))
+        if not problems:
+            problems = list(variant_problems(self))
         if problems:
             raise ValueError("\n".join(problems))
         return self
+
+    def variant(self, name: str) -> Deal:
+        """The deal as its variant ``name`` describes it (without variants of its own)."""
+        for variant in self.variants:
+            if variant.name == name:
+                return Deal.model_validate(apply_overrides(self, variant))
+        known = ", ".join(f"'{v.name}'" for v in self.variants) or "none"
+        raise DealInvalid([Problem("variants", f"no variant is called '{name}' (variants: {known})")])
 
     @property
     def consent_clause(self) -> ConsentToCommercialise | None:
@@ -121,3 +142,50 @@ def _all_terms(deal: Deal):
                 yield f"terms[{i}].terms[{j}]", inner
         else:
             yield f"terms[{i}]", term
+
+
+def uncertainty_problems(deal: Deal):
+    """Yield one message per uncertain input that names nothing in this deal, or is named twice."""
+    route = deal.route_to_market
+    seen: set[str] = set()
+    for k, item in enumerate(deal.uncertainty):
+        where = f"uncertainty[{k}].input"
+        if item.input in seen:
+            yield f"{where}: '{item.input}' is already uncertain above"
+        seen.add(item.input)
+        match = UNCERTAIN_INPUT.match(item.input)
+        assert match is not None  # UncertainInput checked the pattern
+        stage, term = match.group(2), match.group(5)
+        if stage is not None and (route is None or int(stage) >= len(route.stages)):
+            yield f"{where}: this deal has no stage {stage} (stages are numbered from 0)"
+        elif item.input.startswith("route_to_market.sales") and (route is None or route.sales is None):
+            yield f"{where}: this deal has no sales to make uncertain"
+        elif term is not None and (int(term) >= len(deal.terms) or deal.terms[int(term)].kind != "equity"):
+            yield f"{where}: terms[{term}] is not an equity term"
+
+
+def apply_overrides(deal: Deal, variant: Variant) -> dict:
+    """The deal's data with the variant's overrides applied, and no variants of its own."""
+    data = deal.model_dump(mode="json", exclude={"variants"})
+    for path, value in variant.overrides.items():
+        if path.split(".")[0].split("[")[0] == "variants":
+            raise DealInvalid([Problem(path, "a variant cannot change the variants")])
+        data = paths.with_value(data, path, value)
+    return data
+
+
+def variant_problems(deal: Deal):
+    """Yield one message per variant whose name repeats or whose changes do not make a valid deal."""
+    names: set[str] = set()
+    for k, variant in enumerate(deal.variants):
+        if variant.name in names:
+            yield f"variants[{k}].name: '{variant.name}' is used by another variant"
+        names.add(variant.name)
+        try:
+            Deal.model_validate(apply_overrides(deal, variant))
+        except DealInvalid as error:
+            for p in error.problems:
+                yield f"variants[{k}].overrides: {p.path}: {p.message}"
+        except ValidationError as error:
+            for p in problems_from_validation(error):
+                yield f"variants[{k}].overrides: {p.line()}"

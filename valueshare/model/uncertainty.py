@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field, model_validator
 
 from valueshare.model.base import Model
-from valueshare.model.types import _number
+from valueshare.model.types import Name, _number
 
 Real = _number(float, "same as the input")
 Spread = _number(float, "same as the input", 0.0, lo_open=True)
@@ -125,4 +125,52 @@ class UncertainInput(Model):
         if not UNCERTAIN_INPUT.match(self.input):
             raise ValueError("input: only a stage's duration, cost or probability, a sales input, or an equity exit "
                              "value can be uncertain (e.g. 'route_to_market.sales.price_gbp')")
+        problem = support_problem(self.input, self.distribution)
+        if problem:
+            raise ValueError(f"distribution: {problem}")
         return self
+
+
+#: The bounds of each uncertain input's field: (lowest, highest, lowest excluded).
+_BOUNDS = {
+    "duration_years": (0.0, 100.0, True), "partner_cost_gbp": (0.0, None, False),
+    "probability_of_success": (0.0, 1.0, True), "volume_per_year": (0.0, None, False),
+    "price_gbp": (0.0, None, False), "peak_uptake": (0.0, 1.0, False), "years_to_peak": (0.0, 100.0, False),
+    "uk_share": (0.0, 1.0, False), "operating_margin": (0.0, 1.0, False), "exit_value_gbp": (0.0, None, False),
+}
+
+
+def field_bounds(path: str) -> tuple[float, float | None, bool]:
+    """(lowest, highest or None, whether the lowest is excluded) for the field an uncertain input names."""
+    return _BOUNDS[path.rsplit(".", 1)[-1]]
+
+
+def support_problem(path: str, distribution) -> str | None:
+    """Why the distribution can draw values its field does not allow, or None when it cannot."""
+    lo, hi, lo_open = field_bounds(path)
+    if isinstance(distribution, Lognormal):
+        return None if hi is None else f"a lognormal has no upper limit, but this input must stay at most {hi:g}"
+    if isinstance(distribution, Normal):
+        if distribution.low is None or (hi is not None and distribution.high is None):
+            bounds = f"{lo:g} and {hi:g}" if hi is not None else f"{lo:g} or more"
+            return f"a normal distribution here needs low{' and high' if hi is not None else ''} within {bounds}"
+        points = [distribution.low] + ([distribution.high] if distribution.high is not None else [])
+    elif isinstance(distribution, Fixed):
+        points = [distribution.value]
+    else:
+        points = [distribution.low, distribution.high]
+    for x in points:
+        if x < lo or (lo_open and x == lo) or (hi is not None and x > hi):
+            limit = f"between {lo:g} and {hi:g}" if hi is not None else f"at least {lo:g}"
+            return f"can draw {x:g}, but this input must be {limit}"
+    return None
+
+
+class Variant(Model):
+    """A named variant of the deal (e.g. upside, downside, counter-offer): the base deal with some inputs changed."""
+
+    name: Name = Field(description="Name of the variant, e.g. 'Downside'.", max_length=100)
+    description: str = Field(default="", max_length=1000, description="What the variant assumes.")
+    overrides: dict[str, Any] = Field(
+        min_length=1, description="Inputs that differ from the base deal, by field path, e.g. "
+                                  "'route_to_market.sales.peak_uptake: 0.15' or 'terms[4].tiers[0].rate: 0.02'.")
