@@ -12,11 +12,16 @@ import sys
 from pathlib import Path
 from typing import Sequence, TextIO
 
+from valueshare.compare import Comparison, compare, variants_of
 from valueshare.engine import Valuation, value_deal
+from valueshare.engine.montecarlo import DEFAULT_TRIALS, Simulation, simulate
 from valueshare.errors import DealInvalid, ValueshareError
 from valueshare.format import money, percent, ratio
 from valueshare.model import Deal
 from valueshare.scenario import load_deal
+
+
+MAX_TRIALS = 5_000_000
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -30,7 +35,30 @@ def _parser() -> argparse.ArgumentParser:
     value.add_argument("scenario", type=Path, metavar="SCENARIO.yaml")
     value.add_argument("--json", action="store_true", help="print the results as JSON")
     value.add_argument("--pdf", type=Path, metavar="OUT.pdf", help="also write the term sheet PDF")
+    value.add_argument("--variant", metavar="NAME", help="value this named variant instead of the base deal")
+
+    sim = commands.add_parser("simulate", help="Monte Carlo: NPV ranges for both parties")
+    sim.add_argument("scenario", type=Path, metavar="SCENARIO.yaml")
+    sim.add_argument("--trials", type=_trials, default=DEFAULT_TRIALS, help=f"number of trials (default {DEFAULT_TRIALS:,})")
+    sim.add_argument("--seed", type=int, default=None, help="seed for reproducible results")
+    sim.add_argument("--variant", metavar="NAME", help="simulate this named variant instead of the base deal")
+    sim.add_argument("--json", action="store_true", help="print the results as JSON")
+
+    comp = commands.add_parser("compare", help="side by side: one deal's variants, or two deals")
+    comp.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                      help="one scenario (its base and variants) or several (e.g. an offer and a counter-offer)")
+    comp.add_argument("--json", action="store_true", help="print the comparison as JSON")
     return parser
+
+
+def _trials(text: str) -> int:
+    try:
+        value = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+    if not 2 <= value <= MAX_TRIALS:
+        raise argparse.ArgumentTypeError(f"must be between 2 and {MAX_TRIALS:,}")
+    return value
 
 
 def summary(valuation: Valuation) -> str:
@@ -86,8 +114,13 @@ def _write_pdf(deal: Deal, valuation: Valuation, target: Path) -> None:
         raise ValueshareError(f"{target}: cannot write the PDF ({error.strerror or error})") from None
 
 
-def _value(args: argparse.Namespace, out: TextIO) -> int:
+def _deal(args: argparse.Namespace) -> Deal:
     deal = load_deal(args.scenario)
+    return deal.variant(args.variant) if getattr(args, "variant", None) else deal
+
+
+def _value(args: argparse.Namespace, out: TextIO) -> int:
+    deal = _deal(args)
     valuation = value_deal(deal)
     if args.pdf:
         _write_pdf(deal, valuation, args.pdf)
@@ -100,6 +133,59 @@ def _value(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def simulation_summary(sim: Simulation) -> str:
+    """The readable summary ``simulate`` prints."""
+    lines = [f"{sim.deal_name}: {sim.trials:,} trials" + (f", seed {sim.seed}" if sim.seed is not None else ""), ""]
+    lines.append(f"{'':<12}{'mean':>12}{'P10':>12}{'P50':>12}{'P90':>12}   risk-adjusted (no Monte Carlo)")
+    for name, spread, expected in (("NHS NPV", sim.nhs, sim.expected_nhs_npv),
+                                   ("Partner NPV", sim.partner, sim.expected_partner_npv)):
+        lines.append(f"{name:<12}{money(spread.mean):>12}{money(spread.p10):>12}{money(spread.p50):>12}"
+                     f"{money(spread.p90):>12}   {money(expected)}")
+    lines += ["", f"Chance the NHS does not recover its costs (NHS NPV below zero): {percent(sim.probability_nhs_loses_money)}",
+              f"Chance the partner's NPV is negative: {percent(sim.partner.probability_negative)}"]
+    return "\n".join(lines)
+
+
+def _simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    deal = _deal(args)
+    show = (lambda share: print(f"\rsimulating... {share:.0%}", end="", file=err)) \
+        if not args.json and err.isatty() else None
+    sim = simulate(deal, trials=args.trials, seed=args.seed, progress=show)
+    if show:
+        print(file=err)
+    if args.json:
+        print(json.dumps(sim.to_dict(), indent=2, allow_nan=False), file=out)
+    else:
+        print(simulation_summary(sim), file=out)
+    return 0
+
+
+def comparison_table(comparison: Comparison) -> str:
+    """The readable table ``compare`` prints; differing rows are marked with '*'."""
+    names = [c.name for c in comparison.columns]
+    width = min(60, max(24, *(len(r.label) for r in comparison.figures + comparison.inputs)))
+    col = max(14, *(min(len(n), 40) for n in names))
+    lines = [" " * (width + 2) + "".join(f"{n[:40]:>{col + 2}}" for n in names)]
+    for title, rows in (("Figures", comparison.figures), ("Inputs that differ", comparison.inputs)):
+        lines += ["", title]
+        for row in rows:
+            mark = "*" if row.differs else " "
+            cells = "".join(f"{t[:40]:>{col + 2}}" for t in row.texts)
+            lines.append(f"{mark} {row.label[:width]:<{width}}{cells}")
+    return "\n".join(lines)
+
+
+def _compare(args: argparse.Namespace, out: TextIO) -> int:
+    deals = [load_deal(path) for path in args.files]
+    named = variants_of(deals[0]) if len(deals) == 1 else [(f"{p.name}", d) for p, d in zip(args.files, deals)]
+    comparison = compare(named)
+    if args.json:
+        print(json.dumps(comparison.to_dict(), indent=2, allow_nan=False), file=out)
+    else:
+        print(comparison_table(comparison), file=out)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
@@ -107,6 +193,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     try:
         if args.command == "validate":
             return _validate(args.files, out, err)
+        if args.command == "simulate":
+            return _simulate(args, out, err)
+        if args.command == "compare":
+            return _compare(args, out)
         return _value(args, out)
     except DealInvalid as error:
         _report_problems(error, err)
