@@ -80,3 +80,45 @@ def test_a_missing_file_is_reported_not_raised(tmp_path):
     assert result.returncode == 1
     assert "cannot read the file" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("path", example_paths(), ids=lambda p: p.stem)
+def test_simulate_json_prints_percentiles_and_the_same_seed_repeats_them(path, capsys):
+    args = ["simulate", str(path), "--trials", "2000", "--seed", "1", "--json"]
+    assert main(args) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert main(args) == 0
+    assert json.loads(capsys.readouterr().out) == first
+    for side in ("nhs_npv", "partner_npv"):
+        assert first[side]["p10"] <= first[side]["p50"] <= first[side]["p90"]
+    assert 0 <= first["probability_nhs_fails_to_recover_costs"] <= 1
+    assert first["trials"] == 2000
+
+
+def test_simulate_100000_trials_from_the_command_line():
+    result = run("simulate", str(example_paths()[1]), "--trials", "100000", "--seed", "1", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["trials"] == 100_000
+
+
+@pytest.mark.parametrize("path", example_paths(), ids=lambda p: p.stem)
+def test_compare_shows_every_variant_side_by_side(path, capsys):
+    assert main(["compare", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["columns"] == ["Base", *[v.name for v in load_deal(path).variants]]
+    assert any(row["differs"] for row in data["figures"])
+
+
+def test_compare_two_deals_marks_the_differences(capsys):
+    paths = example_paths()[:2]
+    assert main(["compare", *map(str, paths)]) == 0
+    out = capsys.readouterr().out
+    assert "* NHS NPV" in out and paths[0].name in out
+
+
+def test_an_unknown_variant_or_a_bad_trial_count_is_a_clear_error():
+    result = run("value", str(example_paths()[1]), "--variant", "Nope")
+    assert result.returncode == 1 and "no variant is called 'Nope'" in result.stderr
+    result = run("simulate", str(example_paths()[1]), "--trials", "many")
+    assert result.returncode == 2 and "--trials: must be a whole number" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -127,3 +127,36 @@ def test_there_are_at_least_four_examples_all_marked_illustrative():
     deals = [load_deal(p) for p in example_paths()]
     assert len(deals) >= 4
     assert all(d.illustrative for d in deals)
+
+
+def uncertain(path, distribution):
+    return base_data(uncertainty=[{"input": path, "distribution": distribution}])
+
+
+@pytest.mark.parametrize("path, distribution, expected", [
+    ("route_to_market.sales.peak_uptake", {"dist": "normal", "mean": 0.3, "sd": 0.1},
+     "uncertainty[0].distribution: a normal distribution here needs low and high within 0 and 1"),
+    ("route_to_market.sales.peak_uptake", {"dist": "lognormal", "mean": 0.3, "sd": 0.1},
+     "uncertainty[0].distribution: a lognormal has no upper limit, but this input must stay at most 1"),
+    ("route_to_market.sales.price_gbp", {"dist": "triangular", "low": 5, "mode": 20, "high": 10},
+     "uncertainty[0].distribution.mode: must lie between low and high"),
+    ("route_to_market.sales.price_gbp", {"dist": "uniform", "low": -5, "high": 10},
+     "uncertainty[0].distribution: can draw -5, but this input must be at least 0"),
+    ("route_to_market.stages[5].duration_years", {"dist": "uniform", "low": 1, "high": 2},
+     "uncertainty[0].input: this deal has no stage 5 (stages are numbered from 0)"),
+    ("terms[0].amount_gbp", {"dist": "uniform", "low": 1, "high": 2},
+     "uncertainty[0].input: only a stage's duration, cost or probability, a sales input, or an equity exit value "
+     "can be uncertain (e.g. 'route_to_market.sales.price_gbp')"),
+    ("route_to_market.sales.price_gbp", {"dist": "normal", "mean": 10, "sd": 1, "low": 20, "high": 30},
+     "uncertainty[0].distribution.low: the bounds keep less than 1% of the bell curve; move them or the mean"),
+])
+def test_an_uncertain_input_must_name_a_real_input_and_stay_within_its_bounds(path, distribution, expected):
+    assert problems(uncertain(path, distribution)) == [expected]
+
+
+def test_a_variant_that_breaks_a_rule_names_the_variant_and_the_field():
+    data = base_data(variants=[{"name": "Bad", "overrides": {"route_to_market.sales.peak_uptake": 1.5,
+                                                              "route_to_market.sales.colour": "red"}}])
+    assert problems(data) == [
+        "variants[0].overrides: route_to_market.sales.peak_uptake: must be between 0 and 1 (0% to 100%)",
+        "variants[0].overrides: route_to_market.sales.colour: is not a field of this section (check the spelling)"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any, get_args, get_origin
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
@@ -20,6 +20,7 @@ from valueshare.model import (
     Sales, Stage, Subscription,
 )
 from valueshare.model.base import Choice
+from valueshare.model.uncertainty import Fixed, Lognormal, Normal, Pert, Triangular, UncertainInput, Uniform, Variant
 from valueshare.model.terms import TERM_LABELS
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -41,6 +42,11 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     (f"terms[]: kind: nhs_price_discount ({TERM_LABELS['nhs_price_discount']})", NhsPriceDiscount),
     (f"terms[]: kind: in_kind_benefit ({TERM_LABELS['in_kind_benefit']})", InKindBenefit),
     (f"terms[]: kind: consent_to_commercialise ({TERM_LABELS['consent_to_commercialise']})", ConsentToCommercialise),
+    ("uncertainty[]", UncertainInput),
+    ("uncertainty[].distribution: dist: fixed", Fixed), ("uncertainty[].distribution: dist: uniform", Uniform),
+    ("uncertainty[].distribution: dist: triangular", Triangular), ("uncertainty[].distribution: dist: pert", Pert),
+    ("uncertainty[].distribution: dist: normal", Normal), ("uncertainty[].distribution: dist: lognormal", Lognormal),
+    ("variants[]", Variant),
 ]
 
 UNIT_WORDS = {"fraction": "fraction (0.02 = 2%)", "gbp": "£", "years": "years", "year": "year from signature",
@@ -50,11 +56,15 @@ UNIT_WORDS = {"fraction": "fraction (0.02 = 2%)", "gbp": "£", "years": "years",
 
 def _type_text(annotation: Any) -> str:
     origin = get_origin(annotation)
+    if origin is Literal:
+        return " or ".join(f"`{a}`" for a in get_args(annotation))
     args = [a for a in get_args(annotation) if a is not type(None)]
     if origin is list:
         inner = args[0] if args else None
         if get_origin(inner) is Annotated:
             return "list of mechanisms, each naming its `kind` (below)"
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            return "list of sections (below)"
         return f"list of {_type_text(inner)}" if inner is not None else "list"
     if args and origin is not None and type(None) in get_args(annotation):
         return f"{_type_text(args[0])} or empty"
@@ -62,6 +72,10 @@ def _type_text(annotation: Any) -> str:
         return "one of: " + ", ".join(f"`{m.value}`" for m in annotation)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return "section"
+    if get_origin(annotation) is Annotated or (origin is not None and "Union" in str(origin)):
+        return "one distribution, naming its `dist` (below)"
+    if origin is dict:
+        return "field path: value"
     name = getattr(annotation, "__name__", str(annotation))
     return {"str": "text", "bool": "true/false", "float": "number", "int": "whole number"}.get(name, name)
 

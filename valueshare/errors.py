@@ -50,20 +50,22 @@ _UNION_TAGS = {
 }
 
 
+_DISTRIBUTION_TAGS = {"fixed", "uniform", "triangular", "pert", "normal", "lognormal"}
+
+
 def format_path(loc: Iterable[Any]) -> str:
     """``('terms', 2, 'royalty', 'tiers', 0, 'rate')`` -> ``terms[2].tiers[0].rate``."""
     out = ""
-    previous_was_index = False
+    previous: Any = None
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-            previous_was_index = True
-            continue
-        if previous_was_index and part in _UNION_TAGS:
-            previous_was_index = False
-            continue
-        out += f".{part}" if out else str(part)
-        previous_was_index = False
+        elif (isinstance(previous, int) and part in _UNION_TAGS) or (
+                previous == "distribution" and part in _DISTRIBUTION_TAGS):
+            pass
+        else:
+            out += f".{part}" if out else str(part)
+        previous = part
     return out
 
 
