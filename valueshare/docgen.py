@@ -20,6 +20,7 @@ from valueshare.model import (
     Sales, Stage, Subscription,
 )
 from valueshare.model.base import Choice
+from valueshare.model.benefits import EconomicGrowth, FactorOverride, FairShareInputs, PatientBenefit
 from valueshare.model.uncertainty import Fixed, Lognormal, Normal, Pert, Triangular, UncertainInput, Uniform, Variant
 from valueshare.model.terms import TERM_LABELS
 
@@ -42,6 +43,8 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     (f"terms[]: kind: nhs_price_discount ({TERM_LABELS['nhs_price_discount']})", NhsPriceDiscount),
     (f"terms[]: kind: in_kind_benefit ({TERM_LABELS['in_kind_benefit']})", InKindBenefit),
     (f"terms[]: kind: consent_to_commercialise ({TERM_LABELS['consent_to_commercialise']})", ConsentToCommercialise),
+    ("patient_benefit", PatientBenefit), ("economic_growth", EconomicGrowth), ("fair_share", FairShareInputs),
+    ("fair_share.overrides[]", FactorOverride),
     ("uncertainty[]", UncertainInput),
     ("uncertainty[].distribution: dist: fixed", Fixed), ("uncertainty[].distribution: dist: uniform", Uniform),
     ("uncertainty[].distribution: dist: triangular", Triangular), ("uncertainty[].distribution: dist: pert", Pert),
@@ -49,7 +52,7 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("variants[]", Variant),
 ]
 
-UNIT_WORDS = {"fraction": "fraction (0.02 = 2%)", "gbp": "£", "years": "years", "year": "year from signature",
+UNIT_WORDS = {"score": "score 1-5", "qalys": "QALYs", "fte": "full-time equivalents", "weight": "weight","fraction": "fraction (0.02 = 2%)", "gbp": "£", "years": "years", "year": "year from signature",
               "count": "count", "hours": "hours",
               "calendar_year": "calendar year"}
 

@@ -58,6 +58,13 @@ class RouteDraw:
         Sales in year t are ``volume * price * peak_uptake * ∫ ramp`` over the part of (t-1, t] after launch and
         before both the end of sales and the window's end.
         """
+        return self._units(window_years) * self.price[:, None]
+
+    def units(self) -> np.ndarray:
+        """Units sold in each year given launch (all territories), shape (n, horizon + 1)."""
+        return self._units(None)
+
+    def _units(self, window_years: float | None) -> np.ndarray:
         n, horizon = self.trials, self.horizon_years
         if not self.has_sales:
             return np.zeros((n, horizon + 1))
@@ -70,7 +77,7 @@ class RouteDraw:
         since_hi = np.maximum(upper, lower) - self.launch[:, None]
         ytp = self.years_to_peak[:, None]
         uptake_years = ramp_integral(since_hi, ytp) - ramp_integral(since_lo, ytp)
-        out = (self.volume * self.price * self.peak_uptake)[:, None] * uptake_years
+        out = (self.volume * self.peak_uptake)[:, None] * uptake_years
         out[:, 0] = 0.0
         return out
 

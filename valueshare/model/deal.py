@@ -10,6 +10,7 @@ from valueshare import paths
 from valueshare.errors import DealInvalid, Problem, problems_from_validation
 
 from valueshare.model.base import Choice, Model, labels
+from valueshare.model.benefits import EconomicGrowth, FairShareInputs, PatientBenefit
 from valueshare.model.parties import Contribution, NhsParty, Partner
 from valueshare.model.route import RouteToMarket
 from valueshare.model.terms import SALES_LINKED, ConsentToCommercialise, Milestone, Term
@@ -84,6 +85,12 @@ class Deal(Model):
                                   "no product.")
     terms: list[Term] = Field(default_factory=list, max_length=30, description="The value-sharing terms.")
     assumptions: Assumptions = Field(default_factory=Assumptions, description="Valuation settings.")
+    patient_benefit: PatientBenefit = Field(
+        default_factory=PatientBenefit, description="What the product does for patients (the framework's first aim).")
+    economic_growth: EconomicGrowth = Field(
+        default_factory=EconomicGrowth, description="What the partnership does for UK growth (the second aim).")
+    fair_share: FairShareInputs = Field(
+        default_factory=FairShareInputs, description="Judgements and overrides for the fair-share estimate.")
     uncertainty: list[UncertainInput] = Field(
         default_factory=list, max_length=50,
         description="Inputs whose value is uncertain, each with a distribution for the Monte Carlo. The deal's own "
