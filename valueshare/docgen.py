@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
@@ -59,6 +59,11 @@ UNIT_WORDS = {"score": "score 1-5", "qalys": "QALYs", "fte": "full-time equivale
 
 def _type_text(annotation: Any) -> str:
     origin = get_origin(annotation)
+    if origin is Annotated:
+        inner = get_args(annotation)[0]
+        if get_origin(inner) is Union:
+            return "one distribution, naming its `dist` (below)"
+        return _type_text(inner)
     if origin is Literal:
         return " or ".join(f"`{a}`" for a in get_args(annotation))
     args = [a for a in get_args(annotation) if a is not type(None)]
@@ -75,8 +80,6 @@ def _type_text(annotation: Any) -> str:
         return "one of: " + ", ".join(f"`{m.value}`" for m in annotation)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return "section"
-    if get_origin(annotation) is Annotated or (origin is not None and "Union" in str(origin)):
-        return "one distribution, naming its `dist` (below)"
     if origin is dict:
         return "field path: value"
     name = getattr(annotation, "__name__", str(annotation))
