@@ -76,6 +76,8 @@ def _type_text(annotation: Any) -> str:
         return f"list of {_type_text(inner)}" if inner is not None else "list"
     if args and origin is not None and type(None) in get_args(annotation):
         return f"{_type_text(args[0])} or empty"
+    if origin is Union:
+        return "one distribution, naming its `dist` (below)"
     if isinstance(annotation, type) and issubclass(annotation, Choice):
         return "one of: " + ", ".join(f"`{m.value}`" for m in annotation)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
