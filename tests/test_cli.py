@@ -122,3 +122,19 @@ def test_an_unknown_variant_or_a_bad_trial_count_is_a_clear_error():
     result = run("simulate", str(example_paths()[1]), "--trials", "many")
     assert result.returncode == 2 and "--trials: must be a whole number" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("path", example_paths(), ids=lambda p: p.stem)
+def test_value_json_carries_the_pillars_principles_and_fair_share(path, capsys):
+    assert main(["value", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data["pillars"]) == {"patient_benefit", "economic_growth", "nhs_financial_return"}
+    assert [p["key"] for p in data["principles"]][:4] == ["principle_1", "principle_2", "principle_3", "principle_4"]
+    assert all(p["status"] in ("pass", "warning", "fail", "not_applicable") for p in data["principles"])
+    assert data["fair_share"]["band_low"] <= data["fair_share"]["band_high"]
+
+
+def test_value_summary_shows_the_framework_check(capsys):
+    assert main(["value", str(example_paths()[1])]) == 0
+    out = capsys.readouterr().out
+    assert "Framework check (VSF-2023)" in out and "1. Patient benefit" in out and "Fair NHS share" in out

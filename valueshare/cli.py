@@ -17,6 +17,7 @@ from valueshare.engine import Valuation, value_deal
 from valueshare.engine.montecarlo import DEFAULT_TRIALS, Simulation, simulate
 from valueshare.errors import DealInvalid, ValueshareError
 from valueshare.format import money, percent, ratio
+from valueshare.framework import Assessment, assess
 from valueshare.model import Deal
 from valueshare.scenario import load_deal
 
@@ -85,6 +86,32 @@ def summary(valuation: Valuation) -> str:
     return "\n".join(lines)
 
 
+def framework_summary(a: Assessment) -> str:
+    """The framework check as ``value`` prints it: pillars in their own units, principles, fair share."""
+    p, f = a.pillars, a.fair_share
+    lines = [f"Framework check ({a.rules.short_name})", "",
+             "1. Patient benefit: "
+             f"{p.patient.total_patients:,.0f} patients expected, {p.patient.qalys_discounted:,.1f} QALYs "
+             f"(discounted), worth {money(p.patient.qaly_value_nhs)} (NHS lens) / "
+             f"{money(p.patient.qaly_value_societal)} (societal lens); NHS cost offsets {money(p.patient.cost_offsets)}",
+             f"2. UK growth: {p.growth.fte_years:,.0f} FTE-years, additional GVA {money(p.growth.additional_gva)}, "
+             f"UK investment {money(p.growth.uk_investment)}",
+             f"3. NHS return: cash {money(p.nhs_return.cash_receipts)}, price-discount savings "
+             f"{money(p.nhs_return.price_discount_savings)}, in kind {money(p.nhs_return.in_kind_value)}, "
+             f"costs {money(p.nhs_return.nhs_costs)}, NPV {money(p.nhs_return.total)}", ""]
+    for check in a.checks:
+        lines.append(f"  {check.status.label:<15}{check.title}: {check.reason}")
+    actual = percent(f.actual) if f.actual is not None else "n/a"
+    lines += ["", f"Fair NHS share: {percent(f.low)} to {percent(f.high)} of the partner's value; this deal: "
+                  f"{actual} ({f.position})"]
+    if a.closing is not None:
+        lines.append(f"  To reach the band: {a.closing.path} from {a.closing.current:g} to {a.closing.value:.6g}")
+    elif a.closing_note:
+        lines.append(f"  No single change closes the gap: {a.closing_note}")
+    lines += [f"  Flag: {flag}" for flag in a.patient_first]
+    return "\n".join(lines)
+
+
 def _report_problems(error: DealInvalid, err: TextIO) -> None:
     prefix = f"{error.source}: " if error.source else ""
     for problem in error.problems:
@@ -124,10 +151,13 @@ def _value(args: argparse.Namespace, out: TextIO) -> int:
     valuation = value_deal(deal)
     if args.pdf:
         _write_pdf(deal, valuation, args.pdf)
+    assessment = assess(deal, valuation)
     if args.json:
-        print(json.dumps(valuation.to_dict(), indent=2, allow_nan=False), file=out)
+        data = {**valuation.to_dict(), **assessment.to_dict()}
+        print(json.dumps(data, indent=2, allow_nan=False), file=out)
     else:
         print(summary(valuation), file=out)
+        print("\n" + framework_summary(assessment), file=out)
         if args.pdf:
             print(f"\nTerm sheet written to {args.pdf}", file=out)
     return 0
