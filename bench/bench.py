@@ -1,0 +1,571 @@
+#!/usr/bin/env python
+"""valueshare benchmarks: how long the engine, the sensitivities and the app take, and how much memory a large
+Monte Carlo needs, on this machine.
+
+Run from anywhere: ``python bench/bench.py`` (a minute or two), ``python bench/bench.py --quick`` (fewer repeats),
+``python bench/bench.py --only montecarlo,memory``. It prints figures and their ratio to each target; it never passes
+or fails (timings depend on the machine), so it is not a test. See docs/performance.md for the targets and the
+figures measured when they were set.
+
+Sections:
+  deterministic  value_deal(deal) for each example, and validation (load_deal, deal_from_data) separately
+  montecarlo     simulate() of 100,000 trials of ai-imaging-device (20 years) against a minimal hand-written
+                 numpy kernel of the same deal, whose mean NPVs must agree; chunk sizes
+  tornado        tornado(deal) for each example
+  app            Streamlit reruns after one input change, through streamlit.testing.v1.AppTest
+  memory         simulate() of 1,000,000 trials in a subprocess: peak RSS and time
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import importlib.metadata
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+from valueshare import deal_from_data, load_deal, value_deal  # noqa: E402
+from valueshare.engine.montecarlo import CHUNK, FAN_TRIALS, PERCENTILES, draw_worlds, simulate  # noqa: E402
+from valueshare.engine.valuation import deal_flows  # noqa: E402
+from valueshare.model import Deal  # noqa: E402
+from valueshare.scenario import deal_to_data, example_paths  # noqa: E402
+from valueshare.sensitivity import tornado  # noqa: E402
+
+IMAGING = ROOT / "scenarios" / "ai-imaging-device.yaml"
+APP = ROOT / "app.py"
+RISK_PAGE = ROOT / "app_pages" / "risk.py"
+SECTIONS = ("deterministic", "montecarlo", "tornado", "app", "memory")
+
+# Targets (docs/performance.md). Printed as ratios, never asserted.
+TARGET_VALUE_MS = 5.0
+TARGET_MC_S = 1.0
+TARGET_KERNEL_RATIO = 2.0
+TARGET_TORNADO_MS = 1000.0
+TARGET_RERUN_MS = 300.0
+TARGET_MEMORY_MIB = 1024.0
+
+RESULTS: dict[str, Any] = {}
+
+
+# -- timing helpers ----------------------------------------------------------------------------------------------
+
+def times_of(fn: Callable[[], Any], repeats: int, *, warmup: int = 1) -> list[float]:
+    """Wall time of each of ``repeats`` calls of ``fn`` (seconds), after ``warmup`` untimed calls."""
+    for _ in range(warmup):
+        fn()
+    out = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+@dataclass
+class Runs:
+    """Wall time, minor page faults and system (kernel) time of each timed call."""
+
+    wall: list[float]
+    faults: list[int]
+    system: list[float]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.wall)
+
+    @property
+    def best(self) -> float:
+        return min(self.wall)
+
+
+def interleaved(calls: dict[str, Callable[[], Any]], repeats: int) -> dict[str, Runs]:
+    """Time each call ``repeats`` times, taking turns (a, b, c, a, b, c, ...) after one untimed call each, so that
+    a slow patch of the machine (another job, a reclaim pass) falls on all of them alike."""
+    for fn in calls.values():
+        fn()
+    runs = {name: Runs([], [], []) for name in calls}
+    for _ in range(repeats):
+        for name, fn in calls.items():
+            before = resource.getrusage(resource.RUSAGE_SELF)
+            start = time.perf_counter()
+            fn()
+            wall = time.perf_counter() - start
+            after = resource.getrusage(resource.RUSAGE_SELF)
+            runs[name].wall.append(wall)
+            runs[name].faults.append(after.ru_minflt - before.ru_minflt)
+            runs[name].system.append(after.ru_stime - before.ru_stime)
+    return runs
+
+
+def median_ms(times: list[float]) -> float:
+    return statistics.median(times) * 1e3
+
+
+def vs_target(value: float, target: float, unit: str) -> str:
+    """'0.21× the 5 ms target' — a ratio, so a reader sees the headroom (or the shortfall) at a glance."""
+    return f"{value / target:.2f}× the {target:g} {unit} target"
+
+
+def heading(title: str) -> None:
+    print(f"\n== {title} " + "=" * max(0, 100 - len(title)))
+
+
+# -- 1. deterministic valuation and validation -------------------------------------------------------------------
+
+def bench_deterministic(repeats: int) -> None:
+    heading("Deterministic valuation (value_deal) and validation, per example")
+    print(f"median of {repeats} calls each; target value_deal < {TARGET_VALUE_MS:g} ms")
+    print(f"{'example':34} {'value_deal':>11} {'load_deal':>11} {'from_data':>11}  value_deal vs target")
+    rows = {}
+    for path in example_paths():
+        deal = load_deal(path)
+        data = deal_to_data(deal)
+        value = median_ms(times_of(lambda: value_deal(deal), repeats, warmup=5))
+        load = median_ms(times_of(lambda: load_deal(path), max(repeats // 4, 5)))
+        validate = median_ms(times_of(lambda: deal_from_data(data), repeats))
+        rows[path.stem] = {"value_deal_ms": value, "load_deal_ms": load, "deal_from_data_ms": validate}
+        print(f"{path.stem:34} {value:8.3f} ms {load:8.3f} ms {validate:8.3f} ms  "
+              f"{vs_target(value, TARGET_VALUE_MS, 'ms')}")
+    print("load_deal = read file + yaml.safe_load + validate; from_data = pydantic validation of parsed data only")
+    RESULTS["deterministic"] = rows
+
+
+# -- 2. Monte Carlo against a minimal kernel ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ImagingInputs:
+    """The ai-imaging-device deal reduced to the numbers the kernel needs; the kernel itself knows its structure."""
+
+    horizon: int
+    durations: np.ndarray          # (S,) base stage durations
+    stage_costs: np.ndarray        # (S,)
+    probability: np.ndarray        # (S,)
+    pert_stage1: tuple[float, float, float]
+    pert_stage3: tuple[float, float, float]
+    uptake_triangular: tuple[float, float, float]
+    price_normal: tuple[float, float, float, float]   # mean, sd, low, high
+    volume: float
+    years_to_peak: float
+    uk_share: float
+    margin: float
+    sales_end: float
+    milestones: tuple[tuple[int, float], ...]         # (stage index, amount)
+    tiers: tuple[tuple[float, float], ...]            # (from £, rate)
+    price_discount: float
+    fixed_nhs: np.ndarray          # (years,) fees received less NHS costs (identical in every trial)
+    fees: np.ndarray               # (years,) fees alone: what the partner pays whatever happens
+    df_nhs: np.ndarray
+    df_partner: np.ndarray
+
+
+def imaging_inputs(deal: Deal) -> ImagingInputs:
+    """Read the numbers out of the deal, checking it has exactly the structure the kernel hard-codes."""
+    route, a = deal.route_to_market, deal.assumptions
+    kinds = [t.kind for t in deal.terms]
+    assert kinds == ["access_fee", "access_fee", "milestone", "milestone", "royalty", "nhs_price_discount"], kinds
+    assert [u.input for u in deal.uncertainty] == [
+        "route_to_market.stages[1].duration_years", "route_to_market.stages[3].duration_years",
+        "route_to_market.sales.peak_uptake", "route_to_market.sales.price_gbp"]
+    assert a.horizon_years <= 30 and deal.consent_clause is None
+    fee0, fee1, ms0, ms1, royalty, discount = deal.terms
+    assert fee0.frequency.value == "one_off" and fee1.frequency.value == "yearly"
+    assert royalty.territory.value == "worldwide" and royalty.cap_gbp is None and royalty.term_years is None
+    h = a.horizon_years
+    names = [s.name for s in route.stages]
+    u = [x.distribution for x in deal.uncertainty]
+    years = np.arange(h + 1)
+
+    def paid(amount: float, first: int, count: int) -> np.ndarray:
+        return np.where((years >= first) & (years < first + count), amount, 0.0)
+
+    costs = deal.contribution.access_costs
+    fees = paid(fee0.amount_gbp, fee0.start_year, 1) + paid(fee1.amount_gbp, fee1.start_year, fee1.years)
+    nhs_costs = paid(costs.preparation_gbp, 0, 1) + paid(costs.yearly_gbp, 1, costs.years)
+    for e in deal.contribution.expertise:
+        nhs_costs = nhs_costs + paid(e.hours_per_year * e.cost_per_hour_gbp, e.start_year, e.years)
+    return ImagingInputs(
+        horizon=h,
+        durations=np.array([s.duration_years for s in route.stages], float),
+        stage_costs=np.array([s.partner_cost_gbp for s in route.stages], float),
+        probability=np.array([s.probability_of_success for s in route.stages], float),
+        pert_stage1=(u[0].low, u[0].mode, u[0].high), pert_stage3=(u[1].low, u[1].mode, u[1].high),
+        uptake_triangular=(u[2].low, u[2].mode, u[2].high), price_normal=(u[3].mean, u[3].sd, u[3].low, u[3].high),
+        volume=route.sales.volume_per_year, years_to_peak=route.sales.years_to_peak, uk_share=route.sales.uk_share,
+        margin=route.sales.operating_margin, sales_end=float(route.sales.end_year),
+        milestones=tuple((names.index(m.stage), m.amount_gbp) for m in (ms0, ms1)),
+        tiers=tuple((t.from_gbp, t.rate) for t in royalty.tiers), price_discount=discount.price_discount,
+        fixed_nhs=fees - nhs_costs, fees=fees,
+        df_nhs=(1 + a.nhs_discount_rate) ** -years.astype(float),  # horizon <= 30: the Green Book step never applies
+        df_partner=(1 + a.partner_discount_rate) ** -years.astype(float),
+    )
+
+
+def _pert(rng: np.random.Generator, low: float, mode: float, high: float, n: int) -> np.ndarray:
+    span = high - low
+    return low + span * rng.beta(1 + 4 * (mode - low) / span, 1 + 4 * (high - mode) / span, n)
+
+
+def _truncated_normal(rng: np.random.Generator, mean: float, sd: float, low: float, high: float,
+                      n: int) -> np.ndarray:
+    x = rng.normal(mean, sd, n)
+    bad = (x < low) | (x > high)
+    for _ in range(200):  # as the engine: redraw only what falls outside; the model keeps >= 1% of the curve
+        if not bad.any():
+            break
+        x[bad] = rng.normal(mean, sd, int(bad.sum()))
+        bad = (x < low) | (x > high)
+    return np.clip(x, low, high)
+
+
+def _ramp(s: np.ndarray, n: float) -> np.ndarray:
+    """∫0^s min(u/n, 1) du for s >= 0."""
+    m = np.minimum(s, n)
+    return m * m / (2.0 * n) + (s - m)
+
+
+def kernel_chunk(p: ImagingInputs, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """NHS and partner NPV of n trials of the imaging deal, by hand. Draws in the engine's order (stage 1 and 3
+    durations, uptake, price, then stage success), so with the same seed and chunking the trials are the same."""
+    # Draws.
+    durations = np.tile(p.durations, (n, 1))
+    durations[:, 1] = _pert(rng, *p.pert_stage1, n)
+    durations[:, 3] = _pert(rng, *p.pert_stage3, n)
+    uptake = rng.triangular(*p.uptake_triangular, n)
+    price = _truncated_normal(rng, *p.price_normal, n)
+    success = rng.random((n, p.durations.size)) < p.probability
+    # Route: stages back to back from signature; a stage is reached if every earlier one succeeded.
+    ends = np.cumsum(durations, axis=1)
+    starts = ends - durations
+    passed = np.logical_and.accumulate(success, axis=1)
+    reached = np.ones_like(passed)
+    reached[:, 1:] = passed[:, :-1]
+    launch = ends[:, -1]
+    launched = passed[:, -1]
+    # Sales given launch in year t (the interval (t-1, t]): volume × price × peak uptake × ∫ramp over the part of
+    # the year after launch and before sales end.
+    t = np.arange(p.horizon + 1, dtype=float)
+    lower = np.maximum(t - 1.0, launch[:, None])
+    upper = np.maximum(np.minimum(t, p.sales_end), lower)
+    gross = (p.volume * price * uptake)[:, None] * (_ramp(upper - launch[:, None], p.years_to_peak)
+                                                    - _ramp(lower - launch[:, None], p.years_to_peak))
+    gross[:, 0] = 0.0
+    # What the NHS gets from sales: tiered royalty on net sales (worldwide, after the NHS discount on the UK
+    # share) and the discount itself on the UK share.
+    net = gross * (1.0 - p.uk_share * p.price_discount)
+    from_sales = p.price_discount * p.uk_share * gross
+    for k, (floor, rate) in enumerate(p.tiers):
+        top = p.tiers[k + 1][0] if k + 1 < len(p.tiers) else np.inf
+        from_sales += rate * np.clip(net - floor, 0.0, top - floor)
+    # Milestones: paid in the year their stage ends (ceil), if it succeeds; none past the horizon.
+    df_nhs = np.append(p.df_nhs, 0.0)
+    df_partner = np.append(p.df_partner, 0.0)
+    milestones_nhs = np.zeros(n)
+    milestones_partner = np.zeros(n)
+    for stage, amount in p.milestones:
+        year = np.minimum(np.ceil(np.round(ends[:, stage], 9)).astype(int), p.horizon + 1)
+        milestones_nhs += amount * passed[:, stage] * df_nhs[year]
+        milestones_partner += amount * passed[:, stage] * df_partner[year]
+    nhs = launched * (from_sales @ p.df_nhs) + milestones_nhs + p.fixed_nhs @ p.df_nhs
+    # Partner: operating profit on sales, less stage costs spread evenly over each stage (if reached), less
+    # everything paid to the NHS.
+    stage_costs = np.zeros(n)
+    for i in range(p.durations.size):
+        overlap = np.clip(np.minimum(t, ends[:, i, None]) - np.maximum(t - 1.0, starts[:, i, None]), 0.0, None)
+        overlap[:, 0] = 0.0
+        stage_costs += p.stage_costs[i] * reached[:, i] * (overlap @ p.df_partner) / durations[:, i]
+    partner = (launched * ((p.margin * gross - from_sales) @ p.df_partner) - stage_costs - milestones_partner
+               - p.fees @ p.df_partner)
+    return nhs, partner
+
+
+def kernel(p: ImagingInputs, trials: int, *, seed: int, chunk_size: int = CHUNK) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    nhs, partner = np.empty(trials), np.empty(trials)
+    for lo in range(0, trials, chunk_size):
+        n = min(chunk_size, trials - lo)
+        nhs[lo:lo + n], partner[lo:lo + n] = kernel_chunk(p, n, rng)
+    return nhs, partner
+
+
+def _mean_se(x: np.ndarray) -> tuple[float, float]:
+    return float(x.mean()), float(x.std(ddof=1) / np.sqrt(x.size))
+
+
+def bench_montecarlo(repeats: int, trials: int, *, profile: bool) -> None:
+    heading(f"Monte Carlo: {trials:,} trials of {IMAGING.stem} against a minimal numpy kernel")
+    deal = load_deal(IMAGING)
+    p = imaging_inputs(deal)
+    print(f"horizon {p.horizon} years, {p.durations.size} stages, chunk size {CHUNK:,} (the engine's default)")
+    seed = 20261122
+    sim = simulate(deal, trials=trials, seed=seed)
+
+    # Agreement, two ways: the same seed and chunking give the very same trials (the kernel draws in the engine's
+    # order), so every trial's NPV must match to rounding; an independent seed must agree within sampling error.
+    nhs_same, partner_same = kernel(p, trials, seed=seed)
+    nhs_other, partner_other = kernel(p, trials, seed=seed + 1)
+    print("agreement of NPVs (£):")
+    agree = {}
+    for party, engine_values, same, other in (("NHS", sim.nhs_npv, nhs_same, nhs_other),
+                                              ("partner", sim.partner_npv, partner_same, partner_other)):
+        m_sim, se_sim = _mean_se(engine_values)
+        m_ker, se_ker = _mean_se(other)
+        z = (m_sim - m_ker) / np.hypot(se_sim, se_ker)
+        worst = float(np.max(np.abs(engine_values - same)))
+        print(f"  {party:8} simulate mean {m_sim:14,.0f} (SE {se_sim:,.0f}); kernel, other seed {m_ker:14,.0f} "
+              f"(SE {se_ker:,.0f}); difference {z:+.2f} SE; same seed: largest per-trial difference £{worst:.2g}")
+        agree[party] = {"simulate_mean": m_sim, "simulate_se": se_sim, "kernel_mean_other_seed": m_ker,
+                        "kernel_se": se_ker, "difference_in_se": z, "max_abs_diff_same_seed": worst}
+
+    runs = interleaved({
+        "simulate": lambda: simulate(deal, trials=trials, seed=seed),
+        "kernel": lambda: kernel(p, trials, seed=seed),
+        "kernel_whole": lambda: kernel(p, trials, seed=seed, chunk_size=trials),
+    }, repeats)
+    s, k, kw = runs["simulate"].median, runs["kernel"].median, runs["kernel_whole"].median
+    print(f"wall time, median (best) of {repeats} interleaved runs:")
+    print(f"  simulate()                       {s * 1e3:7.1f} ms ({runs['simulate'].best * 1e3:5.1f})   "
+          f"{vs_target(s, TARGET_MC_S, 's')}")
+    print(f"  kernel, same chunks              {k * 1e3:7.1f} ms ({runs['kernel'].best * 1e3:5.1f})")
+    print(f"  kernel, one chunk of {trials:<11,} {kw * 1e3:7.1f} ms ({runs['kernel_whole'].best * 1e3:5.1f})")
+    best_ratio = runs["simulate"].best / runs["kernel"].best
+    print(f"  ratio simulate / kernel          {s / k:7.2f}× (best to best {best_ratio:.2f}×)   "
+          f"{vs_target(s / k, TARGET_KERNEL_RATIO, '×')}")
+
+    # simulate() also returns a fan chart of yearly cash flows (percentiles over up to FAN_TRIALS trials × years,
+    # for both parties), which the kernel does not: time that part alone on the deal's real yearly flows.
+    fan_n = min(trials, FAN_TRIALS)
+    flows = deal_flows(deal, *draw_worlds(deal, fan_n, np.random.default_rng(seed)))
+    yearly = [flows.nhs_total().astype(np.float32), flows.partner_total().astype(np.float32)]
+    f = statistics.median(times_of(lambda: [np.percentile(y, PERCENTILES, axis=0) for y in yearly], repeats))
+    print(f"  of which the fan (percentiles of {fan_n:,} × {p.horizon + 1} yearly flows, both parties) "
+          f"{f * 1e3:6.1f} ms; simulate() less the fan / kernel: {(s - f) / k:.2f}×")
+
+    sizes = (2_000, 5_000, 20_000, 50_000)
+    by_size = interleaved({str(size): (lambda size=size: simulate(deal, trials=trials, seed=seed, chunk_size=size))
+                           for size in sizes}, repeats)
+    default = by_size[str(CHUNK)].median if str(CHUNK) in by_size else s
+    chunks = {}
+    print(f"simulate() by chunk size, median (best) of {repeats} interleaved runs; page faults and system time are "
+          f"medians per run:")
+    for size in sizes:
+        r = by_size[str(size)]
+        faults, system = statistics.median(r.faults), statistics.median(r.system)
+        chunks[size] = {"ms": r.median * 1e3, "best_ms": r.best * 1e3, "minor_faults": faults,
+                        "system_ms": system * 1e3, "all_ms": [x * 1e3 for x in r.wall]}
+        print(f"  {size:>7,}  {r.median * 1e3:7.1f} ms ({r.best * 1e3:6.1f})  {r.median / default:5.2f}× the default  "
+              f"{faults:>9,.0f} page faults  {system * 1e3:5.0f} ms system")
+    RESULTS["montecarlo"] = {"trials": trials, "simulate_ms": s * 1e3, "kernel_ms": k * 1e3,
+                             "simulate_best_ms": runs["simulate"].best * 1e3,
+                             "kernel_best_ms": runs["kernel"].best * 1e3,
+                             "kernel_one_chunk_ms": kw * 1e3, "ratio": s / k, "fan_ms": f * 1e3,
+                             "ratio_without_fan": (s - f) / k, "agreement": agree, "chunks": chunks}
+    if profile:
+        import cProfile
+        import pstats
+        print("profile of one simulate() (tottime, top 15):")
+        prof = cProfile.Profile()
+        prof.runcall(simulate, deal, trials=trials, seed=seed)
+        pstats.Stats(prof).sort_stats("tottime").print_stats(15)
+
+
+# -- 3. tornado --------------------------------------------------------------------------------------------------
+
+def bench_tornado(repeats: int) -> None:
+    heading("Tornado (every default driver at low and high), per example")
+    print(f"median of {repeats} runs; target < {TARGET_TORNADO_MS:g} ms")
+    rows = {}
+    for path in example_paths():
+        deal = load_deal(path)
+        bars = tornado(deal)
+        ms = median_ms(times_of(lambda: tornado(deal), repeats))
+        rows[path.stem] = {"tornado_ms": ms, "bars": len(bars)}
+        print(f"  {path.stem:34} {len(bars):3} bars ({2 * len(bars)} valuations)  {ms:8.1f} ms  "
+              f"{vs_target(ms, TARGET_TORNADO_MS, 'ms')}")
+    RESULTS["tornado"] = rows
+
+
+# -- 4. the app --------------------------------------------------------------------------------------------------
+
+def _risk_page_listed() -> bool:
+    return RISK_PAGE.exists() and "app_pages/risk.py" in APP.read_text()
+
+
+def bench_app(repeats: int) -> None:
+    heading("App reruns (streamlit.testing.v1.AppTest)")
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    if at.session_state["start:example"] != str(IMAGING):
+        at.sidebar.selectbox(key="start:example").select(str(IMAGING)).run()
+    at.run()  # warm: imports, caches and the first drawing are done
+    key = "w:terms[0].amount_gbp"
+    base = at.number_input(key=key).value
+    times = []
+    # A new amount each time: the valuation is cached by the deal's content, and a user's edit is new too.
+    for i in range(repeats + 1):
+        at.number_input(key=key).set_value(base + 1_000.0 * (i + 1))
+        start = time.perf_counter()
+        at.run()
+        if i:  # the first edited run is a warm-up
+            times.append(time.perf_counter() - start)
+    assert not at.exception, at.exception
+    ms = median_ms(times)
+    print(f"Deal page, {IMAGING.stem}, after changing {key}: median of {repeats} reruns {ms:.0f} ms "
+          f"(min {min(times) * 1e3:.0f}, max {max(times) * 1e3:.0f})  {vs_target(ms, TARGET_RERUN_MS, 'ms')}")
+    RESULTS["app"] = {"deal_page_rerun_ms": ms, "deal_page_rerun_all_ms": [x * 1e3 for x in times]}
+
+    if not _risk_page_listed():
+        print("Risk page: app_pages/risk.py is not in the app yet, not measured")
+        return
+    at.switch_page("app_pages/risk.py").run()
+    assert not at.exception, at.exception
+    risk_times, rerun_times = [], []
+    for i in range(repeats):
+        # An input change on the Deal page, then the Risk page drawn for the changed deal (no cached result).
+        at.switch_page("app_pages/deal.py").run()
+        at.number_input(key=key).set_value(base + 100.0 * (i + 1)).run()
+        at.switch_page("app_pages/risk.py")
+        start = time.perf_counter()
+        at.run()
+        risk_times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        at.run()  # the same page again with nothing changed
+        rerun_times.append(time.perf_counter() - start)
+    assert not at.exception, at.exception
+    ms, again = median_ms(risk_times), median_ms(rerun_times)
+    print(f"Risk page (default trials) after an input change: median of {repeats} runs {ms:.0f} ms "
+          f"(min {min(risk_times) * 1e3:.0f}, max {max(risk_times) * 1e3:.0f})  {vs_target(ms, TARGET_RERUN_MS, 'ms')}")
+    print(f"Risk page rerun with nothing changed: median {again:.0f} ms")
+    RESULTS["app"].update({"risk_page_after_change_ms": ms, "risk_page_rerun_unchanged_ms": again})
+
+
+# -- 5. memory ---------------------------------------------------------------------------------------------------
+
+_CHILD = """
+import json, resource, sys, time
+sys.path.insert(0, {root!r})
+from valueshare import load_deal
+from valueshare.engine.montecarlo import simulate
+
+def status(field):
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith(field + ":"))
+
+deal = load_deal({path!r})
+before = status("VmRSS")
+start = time.perf_counter()
+sim = simulate(deal, trials={trials}, seed=1) if {trials} else None
+wall = time.perf_counter() - start
+print(json.dumps({{"wall_s": wall, "rss_before_kib": before, "hwm_kib": status("VmHWM"),
+                  "self_maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}}))
+"""
+
+# A process inherits its parent's peak RSS in ru_maxrss when it execs (Linux keeps the old image's high-water mark),
+# so a child started from this process, which holds numpy, pydantic and perhaps Streamlit, would report at least
+# this process's size. A small launcher in between makes RUSAGE_CHILDREN measure the simulation's process alone.
+_LAUNCHER = """
+import json, resource, subprocess, sys
+out = subprocess.run([sys.executable, "-c", sys.argv[1]], capture_output=True, text=True, check=True).stdout
+result = json.loads(out.strip().splitlines()[-1])
+result["children_maxrss_kib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps(result))
+"""
+
+
+def _child(trials: int) -> dict[str, float]:
+    code = _CHILD.format(root=str(ROOT), path=str(IMAGING), trials=trials)
+    done = subprocess.run([sys.executable, "-c", _LAUNCHER, code], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def bench_memory(trials: int) -> None:
+    heading(f"Memory: simulate() of {trials:,} trials of {IMAGING.stem} in a subprocess")
+    baseline = _child(0)  # imports and the deal, no simulation
+    result = _child(trials)
+    mib = result["children_maxrss_kib"] / 1024
+    print(f"peak RSS of the child (RUSAGE_CHILDREN ru_maxrss, via a launcher): {mib:.0f} MiB  "
+          f"{vs_target(mib, TARGET_MEMORY_MIB, 'MiB')}")
+    print(f"  the same process with Python, numpy and valueshare imported and the deal loaded, no simulation: "
+          f"{baseline['children_maxrss_kib'] / 1024:.0f} MiB peak; RSS just before simulate(): "
+          f"{result['rss_before_kib'] / 1024:.0f} MiB; simulate() raises the peak by "
+          f"{(result['hwm_kib'] - result['rss_before_kib']) / 1024:.0f} MiB")
+    print(f"wall time of simulate() in the child: {result['wall_s']:.2f} s")
+    RESULTS["memory"] = {"trials": trials, "peak_rss_mib": mib,
+                         "baseline_peak_mib": baseline["children_maxrss_kib"] / 1024,
+                         "rss_before_simulate_mib": result["rss_before_kib"] / 1024,
+                         "added_mib": (result["hwm_kib"] - result["rss_before_kib"]) / 1024,
+                         "wall_s": result["wall_s"]}
+
+
+# -- main --------------------------------------------------------------------------------------------------------
+
+def machine() -> dict[str, Any]:
+    affinity = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+    import pydantic
+    try:
+        streamlit_version = importlib.metadata.version("streamlit")
+    except importlib.metadata.PackageNotFoundError:
+        streamlit_version = "not installed"
+    return {"date": datetime.date.today().isoformat(), "cpu_count": os.cpu_count(), "usable_cpus": affinity,
+            "python": platform.python_version(), "numpy": np.__version__, "pydantic": pydantic.VERSION,
+            "streamlit": streamlit_version,
+            "platform": platform.platform(), "processor": platform.processor() or platform.machine()}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer repeats (about four times faster, noisier)")
+    parser.add_argument("--only", default=",".join(SECTIONS),
+                        help=f"comma-separated sections to run (default all: {','.join(SECTIONS)})")
+    parser.add_argument("--trials", type=int, default=100_000, help="Monte Carlo trials (default 100,000)")
+    parser.add_argument("--memory-trials", type=int, default=1_000_000, help="trials for the memory section")
+    parser.add_argument("--profile", action="store_true", help="also print a cProfile of one simulate()")
+    parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")
+    args = parser.parse_args(argv)
+    only = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = set(only) - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown section(s): {', '.join(sorted(unknown))}")
+
+    info = machine()
+    RESULTS["machine"] = info
+    print(f"valueshare benchmarks, {info['date']}: {info['cpu_count']} cores (os.cpu_count(); usable "
+          f"{info['usable_cpus']}), Python {info['python']}, numpy {info['numpy']}, pydantic {info['pydantic']}, "
+          f"streamlit {info['streamlit']}, {info['platform']}")
+    quick = args.quick
+    runs: dict[str, Callable[[], None]] = {
+        "deterministic": lambda: bench_deterministic(100 if quick else 500),
+        "montecarlo": lambda: bench_montecarlo(3 if quick else 7, args.trials, profile=args.profile),
+        "tornado": lambda: bench_tornado(3 if quick else 10),
+        "app": lambda: bench_app(3 if quick else 5),
+        "memory": lambda: bench_memory(args.memory_trials),
+    }
+    for name in SECTIONS:
+        if name not in only:
+            continue
+        try:
+            runs[name]()
+        except Exception as error:  # one broken section (an app page mid-edit) should not hide the others' figures
+            print(f"{name}: could not be measured: {type(error).__name__}: {error}")
+            RESULTS.setdefault("failed", {})[name] = repr(error)
+    if args.json:
+        args.json.write_text(json.dumps(RESULTS, indent=2, default=str))
+        print(f"\nfigures written to {args.json}")
+
+
+if __name__ == "__main__":
+    main()
