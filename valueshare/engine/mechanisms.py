@@ -31,6 +31,10 @@ class Timing:
     horizon_years: int
     price_discount: float     # total NHS price discount in the deal, for the net-sales basis of royalties
 
+    @property
+    def all_apply(self) -> bool:
+        return bool(np.all(self.weight == 1.0))
+
 
 @dataclass(frozen=True)
 class Flow:
@@ -43,6 +47,10 @@ def _same(values: np.ndarray) -> Flow:
 
 
 def _fixed(row: np.ndarray, timing: Timing) -> np.ndarray:
+    """A schedule that is the same in every world where it applies: (1, years) when it applies in all of them
+    (broadcast by whoever adds it up, not copied n times), else weighted per world."""
+    if timing.all_apply:
+        return row[None, :]
     return timing.weight[:, None] * row[None, :]
 
 
@@ -87,8 +95,11 @@ def milestone(term: Milestone, route: RouteDraw | None, timing: Timing) -> Flow:
     """The amount, in the year its stage ends, weighted by the chance that the stage succeeds."""
     assert route is not None  # the deal's validator guarantees a route with this stage
     i = route.stage_names.index(term.stage)
-    when = one_hot_years(year_index(route.stage_ends[:, i]), route.horizon_years)
-    return _same(term.amount_gbp * route.passed[:, i : i + 1] * when)
+    out = np.zeros((route.trials, route.horizon_years + 1))
+    year = year_index(route.stage_ends[:, i])
+    inside = year <= route.horizon_years
+    out[np.nonzero(inside)[0], year[inside]] = term.amount_gbp * route.passed[inside, i]
+    return _same(out)
 
 
 def tiered(base: np.ndarray, tiers: list[RoyaltyTier]) -> np.ndarray:
@@ -101,7 +112,7 @@ def tiered(base: np.ndarray, tiers: list[RoyaltyTier]) -> np.ndarray:
     out = np.zeros_like(base)
     for k, tier in enumerate(tiers):
         top = tiers[k + 1].from_gbp if k + 1 < len(tiers) else np.inf
-        out += tier.rate * np.clip(base - tier.from_gbp, 0.0, top - tier.from_gbp)
+        out += tier.rate * np.minimum(np.maximum(base - tier.from_gbp, 0.0), top - tier.from_gbp)
     return out
 
 

@@ -24,7 +24,7 @@ from valueshare.model.uncertainty import UNCERTAIN_INPUT
 
 DEFAULT_TRIALS = 10_000
 CHUNK = 5_000  # small chunks stay in cache; 50,000 was 4x slower here (measured in bench/)
-FAN_TRIALS = 100_000
+FAN_TRIALS = 20_000  # percentiles of 20,000 trials are within about 1% of those of more; sorting 100,000 cost 70 ms
 PERCENTILES = (10, 50, 90)
 
 

@@ -12,7 +12,7 @@ from functools import cached_property
 
 import numpy as np
 
-from valueshare.engine.timeline import ramp_integral, year_overlap
+from valueshare.engine.timeline import ramp_integral
 from valueshare.model import Deal, RouteToMarket, Use
 
 
@@ -82,14 +82,17 @@ class RouteDraw:
         return out
 
     def stage_cost_flows(self) -> np.ndarray:
-        """Each stage's partner cost spread evenly over its duration, weighted by the chance of reaching it."""
-        out = np.zeros((self.trials, self.horizon_years + 1))
-        for i in range(len(self.stage_names)):
-            start, end = self.stage_starts[:, i], self.stage_ends[:, i]
-            share = year_overlap(start, end, self.horizon_years) / (end - start)[:, None]
-            out += (self.stage_costs[:, i] * self.reach[:, i])[:, None] * share
-        return out
+        """Each stage's partner cost spread evenly over its duration, weighted by the chance of reaching it.
 
+        The share of a stage (a, b] that has elapsed by time t is clip(t − a, 0, b − a) / (b − a); a year's cost is
+        the difference of that between the year's two ends, summed over stages in one array operation.
+        """
+        t = np.arange(self.horizon_years + 1, dtype=float)[None, None, :]
+        duration = self.stage_ends - self.stage_starts
+        # np.minimum/np.maximum rather than np.clip: the same result, without clip's per-call overhead
+        elapsed = np.minimum(np.maximum(t - self.stage_starts[:, :, None], 0.0), duration[:, :, None])
+        spent = np.einsum("nst,ns->nt", elapsed, self.stage_costs * self.reach / duration)
+        return np.diff(spent, axis=1, prepend=0.0)
 
 def route_offset_and_branch(deal: Deal) -> tuple[int, float]:
     """Where the route starts and the probability of the world it lives in.

@@ -51,7 +51,7 @@ class DealFlows:
 def _sum(lines: list[Line], shape: tuple[int, ...]) -> np.ndarray:
     total = np.zeros(shape)
     for line in lines:
-        total = total + line.values
+        total += line.values  # a line may be (1, years), the same in every world: it broadcasts
     return total
 
 
@@ -76,7 +76,7 @@ def nhs_cost_lines(deal: Deal, trials: int) -> list[Line]:
         lines.append(Line(f"costs.expertise[{i}]", f"{item.kind.label} expertise",
                           yearly_schedule(item.hours_per_year * item.cost_per_hour_gbp, item.start_year, item.years,
                                           horizon)))
-    return [Line(x.key, x.label, -np.broadcast_to(x.values, (trials, horizon + 1))) for x in lines]
+    return [Line(x.key, x.label, -x.values[None, :]) for x in lines]  # the same in every world: (1, years)
 
 
 def deal_flows(deal: Deal, route: RouteDraw | None, clause_weight: np.ndarray,
