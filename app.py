@@ -13,6 +13,8 @@ from ui import downloads, start, state
 PAGES = [
     st.Page("app_pages/deal.py", title="Deal", icon=":material/edit_note:", default=True),
     st.Page("app_pages/valuation.py", title="Valuation", icon=":material/monitoring:"),
+    st.Page("app_pages/risk.py", title="Risk", icon=":material/casino:"),
+    st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
 ]
 
 st.set_page_config(layout="wide", page_title="valueshare", page_icon=":material/handshake:")

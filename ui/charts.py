@@ -5,11 +5,15 @@ Colours are the Okabe-Ito colour-blind-safe pair, the same for each side everywh
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from valueshare.engine.valuation import Valuation
-from valueshare.format import money
+from valueshare.format import money, percent
 
 NHS = "NHS"
 PARTNER = "Partner"
@@ -48,3 +52,225 @@ def present_value_frame(valuation: Valuation, side: str) -> pd.DataFrame:
     rows = [{"Line": line.label, "Present value": money(line.present_value)} for line in lines]
     rows.append({"Line": f"{side} NPV", "Present value": money(total)})
     return pd.DataFrame(rows, columns=["Line", "Present value"])
+
+
+# -- risk: spread of NPV, yearly fan, tornado, two-way table ------------------------------------------------------
+#
+# Each builder returns numbers (columns ending "(£)", for the chart and the CSV) and the same figures as text (for
+# the table on screen). Only binned or summarised data reaches the browser, however many trials were run.
+
+FROM, TO, TRIALS, SHARE = "From (£)", "To (£)", "Trials", "Share of trials"
+P10, P50, P90 = "P10 (£)", "P50 (£)", "P90 (£)"
+LOW, HIGH = "Low", "High"
+NEGATIVE = "#D55E00"  # Okabe-Ito vermillion: the partner loses money
+
+
+def histogram_frame(values: np.ndarray, side: str, *, bins: int = 40) -> pd.DataFrame:
+    """The trials' NPVs for one side in ``bins`` equal bins: edges, count and share of trials, and their text.
+
+    >>> histogram_frame(np.array([0.0, 1.0, 2.0, 3.0]), "NHS", bins=2)[[FROM, TO, TRIALS, SHARE]].values.tolist()
+    [[0.0, 1.5, 2.0, 0.5], [1.5, 3.0, 2.0, 0.5]]
+    """
+    values = np.asarray(values, dtype=float)
+    counts, edges = np.histogram(values, bins=bins)
+    shares = counts / max(values.size, 1)
+    return pd.DataFrame({
+        SIDE: side, FROM: edges[:-1], TO: edges[1:], TRIALS: counts.astype(int), SHARE: shares,
+        "NPV range": [f"{money(a)} to {money(b)}" for a, b in zip(edges[:-1], edges[1:])],
+        "Share": [percent(s) for s in shares],
+    })
+
+
+def histogram_chart(frame: pd.DataFrame, side: str, *, height: int = 220) -> alt.LayerChart:
+    """Bars of the share of trials in each NPV bin, with a rule at £0 when the trials straddle it."""
+    data = frame[frame[SIDE] == side]
+    bars = alt.Chart(data).mark_bar(color=COLOURS[side], stroke="white", strokeWidth=0.3).encode(
+        x=alt.X(f"{FROM}:Q", title=f"{side} NPV (£)", scale=alt.Scale(zero=False), axis=alt.Axis(format=".3~s")),
+        x2=f"{TO}:Q",
+        y=alt.Y(f"{SHARE}:Q", title="Share of trials", axis=alt.Axis(format=".0%", minExtent=40)),
+        y2=alt.datum(0),
+        tooltip=[alt.Tooltip("NPV range:N"), alt.Tooltip("Share:N"), alt.Tooltip(f"{TRIALS}:Q", format=",")],
+    )
+    crosses_zero = len(data) and data[FROM].min() < 0 < data[TO].max()
+    zero = alt.Chart(pd.DataFrame({"x": [0.0] if crosses_zero else []})).mark_rule(
+        color="#444444", strokeDash=[4, 3]).encode(x="x:Q")
+    return alt.layer(bars, zero).properties(height=height)
+
+
+def fan_frame(years: np.ndarray, fan: np.ndarray, side: str) -> pd.DataFrame:
+    """One row per year: P10, P50 and P90 of one side's cash flow that year (``fan`` is 3 × years), and as text.
+
+    >>> frame = fan_frame(np.array([0, 1]), np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]), "NHS")
+    >>> frame[[YEAR, P10, P90]].values.tolist()
+    [[0.0, 1.0, 5.0], [1.0, 2.0, 6.0]]
+    """
+    fan = np.asarray(fan, dtype=float)
+    frame = pd.DataFrame({YEAR: np.asarray(years, dtype=int), SIDE: side, P10: fan[0], P50: fan[1], P90: fan[2]})
+    for column in (P10, P50, P90):
+        frame[column.removesuffix(" (£)")] = [money(v) for v in frame[column]]
+    return frame
+
+
+def fan_chart(frame: pd.DataFrame, side: str, *, height: int = 220) -> alt.LayerChart:
+    """The P10-P90 band of one side's yearly cash flow, with its P50 as a line."""
+    data = frame[frame[SIDE] == side]
+    x = alt.X(f"{YEAR}:Q", title="Year after signature", axis=alt.Axis(format="d", tickMinStep=1))
+    tooltip = [alt.Tooltip(f"{YEAR}:Q"), alt.Tooltip("P10:N"), alt.Tooltip("P50:N"), alt.Tooltip("P90:N")]
+    band = alt.Chart(data).mark_area(color=COLOURS[side], opacity=0.25).encode(
+        x=x, y=alt.Y(f"{P10}:Q", title=f"{side}, £ a year", axis=alt.Axis(format=".3~s", minExtent=40)),
+        y2=f"{P90}:Q", tooltip=tooltip)
+    line = alt.Chart(data).mark_line(color=COLOURS[side], point=alt.OverlayMarkDef(color=COLOURS[side], size=20))
+    line = line.encode(x=x, y=f"{P50}:Q", tooltip=tooltip)
+    return alt.layer(band, line).properties(height=height)
+
+
+def tornado_frame(bars: list, side: str, base: float,
+                  write: Callable[[str, float], str] = lambda path, value: f"{value:g}") -> pd.DataFrame:
+    """Two rows per driver (its low and its high value): the bar from the base NPV to the NPV at that value.
+
+    ``bars`` are ``sensitivity.TornadoBar``; rows come widest swing first, for this side. ``write`` writes an
+    input's value (by its path) for people.
+    """
+    nhs = side == NHS
+    ordered = sorted(bars, key=lambda b: b.nhs_swing if nhs else b.partner_swing, reverse=True)
+    rows = []
+    for rank, bar in enumerate(ordered):
+        d = bar.driver
+        for at, value, npv_at in ((LOW, d.low, bar.nhs_low if nhs else bar.partner_low),
+                                  (HIGH, d.high, bar.nhs_high if nhs else bar.partner_high)):
+            rows.append({"Rank": rank, "Driver": d.label, "Input at": at, "Input value": write(d.path, value),
+                         FROM: float(base), TO: float(npv_at), "NPV": money(npv_at),
+                         "Swing (£)": float(bar.nhs_swing if nhs else bar.partner_swing)})
+    return pd.DataFrame(rows, columns=["Rank", "Driver", "Input at", "Input value", FROM, TO, "NPV", "Swing (£)"])
+
+
+def tornado_chart(frame: pd.DataFrame, side: str) -> alt.LayerChart:
+    """Horizontal bars from the base NPV to the NPV at each driver's low (pale) and high (solid) value."""
+    order = list(dict.fromkeys(frame.sort_values("Rank")["Driver"]))
+    bars = alt.Chart(frame).mark_bar(color=COLOURS[side], height={"band": 0.7}).encode(
+        y=alt.Y("Driver:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
+        x=alt.X(f"{FROM}:Q", title=f"{side} NPV (£)", scale=alt.Scale(zero=False), axis=alt.Axis(format=".3~s")),
+        x2=f"{TO}:Q",
+        opacity=alt.Opacity("Input at:N", scale=alt.Scale(domain=[LOW, HIGH], range=[0.4, 1.0]),
+                            legend=alt.Legend(title="Input at its", orient="bottom")),
+        tooltip=[alt.Tooltip("Driver:N"), alt.Tooltip("Input at:N"), alt.Tooltip("Input value:N"),
+                 alt.Tooltip("NPV:N")],
+    )
+    base = alt.Chart(frame.head(1)).mark_rule(color="#444444").encode(x=f"{FROM}:Q")
+    # The chart is fitted to its container, so the height includes the axis and the legend below the bars.
+    return alt.layer(bars, base).properties(height=120 + 28 * len(order))
+
+
+def two_way_frame(table: Any, write: Callable[[str, float], str] = lambda path, value: f"{value:g}"
+                  ) -> pd.DataFrame:
+    """One row per cell of a ``sensitivity.TwoWay``: both inputs' values, the cell's edges (halfway to its
+    neighbours, for the heatmap) and both sides' NPVs, as numbers and text.
+
+    >>> from types import SimpleNamespace as T
+    >>> t = T(row_path="r", row_values=np.array([1.0, 3.0]), col_path="c", col_values=np.array([10.0]),
+    ...       nhs_npv=np.array([[5.0], [7.0]]), partner_npv=np.array([[-1.0], [2.0]]))
+    >>> two_way_frame(t)[["Row", "Column", "Row from", "Row to", "NHS NPV (£)", "Partner negative"]].values.tolist()
+    [[1.0, 10.0, 0.0, 2.0, 5.0, True], [3.0, 10.0, 2.0, 4.0, 7.0, False]]
+    """
+    row_edges, col_edges = _edges(table.row_values), _edges(table.col_values)
+    rows = []
+    for r, row_value in enumerate(table.row_values):
+        for c, col_value in enumerate(table.col_values):
+            nhs, partner = float(table.nhs_npv[r, c]), float(table.partner_npv[r, c])
+            rows.append({"Row": float(row_value), "Column": float(col_value),
+                         "Row from": row_edges[r], "Row to": row_edges[r + 1],
+                         "Column from": col_edges[c], "Column to": col_edges[c + 1],
+                         "Row value": write(table.row_path, row_value),
+                         "Column value": write(table.col_path, col_value),
+                         "NHS NPV (£)": nhs, "Partner NPV (£)": partner, "NHS NPV": money(nhs),
+                         "Partner NPV": money(partner), "Partner negative": partner < 0})
+    return pd.DataFrame(rows)
+
+
+def _edges(values: np.ndarray) -> list[float]:
+    """Cell edges halfway between neighbouring grid values; a lone value gets a cell of ±10% (or ±0.5)."""
+    v = np.asarray(values, dtype=float)
+    if v.size == 1:
+        half = abs(v[0]) * 0.1 or 0.5
+        return [float(v[0] - half), float(v[0] + half)]
+    middles = (v[:-1] + v[1:]) / 2
+    return [float(2 * v[0] - middles[0]), *map(float, middles), float(2 * v[-1] - middles[-1])]
+
+
+def two_way_grid(table: Any, side: str, write: Callable[[str, float], str] = lambda path, value: f"{value:g}"
+                 ) -> pd.DataFrame:
+    """One side's NPV as text in a grid, as it would be typed into a spreadsheet: a row per value of the row
+    input, a column per value of the column input."""
+    npv = table.nhs_npv if side == NHS else table.partner_npv
+    columns = _unique([write(table.col_path, v) for v in table.col_values])
+    frame = pd.DataFrame([[money(float(x)) for x in row] for row in npv], columns=columns)
+    frame.insert(0, "", [write(table.row_path, v) for v in table.row_values])
+    return frame
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return out
+
+
+def break_even_frame(points: list[tuple[float, float]], row_path: str, col_path: str,
+                     write: Callable[[str, float], str] = lambda path, value: f"{value:g}") -> pd.DataFrame:
+    """The partner's break-even points (row value, column value at which its NPV is zero), as numbers and text."""
+    return pd.DataFrame({"Row": [float(r) for r, _ in points], "Column": [float(c) for _, c in points],
+                         "Row value": [write(row_path, r) for r, _ in points],
+                         "Break-even column value": [write(col_path, c) for _, c in points]},
+                        columns=["Row", "Column", "Row value", "Break-even column value"])
+
+
+def two_way_chart(frame: pd.DataFrame, breaks: pd.DataFrame, *, row_title: str, col_title: str,
+                  row_format: str = "~g", col_format: str = "~g") -> alt.LayerChart:
+    """NHS NPV as a heatmap over the two inputs, each cell labelled; cells where the partner's NPV is negative
+    outlined in vermillion, and the partner's break-even drawn as a dashed line through the interpolated points."""
+    low, high = float(frame["NHS NPV (£)"].min()), float(frame["NHS NPV (£)"].max())
+    if low < 0 < high:
+        scale = alt.Scale(scheme="redblue", domainMid=0)
+    else:
+        scale = alt.Scale(scheme="blues")
+    frame = frame.assign(Dark=frame["NHS NPV (£)"] > low + 0.6 * (high - low) if high > low else False)
+    x = alt.X("Column from:Q", title=col_title, scale=alt.Scale(zero=False, nice=False),
+              axis=alt.Axis(values=sorted(set(frame["Column"])), format=col_format, labelOverlap=True))
+    y = alt.Y("Row from:Q", title=row_title, scale=alt.Scale(zero=False, nice=False),
+              axis=alt.Axis(values=sorted(set(frame["Row"])), format=row_format, labelOverlap=True))
+    tooltip = [alt.Tooltip("Row value:N", title=row_title), alt.Tooltip("Column value:N", title=col_title),
+               alt.Tooltip("NHS NPV:N"), alt.Tooltip("Partner NPV:N")]
+    base = alt.Chart(frame)
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        x=x, x2="Column to:Q", y=y, y2="Row to:Q", tooltip=tooltip,
+        color=alt.Color("NHS NPV (£):Q", scale=scale, legend=alt.Legend(title="NHS NPV (£)", format=".3~s")))
+    loss = base.transform_filter(alt.datum["Partner negative"]).mark_rect(
+        filled=False, stroke=NEGATIVE, strokeWidth=2.5).encode(x=x, x2="Column to:Q", y=y, y2="Row to:Q")
+    labels = base.mark_text(fontSize=11).encode(
+        x=alt.X("Column:Q"), y=alt.Y("Row:Q"), text="NHS NPV:N", tooltip=tooltip,
+        color=alt.condition(alt.datum.Dark, alt.value("white"), alt.value("black")))
+    line = alt.Chart(breaks).mark_line(color="black", strokeDash=[6, 4], point=alt.OverlayMarkDef(
+        color="black", size=30)).encode(x="Column:Q", y="Row:Q", order="Row:Q")
+    return alt.layer(cells, loss, line, labels).properties(height=90 + 40 * frame["Row"].nunique())
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A table as CSV for Excel: UTF-8 with a byte-order mark (so £ survives), and no text cell that a spreadsheet
+    would run as a formula (one starting with = + - @, tab or a line break gets a leading apostrophe).
+
+    >>> csv_bytes(pd.DataFrame({"Name": ["=1+1", "£5"], "Value": [-2.5, 3.0]})).decode("utf-8-sig").splitlines()
+    ['Name,Value', "'=1+1,-2.5", '£5,3.0']
+    """
+    def safe(value: Any) -> Any:
+        if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r", "\n"):
+            return "'" + value
+        return value
+
+    clean = frame.copy()
+    for column in clean.columns:
+        if not pd.api.types.is_numeric_dtype(clean[column]) and not pd.api.types.is_bool_dtype(clean[column]):
+            clean[column] = clean[column].map(safe)
+    clean.columns = [safe(str(c)) for c in clean.columns]
+    return clean.to_csv(index=False).encode("utf-8-sig")

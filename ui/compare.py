@@ -1,0 +1,174 @@
+"""The Compare page's parts: which deals to line up, and the comparison as tables.
+
+``valueshare.compare`` values each deal and finds the figures and inputs that differ; this module only writes them
+as plain-text tables (user text is never rendered as markup) with the differing figures marked and highlighted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from ui import charts, state
+from ui.risk import input_label, keep, remember, write
+from ui.text import md
+from valueshare.compare import Comparison
+from valueshare.errors import DealInvalid
+from valueshare.model import Deal
+from valueshare.scenario import deal_from_data, deal_from_yaml, deal_to_data
+
+MODES = {"variants": "Its variants", "example": "Another example", "file": "A counter-offer file"}
+COUNTER = "compare:counter"         # (file name, deal data) of the last counter-offer file that could be read
+COUNTER_PROBLEMS = "compare:counter_problems"
+HIGHLIGHT = "background-color: #FFF3C4"
+THIS_DEAL = "This deal"
+
+
+def unique(names: list[str]) -> list[str]:
+    """Column names, each once: a second 'Base' becomes 'Base (2)'.
+
+    >>> unique(["Base", "Upside", "Base"])
+    ['Base', 'Upside', 'Base (2)']
+    """
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return out
+
+
+def figures_frame(comparison: Comparison) -> pd.DataFrame:
+    """The headline figures, one column per deal, and whether they differ ('Yes' or blank)."""
+    names = unique([c.name for c in comparison.columns])
+    rows = [[row.label, *row.texts, "Yes" if row.differs else ""] for row in comparison.figures]
+    return pd.DataFrame(rows, columns=["Figure", *names, "Differs"])
+
+
+def _text(path: str, value: Any) -> str:
+    if value is None:
+        return "—"
+    if value == [] or value == {}:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return write(path, value)
+
+
+def inputs_frame(comparison: Comparison) -> pd.DataFrame:
+    """Every input that is not the same in all the deals: its name for people, each deal's value in words, and its
+    field path."""
+    names = unique([c.name for c in comparison.columns])
+    deals = [c.deal for c in comparison.columns]
+    rows = [[input_label(deals, row.label), *[_text(row.label, v) for v in row.values], row.label]
+            for row in comparison.inputs]
+    return pd.DataFrame(rows, columns=["Input", *names, "Field path"])
+
+
+def highlighted(frame: pd.DataFrame, differs: list[bool]) -> Any:
+    """The frame with its differing rows shaded (a Styler: the cells stay plain text)."""
+    def shade(row: pd.Series) -> list[str]:
+        return [HIGHLIGHT if differs[row.name] else "" for _ in row]
+    return frame.style.apply(shade, axis=1)
+
+
+# -- choosing what to compare -----------------------------------------------------------------------------------
+
+def _on_counter(key: str) -> None:
+    uploaded = st.session_state.get(key)
+    if uploaded is None:
+        return
+    try:
+        deal = deal_from_yaml(uploaded.getvalue(), source=uploaded.name)
+    except DealInvalid as error:
+        st.session_state[COUNTER_PROBLEMS] = (uploaded.name, error.problems)
+        return
+    st.session_state.pop(COUNTER_PROBLEMS, None)
+    st.session_state[COUNTER] = (uploaded.name, deal_to_data(deal))
+
+
+def chosen_deals(valid: state.Valid) -> list[tuple[str, Deal]]:
+    """Draw the choice of what to compare the deal with, and return the named deals to line up."""
+    deal = valid.deal
+    mode = keep("compare:mode", st.segmented_control(
+        "Compare this deal with", list(MODES), format_func=MODES.get,
+        key=remember("compare:mode", "variants", list(MODES)))) or "variants"
+    if mode == "variants":
+        names = [v.name for v in deal.variants]
+        if not names:
+            st.info("This deal has no variants. A variant is a named set of changes to the deal (an upside, a "
+                    "downside, a counter-offer), written in the deal file's variants section; or compare it with "
+                    "another example or a counter-offer file.")
+            return [("Base", deal)]
+        chosen = keep("compare:variants", st.multiselect(
+            "Variants", names, key=remember("compare:variants", names, lambda v: set(v) <= set(names)),
+            placeholder="Choose variants",
+            help="The base deal is always shown first."))
+        chosen = [n for n in chosen if n in names]
+        for variant in deal.variants:
+            if variant.name in chosen and variant.description:
+                st.caption(f"**{md(variant.name)}**: {md(variant.description)}")
+        return [("Base", deal)] + [(n, deal.variant(n)) for n in chosen]
+    if mode == "example":
+        examples = [e for e in state.examples() if e.data is not None]
+        paths_ = [e.path for e in examples]
+        default = next((p for p in paths_ if p != st.session_state.get(state.EXAMPLE)), paths_[0] if paths_ else None)
+        if default is None:
+            st.info("No example could be read.")
+            return [(THIS_DEAL, deal)]
+        path = keep("compare:example", st.selectbox(
+            "Example", paths_, key=remember("compare:example", default, paths_),
+            format_func=lambda p: next(e.name for e in examples if e.path == p)))
+        other = next(e for e in examples if e.path == path)
+        return [(THIS_DEAL, deal), (other.name, deal_from_data(other.data))]
+    key = "compare:upload"
+    st.file_uploader("Counter-offer (YAML)", type=["yaml", "yml"], key=key, on_change=_on_counter, args=(key,),
+                     help="A valueshare scenario file, such as the other side's version of this deal.")
+    refused = st.session_state.get(COUNTER_PROBLEMS)
+    if refused:
+        name, problems = refused
+        lines = "\n".join(f"- {md(p.line())}" for p in problems)
+        st.error(f"**{md(name)} could not be read**.\n\n{lines}", icon=":material/error:")
+    counter = st.session_state.get(COUNTER)
+    if counter is None:
+        st.caption("Open a counter-offer file to line it up against this deal.")
+        return [(THIS_DEAL, deal)]
+    name, data = counter
+    other = deal_from_data(data)
+    st.caption(f"Counter-offer: {md(other.name)} (from {md(name)})")
+    return [(THIS_DEAL, deal), (other.name, other)]
+
+
+def show(comparison: Comparison) -> None:
+    """The figures (differing rows shaded and marked) and the inputs that differ, each downloadable as CSV."""
+    figures = figures_frame(comparison)
+    differs = [row.differs for row in comparison.figures]
+    st.markdown("**Figures**", help="Each deal valued as on the Valuation page. Shaded rows, marked 'Yes', differ "
+                                    "between the deals.")
+    st.dataframe(highlighted(figures, differs), hide_index=True, width="stretch")
+    st.download_button("Download the figures as CSV", charts.csv_bytes(_figure_numbers(comparison)),
+                       file_name="comparison-figures.csv", mime="text/csv", key="csv:compare-figures",
+                       icon=":material/download:")
+    if len(comparison.columns) < 2:
+        return
+    inputs = inputs_frame(comparison)
+    st.markdown(f"**Inputs that differ ({len(inputs)})**",
+                help="Every input whose value is not the same in all the deals; unchanged inputs are left out.")
+    if inputs.empty:
+        st.caption("The deals have the same inputs.")
+        return
+    st.dataframe(inputs, hide_index=True, width="stretch", height=min(38 + 35 * len(inputs), 600))
+    st.download_button("Download the inputs as CSV", charts.csv_bytes(inputs), file_name="comparison-inputs.csv",
+                       mime="text/csv", key="csv:compare-inputs", icon=":material/download:")
+
+
+def _figure_numbers(comparison: Comparison) -> pd.DataFrame:
+    names = unique([c.name for c in comparison.columns])
+    rows = [[row.label, *[float("nan") if v is None else float(v) for v in row.values], row.differs]
+            for row in comparison.figures]
+    return pd.DataFrame(rows, columns=["Figure", *names, "Differs"])
+
+
+
