@@ -14,10 +14,13 @@ from pypdf import PdfReader
 
 from builders import base_data
 from valueshare import Deal, deal_from_data, load_deal, value_deal
-from valueshare.format import money
+from valueshare.format import money, percent
+from valueshare.framework import assess
 from valueshare.model import ConsentToCommercialise
+from valueshare.reports.framework_page import TITLE as FRAMEWORK_TITLE
 from valueshare.reports.pdfkit import MARKING
 from valueshare.reports.termsheet import term_sheet_pdf
+from valueshare.sensitivity import label
 from valueshare.scenario import deal_to_data, example_paths
 from valueshare.wording import term_title
 
@@ -26,6 +29,9 @@ EXAMPLES = example_paths()
 HOSTILE_PARTNER = "Smith & Jones <AI> Ltd"
 HOSTILE_NHS = "<font size=40>Big</font> R&D </b>"
 HOSTILE_ASSET = '<img src="/etc/passwd"/>'
+HOSTILE_NOTE = "<b>bold</b> & R&D </para>"
+PILLAR_HEADINGS = ("1. Patient benefit", "2. UK economic growth", "3. NHS financial return")
+FOOTNOTE = "[ours]: valueshare's own default"
 
 
 def flat(text: str) -> str:
@@ -153,11 +159,122 @@ def test_section_headings_become_outline_bookmarks():
     assert "6. Valuation summary" in titles
 
 
-def test_every_font_is_embedded_truetype_so_the_pound_sign_survives():
-    reader = PdfReader(io.BytesIO(example_pdf(EXAMPLES[0])))
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_font_is_embedded_truetype_so_the_pound_sign_survives(path):
+    reader = PdfReader(io.BytesIO(example_pdf(path)))
     for page in reader.pages:
         for ref in page["/Resources"]["/Font"].values():
             font = ref.get_object()
             assert "/FontDescriptor" in font, font["/BaseFont"]  # a base-14 font (Helvetica) has none
             assert "/FontFile2" in font["/FontDescriptor"].get_object()
-    assert "£" in text_of(example_pdf(EXAMPLES[0]))
+    assert "£" in text_of(example_pdf(path))
+
+
+# --- the framework page ---------------------------------------------------------------------------------------
+
+def example_data(stem: str) -> dict:
+    return deal_to_data(load_deal(next(p for p in EXAMPLES if p.stem == stem)))
+
+
+def framework_pages(pdf: bytes) -> list[str]:
+    """The pages from the one where the framework section starts to the end of the document (it comes last)."""
+    texts = pages(pdf)
+    start = next(k for k, text in enumerate(texts) if FRAMEWORK_TITLE in text)
+    return texts[start:]
+
+
+def below_band_with_a_royalty() -> Deal:
+    """The imaging deal with its milestones and price discount dropped and a royalty of 0.2%: below the band."""
+    data = example_data("ai-imaging-device")
+    data["terms"] = [t for t in data["terms"] if t["kind"] not in ("milestone", "nhs_price_discount")]
+    for term in data["terms"]:
+        if term["kind"] == "royalty":
+            for tier in term["tiers"]:
+                tier["rate"] = 0.002
+    return deal_from_data(data)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_example_prints_each_principle_with_its_status_word_the_three_aims_and_the_fair_band(path):
+    deal = load_deal(path)
+    assessment = assess(deal, value_deal(deal))
+    text = " ".join(framework_pages(example_pdf(path)))
+    assert assessment.rules.name in text
+    for check in assessment.checks:
+        assert flat(f"{check.title} {check.status.label}") in text, check.key
+    for title in PILLAR_HEADINGS:
+        assert title in text
+    assert percent(assessment.fair_share.low) in text
+    assert percent(assessment.fair_share.high) in text
+    assert money(assessment.pillars.nhs_return.total) in text
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_example_framework_section_starts_on_a_new_page_and_fits_on_it(path):
+    texts = pages(example_pdf(path))
+    found = framework_pages(example_pdf(path))
+    assert len(found) == 1
+    assert found[0].index(FRAMEWORK_TITLE) < 200  # nothing of the section before it but the running header
+    assert FOOTNOTE in found[0]
+    assert "10. Still to be agreed" in texts[-2]
+
+
+def test_the_aims_keep_the_frameworks_order_patient_benefit_first():
+    text = framework_pages(example_pdf(EXAMPLES[0]))[0]
+    positions = [text.index(title) for title in PILLAR_HEADINGS]
+    assert positions == sorted(positions)
+    assert "Patient benefit comes first, then UK economic growth, then the NHS's financial return" in text
+
+
+def test_a_hostile_note_on_a_fair_share_override_prints_exactly_as_typed():
+    data = example_data("rwd-network-teaching-trust")
+    data["fair_share"]["overrides"] = [{"factor": "data_depth", "score": 5, "note": HOSTILE_NOTE}]
+    text = " ".join(framework_pages(build(deal_from_data(data))))
+    assert HOSTILE_NOTE in text
+    assert "your score 5 (default 4)" in text
+
+
+def test_a_share_below_the_band_names_the_term_and_the_value_that_reaches_the_band():
+    deal = below_band_with_a_royalty()
+    assessment = assess(deal, value_deal(deal))
+    assert assessment.closing is not None
+    text = " ".join(framework_pages(build(deal)))
+    assert "below the band" in text
+    assert assessment.closing.path == "terms[2].tiers[0].rate"
+    assert f"{flat(label(deal, assessment.closing.path))} of tier 1: from 0.20% to " \
+           f"{percent(assessment.closing.value, 2)}" in text
+    assert "Warning" in text
+
+
+def test_with_no_term_to_change_the_page_says_why_no_change_closes_the_gap():
+    data = example_data("ai-imaging-device")
+    data["terms"] = [t for t in data["terms"] if t["kind"] == "milestone"]
+    text = " ".join(framework_pages(build(deal_from_data(data))))
+    assert "No single change closes the gap: no royalty, revenue share, access fee or subscription to change" in text
+    assert "Fail" in text
+
+
+def test_terms_that_leave_the_partner_under_water_raise_the_patient_first_flag():
+    data = example_data("ai-imaging-device")
+    for term in data["terms"]:
+        if term["kind"] == "royalty":
+            for tier in term["tiers"]:
+                tier["rate"] = 0.6
+    deal = deal_from_data(data)
+    assessment = assess(deal, value_deal(deal))
+    assert assessment.patient_first
+    text = framework_pages(build(deal))[0]
+    assert "Patient-first flag:" in text
+    assert flat(assessment.patient_first[0]) in text
+
+
+def test_an_assessment_passed_in_is_the_one_printed():
+    deal = load_deal(EXAMPLES[1])
+    valuation = value_deal(deal)
+    assessment = assess(deal, valuation)
+    assert term_sheet_pdf(deal, valuation, issued=ISSUED, assessment=assessment) == build(deal)
+
+
+def test_a_deal_with_a_closing_change_builds_byte_identical_pdfs():
+    deal = below_band_with_a_royalty()
+    assert build(deal) == build(deal)

@@ -1,7 +1,8 @@
 """The term sheet: a PDF a commercial lead can send to the partner, setting out the deal and what it is worth.
 
 Every figure is written with ``valueshare.format`` and every term with ``valueshare.wording``, so the PDF says what
-the app and the CLI say. User text reaches the page only through ``pdfkit.para``, which escapes it.
+the app and the CLI say. User text reaches the page only through ``pdfkit.para``, which escapes it. The last
+section, on a page of its own, shows how the deal meets the NHS Value Sharing Framework (``framework_page``).
 """
 
 from __future__ import annotations
@@ -10,12 +11,15 @@ import datetime
 import math
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Spacer
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
 from valueshare.engine.valuation import LineSummary, Valuation
 from valueshare.format import money, number, percent, ratio, years
+from valueshare.framework import Assessment, assess
 from valueshare.model import GREEN_BOOK_RATE, ConsentToCommercialise, Deal, Sales
 from valueshare.model.deal import GREEN_BOOK_RATE_AFTER_30
+from valueshare.reports.framework_page import TITLE as FRAMEWORK_TITLE
+from valueshare.reports.framework_page import framework_page
 from valueshare.reports.pdfkit import (
     CONTENT_WIDTH, NHS_COLOUR, PARTNER_COLOUR, Keep, Series, cash_flow_chart, heading, para, render, table,
 )
@@ -26,18 +30,21 @@ W = CONTENT_WIDTH / 170  # one "column unit": widths below are in millimetres of
 NONE = "–"
 
 
-def term_sheet_pdf(deal: Deal, valuation: Valuation, *, issued: datetime.date | None = None) -> bytes:
+def term_sheet_pdf(deal: Deal, valuation: Valuation, *, issued: datetime.date | None = None,
+                   assessment: Assessment | None = None) -> bytes:
     """The term sheet as PDF bytes. ``issued`` is printed on every page (default: today); the same deal, valuation
-    and date always give the same bytes."""
+    and date always give the same bytes. ``assessment`` is the deal's framework assessment (default: made here with
+    ``assess(deal, valuation)``); pass one in to reuse it, or to choose the term that would close a fair-share gap."""
     day = issued or datetime.date.today()
-    return render(lambda: _story(deal, valuation), title=deal.name, kind=KIND, issued=day)
+    framework = assessment if assessment is not None else assess(deal, valuation)
+    return render(lambda: _story(deal, valuation, framework), title=deal.name, kind=KIND, issued=day)
 
 
-def _story(deal: Deal, v: Valuation) -> list[Flowable]:
+def _story(deal: Deal, v: Valuation, framework: Assessment) -> list[Flowable]:
     return [
         *_opening(deal), *_parties(deal), *_purpose(deal), *_contribution(deal, v), *_route(deal, v),
         *_terms(deal), *_valuation(deal, v), *_present_values(v), *_chart(v), *_assumptions(deal),
-        *_still_to_agree(),
+        *_still_to_agree(), PageBreak(), *framework_page(deal, v, framework, title=f"11. {FRAMEWORK_TITLE}"),
     ]
 
 
