@@ -235,7 +235,7 @@ def test_cash_flow_frame_has_one_row_per_year_and_side_with_the_engines_figures(
     assert partner["Cash flow (£)"].tolist() == pytest.approx(valuation.partner_cash_flow.tolist())
     assert nhs["Cash flow"].iloc[0] == money(valuation.nhs_cash_flow[0])
     for side in (NHS, PARTNER):
-        assert cash_flow_chart(frame, side).to_dict()["mark"]["color"] in ("#0072B2", "#E69F00")
+        assert cash_flow_chart(frame, side)["layer"][0]["mark"]["color"] in ("#0072B2", "#E69F00")
 
 
 def test_present_value_frame_lists_each_line_and_ends_with_the_sides_npv():

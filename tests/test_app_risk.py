@@ -107,7 +107,7 @@ def test_tornado_frame_runs_from_the_base_to_each_end_widest_swing_first_for_the
     partner = charts.tornado_frame([narrow_nhs, wide_nhs], "Partner", 450.0)
     assert partner["Driver"].tolist()[:2] == ["a", "a"]
     assert partner[charts.TO].tolist()[:2] == [0, 1000]
-    assert charts.tornado_chart(partner, "Partner").to_dict()["layer"][0]["mark"]["color"] == "#E69F00"
+    assert charts.tornado_chart(partner, "Partner")["layer"][0]["mark"]["color"] == "#E69F00"
 
 
 def test_two_way_frame_gives_each_cell_edges_halfway_to_its_neighbours_and_marks_partner_losses():
@@ -123,8 +123,10 @@ def test_two_way_frame_gives_each_cell_edges_halfway_to_its_neighbours_and_marks
     grid_nhs = charts.two_way_grid(t, "NHS")
     assert grid_nhs.columns.tolist() == ["", "10", "20"]
     assert grid_nhs.values.tolist() == [["1", "£5", "£6"], ["3", "£7", "£8"]]
-    chart = charts.two_way_chart(frame, breaks, row_title="R", col_title="C").to_dict()
-    assert len(chart["layer"]) == 4
+    chart = charts.two_way_chart(frame, breaks, row_title="R", col_title="C")
+    assert [layer["mark"]["type"] for layer in chart["layer"]] == ["rect", "rect", "line", "text"]
+    assert chart["layer"][1]["mark"]["stroke"] == charts.NEGATIVE  # the partner's losses are outlined
+    assert chart["datasets"]["breaks"][["Row", "Column"]].values.tolist() == [[1.0, 12.5]]
 
 
 def test_csv_for_excel_keeps_the_pound_sign_and_defuses_formulas():
@@ -228,11 +230,33 @@ def test_the_risk_page_shows_the_simulation_tornado_and_two_way_table_of_every_e
     fan = table(at, "P10", "P50", "P90")
     assert len(fan) == 2 * (deal.assumptions.horizon_years + 1)
     assert fan["P50"].tolist() == want.fans["P50"].tolist()
+    assert table(at, "Figure", "NHS", "Partner")["NHS"].iloc[1] == money(want.expected_nhs)
+    # Only the tab on screen is computed: the tornado and the two-way table appear when their tab is chosen.
+    assert not [d for d in at.dataframe if "Driver" in d.value.columns]
+    open_tab(at, "Tornado")
+    assert not at.exception and not errors(at)
     drivers = table(at, "Driver", "Low", "High", "Source")
     assert len(drivers) == len(tornado(deal))
-    assert table(at, "Figure", "NHS", "Partner")["NHS"].iloc[1] == money(want.expected_nhs)
+    assert not [m for m in at.metric if m.label == "NHS NPV, mean of trials"]
+    open_tab(at, "Two-way table")
+    assert not at.exception and not errors(at)
     grids = [d.value for d in at.dataframe if "" in d.value.columns]
     assert len(grids) == 2 and all(len(g) == 7 for g in grids)
+
+
+def open_tab(at: AppTest, label: str) -> AppTest:
+    """Choose a tab of the Risk page, as a click on it does (the tabs rerun the page)."""
+    at.session_state["risk:tab"] = label
+    return at.run()
+
+
+def test_the_chosen_tab_is_kept_when_the_user_comes_back_to_the_risk_page():
+    at = open_page(RISK, IMAGING)
+    open_tab(at, "Tornado")
+    at.switch_page("app_pages/valuation.py").run()
+    at.switch_page(RISK).run()
+    assert at.session_state["risk:tab"] == "Tornado"
+    assert table(at, "Driver", "Low", "High", "Source") is not None
 
 
 def test_the_same_seed_gives_the_same_figures_and_another_seed_or_trial_count_others():
@@ -298,7 +322,7 @@ def test_an_uncertain_input_can_be_added_and_removed():
 
 
 def test_the_two_way_table_shows_the_engines_figures_for_the_chosen_inputs():
-    at = open_page(RISK, IMAGING)
+    at = open_tab(open_page(RISK, IMAGING), "Two-way table")
     at.selectbox(key="risk:row").select("assumptions.partner_discount_rate").run()
     deal = load_deal(IMAGING)
     rows, cols = grid("assumptions.partner_discount_rate", 0.075, 0.225, 7), grid(

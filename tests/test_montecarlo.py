@@ -15,6 +15,7 @@ from builders import base_data
 from valueshare import deal_from_data, load_deal, value_deal
 from valueshare.engine.montecarlo import draw_worlds, simulate
 from valueshare.engine.sampling import draw
+from valueshare.engine.timeline import discount_factors
 from valueshare.engine.valuation import deal_flows
 from valueshare.model.uncertainty import Fixed, Lognormal, Normal, Pert, Triangular, Uniform
 from valueshare.scenario import example_paths
@@ -142,3 +143,35 @@ def test_percentiles_and_risk_shares_are_read_from_the_trials():
     assert s.probability_negative == pytest.approx((sim.partner_npv < 0).mean())
     assert sim.nhs_fan.shape == (3, len(sim.years))
     assert (sim.nhs_fan[0] <= sim.nhs_fan[2] + 1e-6).all()
+
+
+@pytest.mark.parametrize("path", example_paths(), ids=lambda p: p.stem)
+def test_npv_summed_line_by_line_equals_npv_of_the_yearly_totals(path):
+    # simulate() takes the first route for the trials its fan is drawn from and the second for the rest; both must
+    # give each trial the same NPV (to rounding of the order of the sums).
+    deal = load_deal(path)
+    a = deal.assumptions
+    flows = deal_flows(deal, *draw_worlds(deal, 500, np.random.default_rng(7)))
+    nhs_df = discount_factors(a.nhs_discount_rate, a.horizon_years, rate_after_30=a.nhs_discount_rate_after_30)
+    partner_df = discount_factors(a.partner_discount_rate, a.horizon_years)
+    np.testing.assert_allclose(flows.nhs_npv(nhs_df), flows.nhs_total() @ nhs_df, rtol=1e-12, atol=1e-6)
+    np.testing.assert_allclose(flows.partner_npv(partner_df), flows.partner_total() @ partner_df, rtol=1e-12,
+                               atol=1e-6)
+
+
+def test_trials_after_the_fan_are_valued_as_the_fan_trials_are():
+    # With the fan cut to 2 chunks' worth of trials, the trials after it take the line-by-line route: the result
+    # must equal a run in which every trial is in the fan (same seed, same chunks).
+    import valueshare.engine.montecarlo as mc
+
+    deal = load_deal(next(p for p in example_paths() if p.name == "ai-imaging-device.yaml"))
+    every = simulate(deal, trials=4_000, seed=3, chunk_size=1_000)
+    saved = mc.FAN_TRIALS
+    try:
+        mc.FAN_TRIALS = 2_000
+        split = simulate(deal, trials=4_000, seed=3, chunk_size=1_000)
+    finally:
+        mc.FAN_TRIALS = saved
+    np.testing.assert_allclose(split.nhs_npv, every.nhs_npv, rtol=1e-12, atol=1e-6)
+    np.testing.assert_allclose(split.partner_npv, every.partner_npv, rtol=1e-12, atol=1e-6)
+    assert split.fan_trials == 2_000 and every.fan_trials == 4_000

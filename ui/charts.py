@@ -1,4 +1,9 @@
-"""Charts of a valuation. The data is built by plain functions (tested); the Altair chart only draws it.
+"""Charts of a valuation. The data is built by plain functions (tested); each chart is a Vega-Lite spec.
+
+The specs are plain dicts drawn with ``st.vega_lite_chart``: building the same charts with Altair validated every
+encoding and the whole spec against Vega-Lite's JSON Schema on every rerun, which was most of the Risk page's time
+(measured in bench/: docs/performance.md). Each spec names its data (``{"data": {"name": ...}}``) and carries the
+DataFrames under ``datasets``, which Streamlit sends to the browser as Arrow.
 
 Colours are the Okabe-Ito colour-blind-safe pair, the same for each side everywhere in the app.
 """
@@ -8,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
@@ -19,6 +23,17 @@ NHS = "NHS"
 PARTNER = "Partner"
 COLOURS = {NHS: "#0072B2", PARTNER: "#E69F00"}
 YEAR, SIDE, AMOUNT, TEXT = "Year", "Side", "Cash flow (£)", "Cash flow"
+Spec = dict[str, Any]
+
+
+def _field(name: str, kind: str, **options: Any) -> dict[str, Any]:
+    """An encoding channel: ``kind`` is Vega-Lite's type (quantitative, ordinal, nominal)."""
+    return {"field": name, "type": kind, **options}
+
+
+def _chart(layers: list[Spec], datasets: dict[str, pd.DataFrame], height: int) -> Spec:
+    """A layered spec over named datasets. ``datasets`` hold DataFrames: Streamlit turns them into Arrow."""
+    return {"height": height, "layer": layers, "datasets": datasets}
 
 
 def cash_flow_frame(valuation: Valuation) -> pd.DataFrame:
@@ -33,16 +48,16 @@ def cash_flow_frame(valuation: Valuation) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[YEAR, SIDE, AMOUNT, TEXT])
 
 
-def cash_flow_chart(frame: pd.DataFrame, side: str, *, height: int = 220) -> alt.Chart:
+def cash_flow_chart(frame: pd.DataFrame, side: str, *, height: int = 220) -> Spec:
     """Yearly bars of one side's cash flow. Each side has its own chart and scale: the partner's flows are often
     a hundred times the NHS's, which would flatten the NHS bars on a shared scale.
     """
-    return alt.Chart(frame[frame[SIDE] == side]).mark_bar(color=COLOURS[side]).encode(
-        x=alt.X(f"{YEAR}:O", title="Year after signature", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y(f"{AMOUNT}:Q", title=f"{side}, £ a year",
-                axis=alt.Axis(format=".3~s", titleColor=COLOURS[side], titleFontWeight="bold", minExtent=40)),
-        tooltip=[alt.Tooltip(f"{SIDE}:N"), alt.Tooltip(f"{YEAR}:O"), alt.Tooltip(f"{TEXT}:N")],
-    ).properties(height=height)
+    bars = {"data": {"name": "flows"}, "mark": {"type": "bar", "color": COLOURS[side]}, "encoding": {
+        "x": _field(YEAR, "ordinal", title="Year after signature", axis={"labelAngle": 0}),
+        "y": _field(AMOUNT, "quantitative", title=f"{side}, £ a year",
+                    axis={"format": ".3~s", "titleColor": COLOURS[side], "titleFontWeight": "bold", "minExtent": 40}),
+        "tooltip": [_field(SIDE, "nominal"), _field(YEAR, "ordinal"), _field(TEXT, "nominal")]}}
+    return _chart([bars], {"flows": frame[frame[SIDE] == side]}, height)
 
 
 def present_value_frame(valuation: Valuation, side: str) -> pd.DataFrame:
@@ -81,20 +96,23 @@ def histogram_frame(values: np.ndarray, side: str, *, bins: int = 40) -> pd.Data
     })
 
 
-def histogram_chart(frame: pd.DataFrame, side: str, *, height: int = 220) -> alt.LayerChart:
+def histogram_chart(frame: pd.DataFrame, side: str, *, height: int = 220) -> Spec:
     """Bars of the share of trials in each NPV bin, with a rule at £0 when the trials straddle it."""
     data = frame[frame[SIDE] == side]
-    bars = alt.Chart(data).mark_bar(color=COLOURS[side], stroke="white", strokeWidth=0.3).encode(
-        x=alt.X(f"{FROM}:Q", title=f"{side} NPV (£)", scale=alt.Scale(zero=False), axis=alt.Axis(format=".3~s")),
-        x2=f"{TO}:Q",
-        y=alt.Y(f"{SHARE}:Q", title="Share of trials", axis=alt.Axis(format=".0%", minExtent=40)),
-        y2=alt.datum(0),
-        tooltip=[alt.Tooltip("NPV range:N"), alt.Tooltip("Share:N"), alt.Tooltip(f"{TRIALS}:Q", format=",")],
-    )
-    crosses_zero = len(data) and data[FROM].min() < 0 < data[TO].max()
-    zero = alt.Chart(pd.DataFrame({"x": [0.0] if crosses_zero else []})).mark_rule(
-        color="#444444", strokeDash=[4, 3]).encode(x="x:Q")
-    return alt.layer(bars, zero).properties(height=height)
+    bars = {"data": {"name": "bins"},
+            "mark": {"type": "bar", "color": COLOURS[side], "stroke": "white", "strokeWidth": 0.3}, "encoding": {
+                "x": _field(FROM, "quantitative", title=f"{side} NPV (£)", scale={"zero": False},
+                            axis={"format": ".3~s"}),
+                "x2": {"field": TO},
+                "y": _field(SHARE, "quantitative", title="Share of trials", axis={"format": ".0%", "minExtent": 40}),
+                "y2": {"datum": 0},
+                "tooltip": [_field("NPV range", "nominal"), _field("Share", "nominal"),
+                            _field(TRIALS, "quantitative", format=",")]}}
+    crosses_zero = bool(len(data)) and data[FROM].min() < 0 < data[TO].max()
+    zero = {"data": {"name": "zero"}, "mark": {"type": "rule", "color": "#444444", "strokeDash": [4, 3]},
+            "encoding": {"x": _field("x", "quantitative")}}
+    return _chart([bars, zero], {"bins": data, "zero": pd.DataFrame({"x": [0.0] if crosses_zero else []},
+                                                                    dtype=float)}, height)
 
 
 def fan_frame(years: np.ndarray, fan: np.ndarray, side: str) -> pd.DataFrame:
@@ -111,17 +129,20 @@ def fan_frame(years: np.ndarray, fan: np.ndarray, side: str) -> pd.DataFrame:
     return frame
 
 
-def fan_chart(frame: pd.DataFrame, side: str, *, height: int = 220) -> alt.LayerChart:
+def fan_chart(frame: pd.DataFrame, side: str, *, height: int = 220) -> Spec:
     """The P10-P90 band of one side's yearly cash flow, with its P50 as a line."""
     data = frame[frame[SIDE] == side]
-    x = alt.X(f"{YEAR}:Q", title="Year after signature", axis=alt.Axis(format="d", tickMinStep=1))
-    tooltip = [alt.Tooltip(f"{YEAR}:Q"), alt.Tooltip("P10:N"), alt.Tooltip("P50:N"), alt.Tooltip("P90:N")]
-    band = alt.Chart(data).mark_area(color=COLOURS[side], opacity=0.25).encode(
-        x=x, y=alt.Y(f"{P10}:Q", title=f"{side}, £ a year", axis=alt.Axis(format=".3~s", minExtent=40)),
-        y2=f"{P90}:Q", tooltip=tooltip)
-    line = alt.Chart(data).mark_line(color=COLOURS[side], point=alt.OverlayMarkDef(color=COLOURS[side], size=20))
-    line = line.encode(x=x, y=f"{P50}:Q", tooltip=tooltip)
-    return alt.layer(band, line).properties(height=height)
+    x = _field(YEAR, "quantitative", title="Year after signature", axis={"format": "d", "tickMinStep": 1})
+    tooltip = [_field(YEAR, "quantitative"), _field("P10", "nominal"), _field("P50", "nominal"),
+               _field("P90", "nominal")]
+    band = {"data": {"name": "fan"}, "mark": {"type": "area", "color": COLOURS[side], "opacity": 0.25},
+            "encoding": {"x": x, "y": _field(P10, "quantitative", title=f"{side}, £ a year",
+                                             axis={"format": ".3~s", "minExtent": 40}),
+                         "y2": {"field": P90}, "tooltip": tooltip}}
+    line = {"data": {"name": "fan"},
+            "mark": {"type": "line", "color": COLOURS[side], "point": {"color": COLOURS[side], "size": 20}},
+            "encoding": {"x": x, "y": _field(P50, "quantitative"), "tooltip": tooltip}}
+    return _chart([band, line], {"fan": data}, height)
 
 
 def tornado_frame(bars: list, side: str, base: float,
@@ -144,21 +165,23 @@ def tornado_frame(bars: list, side: str, base: float,
     return pd.DataFrame(rows, columns=["Rank", "Driver", "Input at", "Input value", FROM, TO, "NPV", "Swing (£)"])
 
 
-def tornado_chart(frame: pd.DataFrame, side: str) -> alt.LayerChart:
+def tornado_chart(frame: pd.DataFrame, side: str) -> Spec:
     """Horizontal bars from the base NPV to the NPV at each driver's low (pale) and high (solid) value."""
     order = list(dict.fromkeys(frame.sort_values("Rank")["Driver"]))
-    bars = alt.Chart(frame).mark_bar(color=COLOURS[side], height={"band": 0.7}).encode(
-        y=alt.Y("Driver:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
-        x=alt.X(f"{FROM}:Q", title=f"{side} NPV (£)", scale=alt.Scale(zero=False), axis=alt.Axis(format=".3~s")),
-        x2=f"{TO}:Q",
-        opacity=alt.Opacity("Input at:N", scale=alt.Scale(domain=[LOW, HIGH], range=[0.4, 1.0]),
-                            legend=alt.Legend(title="Input at its", orient="bottom")),
-        tooltip=[alt.Tooltip("Driver:N"), alt.Tooltip("Input at:N"), alt.Tooltip("Input value:N"),
-                 alt.Tooltip("NPV:N")],
-    )
-    base = alt.Chart(frame.head(1)).mark_rule(color="#444444").encode(x=f"{FROM}:Q")
+    bars = {"data": {"name": "bars"}, "mark": {"type": "bar", "color": COLOURS[side], "height": {"band": 0.7}},
+            "encoding": {
+                "y": _field("Driver", "nominal", sort=order, title=None, axis={"labelLimit": 320}),
+                "x": _field(FROM, "quantitative", title=f"{side} NPV (£)", scale={"zero": False},
+                            axis={"format": ".3~s"}),
+                "x2": {"field": TO},
+                "opacity": _field("Input at", "nominal", scale={"domain": [LOW, HIGH], "range": [0.4, 1.0]},
+                                  legend={"title": "Input at its", "orient": "bottom"}),
+                "tooltip": [_field("Driver", "nominal"), _field("Input at", "nominal"),
+                            _field("Input value", "nominal"), _field("NPV", "nominal")]}}
+    base = {"data": {"name": "base"}, "mark": {"type": "rule", "color": "#444444"},
+            "encoding": {"x": _field(FROM, "quantitative")}}
     # The chart is fitted to its container, so the height includes the axis and the legend below the bars.
-    return alt.layer(bars, base).properties(height=120 + 28 * len(order))
+    return _chart([bars, base], {"bars": frame, "base": frame.head(1)}, 120 + 28 * len(order))
 
 
 def two_way_frame(table: Any, write: Callable[[str, float], str] = lambda path, value: f"{value:g}"
@@ -227,33 +250,32 @@ def break_even_frame(points: list[tuple[float, float]], row_path: str, col_path:
 
 
 def two_way_chart(frame: pd.DataFrame, breaks: pd.DataFrame, *, row_title: str, col_title: str,
-                  row_format: str = "~g", col_format: str = "~g") -> alt.LayerChart:
+                  row_format: str = "~g", col_format: str = "~g") -> Spec:
     """NHS NPV as a heatmap over the two inputs, each cell labelled; cells where the partner's NPV is negative
     outlined in vermillion, and the partner's break-even drawn as a dashed line through the interpolated points."""
     low, high = float(frame["NHS NPV (£)"].min()), float(frame["NHS NPV (£)"].max())
-    if low < 0 < high:
-        scale = alt.Scale(scheme="redblue", domainMid=0)
-    else:
-        scale = alt.Scale(scheme="blues")
+    scale = {"scheme": "redblue", "domainMid": 0} if low < 0 < high else {"scheme": "blues"}
     frame = frame.assign(Dark=frame["NHS NPV (£)"] > low + 0.6 * (high - low) if high > low else False)
-    x = alt.X("Column from:Q", title=col_title, scale=alt.Scale(zero=False, nice=False),
-              axis=alt.Axis(values=sorted(set(frame["Column"])), format=col_format, labelOverlap=True))
-    y = alt.Y("Row from:Q", title=row_title, scale=alt.Scale(zero=False, nice=False),
-              axis=alt.Axis(values=sorted(set(frame["Row"])), format=row_format, labelOverlap=True))
-    tooltip = [alt.Tooltip("Row value:N", title=row_title), alt.Tooltip("Column value:N", title=col_title),
-               alt.Tooltip("NHS NPV:N"), alt.Tooltip("Partner NPV:N")]
-    base = alt.Chart(frame)
-    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
-        x=x, x2="Column to:Q", y=y, y2="Row to:Q", tooltip=tooltip,
-        color=alt.Color("NHS NPV (£):Q", scale=scale, legend=alt.Legend(title="NHS NPV (£)", format=".3~s")))
-    loss = base.transform_filter(alt.datum["Partner negative"]).mark_rect(
-        filled=False, stroke=NEGATIVE, strokeWidth=2.5).encode(x=x, x2="Column to:Q", y=y, y2="Row to:Q")
-    labels = base.mark_text(fontSize=11).encode(
-        x=alt.X("Column:Q"), y=alt.Y("Row:Q"), text="NHS NPV:N", tooltip=tooltip,
-        color=alt.condition(alt.datum.Dark, alt.value("white"), alt.value("black")))
-    line = alt.Chart(breaks).mark_line(color="black", strokeDash=[6, 4], point=alt.OverlayMarkDef(
-        color="black", size=30)).encode(x="Column:Q", y="Row:Q", order="Row:Q")
-    return alt.layer(cells, loss, line, labels).properties(height=90 + 40 * frame["Row"].nunique())
+    x = _field("Column from", "quantitative", title=col_title, scale={"zero": False, "nice": False},
+               axis={"values": sorted(set(frame["Column"])), "format": col_format, "labelOverlap": True})
+    y = _field("Row from", "quantitative", title=row_title, scale={"zero": False, "nice": False},
+               axis={"values": sorted(set(frame["Row"])), "format": row_format, "labelOverlap": True})
+    edges = {"x": x, "x2": {"field": "Column to"}, "y": y, "y2": {"field": "Row to"}}
+    tooltip = [_field("Row value", "nominal", title=row_title), _field("Column value", "nominal", title=col_title),
+               _field("NHS NPV", "nominal"), _field("Partner NPV", "nominal")]
+    cells = {"data": {"name": "cells"}, "mark": {"type": "rect", "stroke": "white", "strokeWidth": 1},
+             "encoding": {**edges, "tooltip": tooltip, "color": _field(
+                 "NHS NPV (£)", "quantitative", scale=scale, legend={"title": "NHS NPV (£)", "format": ".3~s"})}}
+    loss = {"data": {"name": "cells"}, "transform": [{"filter": "datum['Partner negative']"}],
+            "mark": {"type": "rect", "filled": False, "stroke": NEGATIVE, "strokeWidth": 2.5}, "encoding": edges}
+    labels = {"data": {"name": "cells"}, "mark": {"type": "text", "fontSize": 11}, "encoding": {
+        "x": _field("Column", "quantitative"), "y": _field("Row", "quantitative"), "text": _field("NHS NPV", "nominal"),
+        "tooltip": tooltip, "color": {"condition": {"test": "datum.Dark", "value": "white"}, "value": "black"}}}
+    line = {"data": {"name": "breaks"}, "mark": {"type": "line", "color": "black", "strokeDash": [6, 4],
+                                                 "point": {"color": "black", "size": 30}},
+            "encoding": {"x": _field("Column", "quantitative"), "y": _field("Row", "quantitative"),
+                         "order": _field("Row", "quantitative")}}
+    return _chart([cells, loss, line, labels], {"cells": frame, "breaks": breaks}, 90 + 40 * frame["Row"].nunique())
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

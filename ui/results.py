@@ -91,7 +91,7 @@ def cash_flows(valuation: Valuation, height: int = 220) -> None:
                      "Money in £ at the price base year; year 0 is signature.")
     frame = charts.cash_flow_frame(valuation)
     for side in (charts.NHS, charts.PARTNER):
-        st.altair_chart(charts.cash_flow_chart(frame, side, height=height), width="stretch")
+        st.vega_lite_chart(spec=charts.cash_flow_chart(frame, side, height=height), width="stretch")
 
 
 def present_values(valuation: Valuation, side_by_side: bool = True) -> None:

@@ -491,7 +491,7 @@ def monte_carlo(valid: state.Valid) -> None:
     st.markdown("**How the NPV is spread over the trials**",
                 help="Each bar is the share of trials whose NPV falls in its range; the dashed line is £0.")
     for column, side in zip(st.columns(2), (charts.NHS, charts.PARTNER)):
-        column.altair_chart(charts.histogram_chart(summary.histograms, side), width="stretch")
+        column.vega_lite_chart(spec=charts.histogram_chart(summary.histograms, side), width="stretch")
     histogram_columns = [charts.SIDE, "NPV range", "Share", charts.TRIALS]
     data_table("Histogram figures", summary.histograms[histogram_columns],
                summary.histograms[[charts.SIDE, charts.FROM, charts.TO, charts.TRIALS, charts.SHARE]],
@@ -501,7 +501,7 @@ def monte_carlo(valid: state.Valid) -> None:
                 help=f"The band runs from P10 to P90 of each year's cash flow and the line is the median (P50), "
                      f"from the first {summary.fan_trials:,} trials. Money in £ at the price base year.")
     for column, side in zip(st.columns(2), (charts.NHS, charts.PARTNER)):
-        column.altair_chart(charts.fan_chart(summary.fans, side), width="stretch")
+        column.vega_lite_chart(spec=charts.fan_chart(summary.fans, side), width="stretch")
     data_table("Fan chart figures", summary.fans[[charts.YEAR, charts.SIDE, "P10", "P50", "P90"]],
                summary.fans[[charts.YEAR, charts.SIDE, charts.P10, charts.P50, charts.P90]], "cash-flow-fan", "fan")
 
@@ -545,7 +545,8 @@ def tornado_section(valid: state.Valid) -> None:
     base = valid.valuation.nhs_npv if side == charts.NHS else valid.valuation.partner_npv
     st.caption(f"Each input is set to its low and then its high value, everything else as in the deal, and the deal "
                f"is valued again. The line is the {side} NPV as the deal stands: {money(base)}.")
-    st.altair_chart(charts.tornado_chart(charts.tornado_frame(bars, side, base, write), side), width="stretch")
+    st.vega_lite_chart(spec=charts.tornado_chart(charts.tornado_frame(bars, side, base, write), side),
+                       width="stretch")
     table = tornado_table(bars, side)
     st.dataframe(table[["Driver", "Base", "Low", "High", "Source", "NHS NPV at low", "NHS NPV at high",
                         "Partner NPV at low", "Partner NPV at high"]], hide_index=True, width="stretch")
@@ -673,8 +674,8 @@ def two_way_section(valid: state.Valid) -> None:
     frame = charts.two_way_frame(table, write)
     breaks = charts.break_even_frame(table.break_even(), row, col, write)
     st.markdown("**NHS NPV for each pair of values**")
-    st.altair_chart(charts.two_way_chart(frame, breaks, row_title=row_name, col_title=col_name,
-                                         row_format=_format(row), col_format=_format(col)), width="stretch")
+    st.vega_lite_chart(spec=charts.two_way_chart(frame, breaks, row_title=row_name, col_title=col_name,
+                                                 row_format=_format(row), col_format=_format(col)), width="stretch")
     st.caption(_break_even_note(table, breaks))
     spec_r, spec_c = input_spec(row), input_spec(col)
     export = pd.DataFrame({

@@ -1,0 +1,86 @@
+"""Every chart the app draws is a valid Vega-Lite spec.
+
+The charts are written as plain Vega-Lite dicts (``ui.charts``) rather than built with Altair, which validated each
+spec on every rerun of a page. This test does that validation once, here: each chart of a real example, with its
+datasets written out as records, is checked against the Vega-Lite JSON Schema that Altair ships (the version the
+app's Streamlit draws with), and every layer's data must name a dataset the spec carries.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import altair
+import jsonschema
+import numpy as np
+import pandas as pd
+import pytest
+
+from ui import charts
+from valueshare.engine.montecarlo import simulate
+from valueshare.engine.valuation import value_deal
+from valueshare.scenario import load_deal
+from valueshare.sensitivity import tornado, two_way
+
+SCHEMA = json.loads((Path(altair.__file__).parent / "vegalite" / "v6" / "schema" / "vega-lite-schema.json")
+                    .read_text(encoding="utf-8"))
+IMAGING = Path(__file__).resolve().parents[1] / "scenarios" / "ai-imaging-device.yaml"
+
+
+def _specs() -> dict[str, dict]:
+    deal = load_deal(IMAGING)
+    valuation = value_deal(deal)
+    sim = simulate(deal, trials=500, seed=1)
+    table = two_way(deal, "terms[4].tiers[0].rate", [0.0, 0.05, 0.2], "route_to_market.sales.peak_uptake", [0.1, 0.3])
+    breaks = charts.break_even_frame(table.break_even(), table.row_path, table.col_path)
+    out = {}
+    for side in (charts.NHS, charts.PARTNER):
+        out[f"cash flow {side}"] = charts.cash_flow_chart(charts.cash_flow_frame(valuation), side)
+        out[f"histogram {side}"] = charts.histogram_chart(charts.histogram_frame(
+            sim.nhs_npv if side == charts.NHS else sim.partner_npv, side), side)
+        out[f"fan {side}"] = charts.fan_chart(charts.fan_frame(sim.years, sim.nhs_fan, side), side)
+        out[f"tornado {side}"] = charts.tornado_chart(charts.tornado_frame(tornado(deal), side, 0.0), side)
+    out["two-way"] = charts.two_way_chart(charts.two_way_frame(table), breaks, row_title="Rate", col_title="Uptake")
+    return out
+
+
+SPECS = _specs()
+
+
+def _as_json(spec: dict) -> dict:
+    """The spec as the browser receives it: every dataset as a list of records."""
+    datasets = {name: json.loads(frame.to_json(orient="records")) for name, frame in spec["datasets"].items()}
+    return {**spec, "datasets": datasets}
+
+
+@pytest.mark.parametrize("name", list(SPECS))
+def test_every_chart_is_a_valid_vega_lite_spec(name):
+    spec = SPECS[name]
+    jsonschema.validate(_as_json(spec), SCHEMA)
+    assert all(isinstance(frame, pd.DataFrame) for frame in spec["datasets"].values())
+    for layer in spec["layer"]:
+        assert layer["data"]["name"] in spec["datasets"], (name, layer["data"])
+
+
+def test_a_spec_with_a_misspelt_channel_is_refused_by_the_schema():
+    # The check above would catch a typo: the schema forbids unknown properties.
+    broken = _as_json(SPECS["two-way"])
+    broken["layer"][0]["encoding"]["colour"] = broken["layer"][0]["encoding"].pop("color")
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, SCHEMA)
+
+
+def test_each_side_keeps_its_colour_in_every_chart():
+    for name, spec in SPECS.items():
+        side = charts.PARTNER if charts.PARTNER in name else charts.NHS
+        if name == "two-way":
+            continue
+        assert spec["layer"][0]["mark"]["color"] == charts.COLOURS[side], name
+
+
+def test_the_histogram_draws_the_zero_line_only_when_trials_straddle_zero():
+    both = charts.histogram_chart(charts.histogram_frame(np.array([-1.0, 1.0]), "NHS"), "NHS")
+    positive = charts.histogram_chart(charts.histogram_frame(np.array([1.0, 2.0]), "NHS"), "NHS")
+    assert both["datasets"]["zero"]["x"].tolist() == [0.0]
+    assert positive["datasets"]["zero"].empty
