@@ -11,7 +11,6 @@ negotiation brief print the same page. User text (fair-share notes, term names) 
 from __future__ import annotations
 
 import math
-import re
 from typing import Sequence
 
 from reportlab.graphics.shapes import Drawing, Group, Line, Polygon, Rect, String
@@ -20,16 +19,13 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from valueshare.engine.valuation import Valuation
-from valueshare.format import money, number, percent, ratio
-from valueshare.framework import Assessment, Check, Status
+from valueshare.format import percent
+from valueshare.framework import Assessment, Check, Status, text
 from valueshare.framework.fairshare import FairShare
-from valueshare.framework.pillars import GrowthPillar, PatientPillar, ReturnPillar
 from valueshare.model import Deal
 from valueshare.reports.pdfkit import (
     CONTENT_WIDTH, FONT, HEADER_FILL, INK, MUTED, NHS_COLOUR, RULE, STYLES, heading, para,
 )
-from valueshare.sensitivity import label as input_label
-from valueshare.solver import Solution
 
 TITLE = "How the deal meets the NHS Value Sharing Framework"
 W = CONTENT_WIDTH / 170  # widths below are in millimetres of a 170 mm text width
@@ -43,8 +39,6 @@ STATUS_FILL = {
     Status.FAIL: colors.HexColor("#F6D3C2"),
     Status.NOT_APPLICABLE: colors.HexColor("#EDEDED"),
 }
-#: Term fields that are fractions, printed as percentages when a closing change is proposed.
-_FRACTIONS = {"rate", "stake", "price_discount", "exit_probability", "probability", "escalation_rate"}
 
 
 def framework_page(deal: Deal, valuation: Valuation, assessment: Assessment, *,
@@ -139,62 +133,18 @@ def _block(title: str, rows: Sequence[Sequence[str]], note: str, width: float, f
     return [grid, para(note, NOTE)]
 
 
-def _patient_rows(p: PatientPillar) -> list[list[str]]:
-    return [
-        ["Expected patients reached", number(round(p.total_patients))],
-        ["First year patients benefit", "none" if p.first_year is None else f"year {p.first_year}"],
-        ["QALYs gained, discounted", number(round(p.qalys_discounted, 1))],
-        ["QALY value, NHS lens", money(p.qaly_value_nhs)],
-        ["QALY value, societal lens", money(p.qaly_value_societal)],
-        ["NHS cost offsets", money(p.cost_offsets)],
-        ["NHS spend on the product", money(-p.nhs_purchase_cost)],
-        ["Net monetary benefit, NHS", money(p.net_monetary_benefit_nhs)],
-        ["Net monetary benefit, societal", money(p.net_monetary_benefit_societal)],
-    ]
-
-
-def _growth_rows(g: GrowthPillar) -> list[list[str]]:
-    return [
-        ["UK jobs, FTE-years", number(round(g.fte_years, 1))],
-        ["Gross value added", money(g.gross_gva)],
-        ["Additional GVA", money(g.additional_gva)],
-        ["UK investment", money(g.uk_investment)],
-        ["UK sales", money(g.uk_sales)],
-        ["UK share of sales", "n/a" if g.uk_share is None else percent(g.uk_share, 0)],
-    ]
-
-
-def _return_rows(r: ReturnPillar) -> list[list[str]]:
-    return [
-        ["Cash receipts", money(r.cash_receipts)],
-        ["Price-discount savings", money(r.price_discount_savings)],
-        ["In-kind value", money(r.in_kind_value)],
-        ["NHS costs of access", money(r.nhs_costs)],
-        ["Total: NHS NPV", money(r.total)],
-    ]
-
-
 def _pillars(deal: Deal, a: Assessment) -> Table:
-    p, b = a.pillars, deal.patient_benefit
-    rate = percent(deal.assumptions.nhs_discount_rate)
-    source = "patients follow UK sales" if p.patient.source == "sales" else "patients as entered"
-    notes = (f"Risk-adjusted; {source}. QALYs at {percent(b.health_discount_rate)}, valued at "
-             f"{money(b.value_per_qaly_gbp, exact=True)} (NHS) and {money(b.societal_value_per_qaly_gbp, exact=True)} "
-             f"(societal) a QALY; £ at {rate}.",
-             f"Direct UK jobs; additional GVA at {percent(deal.economic_growth.additionality, 0)} additionality "
-             f"[ours]; £ at {rate}.",
-             f"Present values at {rate}, risk-adjusted.")
-    titles = ("1. Patient benefit", "2. UK economic growth", "3. NHS financial return")
-    rows = (_patient_rows(p.patient), _growth_rows(p.growth), _return_rows(p.nhs_return))
-    blocks = [_block(t, r, n, width * W, figure * W, total=k == 2)
-              for k, (t, r, n, (width, figure)) in enumerate(zip(titles, rows, notes, BLOCKS))]
+    notes = text.aim_notes(deal, a)
+    rows = text.aim_rows(a.pillars)
+    blocks = [_block(aim, [[r.label, r.text] for r in rows[aim]], notes[aim], width * W, figure * W, total=k == 2)
+              for k, (aim, (width, figure)) in enumerate(zip(text.AIMS, BLOCKS))]
     return _side_by_side(blocks, [width for width, _ in BLOCKS], space_before=4)
 
 
 # --- the principles --------------------------------------------------------------------------------------------
 
 def _figures(check: Check) -> list[str]:
-    return [f"{name}: {value}" for name, value in check.figures.items()] or ["–"]
+    return [f"{name}: {value}" for name, value in check.figures.items()] or ["–"]  # one line each
 
 
 def _checks(checks: Sequence[Check]) -> list[Flowable]:
@@ -207,19 +157,6 @@ def _checks(checks: Sequence[Check]) -> list[Flowable]:
 
 
 # --- the fair share ----------------------------------------------------------------------------------------------
-
-_POSITION = {"below": "below the band", "within": "within the band", "above": "above the band"}
-
-
-def _band_text(fair: FairShare, v: Valuation) -> str:
-    band = (f"A fair NHS share of the partner's value runs from {percent(fair.low)} (low) through "
-            f"{percent(fair.centre)} (centre) to {percent(fair.high)} (high), for average factor scores of "
-            f"{number(round(fair.nhs_score, 2))} (NHS) and {number(round(fair.partner_score, 2))} (partner): an NHS "
-            f"contribution share of {percent(fair.contribution)}.")
-    if fair.actual is None:
-        return f"{band} The deal's NHS share cannot be placed on it: {v.nhs_share_note}."
-    return f"{band} This deal gives the NHS {percent(fair.actual)}: {_POSITION[fair.position]}."
-
 
 #: Candidate steps of the percentage axis: 5%, 10%, 20%, 25%, 50%, 100%, 200%, ...
 _STEPS = tuple(k * 10.0 ** e for e in range(-2, 7) for k in (1, 2, 2.5, 5) if k * 10.0 ** e >= 0.05)
@@ -300,46 +237,16 @@ def _factors(fair: FairShare) -> list[Flowable]:
     return [grid, *notes]
 
 
-def _term_value(path: str, value: float) -> str:
-    field = path.rsplit(".", 1)[-1]
-    if field in _FRACTIONS:
-        return percent(value, 2)
-    if field.endswith("_gbp_per_year"):
-        return f"{money(value, exact=True)} a year"
-    if field.endswith("_gbp"):
-        return money(value, exact=True)
-    return number(round(value, 4))
-
-
-def _term_name(deal: Deal, path: str) -> str:
-    """The shared input label, plus the tier when the path points into a tiered royalty (``tiers[0].rate``)."""
-    name = input_label(deal, path)
-    tier = re.search(r"\.tiers\[(\d+)\]\.", path)
-    return f"{name} of tier {int(tier.group(1)) + 1}" if tier else name
-
-
-def _closing_text(deal: Deal, closing: Solution) -> str:
-    return (f"{_term_name(deal, closing.path)}: from {_term_value(closing.path, closing.current)} to "
-            f"{_term_value(closing.path, closing.value)} would bring the NHS's share to the band's low end "
-            f"({percent(closing.achieved)}), other terms unchanged.")
-
-
 def _fair_share(deal: Deal, v: Valuation, a: Assessment) -> list[Flowable]:
     fair = a.fair_share
     out: list[Flowable] = [heading("Fair share for the NHS (principle 4) [ours]", 1),
-                           para(_band_text(fair, v), TEXT), _band_chart(fair)]
+                           para(text.band_text(fair, v), TEXT), _band_chart(fair)]
     if a.closing is not None:
-        out.append(para(_closing_text(deal, a.closing), TEXT, lead="To close the gap:"))
+        out.append(para(text.closing_text(deal, a.closing), TEXT, lead="To close the gap:"))
     elif a.closing_note:
         out.append(para(f"{a.closing_note}.", TEXT, lead="No single change closes the gap:"))
     return out + _factors(fair)
 
 
 def _footnote(a: Assessment) -> Flowable:
-    r = a.rules
-    return para(
-        f"[ours]: valueshare's own default, yours to change: the Pass/Warning/Fail thresholds "
-        f"({ratio(r.non_commercial_recovery_warning)} and {ratio(r.non_commercial_recovery_fail)} costs for "
-        f"non-commercial use, {percent(r.sme_early_burden_warning, 0)} of an SME's early cash, "
-        f"{percent(r.fail_below_band_fraction, 0)} of the band's low end), the fair-share scores and band, "
-        f"additionality. Unmarked: the framework's rules ({r.short_name}; DHSC 2019).", NOTE)
+    return para(text.footnote(a), NOTE)

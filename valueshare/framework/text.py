@@ -1,0 +1,149 @@
+"""The framework assessment in words and figures for people: the same rows and sentences in the app, the PDF and
+any brief. Each aim is a list of (label, figure) rows in the aim's own units; nothing here adds aims together.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from valueshare.engine.valuation import Valuation
+from valueshare.format import money, number, percent, ratio
+from valueshare.framework import Assessment
+from valueshare.framework.fairshare import FairShare
+from valueshare.framework.pillars import GrowthPillar, PatientPillar, Pillars, ReturnPillar
+from valueshare.model import Deal
+from valueshare.sensitivity import label as input_label
+from valueshare.solver import Solution
+
+#: The framework's three aims, in its order.
+AIMS = ("1. Patient benefit", "2. UK economic growth", "3. NHS financial return")
+#: Term fields that are fractions, written as percentages when a change to them is proposed.
+FRACTION_FIELDS = {"rate", "stake", "price_discount", "exit_probability", "probability", "escalation_rate"}
+POSITION = {"below": "below the band", "within": "within the band", "above": "above the band",
+            "not applicable": "not measurable"}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One figure of an aim: its label, the figure as written, and the number behind it (None for a year)."""
+
+    label: str
+    text: str
+    value: float | None
+
+
+def patient_rows(p: PatientPillar) -> list[Row]:
+    return [
+        Row("Expected patients reached", number(round(p.total_patients)), p.total_patients),
+        Row("First year patients benefit", "none" if p.first_year is None else f"year {p.first_year}",
+            None if p.first_year is None else float(p.first_year)),
+        Row("QALYs gained, discounted", number(round(p.qalys_discounted, 1)), p.qalys_discounted),
+        Row("QALY value, NHS lens", money(p.qaly_value_nhs), p.qaly_value_nhs),
+        Row("QALY value, societal lens", money(p.qaly_value_societal), p.qaly_value_societal),
+        Row("NHS cost offsets", money(p.cost_offsets), p.cost_offsets),
+        Row("NHS spend on the product", money(-p.nhs_purchase_cost), -p.nhs_purchase_cost),
+        Row("Net monetary benefit, NHS", money(p.net_monetary_benefit_nhs), p.net_monetary_benefit_nhs),
+        Row("Net monetary benefit, societal", money(p.net_monetary_benefit_societal), p.net_monetary_benefit_societal),
+    ]
+
+
+def growth_rows(g: GrowthPillar) -> list[Row]:
+    return [
+        Row("UK jobs, FTE-years", number(round(g.fte_years, 1)), g.fte_years),
+        Row("Gross value added", money(g.gross_gva), g.gross_gva),
+        Row("Additional GVA", money(g.additional_gva), g.additional_gva),
+        Row("UK investment", money(g.uk_investment), g.uk_investment),
+        Row("UK sales", money(g.uk_sales), g.uk_sales),
+        Row("UK share of sales", "n/a" if g.uk_share is None else percent(g.uk_share, 0), g.uk_share),
+    ]
+
+
+def return_rows(r: ReturnPillar) -> list[Row]:
+    return [
+        Row("Cash receipts", money(r.cash_receipts), r.cash_receipts),
+        Row("Price-discount savings", money(r.price_discount_savings), r.price_discount_savings),
+        Row("In-kind value", money(r.in_kind_value), r.in_kind_value),
+        Row("NHS costs of access", money(r.nhs_costs), r.nhs_costs),
+        Row("Total: NHS NPV", money(r.total), r.total),
+    ]
+
+
+def aim_rows(p: Pillars) -> dict[str, list[Row]]:
+    """Each aim's rows, by its title, in the framework's order."""
+    return dict(zip(AIMS, (patient_rows(p.patient), growth_rows(p.growth), return_rows(p.nhs_return))))
+
+
+def aim_notes(deal: Deal, a: Assessment) -> dict[str, str]:
+    """One line under each aim on what its figures are: the lens, the rates and the [ours] judgements."""
+    p, b = a.pillars, deal.patient_benefit
+    rate = percent(deal.assumptions.nhs_discount_rate)
+    source = "patients follow UK sales" if p.patient.source == "sales" else "patients as entered"
+    patient = (f"Risk-adjusted; {source}. QALYs at {percent(b.health_discount_rate)}, valued at "
+               f"{money(b.value_per_qaly_gbp, exact=True)} (NHS) and "
+               f"{money(b.societal_value_per_qaly_gbp, exact=True)} (societal) a QALY; £ at {rate}.")
+    growth = (f"Direct UK jobs; additional GVA at {percent(deal.economic_growth.additionality, 0)} additionality "
+              f"[ours]; £ at {rate}.")
+    return dict(zip(AIMS, (patient, growth, f"Present values at {rate}, risk-adjusted.")))
+
+
+def scorecard(named: list[tuple[str, Pillars]]) -> list[tuple[str, Row, list[Row]]]:
+    """The three aims across alternatives (a deal and its variants): one entry per figure, ``(aim, the first
+    alternative's row, every alternative's row)``, in the framework's order."""
+    per_deal = [aim_rows(p) for _, p in named]
+    out = []
+    for aim in AIMS:
+        for k, first in enumerate(per_deal[0][aim]):
+            out.append((aim, first, [rows[aim][k] for rows in per_deal]))
+    return out
+
+
+def figures_text(figures: dict[str, str]) -> str:
+    """A check's figures on one line: 'Cost recovery: 1.00×; Use: Commercial research'."""
+    return "; ".join(f"{name}: {value}" for name, value in figures.items()) or "–"
+
+
+def band_text(fair: FairShare, v: Valuation) -> str:
+    """The fair band, the scores behind it and where the deal's NHS share sits, in two sentences."""
+    band = (f"A fair NHS share of the partner's value runs from {percent(fair.low)} (low) through "
+            f"{percent(fair.centre)} (centre) to {percent(fair.high)} (high), for average factor scores of "
+            f"{number(round(fair.nhs_score, 2))} (NHS) and {number(round(fair.partner_score, 2))} (partner): an NHS "
+            f"contribution share of {percent(fair.contribution)}.")
+    if fair.actual is None:
+        return f"{band} The deal's NHS share cannot be placed on it: {v.nhs_share_note}."
+    return f"{band} This deal gives the NHS {percent(fair.actual)}: {POSITION[fair.position]}."
+
+
+def term_value(path: str, value: float) -> str:
+    """A term's value as the term sheet writes it: a rate as a percentage, an amount in pounds."""
+    field = path.rsplit(".", 1)[-1]
+    if field in FRACTION_FIELDS:
+        return percent(value, 2)
+    if field.endswith("_gbp_per_year"):
+        return f"{money(value, exact=True)} a year"
+    if field.endswith("_gbp"):
+        return money(value, exact=True)
+    return number(round(value, 4))
+
+
+def term_name(deal: Deal, path: str) -> str:
+    """The shared input label, plus the tier when the path points into a tiered royalty (``tiers[0].rate``)."""
+    name = re.sub(r"\bNhs\b", "NHS", input_label(deal, path))
+    tier = re.search(r"\.tiers\[(\d+)\]\.", path)
+    return f"{name} of tier {int(tier.group(1)) + 1}" if tier else name
+
+
+def closing_text(deal: Deal, closing: Solution) -> str:
+    return (f"{term_name(deal, closing.path)}: from {term_value(closing.path, closing.current)} to "
+            f"{term_value(closing.path, closing.value)} would bring the NHS's share to the band's low end "
+            f"({percent(closing.achieved)}), other terms unchanged.")
+
+
+def footnote(a: Assessment) -> str:
+    """What is the framework's and what is valueshare's own judgement [ours]."""
+    r = a.rules
+    return (f"[ours]: valueshare's own default, yours to change: the Pass/Warning/Fail thresholds "
+            f"({ratio(r.non_commercial_recovery_warning)} and {ratio(r.non_commercial_recovery_fail)} costs for "
+            f"non-commercial use, {percent(r.sme_early_burden_warning, 0)} of an SME's early cash, "
+            f"{percent(r.fail_below_band_fraction, 0)} of the band's low end), the fair-share scores and band, "
+            f"additionality. Unmarked: the framework's rules ({r.short_name}; DHSC 2019).")
