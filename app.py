@@ -14,6 +14,7 @@ PAGES = [
     st.Page("app_pages/deal.py", title="Deal", icon=":material/edit_note:", default=True),
     st.Page("app_pages/valuation.py", title="Valuation", icon=":material/monitoring:"),
     st.Page("app_pages/risk.py", title="Risk", icon=":material/casino:"),
+    st.Page("app_pages/framework.py", title="Framework check", icon=":material/fact_check:"),
     st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
 ]
 

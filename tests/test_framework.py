@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from strategies import deals
 
 from valueshare import deal_from_data, value_deal
-from valueshare.framework import assess, patient_first_flags
+from valueshare.framework import assess, closing_candidates, patient_first_flags
 from valueshare.framework.principles import Status
 
 CURATED_ASSET = {"name": "Images", "data_type": "imaging", "patients": 50_000, "history_years": 12,
@@ -218,3 +218,40 @@ def test_raising_only_the_nhs_receipts_never_lowers_its_share_or_its_principle_4
         assert after.fair_share.actual >= before.fair_share.actual - 1e-12
     p4 = [next(c for c in x.checks if c.key == "principle_4").status for x in (before, after)]
     assert p4[1] >= p4[0]
+
+
+# ---- closing a fair-share gap ----------------------------------------------------------------------------------
+
+def test_a_flat_royalty_that_closes_the_gap_matches_its_closed_form():
+    deal = deal_from_data(share_data(0.001))
+    a = assess(deal)
+    # Expected sales given launch: 1,000 units × 50% × £10 = £5,000 a year in years 3 to 5; P(launch) = 0.5 × 0.8.
+    # At the partner's 10%: S = 1.1^-3 + 1.1^-4 + 1.1^-5. A flat royalty r costs the partner r × 0.4 × 5,000 × S.
+    # Its value before payments: 30% margin on those sales, less stage A (£100 in year 1) and stage B (£200 in
+    # year 2, reached with chance 0.5): 0.3 × 0.4 × 5,000 × S − 100/1.1 − 100/1.21.
+    s = sum(1.1 ** -t for t in (3, 4, 5))
+    before = 0.3 * 0.4 * 5000 * s - 100 / 1.1 - 100 / 1.21
+    assert value_deal(deal).partner_value_before_payments == pytest.approx(before)
+    # The share r × 0.4 × 5,000 × S / before reaches the band's low end at r = low × before / (0.4 × 5,000 × S).
+    want = a.fair_share.low * before / (0.4 * 5000 * s)
+    assert a.closing is not None and a.closing.value == pytest.approx(want, rel=1e-7)
+
+
+def test_every_closing_candidate_reaches_the_bands_low_end_on_its_own():
+    terms = [{"kind": "access_fee", "amount_gbp": 10}, {"kind": "subscription", "amount_gbp_per_year": 5, "years": 2},
+             {"kind": "milestone", "stage": "B", "amount_gbp": 5},
+             {"kind": "royalty", "tiers": [{"from_gbp": 0, "rate": 0.001}, {"from_gbp": 3000, "rate": 0.002}]},
+             {"kind": "revenue_share", "rate": 0.001}, {"kind": "nhs_price_discount", "price_discount": 0.001},
+             {"kind": "in_kind_benefit", "description": "Training", "value_gbp_per_year": 1}]
+    deal = deal_from_data(base_data(terms=terms, contribution={"data_assets": [CURATED_ASSET]}))
+    a = assess(deal)
+    assert a.fair_share.position == "below"
+    candidates = closing_candidates(deal)
+    assert candidates == ["terms[0].amount_gbp", "terms[1].amount_gbp_per_year", "terms[2].amount_gbp",
+                          "terms[3].tiers[0].rate", "terms[3].tiers[1].rate", "terms[4].rate",
+                          "terms[5].price_discount", "terms[6].value_gbp_per_year"]
+    for path in candidates:
+        closing = assess(deal, term_path=path).closing
+        assert closing is not None and closing.path == path, path
+        assert closing.achieved == pytest.approx(a.fair_share.low, abs=1e-7), path
+        assert closing.value > closing.current, path

@@ -278,6 +278,45 @@ def two_way_chart(frame: pd.DataFrame, breaks: pd.DataFrame, *, row_title: str, 
     return _chart([cells, loss, line, labels], {"cells": frame, "breaks": breaks}, 90 + 40 * frame["Row"].nunique())
 
 
+# -- framework: the fair-share band ---------------------------------------------------------------------------
+
+INK = "#1A1A1A"
+
+
+def fair_share_frame(fair: Any) -> pd.DataFrame:
+    """The fair band of a ``framework.FairShare`` and the deal's NHS share, as fractions and as text (one row).
+
+    >>> from types import SimpleNamespace as F
+    >>> fair_share_frame(F(low=0.1, centre=0.15, high=0.2, actual=None))[["Low", "High", "Deal"]].values.tolist()
+    [[0.1, 0.2, nan]]
+    """
+    actual = float("nan") if fair.actual is None else float(fair.actual)
+    return pd.DataFrame([{"Row": "Fair band", "Low": float(fair.low), "Centre": float(fair.centre), "High": float(fair.high),
+                          "Deal": actual, "Band": f"{percent(fair.low)} to {percent(fair.high)}",
+                          "Deal share": "cannot be measured" if fair.actual is None else percent(fair.actual)}])
+
+
+def fair_share_chart(frame: pd.DataFrame) -> Spec:
+    """The fair band as a shaded bar on a percentage axis with its centre marked in the NHS colour, and the deal's
+    NHS share as a thick dark line (left out when it cannot be measured)."""
+    top = float(np.nanmax(frame[["High", "Deal"]].to_numpy(dtype=float)))
+    x = {"scale": {"domain": [0, max(0.05, top * 1.15)], "nice": False}}
+    tooltip = [_field("Band", "nominal", title="Fair band"), _field("Deal share", "nominal", title="This deal")]
+    span = {"y": _field("Row", "nominal", title=None, axis=None)}  # one band, the chart's full height
+    band = {"data": {"name": "fair"}, "mark": {"type": "bar", "color": "#CFE3F1", "stroke": COLOURS[NHS],
+                                               "strokeWidth": 1},
+            "encoding": {"x": _field("Low", "quantitative", title="NHS share of the partner's value",
+                                     axis={"format": ".0%"}, **x),
+                         "x2": {"field": "High"}, **span, "tooltip": tooltip}}
+    centre = {"data": {"name": "fair"}, "mark": {"type": "rule", "color": COLOURS[NHS], "strokeWidth": 2},
+              "encoding": {"x": _field("Centre", "quantitative", **x), "tooltip": tooltip}}
+    deal = {"data": {"name": "deal"}, "mark": {"type": "rule", "color": INK, "strokeWidth": 4},
+            "encoding": {"x": _field("Deal", "quantitative", **x), "tooltip": tooltip}}
+    spec = _chart([band, centre, deal], {"fair": frame, "deal": frame.dropna(subset=["Deal"])}, 90)
+    spec["height"] = {"step": 44}  # the one band's height: a fixed height would be shared with the axis
+    return spec
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """A table as CSV for Excel: UTF-8 with a byte-order mark (so £ survives), and no text cell that a spreadsheet
     would run as a formula (one starting with = + - @, tab or a line break gets a leading apostrophe).

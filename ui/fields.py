@@ -40,6 +40,18 @@ _LABELS = {
     "horizon_years": "Horizon (years)",
     "preparation_gbp": "Preparation cost (£)",
     "yearly_gbp": "Yearly cost (£)",
+    "qalys_per_patient": "QALYs per patient",
+    "cost_offset_per_patient_gbp": "NHS cost offset per patient (£)",
+    "value_per_qaly_gbp": "Value of a QALY, NHS lens (£)",
+    "societal_value_per_qaly_gbp": "Value of a QALY, societal lens (£)",
+    "uk_jobs_fte": "UK jobs (FTE)",
+    "jobs_years": "Jobs last (years)",
+    "gva_per_fte_gbp": "GVA per FTE a year (£)",
+    "data_criticality": "How critical the data is (1-5)",
+    "partner_ip": "Partner's own IP (1-5)",
+    "partner_commercialisation": "Partner's commercialisation work (1-5)",
+    "share_at_equal_contribution": "Fair share at equal contributions (%)",
+    "band_width": "Band half-width (%)",
 }
 _WORDS = {"nhs": "NHS", "uk": "UK", "gbp": "£"}
 _UNIT_SUFFIX = {"fraction": " (%)", "gbp": " (£)"}

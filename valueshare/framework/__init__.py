@@ -14,7 +14,7 @@ from valueshare.model import ConsentToCommercialise, Deal, Use
 from valueshare.solver import Solution, solve
 
 __all__ = ["Assessment", "Check", "FairShare", "Pillars", "RuleSet", "Status", "VSF_2023", "assess",
-           "closing_term", "patient_first_flags"]
+           "closing_candidates", "closing_term", "patient_first_flags"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,30 @@ def closing_term(deal: Deal) -> str | None:
             if term.kind == kind:
                 return f"terms[{i}].{field}"
     return None
+
+
+#: For each mechanism, the fields a closing change may move: each raises the NHS's share as it rises.
+_CLOSING_FIELDS = {"access_fee": ("amount_gbp",), "subscription": ("amount_gbp_per_year",),
+                   "milestone": ("amount_gbp",), "revenue_share": ("rate",), "equity": ("stake",),
+                   "nhs_price_discount": ("price_discount",), "in_kind_benefit": ("value_gbp_per_year",)}
+
+
+def closing_candidates(deal: Deal) -> list[str]:
+    """Every term field that could close a fair-share gap on its own: each royalty tier's rate, a revenue share's
+    rate, each fee, subscription, milestone, equity stake, price discount and in-kind value (terms inside a consent
+    clause are left out: they count only if the work turns commercial). ``closing_term`` is the default among them.
+
+    >>> from valueshare.scenario import example_paths, load_deal
+    >>> closing_candidates(load_deal(example_paths()[1]))[:3]
+    ['terms[0].amount_gbp', 'terms[1].amount_gbp', 'terms[2].amount_gbp']
+    """
+    out = []
+    for i, term in enumerate(deal.terms):
+        if term.kind == "royalty":
+            out += [f"terms[{i}].tiers[{k}].rate" for k in range(len(term.tiers))]  # type: ignore[union-attr]
+        else:
+            out += [f"terms[{i}].{field}" for field in _CLOSING_FIELDS.get(term.kind, ())]
+    return out
 
 
 def _patient_first_in_deal(deal: Deal, v: Valuation, p: Pillars) -> list[str]:

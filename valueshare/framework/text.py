@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from valueshare.engine.valuation import Valuation
 from valueshare.format import money, number, percent, ratio
-from valueshare.framework import Assessment
+from valueshare.framework import Assessment, Status
 from valueshare.framework.fairshare import FairShare
 from valueshare.framework.pillars import GrowthPillar, PatientPillar, Pillars, ReturnPillar
 from valueshare.model import Deal
@@ -20,6 +20,10 @@ from valueshare.solver import Solution
 AIMS = ("1. Patient benefit", "2. UK economic growth", "3. NHS financial return")
 #: Term fields that are fractions, written as percentages when a change to them is proposed.
 FRACTION_FIELDS = {"rate", "stake", "price_discount", "exit_probability", "probability", "escalation_rate"}
+#: A pale fill behind each status word (Okabe-Ito hues, distinct with the common colour-vision deficiencies). The
+#: word is always written: the colour only helps the eye find it.
+STATUS_COLOURS = {Status.PASS: "#D5EFE6", Status.WARNING: "#FBE9C4", Status.FAIL: "#F6D3C2",
+                  Status.NOT_APPLICABLE: "#EDEDED"}
 POSITION = {"below": "below the band", "within": "within the band", "above": "above the band",
             "not applicable": "not measurable"}
 

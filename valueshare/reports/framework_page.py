@@ -20,7 +20,7 @@ from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from valueshare.engine.valuation import Valuation
 from valueshare.format import percent
-from valueshare.framework import Assessment, Check, Status, text
+from valueshare.framework import Assessment, Check, text
 from valueshare.framework.fairshare import FairShare
 from valueshare.model import Deal
 from valueshare.reports.pdfkit import (
@@ -31,14 +31,7 @@ TITLE = "How the deal meets the NHS Value Sharing Framework"
 W = CONTENT_WIDTH / 170  # widths below are in millimetres of a 170 mm text width
 GAP_MM = 3               # between the three aims' blocks
 
-#: A pale fill behind each status word (Okabe-Ito hues, so they stay distinct with colour-vision deficiencies).
-#: The word is always printed: the colour only helps the eye find it.
-STATUS_FILL = {
-    Status.PASS: colors.HexColor("#D5EFE6"),
-    Status.WARNING: colors.HexColor("#FBE9C4"),
-    Status.FAIL: colors.HexColor("#F6D3C2"),
-    Status.NOT_APPLICABLE: colors.HexColor("#EDEDED"),
-}
+STATUS_FILL = {status: colors.HexColor(hex_) for status, hex_ in text.STATUS_COLOURS.items()}
 
 
 def framework_page(deal: Deal, valuation: Valuation, assessment: Assessment, *,

@@ -1,0 +1,166 @@
+"""The Framework check page, driven headless by AppTest: every figure it shows is the assessment's, written by
+``valueshare.framework.text`` (the same words as the term sheet's framework page)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui.framework import BADGES, aims_frame, factors_frame, principles_frame, scorecard_frame
+from valueshare.compare import variants_of
+from valueshare.engine.valuation import value_deal
+from valueshare.framework import assess
+from valueshare.framework import text as words
+from valueshare.framework.pillars import pillars
+from valueshare.scenario import deal_from_data, example_paths, load_deal
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+EXAMPLES = example_paths()
+IMAGING = next(p for p in EXAMPLES if p.name == "ai-imaging-device.yaml")
+FRAMEWORK = "app_pages/framework.py"
+
+
+def open_page(example: Path | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    if example is not None and str(example) != at.session_state["start:example"]:
+        at.sidebar.selectbox(key="start:example").select(str(example)).run()
+    return at.switch_page(FRAMEWORK).run()
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value.replace("\\", "") for e in at.error]
+
+
+def texts(at: AppTest) -> str:
+    """Everything the page wrote as markdown or captions, with markdown escapes removed."""
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [w.value for w in at.warning] + \
+        [s.value for s in at.success] + [i.value for i in at.info]
+    return "\n".join(parts).replace("\\", "")
+
+
+def tables(at: AppTest) -> list[pd.DataFrame]:
+    return [d.value.data if hasattr(d.value, "data") else d.value for d in at.dataframe]
+
+
+def aim_table(at: AppTest, first_label: str) -> pd.DataFrame:
+    return next(t for t in tables(at) if "Figure" in t.columns and "Value" in t.columns
+                and t["Figure"].iloc[0] == first_label)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_example_shows_its_three_aims_every_principle_and_its_fair_share(path):
+    at = open_page(path)
+    assert not at.exception and not errors(at)
+    deal = load_deal(path)
+    a = assess(deal, value_deal(deal))
+    # The three aims, each in its own table, with the assessment's rows as the term sheet writes them.
+    for aim, rows in words.aim_rows(a.pillars).items():
+        shown = aim_table(at, rows[0].label)
+        assert shown[["Figure", "Value"]].values.tolist() == [[r.label, r.text] for r in rows], aim
+    # Every principle (the four, then the 2019 checks), with its status word and its reason.
+    page = texts(at)
+    assert len(a.checks) >= 5 and [c.key for c in a.checks][:4] == [f"principle_{k}" for k in (1, 2, 3, 4)]
+    for check in a.checks:
+        assert check.title in page and check.reason in page
+    badges = [m.value for m in at.markdown if "-badge[" in m.value]
+    assert len(badges) == len(a.checks)
+    for badge, check in zip(badges, a.checks):
+        assert check.status.label in badge and BADGES[check.status][0] in badge
+    # The fair share: the band in words and every factor with its score and basis.
+    assert words.band_text(a.fair_share, value_deal(deal)) in page
+    factors = next(t for t in tables(at) if "Basis of the default" in t.columns)
+    assert factors.values.tolist() == factors_frame(a).values.tolist()
+    assert len(factors) == 10
+
+
+def test_frames_for_csv_carry_every_figure_of_the_assessment():
+    deal = load_deal(IMAGING)
+    a = assess(deal)
+    aims = aims_frame(a)
+    # 9 patient-benefit figures, 6 for growth, 5 for the NHS's return.
+    assert aims.groupby("Aim", sort=False).size().tolist() == [9, 6, 5]
+    assert aims.loc[aims["Figure"] == "Total: NHS NPV", "Number"].item() == pytest.approx(value_deal(deal).nhs_npv)
+    principles = principles_frame(a)
+    assert principles["Status"].tolist() == [c.status.label for c in a.checks]
+
+
+def test_the_scorecard_lines_up_the_aims_of_the_base_deal_and_each_variant():
+    at = open_page(IMAGING)
+    deal = load_deal(IMAGING)
+    named = [(name, pillars(d, value_deal(d))) for name, d in variants_of(deal)]
+    shown = next(t for t in tables(at) if "Aim" in t.columns and "Base" in t.columns)
+    assert shown.columns.tolist() == ["Aim", "Figure", "Base", *[v.name for v in deal.variants]]
+    assert shown.values.tolist() == scorecard_frame(named).values.tolist()
+    downside = next(name for name, _ in named if name == "Downside")
+    qalys = shown.loc[shown["Figure"] == "QALYs gained, discounted", downside].item()
+    assert qalys == words.patient_rows(dict(named)[downside].patient)[2].text
+
+
+def test_changing_qalys_per_patient_changes_the_patient_benefit_figures():
+    at = open_page(IMAGING)
+    at.number_input(key="w:patient_benefit.qalys_per_patient").set_value(0.01).run()
+    assert not errors(at)
+    draft = at.session_state["draft"]
+    assert draft["patient_benefit"]["qalys_per_patient"] == 0.01
+    p = assess(deal_from_data(draft)).pillars.patient
+    before = assess(load_deal(IMAGING)).pillars.patient
+    # QALYs are patients × QALYs per patient × the health discount factor: 0.01 / 0.002 = 5 times as many.
+    assert p.qalys_discounted == pytest.approx(5 * before.qalys_discounted)
+    shown = aim_table(at, "Expected patients reached")
+    assert shown.loc[shown["Figure"] == "QALYs gained, discounted", "Value"].item() == words.patient_rows(p)[2].text
+
+
+def test_your_own_score_replaces_the_default_and_its_note_is_shown_as_typed():
+    at = open_page(IMAGING)
+    note = "Labelled by <b>two</b> consultants & a *fellow*"
+    at.session_state["t:fair_share.overrides"] = {
+        "edited_rows": {}, "deleted_rows": [],
+        "added_rows": [{"factor": "expertise", "score": 5, "note": note}]}
+    at.run()
+    assert not errors(at)
+    factors = next(t for t in tables(at) if "Basis of the default" in t.columns)
+    row = factors[factors["Factor"] == "Clinical and analytical expertise"].iloc[0]
+    assert (row["Score"], row["Default"], row["Your note"]) == (5, 3, note)  # the note is a cell: never markup
+    band = assess(deal_from_data(at.session_state["draft"])).fair_share
+    assert words.band_text(band, value_deal(deal_from_data(at.session_state["draft"]))) in texts(at)
+
+
+def test_a_score_without_a_note_is_refused_at_its_field_and_the_inputs_open():
+    at = open_page(IMAGING)
+    at.session_state["t:fair_share.overrides"] = {
+        "edited_rows": {}, "deleted_rows": [], "added_rows": [{"factor": "expertise", "score": 5}]}
+    at.run()
+    shown = " ".join(errors(at))
+    assert "Score 1, Note: is required" in shown
+    assert at.expander[0].label.startswith("Inputs") and not at.exception
+
+
+def test_a_deal_below_the_band_is_told_the_change_that_closes_the_gap_and_can_choose_the_term():
+    at = open_page(IMAGING)
+    # A fair share of 60% at equal contributions puts the band above this deal's NHS share.
+    at.number_input(key="w:fair_share.share_at_equal_contribution").set_value(60.0).run()
+    draft_deal = deal_from_data(at.session_state["draft"])
+    a = assess(draft_deal)
+    assert a.fair_share.position == "below" and a.closing is not None
+    assert at.selectbox(key="framework:closing").value == "terms[4].tiers[0].rate"
+    assert words.closing_text(draft_deal, a.closing) in texts(at)
+    at.selectbox(key="framework:closing").select("terms[0].amount_gbp").run()
+    by_fee = assess(draft_deal, term_path="terms[0].amount_gbp").closing
+    assert by_fee is not None and by_fee.value > 8_000
+    assert words.closing_text(draft_deal, by_fee) in texts(at)
+    assert not errors(at)
+
+
+def test_terms_that_sink_the_partner_raise_a_patient_first_flag():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.sidebar.selectbox(key="start:example").select(str(IMAGING)).run()
+    # On the Deal page, a £5m access fee at signature leaves the partner with a negative NPV (its NPV is under £1m).
+    at.number_input(key="w:terms[0].amount_gbp").set_value(5_000_000).run()
+    at.switch_page(FRAMEWORK).run()
+    deal = deal_from_data(at.session_state["draft"])
+    a = assess(deal)
+    assert value_deal(deal).partner_npv < 0 and a.patient_first
+    assert any(a.patient_first[0] in w.value.replace("\\", "") for w in at.warning)
