@@ -222,3 +222,12 @@ def test_nhs_discount_rate_steps_down_after_year_30():
                      terms=[{"kind": "access_fee", "amount_gbp": 1000, "start_year": 31}])
     v = value_deal(deal_from_data(data))
     assert v.nhs_npv == pytest.approx(1000 / (1.035 ** 30 * 1.03))
+
+
+def test_irr_ignores_flows_too_small_to_matter_and_never_raises():
+    # Found by hypothesis: a 5e-324 flow (a denormal) made numpy_financial's root finder overflow. Flows of less
+    # than a billionth of a pound are dropped; -100 then +110 a year later has an IRR of exactly 10%.
+    from valueshare.engine.finance import irr
+
+    assert irr(np.array([-100.0, 110.0, 5e-324, -5e-324])).value == pytest.approx(0.10)
+    assert irr(np.array([5e-324, -5e-324, 5e-324])).value is None

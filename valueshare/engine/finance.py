@@ -34,7 +34,11 @@ class Irr:
         return f"{self.value:.1%}{note}"
 
 
-def sign_changes(cash_flows: np.ndarray, tolerance: float = 1e-9) -> int:
+#: Smallest cash flow, in £, that counts (smaller ones are rounding noise).
+SIGNIFICANT = 1e-9
+
+
+def sign_changes(cash_flows: np.ndarray, tolerance: float = SIGNIFICANT) -> int:
     """How many times the non-zero cash flows change sign (Descartes: at most that many IRRs)."""
     nonzero = cash_flows[np.abs(cash_flows) > tolerance]
     return int(np.count_nonzero(np.diff(np.sign(nonzero))))
@@ -51,7 +55,13 @@ def irr(cash_flows: np.ndarray) -> Irr:
     changes = sign_changes(cash_flows)
     if changes == 0:
         return Irr(None, "the cash flows never change sign")
-    value = float(npf.irr(cash_flows))
+    # Flows below a billionth of a pound are noise: left in, a denormal such as 5e-324 makes numpy_financial's
+    # polynomial overflow (found by hypothesis). Root-finding failures are "no answer", not errors.
+    flows = np.where(np.abs(cash_flows) > SIGNIFICANT, cash_flows, 0.0)
+    try:
+        value = float(npf.irr(flows))
+    except (np.linalg.LinAlgError, ValueError, FloatingPointError):
+        return Irr(None, "no real rate makes the present value zero")
     if not np.isfinite(value):
         return Irr(None, "no real rate makes the present value zero")
     return Irr(value, several_possible=changes > 1)
