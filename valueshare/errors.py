@@ -97,6 +97,8 @@ def _message(error: dict[str, Any]) -> str:
         return "must be a number"
     if kind in ("string_type",):
         return "must be text"
+    if kind.startswith("date_"):
+        return "must be a date written YYYY-MM-DD, e.g. 2023-04-01"
     if kind in ("bool_type", "bool_parsing"):
         return "must be true or false"
     if kind in ("list_type",):

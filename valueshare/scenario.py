@@ -52,6 +52,8 @@ def deal_from_yaml(text: str | bytes, source: str | None = None) -> Deal:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         reason = getattr(error, "problem", None) or "it could not be read"
         raise DealInvalid([Problem("", f"not valid YAML{where}: {reason}")], source) from None
+    except ValueError as error:  # PyYAML reads 2023-13-01 as a date and raises a plain ValueError for it
+        raise DealInvalid([Problem("", f"not valid YAML: a date that does not exist ({error})")], source) from None
     return deal_from_data(data, source)
 
 
