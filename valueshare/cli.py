@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Sequence, TextIO
 
 from valueshare.compare import Comparison, compare, variants_of
+from valueshare.contribution import ContributionValue, value_contribution
+from valueshare.contribution import text as contribution_text
 from valueshare.engine import Valuation, value_deal
 from valueshare.engine.montecarlo import DEFAULT_TRIALS, Simulation, simulate
 from valueshare.errors import DealInvalid, ValueshareError
@@ -112,6 +114,18 @@ def framework_summary(a: Assessment) -> str:
     return "\n".join(lines)
 
 
+def contribution_summary(cv: ContributionValue) -> str:
+    """What the NHS's contribution is worth, as ``value`` prints it: each approach, the range, the ask, the flags."""
+    rows = contribution_text.approach_rows(cv)
+    width = max(len(r[0]) for r in rows)
+    lines = [contribution_text.TITLE, ""]
+    lines += [f"  {title:<{width}}  {central:>10}   range {spread}; {note}" for title, central, spread, note in rows]
+    lines += ["", contribution_text.range_text(cv), contribution_text.ask_text(cv)]
+    lines += [f"  Why they differ: {reason}" for reason in cv.reasons]
+    lines += [f"  Flag: {flag.message}" for flag in cv.flags]
+    return "\n".join(lines)
+
+
 def _report_problems(error: DealInvalid, err: TextIO) -> None:
     prefix = f"{error.source}: " if error.source else ""
     for problem in error.problems:
@@ -152,12 +166,14 @@ def _value(args: argparse.Namespace, out: TextIO) -> int:
     if args.pdf:
         _write_pdf(deal, valuation, args.pdf)
     assessment = assess(deal, valuation)
+    worth = value_contribution(deal, valuation)
     if args.json:
-        data = {**valuation.to_dict(), **assessment.to_dict()}
+        data = {**valuation.to_dict(), **assessment.to_dict(), "contribution_value": worth.to_dict()}
         print(json.dumps(data, indent=2, allow_nan=False), file=out)
     else:
         print(summary(valuation), file=out)
         print("\n" + framework_summary(assessment), file=out)
+        print("\n" + contribution_summary(worth), file=out)
         if args.pdf:
             print(f"\nTerm sheet written to {args.pdf}", file=out)
     return 0

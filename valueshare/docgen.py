@@ -21,6 +21,7 @@ from valueshare.model import (
 )
 from valueshare.model.base import Choice
 from valueshare.model.benefits import EconomicGrowth, FactorOverride, FairShareInputs, PatientBenefit
+from valueshare.model.contribution_value import Comparable, ContributionValueInputs, MarketScaling, PreparationCost
 from valueshare.model.uncertainty import Fixed, Lognormal, Normal, Pert, Triangular, UncertainInput, Uniform, Variant
 from valueshare.model.terms import TERM_LABELS
 
@@ -45,6 +46,8 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     (f"terms[]: kind: consent_to_commercialise ({TERM_LABELS['consent_to_commercialise']})", ConsentToCommercialise),
     ("patient_benefit", PatientBenefit), ("economic_growth", EconomicGrowth), ("fair_share", FairShareInputs),
     ("fair_share.overrides[]", FactorOverride),
+    ("contribution_value", ContributionValueInputs), ("contribution_value.preparation_costs[]", PreparationCost),
+    ("contribution_value.comparables[]", Comparable), ("contribution_value.scaling", MarketScaling),
     ("uncertainty[]", UncertainInput),
     ("uncertainty[].distribution: dist: fixed", Fixed), ("uncertainty[].distribution: dist: uniform", Uniform),
     ("uncertainty[].distribution: dist: triangular", Triangular), ("uncertainty[].distribution: dist: pert", Pert),
@@ -52,9 +55,9 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("variants[]", Variant),
 ]
 
-UNIT_WORDS = {"score": "score 1-5", "qalys": "QALYs", "fte": "full-time equivalents", "weight": "weight","fraction": "fraction (0.02 = 2%)", "gbp": "£", "years": "years", "year": "year from signature",
-              "count": "count", "hours": "hours",
-              "calendar_year": "calendar year"}
+UNIT_WORDS = {"score": "score 1-5", "qalys": "QALYs", "fte": "full-time equivalents", "weight": "weight",
+              "fraction": "fraction (0.02 = 2%)", "gbp": "£", "years": "years", "year": "year from signature",
+              "count": "count", "hours": "hours", "calendar_year": "calendar year", "factor": "multiplier"}
 
 
 def _type_text(annotation: Any) -> str:
@@ -85,7 +88,8 @@ def _type_text(annotation: Any) -> str:
     if origin is dict:
         return "field path: value"
     name = getattr(annotation, "__name__", str(annotation))
-    return {"str": "text", "bool": "true/false", "float": "number", "int": "whole number"}.get(name, name)
+    return {"str": "text", "bool": "true/false", "float": "number", "int": "whole number",
+            "date": "date (YYYY-MM-DD)"}.get(name, name)
 
 
 def _field_row(name: str, field: FieldInfo) -> str:

@@ -5,6 +5,9 @@ from valueshare.model.parties import (
     AccessCosts, Contribution, Curation, DataAsset, DataType, Expertise, ExpertiseKind, NhsKind, NhsParty, Partner,
     PartnerKind,
 )
+from valueshare.model.contribution_value import (
+    Anchor, Comparable, ContributionValueInputs, CostActivity, MarketScaling, PreparationCost, PriceUnit,
+)
 from valueshare.model.route import RouteToMarket, Sales, Stage
 from valueshare.model.terms import (
     SALES_LINKED, TERM_LABELS, AccessFee, CommercialTerm, ConsentToCommercialise, Equity, Frequency, InKindBenefit,
@@ -12,6 +15,7 @@ from valueshare.model.terms import (
 )
 
 __all__ = [
+    "Anchor", "Comparable", "ContributionValueInputs", "CostActivity", "MarketScaling", "PreparationCost", "PriceUnit",
     "GREEN_BOOK_RATE", "SALES_LINKED", "TERM_LABELS", "AccessCosts", "AccessFee", "AccessRoute", "Assumptions",
     "CommercialTerm", "ConsentToCommercialise", "Contribution", "Curation", "DataAsset", "DataType", "Deal", "Equity",
     "Expertise", "ExpertiseKind", "Frequency", "InKindBenefit", "Milestone", "NhsKind", "NhsParty",

@@ -11,6 +11,7 @@ from valueshare.errors import DealInvalid, Problem, problems_from_validation
 
 from valueshare.model.base import Choice, Model, labels
 from valueshare.model.benefits import EconomicGrowth, FairShareInputs, PatientBenefit
+from valueshare.model.contribution_value import ContributionValueInputs
 from valueshare.model.parties import Contribution, NhsParty, Partner
 from valueshare.model.route import RouteToMarket
 from valueshare.model.terms import SALES_LINKED, ConsentToCommercialise, Milestone, Term
@@ -91,6 +92,9 @@ class Deal(Model):
         default_factory=EconomicGrowth, description="What the partnership does for UK growth (the second aim).")
     fair_share: FairShareInputs = Field(
         default_factory=FairShareInputs, description="Judgements and overrides for the fair-share estimate.")
+    contribution_value: ContributionValueInputs = Field(
+        default_factory=ContributionValueInputs,
+        description="What the value of the NHS's contribution rests on: costs, comparables, a royalty rate.")
     uncertainty: list[UncertainInput] = Field(
         default_factory=list, max_length=50,
         description="Inputs whose value is uncertain, each with a distribution for the Monte Carlo. The deal's own "

@@ -1,0 +1,172 @@
+"""Inputs for valuing what the NHS contributes: its costs of making the data usable, comparables, the scaling
+factors that adjust them to this deal, the relief-from-royalty rate, and which approach anchors the NHS's ask.
+
+Defaults carry their source in the description: [pub] a published figure, [ours] valueshare's own proposal.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from valueshare.model.base import Choice, Model, labels
+from valueshare.model.parties import DataType
+from valueshare.model.types import Count, Fraction, Gbp, Hours, Name, YearsNonNegative, _number
+
+#: A multiplier, above zero.
+Factor = _number(float, "factor", 0.0, 1000.0, lo_open=True)
+
+
+class CostActivity(Choice):
+    COLLECTION_AND_CODING = "collection_and_coding"
+    CURATION = "curation"
+    LINKAGE = "linkage"
+    LABELLING = "labelling"
+    DE_IDENTIFICATION = "de_identification"
+    ENVIRONMENT_AND_GOVERNANCE = "environment_and_governance"
+    OTHER = "other"
+
+
+labels("CostActivity", {"collection_and_coding": "Collection and coding", "curation": "Curation",
+                        "linkage": "Linkage", "labelling": "Labelling or annotation",
+                        "de_identification": "De-identification",
+                        "environment_and_governance": "Secure environment set-up and governance",
+                        "other": "Other"})
+
+
+class PreparationCost(Model):
+    """One cost the NHS bore, or would bear again, to make the data usable: the cost approach's building block.
+
+    Give what was spent (historical), what it would cost to do again today (replacement), or staff time (hours at a
+    cost per hour, e.g. clinicians labelling images), which is then the replacement cost."""
+
+    activity: CostActivity = Field(description="What the money or time was spent on.")
+    description: str = Field(default="", max_length=300, description="A few words on the work.")
+    historical_gbp: Gbp | None = Field(
+        default=None, description="What the NHS actually spent on it, in £ of the price base year; empty if not "
+                                  "known (the replacement cost is then used).")
+    replacement_gbp: Gbp | None = Field(
+        default=None, description="What doing it again today would cost, in £; empty to use the staff time below, "
+                                  "or the historical cost.")
+    hours: Hours | None = Field(default=None, description="Staff hours the work took or would take.")
+    cost_per_hour_gbp: Gbp | None = Field(default=None, description="Full cost of one hour of that staff time, in £.")
+
+    @model_validator(mode="after")
+    def _some_cost(self) -> PreparationCost:
+        if (self.hours is None) != (self.cost_per_hour_gbp is None):
+            missing = "cost_per_hour_gbp" if self.cost_per_hour_gbp is None else "hours"
+            raise ValueError(f"{missing}: staff time needs both its hours and its cost per hour")
+        if self.hours is not None and self.replacement_gbp is not None:
+            raise ValueError("replacement_gbp: give either a replacement cost or staff time, not both")
+        if self.historical_gbp is None and self.replacement_gbp is None and self.hours is None:
+            raise ValueError("historical_gbp: give a historical cost, a replacement cost or staff time")
+        return self
+
+    @property
+    def replacement(self) -> float:
+        """What doing the work again would cost: the replacement cost, else staff time, else the historical cost."""
+        if self.replacement_gbp is not None:
+            return self.replacement_gbp
+        if self.hours is not None and self.cost_per_hour_gbp is not None:
+            return self.hours * self.cost_per_hour_gbp
+        assert self.historical_gbp is not None
+        return self.historical_gbp
+
+    @property
+    def historical(self) -> float:
+        """What was spent: the historical cost, else (not known) the replacement cost."""
+        return self.historical_gbp if self.historical_gbp is not None else self.replacement
+
+
+class PriceUnit(Choice):
+    PER_YEAR = "per_year"
+    ONE_OFF = "one_off"
+
+
+labels("PriceUnit", {"per_year": "a year", "one_off": "one-off"})
+
+
+class Comparable(Model):
+    """What comparable access to health data sells for, with what it covers, so it can be scaled to this deal.
+
+    The same fields describe valueshare's own table of published comparables and the ones a user adds."""
+
+    name: Name = Field(max_length=200, description="What was bought, e.g. 'CPRD research licence, lowest price'.")
+    source: Name = Field(max_length=400, description="Who published the price, and where.")
+    published: datetime.date = Field(description="When the price was published or took effect (YYYY-MM-DD).")
+    price_gbp: Gbp = Field(description="The price, in £ of its own date (not uprated).")
+    unit: PriceUnit = Field(description="Whether the price is paid each year or once.")
+    setup_gbp: Gbp = Field(default=0.0, description="A one-off charge at the start, on top of a yearly price, in £.")
+    records: Count | None = Field(
+        default=None, description="Patients whose data the price covers; empty when the price does not depend on "
+                                  "it (a service charge), so it is not scaled by records.")
+    history_years: YearsNonNegative | None = Field(
+        default=None, description="Years of history the data covers; empty to leave it unscaled by history.")
+    data_type: DataType | None = Field(
+        default=None, description="The kind of data; empty to leave it unscaled by data type.")
+    exclusive: bool = Field(default=False, description="Whether the price buys exclusive access.")
+    tag: Literal["pub", "ours", "user"] = Field(
+        default="user", description="pub: a published figure; ours: valueshare's reading of one; user: your own.")
+    notes: str = Field(default="", max_length=600, description="What the price includes, and any caveat.")
+
+
+class MarketScaling(Model):
+    """How a comparable's price is scaled to this deal [ours]: value grows with records and history less than in
+    proportion (an elasticity below 1), richer data types are worth more, exclusivity carries a premium."""
+
+    records_elasticity: Fraction = Field(
+        default=0.5, description="Price ∝ records^e: 0.5 means four times the records is worth twice as much "
+                                 "[ours].")
+    history_elasticity: Fraction = Field(
+        default=0.5, description="Price ∝ years of history^e (at least one year counts) [ours].")
+    ehr_factor: Factor = Field(default=1.0, description="Worth of a record of this type against an EHR record: "
+                                                        "electronic health records, the reference (1).")
+    imaging_factor: Factor = Field(default=2.0, description="Imaging against EHR [ours].")
+    genomics_factor: Factor = Field(
+        default=10.0, description="Genomics against EHR: EY (2019) put an EHR record at over £100 and a genomic and "
+                                  "phenotypic record at £1,000-£5,000; 10 is the low end of that ratio [ours, "
+                                  "anchored on pub].")
+    pathology_factor: Factor = Field(default=2.0, description="Pathology against EHR [ours].")
+    patient_reported_outcomes_factor: Factor = Field(
+        default=1.0, description="Patient-reported outcomes against EHR [ours].")
+    other_factor: Factor = Field(default=1.0, description="Other data against EHR [ours].")
+    exclusivity_premium: _number(float, "factor", 1.0, 100.0) = Field(  # type: ignore[valid-type]
+        default=2.0, description="How much more exclusive access is worth than non-exclusive access [ours].")
+
+    def factor(self, data_type: DataType) -> float:
+        return float(getattr(self, f"{data_type.value}_factor"))
+
+
+class Anchor(Choice):
+    FAIR_SHARE = "fair_share"
+    COST = "cost"
+    MARKET = "market"
+    INCOME = "income"
+
+
+labels("Anchor", {"fair_share": "Fair share (centre of the band)", "cost": "Cost (replacement)",
+                  "market": "Market (middle of the comparables)", "income": "Income (relief from royalty)"})
+
+
+class ContributionValueInputs(Model):
+    """What the value of the NHS's contribution rests on, and which approach anchors the NHS's ask."""
+
+    preparation_costs: list[PreparationCost] = Field(
+        default_factory=list, max_length=50,
+        description="What the NHS spent, or would spend again, to make the data usable.")
+    comparables: list[Comparable] = Field(
+        default_factory=list, max_length=50, description="Your own comparables: prices you know of access to "
+                                                         "comparable data, e.g. your organisation's earlier deals.")
+    use_published_comparables: bool = Field(
+        default=True, description="Include valueshare's table of published comparables (docs/method.md lists it).")
+    scaling: MarketScaling = Field(default_factory=MarketScaling,
+                                   description="How comparables are scaled to this deal [ours].")
+    relief_from_royalty_rate: Fraction = Field(
+        default=0.02, description="The royalty on sales a partner would pay to licence this contribution: the "
+                                  "income approach applies it to the product's risk-adjusted sales. Default 2%, "
+                                  "the middle of the 1%-3% range for a non-exclusive, data-only NHS contribution "
+                                  "[ours].")
+    anchor: Anchor = Field(default=Anchor.FAIR_SHARE,
+                           description="Which approach anchors the NHS's ask in a negotiation.")
