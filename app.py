@@ -15,6 +15,7 @@ PAGES = [
     st.Page("app_pages/valuation.py", title="Valuation", icon=":material/monitoring:"),
     st.Page("app_pages/risk.py", title="Risk", icon=":material/casino:"),
     st.Page("app_pages/framework.py", title="Framework check", icon=":material/fact_check:"),
+    st.Page("app_pages/contribution.py", title="Contribution value", icon=":material/database:"),
     st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
 ]
 

@@ -7,11 +7,13 @@ Tables (``st.data_editor``) are edited the way AppTest allows: by assigning the 
 from __future__ import annotations
 
 import copy
+import io
 import math
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
 from ui.charts import NHS, PARTNER, cash_flow_chart, cash_flow_frame, present_value_frame
@@ -278,14 +280,17 @@ def test_markup_in_user_text_is_escaped():
     assert md("R&D <Ltd> **x**") == r"R\&D \<Ltd\> \*\*x\*\*"
 
 
-def test_the_term_sheet_download_builds_a_pdf_of_the_last_valid_deal():
-    pytest.importorskip("valueshare.reports.termsheet")
-    from ui.downloads import term_sheet_bytes
+def test_the_document_downloads_build_pdfs_of_the_last_valid_deal():
+    from ui.downloads import brief_bytes, term_sheet_bytes
     from ui.state import Valid
 
     deal = load_deal(IMAGING)
-    pdf = term_sheet_bytes(Valid(deal, deal.model_dump_json(), value_deal(deal)))
-    assert pdf.startswith(b"%PDF")
+    valid = Valid(deal, deal.model_dump_json(), value_deal(deal))
+    for build, kind in ((term_sheet_bytes, "Term sheet"), (brief_bytes, "Negotiation brief")):
+        pdf = build(valid)
+        assert pdf.startswith(b"%PDF")
+        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+        assert deal.name in text and kind in text
 
 
 def test_switching_off_the_route_to_market_keeps_it_to_bring_back():
@@ -306,7 +311,10 @@ def test_asking_for_the_term_sheet_offers_its_pdf_for_the_current_deal():
     next(b for b in at.sidebar.button if b.label == "Prepare term sheet").click().run()
     assert [b.label for b in at.sidebar.download_button] == ["Deal file (YAML)", "Term sheet (PDF)"]
     assert not errors(at)
-    at.number_input(key="w:terms[0].amount_gbp").set_value(61_000.0).run()  # a new version needs a new sheet
+    next(b for b in at.sidebar.button if b.label == "Prepare negotiation brief").click().run()
+    assert [b.label for b in at.sidebar.download_button] == ["Deal file (YAML)", "Term sheet (PDF)",
+                                                            "Negotiation brief (PDF)"]
+    at.number_input(key="w:terms[0].amount_gbp").set_value(61_000.0).run()  # a new version needs new documents
     assert [b.label for b in at.sidebar.download_button] == ["Deal file (YAML)"]
 
 

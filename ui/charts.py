@@ -317,6 +317,52 @@ def fair_share_chart(frame: pd.DataFrame) -> Spec:
     return spec
 
 
+# -- contribution value: the three approaches as one range ---------------------------------------------------------
+
+def contribution_frame(cv: Any) -> pd.DataFrame:
+    """One row per approach of a ``contribution.ContributionValue`` with a value, then the fair-share cross-check:
+    low, central and high (£), and the same as text.
+
+    >>> from types import SimpleNamespace as N
+    >>> a = N(title="Cost", low=1.0, central=2.0, high=3.0)
+    >>> cv = N(approaches=[a, N(title="Market", low=None, central=None, high=None)],
+    ...        income=N(fair_low=None, fair_centre=None, fair_high=None))
+    >>> contribution_frame(cv)[["Approach", "Low (£)", "Central (£)", "High (£)"]].values.tolist()
+    [['Cost', 1.0, 2.0, 3.0]]
+    """
+    rows = [(a.title, a.low, a.central, a.high) for a in cv.approaches if a.central is not None]
+    i = cv.income
+    if i.fair_centre is not None:
+        rows.append(("Fair share × partner's value (cross-check)", i.fair_low, i.fair_centre, i.fair_high))
+    return pd.DataFrame([{"Approach": t, "Low (£)": float(lo), "Central (£)": float(c), "High (£)": float(hi),
+                          "Range": f"{money(lo)} to {money(hi)}" if round(lo) != round(hi) else money(c),
+                          "Central": money(c)} for t, lo, c, hi in rows],
+                        columns=["Approach", "Low (£)", "Central (£)", "High (£)", "Range", "Central"])
+
+
+def contribution_chart(frame: pd.DataFrame, ask: float | None) -> Spec:
+    """Each approach's range as a bar in the NHS colour with its central value as a dark tick, on one £ axis; the
+    NHS's ask as a dashed line across them."""
+    order = frame["Approach"].tolist()
+    y = _field("Approach", "nominal", sort=order, title=None, axis={"labelLimit": 320})
+    tooltip = [_field("Approach", "nominal"), _field("Range", "nominal"), _field("Central", "nominal")]
+    x = {"scale": {"zero": True}, "axis": {"format": ".3~s"}}
+    bars = {"data": {"name": "approaches"}, "mark": {"type": "bar", "color": "#CFE3F1", "stroke": COLOURS[NHS],
+                                                     "strokeWidth": 1, "height": {"band": 0.5}},
+            "encoding": {"y": y, "x": _field("Low (£)", "quantitative", title="Value of the contribution (£)", **x),
+                         "x2": {"field": "High (£)"}, "tooltip": tooltip}}
+    ticks = {"data": {"name": "approaches"}, "mark": {"type": "tick", "color": INK, "thickness": 3},
+             "encoding": {"y": y, "x": _field("Central (£)", "quantitative", **x), "tooltip": tooltip}}
+    asked = pd.DataFrame({"Ask (£)": [] if ask is None else [float(ask)],
+                          "Ask": [] if ask is None else [money(ask)]})
+    rule = {"data": {"name": "ask"}, "mark": {"type": "rule", "color": COLOURS[NHS], "strokeDash": [6, 4],
+                                              "strokeWidth": 2},
+            "encoding": {"x": _field("Ask (£)", "quantitative", **x), "tooltip": [_field("Ask", "nominal")]}}
+    spec = _chart([bars, ticks, rule], {"approaches": frame, "ask": asked}, 0)
+    spec["height"] = {"step": 40}
+    return spec
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """A table as CSV for Excel: UTF-8 with a byte-order mark (so £ survives), and no text cell that a spreadsheet
     would run as a formula (one starting with = + - @, tab or a line break gets a leading apostrophe).

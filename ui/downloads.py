@@ -1,9 +1,16 @@
-"""Downloads of the last valid deal: its scenario file, and its term sheet (built only when asked for)."""
+"""Downloads of the last valid deal: its scenario file, and its PDF documents (built only when asked for).
+
+Two documents: the term sheet, for both parties, and the negotiation brief, internal to the side that made it. A
+document is built in the button's callback, before the run that then offers it, and kept with the deal's JSON so
+that an edited deal never offers the document of an earlier version.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -13,7 +20,7 @@ from valueshare.errors import ValueshareError
 from valueshare.scenario import deal_to_yaml
 
 _LOG = logging.getLogger(__name__)
-_FAILURE = "term_sheet_failure"
+_FAILURE = "document_failure"
 
 
 def file_stem(name: str) -> str:
@@ -29,6 +36,31 @@ def term_sheet_bytes(valid: state.Valid) -> bytes:
     return term_sheet_pdf(valid.deal, valid.valuation)
 
 
+def brief_bytes(valid: state.Valid) -> bytes:
+    """The negotiation brief PDF of a valid deal."""
+    from valueshare.reports.brief import brief_pdf
+
+    return brief_pdf(valid.deal, valid.valuation)
+
+
+@dataclass(frozen=True)
+class Document:
+    key: str              # session key of the built document: (deal JSON, bytes)
+    name: str             # as the buttons say it
+    suffix: str           # of the file name
+    build: Callable[[state.Valid], bytes]
+    help: str
+
+
+DOCUMENTS = (
+    Document(state.TERM_SHEET, "term sheet", "term-sheet", term_sheet_bytes,
+             "The proposed terms and what they are worth, for both parties."),
+    Document(state.BRIEF, "negotiation brief", "negotiation-brief", brief_bytes,
+             "Internal to the NHS side: what its contribution is worth, what to ask for, the framework check. "
+             "Never send it to the partner."),
+)
+
+
 def sidebar(check: state.Check) -> None:
     valid = check.shown
     st.markdown("**Download**")
@@ -41,30 +73,30 @@ def sidebar(check: state.Check) -> None:
     st.download_button("Deal file (YAML)", deal_to_yaml(valid.deal), file_name=f"{stem}.yaml",
                        mime="application/x-yaml", icon=":material/download:", width="stretch",
                        help="The deal as a scenario file that this app (and the valueshare CLI) can open again.")
-    ready = st.session_state.get(state.TERM_SHEET)
-    if ready is not None and ready[0] == valid.json:
-        st.download_button("Term sheet (PDF)", ready[1], file_name=f"{stem}-term-sheet.pdf", mime="application/pdf",
-                           icon=":material/download:", width="stretch", type="primary")
-    else:
-        st.button("Prepare term sheet", icon=":material/description:", width="stretch", on_click=_prepare,
-                  args=(valid,), help="Builds the term sheet PDF of this version of the deal, then offers it to "
-                                      "download.")
+    for document in DOCUMENTS:
+        ready = st.session_state.get(document.key)
+        if ready is not None and ready[0] == valid.json:
+            st.download_button(f"{document.name.capitalize()} (PDF)", ready[1], file_name=f"{stem}-{document.suffix}.pdf",
+                               mime="application/pdf", icon=":material/download:", width="stretch", type="primary",
+                               key=f"download:{document.key}", help=document.help)
+        else:
+            st.button(f"Prepare {document.name}", icon=":material/description:", width="stretch", on_click=_prepare,
+                      args=(document, valid), key=f"prepare:{document.key}",
+                      help=f"{document.help} Builds the PDF of this version of the deal, then offers it to download.")
     failure = st.session_state.pop(_FAILURE, None)
     if failure:
         st.error(failure, icon=":material/error:")
 
 
-def _prepare(valid: state.Valid) -> None:
-    """Build the term sheet before the run that shows it, so that run offers the download straight away."""
+def _prepare(document: Document, valid: state.Valid) -> None:
+    """Build a document before the run that shows it, so that run offers the download straight away."""
     try:
-        content = term_sheet_bytes(valid)
-    except ImportError:
-        _LOG.exception("term sheet builder missing")
-        st.session_state[_FAILURE] = "The term sheet is not available in this version of valueshare."
+        content = document.build(valid)
     except ValueshareError as error:
-        st.session_state[_FAILURE] = f"The term sheet could not be made: {md(error)}"
+        st.session_state[_FAILURE] = f"The {document.name} could not be made: {md(error)}"
     except Exception:  # noqa: BLE001 - a page shows an error, never a traceback
-        _LOG.exception("term sheet failed")
-        st.session_state[_FAILURE] = "The term sheet could not be made because of an unexpected error; it is logged."
+        _LOG.exception("%s failed", document.name)
+        st.session_state[_FAILURE] = (f"The {document.name} could not be made because of an unexpected error; "
+                                      "it is logged.")
     else:
-        st.session_state[state.TERM_SHEET] = (valid.json, content)
+        st.session_state[document.key] = (valid.json, content)

@@ -7,6 +7,7 @@ boundary, and nowhere else.
 
 from __future__ import annotations
 
+import datetime
 import math
 import types
 import typing
@@ -52,6 +53,13 @@ _LABELS = {
     "partner_commercialisation": "Partner's commercialisation work (1-5)",
     "share_at_equal_contribution": "Fair share at equal contributions (%)",
     "band_width": "Band half-width (%)",
+    "ehr_factor": "EHR factor",
+    "patient_reported_outcomes_factor": "Patient-reported outcomes factor",
+    "records_elasticity": "Records elasticity (0-1)",
+    "history_elasticity": "History elasticity (0-1)",
+    "setup_gbp": "Set-up (£)",
+    "historical_gbp": "Historical cost (£)",
+    "replacement_gbp": "Replacement cost (£)",
 }
 _WORDS = {"nhs": "NHS", "uk": "UK", "gbp": "£"}
 _UNIT_SUFFIX = {"fraction": " (%)", "gbp": " (£)"}
@@ -64,7 +72,7 @@ class Spec:
     name: str
     label: str
     help: str
-    kind: str                       # number, text, bool, choice, list, model or fixed
+    kind: str                       # number, text, bool, choice, date, list, model or fixed
     unit: str | None = None         # x-unit: fraction, gbp, years, year, count, hours
     whole: bool = False             # an int field
     optional: bool = False          # may be empty (None)
@@ -129,6 +137,8 @@ def _spec(name: str, info: FieldInfo) -> Spec:
         return Spec(label=label_for(name, unit), kind="number", unit=unit, whole=bare is int, **common)
     if bare is str:
         return Spec(label=label_for(name), kind="text", **common)
+    if bare is datetime.date:
+        return Spec(label=label_for(name), kind="date", **common)
     if typing.get_origin(bare) is list:
         return Spec(label=label_for(name), kind="list", item=typing.get_args(bare)[0], **common)
     if isinstance(bare, type) and issubclass(bare, BaseModel):

@@ -12,6 +12,7 @@ is written into the draft on every run; empty cells become missing fields so tha
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 from collections.abc import Callable
@@ -246,6 +247,8 @@ def table_frame(rows: list[dict[str, Any]], columns: list[Spec]) -> pd.DataFrame
             data[spec.name] = pd.Series([shown(v, spec) for v in values], dtype="float64")
         elif spec.kind == "bool":
             data[spec.name] = pd.Series([bool(v) for v in values], dtype="bool")
+        elif spec.kind == "date":
+            data[spec.name] = pd.Series([_date(v) for v in values], dtype="object")
         else:
             data[spec.name] = pd.Series(values, dtype="object")
     return pd.DataFrame(data)
@@ -264,11 +267,31 @@ def table_rows(frame: pd.DataFrame, columns: list[Spec]) -> list[dict[str, Any]]
                 value = stored(value, spec)
             elif spec.kind == "bool":
                 value = bool(value)
+            elif spec.kind == "date":
+                value = _date(value)
+                value = value.isoformat() if isinstance(value, datetime.date) else str(record.get(spec.name))
             elif spec.kind == "text":
                 value = str(value)
             out[spec.name] = value
         rows.append(out)
     return rows
+
+
+def _date(value: Any) -> Any:
+    """A date for a table cell, from what the draft or the editor holds (an ISO text, a date, a timestamp); text
+    that is not a date stays as it is, for the model to refuse with its reason."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
 
 
 def _column(spec: Spec) -> Any:
@@ -279,10 +302,13 @@ def _column(spec: Spec) -> Any:
         default = shown(spec.default, spec) if spec.default is not None else None
         if spec.whole:
             return st.column_config.NumberColumn(**common, step=1, format="plain", default=default)
-        fmt = "plain" if spec.unit in ("years", "fraction", "hours") else "localized"
+        # "%g", not "plain": the data editor showed a plain 2000.0 as 1999.9999999999998 (seen in Chromium)
+        fmt = "%g" if spec.unit in ("years", "fraction", "hours") else "localized"
         return st.column_config.NumberColumn(**common, format=fmt, default=default)
     if spec.kind == "bool":
         return st.column_config.CheckboxColumn(**common, default=bool(spec.default))
+    if spec.kind == "date":
+        return st.column_config.DateColumn(**common, format="YYYY-MM-DD")
     if spec.kind == "choice":
         choice = spec.choice
         assert choice is not None

@@ -31,6 +31,7 @@ PENDING = "pending_load"
 BASES = "table_bases"
 STASH = "stash"
 TERM_SHEET = "term_sheet"
+BRIEF = "brief"
 EXAMPLE = "start:example"
 WIDGET = "w:"
 TABLE = "t:"
@@ -106,6 +107,7 @@ def load(data: dict[str, Any], source: str) -> None:
     st.session_state[BASES] = {}
     st.session_state[STASH] = {}
     st.session_state.pop(TERM_SHEET, None)
+    st.session_state.pop(BRIEF, None)
     st.session_state[DRAFT] = copy.deepcopy(data)
     st.session_state[SOURCE] = source
 

@@ -47,6 +47,13 @@ def _parser() -> argparse.ArgumentParser:
     sim.add_argument("--variant", metavar="NAME", help="simulate this named variant instead of the base deal")
     sim.add_argument("--json", action="store_true", help="print the results as JSON")
 
+    neg = commands.add_parser("negotiate", help="the NHS's side of a negotiation: what its contribution is worth, "
+                                                "what to ask for; --brief writes the internal brief")
+    neg.add_argument("scenario", type=Path, metavar="SCENARIO.yaml")
+    neg.add_argument("--variant", metavar="NAME", help="use this named variant instead of the base deal")
+    neg.add_argument("--json", action="store_true", help="print the results as JSON")
+    neg.add_argument("--brief", type=Path, metavar="OUT.pdf", help="write the negotiation brief (internal)")
+
     comp = commands.add_parser("compare", help="side by side: one deal's variants, or two deals")
     comp.add_argument("files", nargs="+", type=Path, metavar="FILE",
                       help="one scenario (its base and variants) or several (e.g. an offer and a counter-offer)")
@@ -145,10 +152,14 @@ def _validate(files: list[Path], out: TextIO, err: TextIO) -> int:
     return status
 
 
-def _write_pdf(deal: Deal, valuation: Valuation, target: Path) -> None:
-    from valueshare.reports.termsheet import term_sheet_pdf  # reportlab is only loaded when a PDF is asked for
+def _write_pdf(deal: Deal, valuation: Valuation, target: Path, *, brief: bool = False) -> None:
+    # reportlab is only loaded when a PDF is asked for
+    if brief:
+        from valueshare.reports.brief import brief_pdf as build
+    else:
+        from valueshare.reports.termsheet import term_sheet_pdf as build
 
-    data = term_sheet_pdf(deal, valuation)
+    data = build(deal, valuation)
     try:
         target.write_bytes(data)
     except OSError as error:
@@ -176,6 +187,24 @@ def _value(args: argparse.Namespace, out: TextIO) -> int:
         print("\n" + contribution_summary(worth), file=out)
         if args.pdf:
             print(f"\nTerm sheet written to {args.pdf}", file=out)
+    return 0
+
+
+def _negotiate(args: argparse.Namespace, out: TextIO) -> int:
+    deal = _deal(args)
+    valuation = value_deal(deal)
+    assessment = assess(deal, valuation)
+    worth = value_contribution(deal, valuation)
+    if args.brief:
+        _write_pdf(deal, valuation, args.brief, brief=True)
+    if args.json:
+        data = {"deal": deal.name, "contribution_value": worth.to_dict(), **assessment.to_dict()}
+        print(json.dumps(data, indent=2, allow_nan=False), file=out)
+    else:
+        print(contribution_summary(worth), file=out)
+        print("\n" + framework_summary(assessment), file=out)
+        if args.brief:
+            print(f"\nNegotiation brief (internal: not for the partner) written to {args.brief}", file=out)
     return 0
 
 
@@ -243,6 +272,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             return _simulate(args, out, err)
         if args.command == "compare":
             return _compare(args, out)
+        if args.command == "negotiate":
+            return _negotiate(args, out)
         return _value(args, out)
     except DealInvalid as error:
         _report_problems(error, err)

@@ -57,7 +57,8 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
 
 UNIT_WORDS = {"score": "score 1-5", "qalys": "QALYs", "fte": "full-time equivalents", "weight": "weight",
               "fraction": "fraction (0.02 = 2%)", "gbp": "£", "years": "years", "year": "year from signature",
-              "count": "count", "hours": "hours", "calendar_year": "calendar year", "factor": "multiplier"}
+              "count": "count", "hours": "hours", "calendar_year": "calendar year", "factor": "multiplier",
+              "elasticity": "elasticity 0-1"}
 
 
 def _type_text(annotation: Any) -> str:

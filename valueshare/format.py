@@ -26,6 +26,17 @@ def money(value: float | None, *, exact: bool = False) -> str:
     return f"{sign}£{v / 1_000_000_000:,.2f}bn"
 
 
+def unit_money(value: float | None) -> str:
+    """Money per unit (a record, a patient): pence below £10, whole pounds above.
+
+    >>> unit_money(0.1423), unit_money(181.2), unit_money(25_000)
+    ('£0.14', '£181', '£25,000')
+    """
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    return f"{'-' if value < 0 else ''}£{abs(value):,.2f}" if abs(value) < 10 else money(value, exact=True)
+
+
 def percent(value: float | None, digits: int = 1) -> str:
     """A fraction as a percentage: 0.035 -> '3.5%'. ``None`` or NaN as "n/a".
 

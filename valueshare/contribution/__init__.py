@@ -15,7 +15,7 @@ from valueshare.contribution.approaches import (
 )
 from valueshare.contribution.table import Table, ceiling_for, published_table
 from valueshare.engine.valuation import Valuation, value_deal
-from valueshare.format import money, percent
+from valueshare.format import money, percent, unit_money
 from valueshare.framework.fairshare import fair_share
 from valueshare.model import Anchor, Comparable, Deal
 from valueshare.model.contribution_value import MarketScaling
@@ -171,7 +171,7 @@ def _check(approaches: list[Approach], records: float, ceiling: float | None, ce
         if a.central is None:
             continue
         if ceiling is not None and records > 0 and a.central / records > ceiling:
-            flags.append(Flag(a.key, f"{a.title}: {money(a.central / records, exact=a.central / records < 10_000)} "
+            flags.append(Flag(a.key, f"{a.title}: {unit_money(a.central / records)} "
                                      f"per record ({money(a.central)} over {records:,.0f} patients) is above the "
                                      f"ceiling of {money(ceiling, exact=True)} per record ({ceiling_name}): too high "
                                      f"to be credible as the value of the data."))

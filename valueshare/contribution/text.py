@@ -4,7 +4,7 @@ the negotiation brief."""
 from __future__ import annotations
 
 from valueshare.contribution import ContributionValue
-from valueshare.format import money, number, percent
+from valueshare.format import money, number, percent, unit_money
 
 TITLE = "What the NHS's contribution is worth"
 INTRO = ("Valuers price an asset three ways and compare: what it cost (cost), what comparable assets sell for "
@@ -71,6 +71,40 @@ def comparable_rows(cv: ContributionValue) -> list[list[str]]:
     return rows
 
 
+def comparables_used(cv: ContributionValue) -> list[list[str]]:
+    """[number, comparable [tag], source and date, price, what it covers] for each comparable, once."""
+    seen: dict[str, int] = {}
+    rows = []
+    for x in cv.market.rows:
+        c = x.comparable
+        if c.name in seen:
+            continue
+        seen[c.name] = len(seen) + 1
+        price = f"{money(c.price_gbp, exact=True)} {c.unit.label}"
+        if c.setup_gbp:
+            price += f" + {money(c.setup_gbp, exact=True)} set-up"
+        covers = "; ".join(part for part in (
+            f"{number(c.records)} patients" if c.records else "",
+            f"{number(c.history_years)} years" if c.history_years is not None else "",
+            c.data_type.label if c.data_type is not None else "",
+            "exclusive" if c.exclusive else "") if part) or "a service charge: not scaled"
+        rows.append([f"C{seen[c.name]}", f"{c.name} [{c.tag}]", f"{c.source}, {c.published:%B %Y}", price, covers])
+    return rows
+
+
+def scaled_rows(cv: ContributionValue) -> list[list[str]]:
+    """[asset, comparable number, records, history, data type, exclusivity factors, value here] per row, and each
+    asset's middle value after its comparables."""
+    numbers = {row[1].rsplit(" [", 1)[0]: row[0] for row in comparables_used(cv)}
+    rows = []
+    for asset in cv.market.assets:
+        for x in (r for r in cv.market.rows if r.asset == asset.asset):
+            rows.append([x.asset, numbers[x.comparable.name], factor(x.records), factor(x.history),
+                         factor(x.data_type), factor(x.exclusivity), money(x.value)])
+        rows.append([f"{asset.asset}: middle", "", "", "", "", "", money(asset.middle)])
+    return rows
+
+
 def income_lines(cv: ContributionValue) -> list[str]:
     i = cv.income
     out = []
@@ -91,7 +125,7 @@ def per_record_text(cv: ContributionValue) -> str:
     if cv.records <= 0:
         return "No data assets are listed, so there is no value per record to check."
     ceiling = f"{money(cv.ceiling, exact=True)} ({cv.ceiling_note})" if cv.ceiling is not None else "none"
-    values = ", ".join(f"{a.title.split(' (')[0].lower()} {money(a.central / cv.records, exact=True)}"
+    values = ", ".join(f"{a.title.split(' (')[0].lower()} {unit_money(a.central / cv.records)}"
                        for a in cv.approaches if a.central is not None)
     return (f"Per record ({number(round(cv.records))} patients in the largest asset): {values}. Ceiling per record: "
             f"{ceiling}.")

@@ -17,6 +17,8 @@ from valueshare.model.types import Count, Fraction, Gbp, Hours, Name, YearsNonNe
 
 #: A multiplier, above zero.
 Factor = _number(float, "factor", 0.0, 1000.0, lo_open=True)
+#: An elasticity: how far a price follows a quantity (1: in proportion; 0: not at all).
+Elasticity = _number(float, "elasticity", 0.0, 1.0)
 
 
 class CostActivity(Choice):
@@ -116,10 +118,10 @@ class MarketScaling(Model):
     """How a comparable's price is scaled to this deal [ours]: value grows with records and history less than in
     proportion (an elasticity below 1), richer data types are worth more, exclusivity carries a premium."""
 
-    records_elasticity: Fraction = Field(
+    records_elasticity: Elasticity = Field(
         default=0.5, description="Price ∝ records^e: 0.5 means four times the records is worth twice as much "
                                  "[ours].")
-    history_elasticity: Fraction = Field(
+    history_elasticity: Elasticity = Field(
         default=0.5, description="Price ∝ years of history^e (at least one year counts) [ours].")
     ehr_factor: Factor = Field(default=1.0, description="Worth of a record of this type against an EHR record: "
                                                         "electronic health records, the reference (1).")

@@ -82,7 +82,7 @@ def _style(name: str, size: float, **options) -> ParagraphStyle:
 
 def _make_styles() -> dict[str, ParagraphStyle]:
     register_fonts()
-    box = {"borderWidth": 0.8, "borderPadding": 5, "spaceBefore": 6, "spaceAfter": 10}
+    box = {"borderWidth": 0.8, "borderPadding": 5, "spaceBefore": 9, "spaceAfter": 10}  # padding sits outside
     return {
         "title": _style("title", 18, fontName=FONT_BOLD, spaceAfter=4),
         "subtitle": _style("subtitle", 10.5, textColor=MUTED, spaceAfter=10),
@@ -192,12 +192,13 @@ class ReportDoc(BaseDocTemplate):
     and whose headings made with :func:`heading` become outline bookmarks."""
 
     def __init__(self, target: BytesIO, *, title: str, kind: str, issued: datetime.date,
-                 total_pages: int | None = None) -> None:
+                 total_pages: int | None = None, marking: str = MARKING) -> None:
         super().__init__(target, pagesize=PAGE_SIZE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=TOP_MARGIN,
                          bottomMargin=BOTTOM_MARGIN, title=title, subject=kind, author="valueshare",
                          creator="valueshare", invariant=1, initialFontName=FONT, initialFontSize=9.5,
                          keepTogetherClass=Keep)  # a heading is kept with what follows it, the Keep way
         self.doc_title, self.kind, self.issued, self.total_pages = title, kind, issued, total_pages
+        self.marking = marking
         self._bookmarks = 0
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
@@ -209,8 +210,8 @@ class ReportDoc(BaseDocTemplate):
         canv.saveState()
         canv.setFillColor(WARNING)
         canv.setFont(FONT_BOLD, 9)
-        canv.drawCentredString(width / 2, height - 11 * mm, MARKING)
-        canv.drawCentredString(width / 2, 9 * mm, MARKING)
+        canv.drawCentredString(width / 2, height - 11 * mm, self.marking)
+        canv.drawCentredString(width / 2, 9 * mm, self.marking)
         canv.setFillColor(MUTED)
         canv.setFont(FONT, 8)
         issued = f"{self.kind} · issued {long_date(self.issued)}"
@@ -236,12 +237,14 @@ class ReportDoc(BaseDocTemplate):
         self.canv.addOutlineEntry(flowable.getPlainText(), key, level=level, closed=False)
 
 
-def render(make_story: Callable[[], list[Flowable]], *, title: str, kind: str, issued: datetime.date) -> bytes:
-    """Build the document twice: once to count its pages, once to print "Page N of M" with that count."""
+def render(make_story: Callable[[], list[Flowable]], *, title: str, kind: str, issued: datetime.date,
+           marking: str = MARKING) -> bytes:
+    """Build the document twice: once to count its pages, once to print "Page N of M" with that count.
+    ``marking`` is printed at the top and foot of every page."""
     total: int | None = None
     for _ in range(3):
         target = BytesIO()
-        doc = ReportDoc(target, title=title, kind=kind, issued=issued, total_pages=total)
+        doc = ReportDoc(target, title=title, kind=kind, issued=issued, total_pages=total, marking=marking)
         doc.build(make_story())
         if doc.page == total:
             break

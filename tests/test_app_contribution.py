@@ -1,0 +1,104 @@
+"""The Contribution value page, driven headless by AppTest: the three approaches and their range as the core
+computes them, and the inputs they rest on edited like the rest of the deal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from valueshare.contribution import value_contribution
+from valueshare.contribution import text as words
+from valueshare.format import money
+from valueshare.scenario import deal_from_data, example_paths, load_deal
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+EXAMPLES = example_paths()
+IMAGING = next(p for p in EXAMPLES if p.name == "ai-imaging-device.yaml")
+PAGE = "app_pages/contribution.py"
+
+
+def open_page(example: Path) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    if str(example) != at.session_state["start:example"]:
+        at.sidebar.selectbox(key="start:example").select(str(example)).run()
+    return at.switch_page(PAGE).run()
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value.replace("\\", "") for e in at.error]
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [w.value for w in at.warning]
+    return "\n".join(parts).replace("\\", "")
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def edit(at: AppTest, path: str, **changes) -> AppTest:
+    at.session_state[f"t:{path}"] = {"edited_rows": changes.get("edited", {}), "added_rows": changes.get("added", []),
+                                     "deleted_rows": changes.get("deleted", [])}
+    return at.run()
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_example_shows_its_three_approaches_range_reasons_and_comparables(path):
+    at = open_page(path)
+    assert not at.exception and not errors(at)
+    cv = value_contribution(load_deal(path))
+    assert metrics(at) == {a.title: money(a.central) if a.central is not None else "n/a" for a in cv.approaches}
+    page = texts(at)
+    assert words.range_text(cv) in page and words.ask_text(cv) in page
+    assert all(reason in page for reason in cv.reasons)
+    assert all(flag.message in page for flag in cv.flags)
+    comparables = next(d.value for d in at.dataframe if "Exclusivity" in d.value.columns)
+    assert comparables.values.tolist() == words.comparable_rows(cv)
+    costs = next(d.value for d in at.dataframe if "Replacement" in d.value.columns)
+    assert costs.values.tolist() == words.cost_rows(cv)
+
+
+def test_a_new_preparation_cost_raises_the_cost_approach_by_its_amount():
+    at = open_page(IMAGING)
+    before = value_contribution(load_deal(IMAGING)).cost.replacement
+    edit(at, "contribution_value.preparation_costs",
+         added=[{"activity": "labelling", "hours": 100, "cost_per_hour_gbp": 120}])  # 100 h × £120 = £12,000
+    assert not errors(at)
+    after = value_contribution(deal_from_data(at.session_state["draft"])).cost.replacement
+    assert after == pytest.approx(before + 12_000)
+    assert metrics(at)["Cost"] == money(after)
+
+
+def test_an_own_comparable_with_its_date_joins_the_market_approach():
+    at = open_page(IMAGING)
+    edit(at, "contribution_value.comparables", added=[{
+        "name": "Our 2025 licence", "source": "Trust register", "published": "2025-03-31", "price_gbp": 50_000,
+        "unit": "per_year", "records": 120_000, "history_years": 14, "data_type": "imaging"}])
+    assert not errors(at)
+    stored = at.session_state["draft"]["contribution_value"]["comparables"][0]
+    assert stored["published"] == "2025-03-31" and "tag" not in stored  # the model's default: "user"
+    cv = value_contribution(deal_from_data(at.session_state["draft"]))
+    ours = [x for x in cv.market.rows if x.comparable.name == "Our 2025 licence"]
+    # Same records, history and type as the asset: every factor is 1, so £50,000 a year over 3 years at 3.5%.
+    assert len(ours) == 1 and ours[0].value == pytest.approx(50_000 * sum(1.035 ** -t for t in (1, 2, 3)))
+    table = next(d.value for d in at.dataframe if "Exclusivity" in d.value.columns)
+    assert any(row[0] == "Our 2025 licence [user]" for row in table.values.tolist())
+
+
+def test_a_comparable_without_a_source_is_refused_at_its_row_and_the_inputs_open():
+    at = open_page(IMAGING)
+    edit(at, "contribution_value.comparables", added=[{"name": "Rumour", "published": "2025-01-01",
+                                                        "price_gbp": 1, "unit": "one_off"}])
+    assert any("Comparable 1, Source: is required" in e for e in errors(at))
+    assert at.expander[0].label.startswith("Inputs") and not at.exception
+
+
+def test_choosing_another_anchor_changes_the_ask():
+    at = open_page(IMAGING)
+    at.selectbox(key="w:contribution_value.anchor").select("income").run()
+    cv = value_contribution(deal_from_data(at.session_state["draft"]))
+    assert cv.ask == pytest.approx(cv.income.value)
+    assert words.ask_text(cv) in texts(at) and "Anchored on income (relief from royalty)" in words.ask_text(cv)

@@ -1,0 +1,117 @@
+"""The Contribution value page's parts: the inputs the three approaches rest on, and the approaches as one range.
+
+``valueshare.contribution`` computes everything and ``valueshare.contribution.text`` words it (the same rows and
+sentences as the CLI and the negotiation brief); this module lays them out. User text reaches the page only as
+table cells or through ``ui.text.md``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from ui import charts, state
+from ui.fields import specs
+from ui.form import Form
+from ui.text import md
+from valueshare.contribution import ContributionValue, value_contribution
+from valueshare.contribution import text as words
+from valueshare.contribution.table import published_table
+from valueshare.engine.valuation import Valuation
+from valueshare.format import money
+from valueshare.model import Comparable, ContributionValueInputs, Deal, MarketScaling, PreparationCost
+
+SECTION = "contribution_value"
+
+
+def inputs_editor(form: Form, draft: dict[str, Any], *, expanded: bool) -> None:
+    """Costs, own comparables, scaling, the royalty rate and the anchor: part of the deal, in an expander."""
+    with st.expander("Inputs: costs, comparables, scaling, royalty rate and anchor", expanded=expanded,
+                     icon=":material/tune:"):
+        inputs = draft.setdefault(SECTION, {})
+        fields = specs(ContributionValueInputs)
+        form.table(inputs, "preparation_costs", f"{SECTION}.preparation_costs", PreparationCost,
+                   label="What making the data usable cost", help=fields["preparation_costs"].help + " "
+                   + (PreparationCost.__doc__ or "").split("\n\n")[-1].strip(), item="Cost")
+        form.table(inputs, "comparables", f"{SECTION}.comparables", Comparable, label="Your own comparables",
+                   help=fields["comparables"].help + " Each needs a source and a date.", item="Comparable")
+        left, right = st.columns(2)
+        with left:
+            form.field(inputs, ContributionValueInputs, "use_published_comparables",
+                       f"{SECTION}.use_published_comparables", label="Include the published comparables")
+            form.field(inputs, ContributionValueInputs, "relief_from_royalty_rate",
+                       f"{SECTION}.relief_from_royalty_rate", label="Relief-from-royalty rate (%)")
+        with right:
+            form.field(inputs, ContributionValueInputs, "anchor", f"{SECTION}.anchor",
+                       label="Anchor for the NHS's ask")
+        st.markdown("**How comparables are scaled to this deal [ours]**", help=MarketScaling.__doc__)
+        scaling = inputs.setdefault("scaling", {})
+        form.fields(scaling, MarketScaling, f"{SECTION}.scaling", list(specs(MarketScaling)), per_row=3)
+        form.slot(SECTION)
+
+
+def inputs_have_problems(check: state.Check) -> bool:
+    return any(p.path.startswith(SECTION) for p in check.problems)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _value(deal_json: str, _deal: Deal, _valuation: Valuation) -> ContributionValue:
+    return value_contribution(_deal, _valuation)
+
+
+def value(valid: state.Valid) -> ContributionValue:
+    return _value(valid.json, valid.deal, valid.valuation)
+
+
+def _table(rows: list[list[str]], columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=columns)
+
+
+def approaches(cv: ContributionValue) -> None:
+    st.subheader("Three approaches, one range", anchor=False, help=words.INTRO)
+    for column, approach in zip(st.columns(3), cv.approaches):
+        column.metric(approach.title, money(approach.central) if approach.central is not None else "n/a",
+                      border=True, help=approach.note)
+        column.caption(f"Range {words.span(approach.low, approach.high)}. {md(approach.note[:1].upper() + approach.note[1:])}.")
+    st.markdown(f"**{md(words.range_text(cv))}** {md(words.ask_text(cv))}")
+    frame = charts.contribution_frame(cv)
+    if len(frame):
+        st.vega_lite_chart(spec=charts.contribution_chart(frame, cv.ask), width="stretch")
+        st.caption("Bars: each approach's range; dark tick: its central value; dashed line: the NHS's ask on the "
+                   "chosen anchor. Money in £ of the price base year.")
+    for flag in cv.flags:
+        st.warning(md(flag.message), icon=":material/flag:")
+    st.markdown("**Why they differ**")
+    st.markdown("\n".join(f"- {md(reason)}" for reason in cv.reasons))
+    st.download_button("Download the approaches as CSV", charts.csv_bytes(frame[["Approach", "Low (£)", "Central (£)",
+                                                                                  "High (£)"]]),
+                       file_name="contribution-value.csv", mime="text/csv", key="csv:contribution",
+                       icon=":material/download:")
+
+
+def details(cv: ContributionValue) -> None:
+    cost, market, income = st.tabs(["Cost", "Market", "Income"])
+    with cost:
+        st.caption("What the NHS spent (historical) or would spend again (replacement) to make the data usable, plus "
+                   "the present value of its costs of giving access in this partnership, which is also the base "
+                   "of cost recovery.")
+        frame = _table(words.cost_rows(cv), ["Cost", "Historical", "Replacement"])
+        st.dataframe(frame, hide_index=True, width="stretch")
+    with market:
+        st.caption(f"Every comparable scaled to each data asset, factor by factor, and valued over "
+                   f"{cv.market.years_of_access} year(s) of access at the NHS rate. [pub] published; [ours] our "
+                   f"reading of published figures; [user] yours. Published table reviewed "
+                   f"{published_table().version:%d %B %Y}.")
+        if cv.market.note:
+            st.info(md(f"No market value: {cv.market.note}."))
+        columns = ["Comparable", "Source", "Asset", "Price", "Records", "History", "Data type", "Exclusivity",
+                   "Value here"]
+        rows = _table(words.comparable_rows(cv), columns)
+        st.dataframe(rows, hide_index=True, width="stretch")
+        st.download_button("Download the comparables as CSV", charts.csv_bytes(rows), file_name="comparables.csv",
+                           mime="text/csv", key="csv:comparables", icon=":material/download:")
+    with income:
+        st.markdown("\n".join(f"- {md(line)}" for line in words.income_lines(cv)))
+    st.caption(md(words.per_record_text(cv)))
