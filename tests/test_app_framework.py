@@ -11,6 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from ui.framework import BADGES, aims_frame, factors_frame, principles_frame, scorecard_frame
 from valueshare.compare import variants_of
+from valueshare.contribution import text as worth_words
+from valueshare.contribution import value_contribution
 from valueshare.engine.valuation import value_deal
 from valueshare.framework import assess
 from valueshare.framework import text as words
@@ -74,6 +76,8 @@ def test_every_example_shows_its_three_aims_every_principle_and_its_fair_share(p
     factors = next(t for t in tables(at) if "Basis of the default" in t.columns)
     assert factors.values.tolist() == factors_frame(a).values.tolist()
     assert len(factors) == 10
+    # The contribution's value, by each approach, beside the band as shares of the partner's value.
+    assert worth_words.shares_text(value_contribution(deal)) in page
 
 
 def test_frames_for_csv_carry_every_figure_of_the_assessment():

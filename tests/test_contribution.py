@@ -189,6 +189,10 @@ def test_the_range_runs_from_the_lowest_to_the_highest_approach_and_the_anchor_s
     assert cvs["income"].ask == pytest.approx(cv.income.value)
     assert cvs["fair_share"].ask == pytest.approx(cv.income.fair_centre)
     assert cvs["cost"].ask_share == pytest.approx(cv.cost.replacement / cv.income.partner_value)
+    # Each approach is also set beside the fair-share band as a share of the partner's value.
+    assert [a.share for a in cv.approaches] == pytest.approx(
+        [cv.cost.replacement / cv.income.partner_value, cv.market.middle / cv.income.partner_value,
+         cv.income.value / cv.income.partner_value])
 
 
 def test_a_value_above_the_per_record_ceiling_or_below_the_cost_of_access_is_flagged_with_its_figures():

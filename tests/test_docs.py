@@ -27,3 +27,17 @@ def test_readme_opens_with_the_two_commands():
     head = "\n".join(readme.splitlines()[:20])
     assert "pip install -r requirements.txt && streamlit run app.py" in head
     assert "pip install -r requirements.txt && python -m pytest" in head
+
+
+def test_method_doc_lists_every_published_comparable_and_ceiling_at_its_price():
+    from valueshare.contribution.table import published_table
+    from valueshare.format import money
+
+    method = (DOCS / "method.md").read_text(encoding="utf-8")
+    table = published_table()
+    for c in table.comparables:
+        assert money(c.price_gbp, exact=True) in method, c.name
+        if c.setup_gbp:
+            assert money(c.setup_gbp, exact=True) in method, c.name
+    for ceiling in table.ceilings:
+        assert money(ceiling.per_record_gbp, exact=True) in method, ceiling.data_type

@@ -20,7 +20,7 @@ from valueshare.contribution import ContributionValue, value_contribution
 from valueshare.contribution import text as words
 from valueshare.contribution.table import published_table
 from valueshare.engine.valuation import Valuation
-from valueshare.format import money
+from valueshare.format import money, percent
 from valueshare.model import Comparable, ContributionValueInputs, Deal, MarketScaling, PreparationCost
 
 SECTION = "contribution_value"
@@ -74,7 +74,9 @@ def approaches(cv: ContributionValue) -> None:
     for column, approach in zip(st.columns(3), cv.approaches):
         column.metric(approach.title, money(approach.central) if approach.central is not None else "n/a",
                       border=True, help=approach.note)
-        column.caption(f"Range {words.span(approach.low, approach.high)}. {md(approach.note[:1].upper() + approach.note[1:])}.")
+        share = f" {percent(approach.share)} of the partner's value." if approach.share is not None else ""
+        note = md(approach.note[:1].upper() + approach.note[1:])
+        column.caption(f"Range {words.span(approach.low, approach.high)}.{share} {note}.")
     st.markdown(f"**{md(words.range_text(cv))}** {md(words.ask_text(cv))}")
     frame = charts.contribution_frame(cv)
     if len(frame):

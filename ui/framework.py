@@ -13,12 +13,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ui import charts, state
+from ui import charts, contribution, state
 from ui.fields import specs
 from ui.form import Form
 from ui.risk import keep, remember
 from ui.text import md
 from valueshare.compare import variants_of
+from valueshare.contribution import text as worth_words
 from valueshare.engine.valuation import Valuation, value_deal
 from valueshare.framework import Assessment, Status, assess, closing_candidates, closing_term, patient_first_flags
 from valueshare.framework import text as words
@@ -203,6 +204,7 @@ def fair_share(valid: state.Valid) -> Assessment:
     st.vega_lite_chart(spec=charts.fair_share_chart(frame), width="stretch")
     st.caption("Shaded: the fair band; blue line: its centre; black line: this deal's NHS share of the partner's "
                "value (what the partner gives the NHS over its value before any payment, both at its rate).")
+    st.caption(md(worth_words.shares_text(contribution.value(valid))) + " See the Contribution value page.")
     if fair.position == "below":
         path = closing_choice(deal)
         a = assessment(valid, path)

@@ -126,7 +126,8 @@ def contribution_summary(cv: ContributionValue) -> str:
     rows = contribution_text.approach_rows(cv)
     width = max(len(r[0]) for r in rows)
     lines = [contribution_text.TITLE, ""]
-    lines += [f"  {title:<{width}}  {central:>10}   range {spread}; {note}" for title, central, spread, note in rows]
+    lines += [f"  {title:<{width}}  {central:>10}  {share:>6} of the partner's value   range {spread}; {note}"
+              for title, central, spread, share, note in rows]
     lines += ["", contribution_text.range_text(cv), contribution_text.ask_text(cv)]
     lines += [f"  Why they differ: {reason}" for reason in cv.reasons]
     lines += [f"  Flag: {flag.message}" for flag in cv.flags]

@@ -33,6 +33,7 @@ class Approach:
     central: float | None
     high: float | None
     note: str          # how it is reached, or why there is no value
+    share: float | None = None   # the central value as a share of the partner's value before payments
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ class ContributionValue:
             return None if x is None else round(x, digits)
         return {
             "approaches": [{"key": a.key, "title": a.title, "low_gbp": r(a.low), "central_gbp": r(a.central),
-                            "high_gbp": r(a.high), "note": a.note} for a in self.approaches],
+                            "high_gbp": r(a.high), "share_of_partner_value": r(a.share, 6), "note": a.note}
+                           for a in self.approaches],
             "range_low_gbp": r(self.low), "range_high_gbp": r(self.high),
             "cost": {"items": [{"activity": i.activity, "description": i.description, "historical_gbp": r(i.historical),
                                 "replacement_gbp": r(i.replacement)} for i in self.cost.items],
@@ -104,6 +106,15 @@ def comparables_for(deal: Deal, table: Table | None = None) -> list[Comparable]:
 
 
 def _approaches(cost: CostApproach, market: MarketApproach, income: IncomeApproach) -> list[Approach]:
+    """The three approaches, each with its central value as a share of the partner's value before payments (set
+    beside the fair-share band, so the band and the approaches can be read on one scale)."""
+    v = income.partner_value
+    return [a if a.central is None or v <= 0 else Approach(a.key, a.title, a.low, a.central, a.high, a.note,
+                                                           a.central / v)
+            for a in _plain_approaches(cost, market, income)]
+
+
+def _plain_approaches(cost: CostApproach, market: MarketApproach, income: IncomeApproach) -> list[Approach]:
     low_cost, high_cost = sorted((cost.historical, cost.replacement))
     cost_note = ("costs of making the data usable (as spent, and to do again) plus the costs of giving access"
                  if cost.items else "no costs of making the data usable are entered: the costs of giving access only")

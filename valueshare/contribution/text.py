@@ -26,9 +26,18 @@ def span(low: float | None, high: float | None) -> str:
 
 
 def approach_rows(cv: ContributionValue) -> list[list[str]]:
-    """[approach, central value, range, how it is reached] for each approach."""
-    return [[a.title, money(a.central) if a.central is not None else "n/a", span(a.low, a.high), a.note]
-            for a in cv.approaches]
+    """[approach, central value, range, share of the partner's value, how it is reached] for each approach."""
+    return [[a.title, money(a.central) if a.central is not None else "n/a", span(a.low, a.high),
+             percent(a.share) if a.share is not None else "n/a", a.note] for a in cv.approaches]
+
+
+def shares_text(cv: ContributionValue) -> str:
+    """The approaches as shares of the partner's value, to read beside the fair-share band."""
+    shares = [f"{a.title.split(' (')[0].lower()} {percent(a.share)}" for a in cv.approaches if a.share is not None]
+    if not shares:
+        return "The contribution's value cannot be set beside the band: the partner's value is not positive."
+    return ("As shares of the partner's value before payments, the contribution is worth: " + ", ".join(shares)
+            + ".")
 
 
 def range_text(cv: ContributionValue) -> str:

@@ -18,8 +18,10 @@ W = CONTENT_WIDTH / 170  # widths below are in millimetres of a 170 mm text widt
 
 def contribution_page(cv: ContributionValue, *, title: str = words.TITLE) -> list[Flowable]:
     out: list[Flowable] = [heading(title), para(words.INTRO, "small")]
-    out.append(table(["Approach", "Central", "Range", "How it is reached"], words.approach_rows(cv),
-                     [38 * W, 22 * W, 34 * W, 76 * W], numeric=(1,)))
+    out.append(table(["Approach", "Central", "Range", "Share", "How it is reached"], words.approach_rows(cv),
+                     [36 * W, 20 * W, 32 * W, 16 * W, 66 * W], numeric=(1, 3)))
+    out.append(para("Share: the central value as a share of the partner's value before any payment to the NHS, to "
+                    "set beside the fair-share band.", "small"))
     out.append(para(f"{words.range_text(cv)} {words.ask_text(cv)}", lead="The range."))
     out += [para(reason, "indented", lead="•") for reason in cv.reasons]
     out += [para(flag.message, "warning", lead="Flag:") for flag in cv.flags]
