@@ -1,0 +1,152 @@
+"""The register's records: a deal, its numbered versions with their headline figures, and archive events.
+
+A version is immutable once saved. Its number is one more than the version it was based on; version 1 starts a
+deal. Times are UTC.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from valueshare.engine.valuation import Valuation
+from valueshare.format import money, percent, ratio
+
+KEY_MAX = 80
+_NOT_KEY = re.compile(r"[^a-z0-9]+")
+KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def deal_key(name: str) -> str:
+    """The register's key for a deal name: lower case, words joined by hyphens, accents dropped.
+
+    >>> deal_key("AI imaging device (St Elsewhere's) v2")
+    'ai-imaging-device-st-elsewhere-s-v2'
+    >>> deal_key("Étude génomique"), deal_key("!!!")
+    ('etude-genomique', 'deal')
+    """
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    key = _NOT_KEY.sub("-", plain.lower()).strip("-")[:KEY_MAX].strip("-")
+    return key or "deal"
+
+
+def utc(moment: datetime) -> datetime:
+    """``moment`` as an aware UTC time (SQLite hands back naive times; they were written as UTC)."""
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
+def when(moment: datetime) -> str:
+    """A time as people read it: '23 Nov 2026 at 10:42 UTC'.
+
+    >>> when(datetime(2026, 11, 23, 10, 42, 7, tzinfo=timezone.utc))
+    '23 Nov 2026 at 10:42 UTC'
+    """
+    moment = utc(moment)
+    return f"{moment.day} {moment:%b %Y} at {moment:%H:%M} UTC"
+
+
+def checksum(text: str) -> str:
+    """SHA-256 of the stored deal text: a version whose text no longer matches was changed outside valueshare."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Headlines:
+    """A version's headline figures as valued when it was saved (money in £; rates and shares as fractions)."""
+
+    nhs_npv: float
+    partner_npv: float
+    partner_irr: float | None
+    cost_recovery: float | None
+    nhs_share: float | None
+    launch_probability: float | None
+
+    @classmethod
+    def of(cls, valuation: Valuation) -> Headlines:
+        return cls(valuation.nhs_npv, valuation.partner_npv, valuation.partner_irr.value,
+                   valuation.cost_recovery_ratio, valuation.nhs_share, valuation.launch_probability)
+
+    def texts(self) -> dict[str, str]:
+        """Each figure written for people, by the label the Compare page uses."""
+        return {"NHS NPV": money(self.nhs_npv), "Partner NPV": money(self.partner_npv),
+                "Partner IRR": percent(self.partner_irr), "Cost recovery": ratio(self.cost_recovery),
+                "NHS share of value": percent(self.nhs_share), "Chance of launch": percent(self.launch_probability)}
+
+
+@dataclass(frozen=True)
+class NewVersion:
+    """What a save asks the repository to store; the repository gives it its number and time."""
+
+    author: str
+    note: str
+    content: str              # the deal as text, validated
+    content_format: str       # "yaml" or "json"
+    deal_name: str
+    nhs_name: str
+    partner_name: str
+    headlines: Headlines
+    restored_from: int | None = None
+
+    @property
+    def sha256(self) -> str:
+        return checksum(self.content)
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """One saved version, without its text."""
+
+    deal_key: str
+    number: int
+    author: str
+    saved_at: datetime
+    note: str
+    deal_name: str
+    nhs_name: str
+    partner_name: str
+    headlines: Headlines
+    restored_from: int | None = None
+
+    def when(self) -> str:
+        return when(self.saved_at)
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    """A version with its text, as stored (checked and parsed by the service)."""
+
+    info: VersionInfo
+    content: str
+    content_format: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class ArchiveEvent:
+    """A deal hidden from (``archived``) or put back in (not ``archived``) the default list."""
+
+    deal_key: str
+    archived: bool
+    author: str
+    at: datetime
+    note: str
+
+    def when(self) -> str:
+        return when(self.at)
+
+
+@dataclass(frozen=True)
+class DealInfo:
+    """A deal in the register: its key, its latest version and whether it is archived."""
+
+    key: str
+    created_at: datetime
+    latest: VersionInfo
+    archived: bool
+
+    @property
+    def name(self) -> str:
+        return self.latest.deal_name

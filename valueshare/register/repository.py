@@ -1,0 +1,161 @@
+"""The register's storage behind a Protocol, and an in-memory fake with the same behaviour for unit tests.
+
+Each method is one transaction: it happens whole or not at all. ``add_version`` is the only way to write a deal's
+content, and it refuses (``VersionConflict``) a save whose base is not the latest version, so two people editing the
+same deal cannot overwrite each other. The SQL repository (``valueshare.register.sql``) has the database enforce the
+same rules; this fake enforces them with a lock, and the contract tests run against both.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from typing import Callable, Protocol
+
+from valueshare.register.errors import DealNotFound, RegisterError, VersionConflict, VersionNotFound
+from valueshare.register.records import (
+    ArchiveEvent,
+    DealInfo,
+    NewVersion,
+    StoredVersion,
+    VersionInfo,
+)
+
+Clock = Callable[[], datetime]
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Repository(Protocol):
+    """Where deals and their versions are kept. ``location`` says where, for messages (no password)."""
+
+    location: str
+
+    def add_version(self, key: str, new: NewVersion, base_version: int | None) -> VersionInfo:
+        """Store ``new`` as the next version of deal ``key``; ``base_version`` is the version the edits started
+        from (``None`` for a new deal). Raises ``VersionConflict`` when that is no longer the latest."""
+        ...
+
+    def deal(self, key: str) -> DealInfo:
+        """The deal and its latest version; ``DealNotFound`` if there is none."""
+        ...
+
+    def versions(self, key: str) -> list[VersionInfo]:
+        """Every version of the deal, oldest first."""
+        ...
+
+    def version(self, key: str, number: int) -> StoredVersion:
+        """One version with its text; ``VersionNotFound`` if the deal has no such version."""
+        ...
+
+    def deals(self, search: str = "", include_archived: bool = False) -> list[DealInfo]:
+        """Deals whose latest version's name, key, NHS body or partner contains ``search`` (any case), by name."""
+        ...
+
+    def set_archived(self, key: str, archived: bool, author: str, note: str) -> ArchiveEvent:
+        """Record that the deal is archived (hidden from the default list) or back in the list."""
+        ...
+
+    def archive_events(self, key: str) -> list[ArchiveEvent]:
+        """Every archive and unarchive of the deal, oldest first."""
+        ...
+
+    def close(self) -> None:
+        ...
+
+
+def matches(info: DealInfo, search: str) -> bool:
+    """Whether ``search`` (any case) is in the deal's key, name, NHS body or partner."""
+    needle = search.strip().lower()
+    latest = info.latest
+    return not needle or any(needle in text.lower() for text in
+                             (info.key, latest.deal_name, latest.nhs_name, latest.partner_name))
+
+
+@dataclass
+class _Deal:
+    key: str
+    created_at: datetime
+    versions: list[StoredVersion] = field(default_factory=list)
+    events: list[ArchiveEvent] = field(default_factory=list)
+
+
+class InMemoryRepository:
+    """A repository in a dict: the same rules as the database, enforced under one lock."""
+
+    def __init__(self, clock: Clock = now, location: str = "memory"):
+        self.location = location
+        self._clock = clock
+        self._deals: dict[str, _Deal] = {}
+        self._lock = threading.Lock()
+
+    def add_version(self, key: str, new: NewVersion, base_version: int | None) -> VersionInfo:
+        with self._lock:
+            deal = self._deals.get(key)
+            latest = deal.versions[-1].info.number if deal else None
+            if base_version != latest:
+                if deal is None:
+                    raise DealNotFound(key, self.location)
+                raise VersionConflict(key, base_version, deal.versions[-1].info)
+            moment = self._clock()
+            if deal is None:
+                deal = self._deals[key] = _Deal(key, moment)
+            info = VersionInfo(key, (latest or 0) + 1, new.author, moment, new.note, new.deal_name, new.nhs_name,
+                               new.partner_name, new.headlines, new.restored_from)
+            deal.versions.append(StoredVersion(info, new.content, new.content_format, new.sha256))
+            return info
+
+    def _get(self, key: str) -> _Deal:
+        deal = self._deals.get(key)
+        if deal is None:
+            raise DealNotFound(key, self.location)
+        return deal
+
+    def _info(self, deal: _Deal) -> DealInfo:
+        archived = bool(deal.events) and deal.events[-1].archived
+        return DealInfo(deal.key, deal.created_at, deal.versions[-1].info, archived)
+
+    def deal(self, key: str) -> DealInfo:
+        with self._lock:
+            return self._info(self._get(key))
+
+    def versions(self, key: str) -> list[VersionInfo]:
+        with self._lock:
+            return [v.info for v in self._get(key).versions]
+
+    def version(self, key: str, number: int) -> StoredVersion:
+        with self._lock:
+            versions = self._get(key).versions
+            if not 1 <= number <= len(versions):
+                raise VersionNotFound(key, number, len(versions))
+            return versions[number - 1]
+
+    def deals(self, search: str = "", include_archived: bool = False) -> list[DealInfo]:
+        with self._lock:
+            found = [self._info(d) for d in self._deals.values()]
+        return sorted((d for d in found if (include_archived or not d.archived) and matches(d, search)),
+                      key=lambda d: (d.name.lower(), d.key))
+
+    def set_archived(self, key: str, archived: bool, author: str, note: str) -> ArchiveEvent:
+        with self._lock:
+            deal = self._get(key)
+            if (bool(deal.events) and deal.events[-1].archived) == archived:
+                raise RegisterError(f"deal '{key}' is {'already' if archived else 'not'} archived")
+            event = ArchiveEvent(key, archived, author, self._clock(), note)
+            deal.events.append(event)
+            return event
+
+    def archive_events(self, key: str) -> list[ArchiveEvent]:
+        with self._lock:
+            return list(self._get(key).events)
+
+    def close(self) -> None:
+        pass
+
+    def tamper(self, key: str, number: int, content: str) -> None:
+        """Test helper: change a stored text behind the register's back (as a hand edit of the database would)."""
+        versions = self._get(key).versions
+        versions[number - 1] = replace(versions[number - 1], content=content)

@@ -1,0 +1,394 @@
+"""The register in a database through SQLAlchemy 2: an SQLite file by default, PostgreSQL for a team.
+
+``open_register(location)`` makes the engine (once; keep the repository for the life of the process), upgrades the
+schema to the newest revision with the Alembic migrations shipped in ``migrations/``, and returns a
+``SqlRepository``. Each repository method is one transaction; database failures become ``RegisterUnavailable``
+with a message that names the register, and nothing is half-written.
+
+Two people saving the same deal: a save runs ``UPDATE register_deals SET head = base + 1 WHERE key = ... AND
+head = base`` and then inserts version ``base + 1``. If someone saved first, the update matches no row and the save
+is refused with ``VersionConflict``; the unique constraint on (deal, number) and the triggers of revision 0002 make
+the database refuse a second version with the same number whatever program writes it. On SQLite a write begins
+with ``BEGIN IMMEDIATE`` (writers queue for up to ``timeout_seconds`` instead of failing when they meet); on
+PostgreSQL the update waits for the row lock and then sees the newer head.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from pathlib import Path
+from typing import Any, Iterator
+
+import sqlalchemy as sa
+from sqlalchemy import event, exc
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+
+from valueshare.register import location as loc
+from valueshare.register.errors import (
+    DealNotFound,
+    RegisterError,
+    RegisterLocationInvalid,
+    RegisterUnavailable,
+    VersionConflict,
+    VersionNotFound,
+)
+from valueshare.register.records import (
+    ArchiveEvent,
+    DealInfo,
+    Headlines,
+    NewVersion,
+    StoredVersion,
+    VersionInfo,
+    utc,
+)
+from valueshare.register.repository import Clock, now
+from valueshare.register.tables import VERSION_TABLE, archive_events, deals, metadata, versions
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+DEFAULT_TIMEOUT_SECONDS = 10.0
+_WRITE = "valueshare_write"
+_LOCK_ID = 0x76616C7565  # "value": the advisory lock that serialises schema upgrades on PostgreSQL
+
+log = logging.getLogger(__name__)
+
+
+# -- where ---------------------------------------------------------------------------------------------------------
+
+def database_url(location: str) -> URL:
+    """The SQLAlchemy URL for a register location: a file path, ``sqlite:///path`` or a PostgreSQL URL
+    (``postgresql://`` and ``postgres://`` use the psycopg driver)."""
+    text = location.strip()
+    if not text:
+        raise RegisterLocationInvalid("the register location is empty: give a file path or a PostgreSQL URL")
+    if not loc.is_url(text):
+        return URL.create("sqlite", database=str(Path(text).expanduser().resolve()))
+    shown = loc.without_password(text)
+    try:
+        url = make_url(text)
+    except (exc.ArgumentError, ValueError):
+        raise RegisterLocationInvalid(
+            f"'{shown}' is not a database URL; write postgresql://USER:PASSWORD@HOST:PORT/DATABASE, or give the "
+            f"path of an SQLite file") from None
+    if url.drivername in ("postgres", "postgresql"):
+        url = url.set(drivername="postgresql+psycopg")
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        if not url.database or url.database == ":memory:" or url.database.startswith("file::memory:"):
+            raise RegisterLocationInvalid(f"'{shown}' names no file: an SQLite register needs a file path, "
+                                          f"e.g. sqlite:///deals/register.sqlite")
+        return url.set(database=str(Path(url.database).expanduser().resolve()))
+    if backend != "postgresql":
+        raise RegisterLocationInvalid(f"'{shown}': the register works with an SQLite file or a PostgreSQL "
+                                      f"database, not {backend}")
+    if not url.host and not url.query.get("host"):
+        raise RegisterLocationInvalid(f"'{shown}' names no server: write postgresql://USER@HOST:PORT/DATABASE")
+    if not url.database:
+        raise RegisterLocationInvalid(f"'{shown}' names no database: add /DATABASE after the server")
+    return url
+
+
+def describe(url: URL) -> str:
+    """The register's location for messages: the file, or the URL without its password."""
+    if url.get_backend_name() == "sqlite":
+        return str(url.database)
+    return url.set(drivername=url.get_backend_name()).render_as_string(hide_password=True)
+
+
+def make_engine(url: URL, timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS) -> Engine:
+    """An engine for the register, set up so that writes on SQLite queue for a lock and foreign keys hold."""
+    if url.get_backend_name() == "sqlite":
+        engine = sa.create_engine(url, connect_args={"timeout": timeout_seconds})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")  # per connection, and outside a transaction
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(connection: Connection) -> None:
+            # A writer takes SQLite's write lock at BEGIN, so it waits its turn (busy timeout) rather than failing
+            # on a lock upgrade half-way through; a reader does not block writers.
+            write = connection.get_execution_options().get(_WRITE)
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True,
+                            connect_args={"connect_timeout": max(1, int(timeout_seconds))})
+
+
+# -- errors --------------------------------------------------------------------------------------------------------
+
+def _first_line(error: BaseException) -> str:
+    original = getattr(error, "orig", None) or error
+    text = str(original).strip().splitlines()
+    return text[0].strip() if text else type(original).__name__
+
+
+def translate(error: exc.DBAPIError | exc.SQLAlchemyError, where: str, timeout_seconds: float) -> RegisterError:
+    """A database failure as a message that names the register and says what to do."""
+    reason = _first_line(error)
+    lower = reason.lower()
+    if "database is locked" in lower or "database is busy" in lower:
+        return RegisterUnavailable(
+            f"the register {where} is locked by another program (waited {timeout_seconds:g} s); nothing was saved: "
+            f"try again in a moment")
+    if "file is not a database" in lower or "malformed" in lower or "disk image" in lower:
+        return RegisterUnavailable(f"{where} is not a valueshare register, or it is damaged ({reason}); nothing "
+                                   f"was saved: point the register at another file, or restore this one from a "
+                                   f"backup")
+    if "unable to open database file" in lower:
+        return RegisterUnavailable(f"cannot open the register file {where}: check that its folder exists and that "
+                                   f"you may write to it")
+    if "readonly" in lower or "read-only" in lower:
+        return RegisterUnavailable(f"the register {where} is read-only, so nothing can be saved to it")
+    if isinstance(error, exc.OperationalError) or "connection" in lower:
+        return RegisterUnavailable(f"cannot use the register database {where}: {reason}")
+    return RegisterUnavailable(f"the register {where} refused the request: {reason}")
+
+
+# -- migrations ----------------------------------------------------------------------------------------------------
+
+def alembic_config(connection: Connection | None = None, url: URL | None = None) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if url is not None:
+        config.set_main_option("sqlalchemy.url", url.render_as_string(hide_password=False).replace("%", "%%"))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def current_revision(connection: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE}).get_current_revision()
+
+
+def upgrade(engine: Engine, where: str, target: str = "head") -> None:
+    """Bring the register's schema up to ``target`` (the newest revision by default), in one transaction, once even
+    if several programs open the register at the same time. A register from a newer release is refused."""
+    from alembic import command
+
+    with engine.connect() as connection:
+        current = current_revision(connection)
+        tables = set(sa.inspect(connection).get_table_names())
+    if target == "head" and current == head_revision():
+        return
+    if current is None:
+        ours = {t.name for t in metadata.sorted_tables}
+        if engine.dialect.name == "sqlite" and tables and VERSION_TABLE not in tables:
+            raise RegisterUnavailable(f"{where} is a database but not a valueshare register (it has other tables): "
+                                      f"point the register at a new file")
+        if tables & ours:
+            raise RegisterUnavailable(f"{where} has register tables but no schema revision, so it was not made by "
+                                      f"valueshare: point the register elsewhere")
+    elif current not in known_revisions():
+        raise RegisterUnavailable(f"the register {where} was made by a newer release of valueshare (schema "
+                                  f"revision {current}); upgrade valueshare to open it")
+    with engine.execution_options(**{_WRITE: True}).begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:id)"), {"id": _LOCK_ID})
+        command.upgrade(alembic_config(connection), target)
+    log.info("register %s upgraded from %s to %s", where, current, target)
+
+
+# -- the repository ------------------------------------------------------------------------------------------------
+
+def _headlines(row: Any) -> Headlines:
+    return Headlines(row.nhs_npv_gbp, row.partner_npv_gbp, row.partner_irr, row.cost_recovery_ratio, row.nhs_share,
+                     row.launch_probability)
+
+
+def _info(key: str, row: Any) -> VersionInfo:
+    return VersionInfo(key, row.number, row.author, utc(row.saved_at), row.note, row.deal_name or key,
+                       row.nhs_name or "", row.partner_name or "", _headlines(row), row.restored_from)
+
+
+_VERSION_COLUMNS = [c for c in versions.c if c.name not in ("id", "deal_id", "content", "sha256", "content_format")]
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class SqlRepository:
+    """The register in a database; see the module docstring. Safe to share between threads (one engine, one
+    connection per call); a process of its own makes its own repository."""
+
+    def __init__(self, url: URL, *, timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS, clock: Clock = now,
+                 migrate: bool = True):
+        self.url = url
+        self.location = describe(url)
+        self.timeout_seconds = timeout_seconds
+        self._clock = clock
+        self.engine = make_engine(url, timeout_seconds)
+        self._writer = self.engine.execution_options(**{_WRITE: True})
+        if migrate:
+            with self._errors():
+                upgrade(self.engine, self.location)
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except exc.IntegrityError:
+            raise
+        except (exc.DBAPIError, exc.SQLAlchemyError) as error:
+            raise translate(error, self.location, self.timeout_seconds) from None
+
+    # writing
+
+    def add_version(self, key: str, new: NewVersion, base_version: int | None) -> VersionInfo:
+        try:
+            with self._errors(), self._writer.begin() as conn:
+                found = conn.execute(sa.select(deals.c.id, deals.c.head).where(deals.c.key == key)).first()
+                if found is None:
+                    if base_version is not None:
+                        raise DealNotFound(key, self.location)
+                    moment = self._clock()
+                    deal_id = conn.execute(sa.insert(deals).values(key=key, created_at=moment, head=1)
+                                           ).inserted_primary_key[0]
+                    number = 1
+                else:
+                    deal_id = found.id
+                    if base_version != found.head:
+                        raise VersionConflict(key, base_version, self._latest(conn, key, deal_id))
+                    number = base_version + 1
+                    moved = conn.execute(sa.update(deals).where(deals.c.id == deal_id, deals.c.head == base_version)
+                                         .values(head=number))
+                    if moved.rowcount != 1:  # PostgreSQL: someone moved the head while we waited for the row
+                        raise VersionConflict(key, base_version, self._latest(conn, key, deal_id))
+                    moment = self._clock()
+                conn.execute(sa.insert(versions).values(
+                    deal_id=deal_id, number=number, author=new.author, saved_at=moment, note=new.note,
+                    content_format=new.content_format, content=new.content, sha256=new.sha256,
+                    nhs_npv_gbp=new.headlines.nhs_npv, partner_npv_gbp=new.headlines.partner_npv,
+                    partner_irr=new.headlines.partner_irr, cost_recovery_ratio=new.headlines.cost_recovery,
+                    nhs_share=new.headlines.nhs_share, launch_probability=new.headlines.launch_probability,
+                    deal_name=new.deal_name, nhs_name=new.nhs_name, partner_name=new.partner_name,
+                    restored_from=new.restored_from))
+        except exc.IntegrityError as error:
+            # Two first saves of one deal at once (the key is unique), or a number taken under us: the database
+            # refused the second, and the loser is told who won. Any other refusal (a broken rule) is not a conflict.
+            with self._errors(), self.engine.connect() as conn:
+                found = conn.execute(sa.select(deals.c.id).where(deals.c.key == key)).first()
+                latest = self._latest(conn, key, found.id) if found is not None else None
+            if latest is None or latest.number == base_version:
+                raise translate(error, self.location, self.timeout_seconds) from None
+            raise VersionConflict(key, base_version, latest) from None
+        return VersionInfo(key, number, new.author, utc(moment), new.note, new.deal_name, new.nhs_name,
+                           new.partner_name, new.headlines, new.restored_from)
+
+    def set_archived(self, key: str, archived: bool, author: str, note: str) -> ArchiveEvent:
+        with self._errors(), self._writer.begin() as conn:
+            deal_id = self._deal_id(conn, key)
+            if self._archived(conn, deal_id) == archived:
+                raise RegisterError(f"deal '{key}' is {'already' if archived else 'not'} archived")
+            moment = self._clock()
+            conn.execute(sa.insert(archive_events).values(deal_id=deal_id, archived=archived, author=author,
+                                                          at=moment, note=note))
+        return ArchiveEvent(key, archived, author, utc(moment), note)
+
+    # reading
+
+    def _deal_id(self, conn: Connection, key: str) -> int:
+        found = conn.execute(sa.select(deals.c.id).where(deals.c.key == key)).scalar()
+        if found is None:
+            raise DealNotFound(key, self.location)
+        return found
+
+    def _latest(self, conn: Connection, key: str, deal_id: int) -> VersionInfo:
+        row = conn.execute(sa.select(*_VERSION_COLUMNS).where(versions.c.deal_id == deal_id)
+                           .order_by(versions.c.number.desc()).limit(1)).one()
+        return _info(key, row)
+
+    @staticmethod
+    def _archived_column(deal_id: Any) -> Any:
+        latest = (sa.select(archive_events.c.archived).where(archive_events.c.deal_id == deal_id)
+                  .order_by(archive_events.c.id.desc()).limit(1).scalar_subquery())
+        return sa.func.coalesce(latest, sa.false())
+
+    def _archived(self, conn: Connection, deal_id: int) -> bool:
+        return bool(conn.execute(sa.select(self._archived_column(deal_id))).scalar())
+
+    def deal(self, key: str) -> DealInfo:
+        found = self.deals(key=key, include_archived=True)
+        if not found:
+            raise DealNotFound(key, self.location)
+        return found[0]
+
+    def versions(self, key: str) -> list[VersionInfo]:
+        with self._errors(), self.engine.connect() as conn:
+            deal_id = self._deal_id(conn, key)
+            rows = conn.execute(sa.select(*_VERSION_COLUMNS).where(versions.c.deal_id == deal_id)
+                                .order_by(versions.c.number)).all()
+        return [_info(key, row) for row in rows]
+
+    def version(self, key: str, number: int) -> StoredVersion:
+        with self._errors(), self.engine.connect() as conn:
+            deal_id = self._deal_id(conn, key)
+            row = conn.execute(sa.select(*_VERSION_COLUMNS, versions.c.content, versions.c.content_format,
+                                         versions.c.sha256)
+                               .where(versions.c.deal_id == deal_id, versions.c.number == number)).first()
+            if row is None:
+                head = conn.execute(sa.select(deals.c.head).where(deals.c.id == deal_id)).scalar()
+                raise VersionNotFound(key, number, head)
+        return StoredVersion(_info(key, row), row.content, row.content_format, row.sha256)
+
+    def deals(self, search: str = "", include_archived: bool = False, *, key: str | None = None) -> list[DealInfo]:
+        archived = self._archived_column(deals.c.id).label("archived")
+        query = (sa.select(deals.c.key, deals.c.created_at, archived, *_VERSION_COLUMNS)
+                 .join(versions, sa.and_(versions.c.deal_id == deals.c.id, versions.c.number == deals.c.head)))
+        if key is not None:
+            query = query.where(deals.c.key == key)
+        if search.strip():
+            pattern = f"%{_escape_like(search.strip().lower())}%"
+            query = query.where(sa.or_(*(sa.func.lower(column).like(pattern, escape="\\") for column in (
+                deals.c.key, versions.c.deal_name, versions.c.nhs_name, versions.c.partner_name))))
+        if not include_archived:
+            query = query.where(self._archived_column(deals.c.id) == sa.false())
+        query = query.order_by(sa.func.lower(versions.c.deal_name), deals.c.key)
+        with self._errors(), self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [DealInfo(row.key, utc(row.created_at), _info(row.key, row), bool(row.archived)) for row in rows]
+
+    def archive_events(self, key: str) -> list[ArchiveEvent]:
+        with self._errors(), self.engine.connect() as conn:
+            deal_id = self._deal_id(conn, key)
+            rows = conn.execute(sa.select(archive_events).where(archive_events.c.deal_id == deal_id)
+                                .order_by(archive_events.c.id)).all()
+        return [ArchiveEvent(key, bool(r.archived), r.author, utc(r.at), r.note) for r in rows]
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_register(location: str | None = None, *, timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+                  clock: Clock = now) -> SqlRepository:
+    """Open (creating it if need be) and upgrade the register at ``location``, or at the one setting
+    ``VALUESHARE_REGISTER_URL``, or at the default file."""
+    where, default = loc.chosen(location)
+    url = database_url(where)
+    if default:
+        try:
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise RegisterUnavailable(f"cannot create the folder for the register {url.database} "
+                                      f"({error.strerror or error})") from None
+    return SqlRepository(url, timeout_seconds=timeout_seconds, clock=clock)
