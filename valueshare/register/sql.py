@@ -81,8 +81,11 @@ def database_url(location: str) -> URL:
     if backend != "postgresql":
         raise RegisterLocationInvalid(f"'{shown}': the register works with an SQLite file or a PostgreSQL "
                                       f"database, not {backend}")
-    if not url.host and not url.query.get("host"):
-        raise RegisterLocationInvalid(f"'{shown}' names no server: write postgresql://USER@HOST:PORT/DATABASE")
+    try:
+        url.get_dialect()
+    except (exc.ArgumentError, ImportError):  # NoSuchModuleError is an ArgumentError
+        raise RegisterLocationInvalid(f"'{shown}': no database driver '{url.get_driver_name()}' for PostgreSQL; "
+                                      f"write postgresql://...") from None
     if not url.database:
         raise RegisterLocationInvalid(f"'{shown}' names no database: add /DATABASE after the server")
     return url
@@ -237,7 +240,11 @@ class SqlRepository:
         self.location = describe(url)
         self.timeout_seconds = timeout_seconds
         self._clock = clock
-        self.engine = make_engine(url, timeout_seconds)
+        try:
+            self.engine = make_engine(url, timeout_seconds)
+        except ImportError as error:
+            raise RegisterUnavailable(f"the register {self.location} needs the Python package '{error.name}', "
+                                      f"which is not installed (PostgreSQL: pip install 'psycopg[binary]')") from None
         self._writer = self.engine.execution_options(**{_WRITE: True})
         if migrate:
             with self._errors():

@@ -1,0 +1,178 @@
+"""Schema migrations: a register made by the first release (schema revision 0001) opens in this one, upgraded on
+open, with its whole history intact; the head revision builds exactly the tables the code queries; and the
+database itself keeps the history append-only."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from register_support import Clock, fee_deal, location, pg_location  # noqa: F401 - fixtures
+
+from valueshare import value_deal
+from valueshare.register import service
+from valueshare.register.records import checksum
+from valueshare.register.sql import (
+    alembic_config,
+    current_revision,
+    database_url,
+    head_revision,
+    make_engine,
+    open_register,
+)
+from valueshare.register.tables import VERSION_TABLE, metadata
+from valueshare.scenario import deal_to_yaml
+
+T0 = datetime(2026, 1, 5, 9, 30, tzinfo=timezone.utc)
+
+
+def upgrade_to(location: str, revision: str) -> sa.Engine:
+    engine = make_engine(database_url(location))
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), revision)
+    return engine
+
+
+def release_one_save(conn, deal_id: int, key: str, number: int, author: str, note: str, fee: float,
+                     name: str = "Retinal AI") -> None:
+    """Write a version as the first release did: move the head, then insert the version (no search columns)."""
+    deal = fee_deal(fee, name=name)
+    text = deal_to_yaml(deal)
+    v = value_deal(deal)
+    if number == 1:
+        conn.execute(sa.text("INSERT INTO register_deals (id, key, created_at, head) VALUES (:id, :key, :at, 1)"),
+                     {"id": deal_id, "key": key, "at": T0})
+    else:
+        conn.execute(sa.text("UPDATE register_deals SET head = :n WHERE id = :id AND head = :b"),
+                     {"n": number, "id": deal_id, "b": number - 1})
+    conn.execute(sa.text(
+        "INSERT INTO register_versions (deal_id, number, author, saved_at, note, content_format, content, sha256, "
+        "nhs_npv_gbp, partner_npv_gbp, partner_irr, cost_recovery_ratio, nhs_share, launch_probability) VALUES "
+        "(:deal_id, :number, :author, :at, :note, 'yaml', :content, :sha, :nhs, :partner, :irr, NULL, :share, :launch)"),
+        {"deal_id": deal_id, "number": number, "author": author, "at": T0.replace(minute=30 + number), "note": note,
+         "content": text, "sha": checksum(text), "nhs": v.nhs_npv, "partner": v.partner_npv,
+         "irr": v.partner_irr.value, "share": v.nhs_share, "launch": v.launch_probability})
+
+
+def test_a_register_from_the_first_release_opens_upgraded_with_its_history_intact(location):
+    engine = upgrade_to(location, "0001")
+    with engine.begin() as conn:
+        release_one_save(conn, 1, "retinal-ai", 1, "Ana", "first offer", 1000)
+        release_one_save(conn, 1, "retinal-ai", 2, "Bo", "fee up", 2500)
+        release_one_save(conn, 2, "other-deal", 1, "Cy", "draft", 500, name="Other deal")
+    with engine.connect() as conn:
+        assert current_revision(conn) == "0001"
+        assert "register_archive_events" not in sa.inspect(conn).get_table_names()
+    engine.dispose()
+
+    repo = open_register(location, clock=Clock())   # upgrades on open
+    try:
+        with repo.engine.connect() as conn:
+            assert current_revision(conn) == head_revision() == "0002"
+        history = service.history(repo, "retinal-ai")
+        assert [(v.number, v.author, v.note) for v in history.versions] == [
+            (1, "Ana", "first offer"), (2, "Bo", "fee up")]
+        assert [v.saved_at for v in history.versions] == [T0.replace(minute=31), T0.replace(minute=32)]
+        # NHS NPV is the fee paid at signature (see test_register_service): stored figures unchanged.
+        assert [v.headlines.nhs_npv for v in history.versions] == pytest.approx([1000, 2500])
+        assert service.open_version(repo, "retinal-ai", 1).deal == fee_deal(1000, name="Retinal AI")
+        # Revision 0002 filled in the search columns from each stored text.
+        assert (history.versions[0].deal_name, history.versions[0].partner_name) == ("Retinal AI", "Test Partner")
+        assert [d.key for d in service.find(repo, "retinal")] == ["retinal-ai"]
+        assert [d.key for d in service.find(repo, "test partner")] == ["other-deal", "retinal-ai"]
+        # ... and the new features work on the old history.
+        assert not history.deal.archived
+        service.archive(repo, "other-deal", author="Di")
+        assert [d.key for d in service.find(repo)] == ["retinal-ai"]
+        third = service.save(repo, fee_deal(3000, name="Retinal AI"), author="Ed", note="after upgrade",
+                             base_version=2)
+        assert third.number == 3
+        assert service.restore(repo, "retinal-ai", 1, author="Ed", note="back").restored_from == 1
+    finally:
+        repo.close()
+
+
+def test_opening_twice_upgrades_once_and_a_newer_release_is_refused(tmp_path):
+    where = str(tmp_path / "register.sqlite")
+    open_register(where).close()
+    open_register(where).close()
+    engine = make_engine(database_url(where))
+    with engine.begin() as conn:
+        assert current_revision(conn) == "0002"
+        conn.execute(sa.text(f"UPDATE {VERSION_TABLE} SET version_num = '0099'"))
+    engine.dispose()
+    from valueshare.register.errors import RegisterUnavailable
+
+    with pytest.raises(RegisterUnavailable, match=r"made by a newer release of valueshare \(schema revision 0099\)"):
+        open_register(where)
+
+
+def test_the_head_revision_builds_exactly_the_tables_the_code_queries(location):
+    engine = upgrade_to(location, "head")
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE})
+        assert compare_metadata(context, metadata) == []
+    engine.dispose()
+
+
+def test_the_second_revision_downgrades_and_upgrades_again_keeping_the_versions(tmp_path):
+    where = str(tmp_path / "register.sqlite")
+    repo = open_register(where, clock=Clock())
+    service.save(repo, fee_deal(1000), author="Ana", note="n", base_version=None)
+    repo.close()
+    engine = make_engine(database_url(where))
+    with engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0001")
+    engine.dispose()
+    repo = open_register(where)
+    try:
+        assert [(v.number, v.deal_name) for v in repo.versions("test-deal")] == [(1, "Test deal")]
+    finally:
+        repo.close()
+
+
+# -- the database keeps the history append-only ---------------------------------------------------------------
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE register_versions SET note = 'rewritten'",
+    "DELETE FROM register_versions",
+    "DELETE FROM register_deals",
+    "UPDATE register_deals SET head = 7",
+    "UPDATE register_deals SET key = 'renamed'",
+    "UPDATE register_archive_events SET author = 'someone else'",
+    "DELETE FROM register_archive_events",
+])
+def test_the_database_refuses_to_change_or_delete_history(location, statement):
+    repo = open_register(location, clock=Clock())
+    try:
+        service.save(repo, fee_deal(1000), author="Ana", note="n", base_version=None)
+        service.save(repo, fee_deal(2000), author="Bo", note="m", base_version=1)
+        service.archive(repo, "test-deal", author="Cy")
+        with pytest.raises(sa.exc.DBAPIError, match="the register keeps every record|only moves from one version"):
+            with repo.engine.begin() as conn:
+                conn.execute(sa.text(statement))
+        assert [(v.number, v.note) for v in repo.versions("test-deal")] == [(1, "n"), (2, "m")]
+        assert repo.deal("test-deal").archived
+    finally:
+        repo.close()
+
+
+def test_the_database_refuses_a_version_that_does_not_follow_its_deals_head(location):
+    repo = open_register(location, clock=Clock())
+    try:
+        service.save(repo, fee_deal(1000), author="Ana", note="n", base_version=None)
+        with repo.engine.connect() as conn:
+            row = dict(conn.execute(sa.text("SELECT * FROM register_versions")).mappings().one())
+        row.pop("id")
+        row["number"] = 2   # without moving the head to 2 first
+        columns, values = ", ".join(row), ", ".join(f":{c}" for c in row)
+        with pytest.raises(sa.exc.DBAPIError, match="must take the number its deal head was moved to"):
+            with repo.engine.begin() as conn:
+                conn.execute(sa.text(f"INSERT INTO register_versions ({columns}) VALUES ({values})"), row)
+        assert [v.number for v in repo.versions("test-deal")] == [1]
+    finally:
+        repo.close()
