@@ -1,0 +1,204 @@
+"""The register's CLI commands: what each prints, exit codes, and one line per problem, never a traceback.
+
+Figures as in test_register_service: fee_deal(fee) has NHS NPV = the fee (paid at signature, the NHS has no costs),
+partner NPV = 59.60 for a £1,000 fee and 59.60 - 1,500 = -1,440.40 for £2,500, partner IRR 11.5% for £1,000.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from register_support import ROOT, fee_deal
+
+from valueshare import deal_from_yaml
+from valueshare.cli_register import COMMANDS, main
+from valueshare.register.location import ENV
+from valueshare.scenario import deal_to_yaml, example_paths
+
+
+@pytest.fixture
+def register(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv(ENV, raising=False)
+    monkeypatch.setenv("VALUESHARE_AUTHOR", "Ana")
+    return tmp_path / "register.sqlite"
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def scenario(tmp_path: Path, fee: float, name: str = "deal.yaml") -> str:
+    path = tmp_path / name
+    path.write_text(deal_to_yaml(fee_deal(fee)))
+    return str(path)
+
+
+def saved(tmp_path: Path, register: Path, *fees: float) -> None:
+    for number, fee in enumerate(fees, start=1):
+        base = [] if number == 1 else ["--base-version", str(number - 1)]
+        code, _, err = run("save", scenario(tmp_path, fee), "--note", f"fee {fee:g}", "--register", str(register),
+                           *base)
+        assert code == 0, err
+
+
+def test_save_prints_the_version_and_its_figures(tmp_path, register):
+    code, out, err = run("save", scenario(tmp_path, 1000), "--note", "first offer", "--register", str(register))
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        f"Saved 'Test deal' as version 1 of test-deal in {register}",
+        "  NHS NPV £1,000, partner NPV £60, partner IRR 11.5%"]
+
+
+def test_save_on_a_stale_version_is_refused_with_who_saved_the_newer_one(tmp_path, register):
+    saved(tmp_path, register, 1000)
+    code, _, _ = run("save", scenario(tmp_path, 2000), "--note", "Bo's edit", "--author", "Bo", "--base-version", "1",
+                     "--register", str(register))
+    assert code == 0
+    code, out, err = run("save", scenario(tmp_path, 3000), "--note", "mine", "--base-version", "1",
+                         "--register", str(register))
+    assert (code, out) == (1, "")
+    assert len(err.splitlines()) == 1
+    assert "you started from version 1, but version 2 was saved by Bo on " in err
+    # Without a base version, an existing deal is never overwritten either.
+    code, _, err = run("save", scenario(tmp_path, 3000), "--note", "mine", "--register", str(register))
+    assert code == 1 and "is already in the register (version 2 was saved by Bo" in err
+
+
+def test_history_lists_every_version_with_its_figures_and_archive_events(tmp_path, register):
+    saved(tmp_path, register, 1000, 2500)
+    assert run("restore", "test-deal", "1", "--note", "back to the offer", "--author", "Cy",
+               "--register", str(register))[0] == 0
+    assert run("archive", "Test deal", "--note", "signed", "--register", str(register))[0] == 0
+    code, out, err = run("history", "test-deal", "--register", str(register))
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == "Test deal (test-deal) [archived]"
+    assert lines[2].split() == ["Version", "Saved", "Author", "NHS", "NPV", "Partner", "NPV", "Partner", "IRR", "Note"]
+    rows = [line.split("  ") for line in lines[3:]]
+    cells = [[c.strip() for c in row if c.strip()] for row in rows]
+    # Partner NPV and IRR for £2,500: -£1,440 and the rate that zeroes -2500, -100, -100, 600, 600, 600 (-9.8%).
+    assert [c[:1] + c[2:] for c in cells] == [
+        ["1", "Ana", "£1,000", "£60", "11.5%", "fee 1000"],
+        ["2", "Ana", "£2,500", "-£1,440", "-9.8%", "fee 2500"],
+        ["3", "Cy", "£1,000", "£60", "11.5%", "back to the offer (restores version 1)"],
+        ["-", "Ana", "archived: signed"]]
+
+
+def test_show_writes_a_version_as_a_scenario_file_that_reads_back_equal(tmp_path, register):
+    saved(tmp_path, register, 1000, 2500)
+    out_file = tmp_path / "v1.yaml"
+    code, out, err = run("show", "test-deal", "--version", "1", "--yaml", str(out_file), "--register", str(register))
+    assert (code, err) == (0, "")
+    assert deal_from_yaml(out_file.read_text()) == fee_deal(1000)
+    assert "  NHS NPV: £1,000" in out.splitlines() and out.splitlines()[-1] == f"Written to {out_file}"
+    code, out, _ = run("show", "test-deal", "--yaml", "-", "--register", str(register))   # latest, to the screen
+    assert code == 0 and deal_from_yaml(out) == fee_deal(2500)
+
+
+def test_diff_shows_the_figures_and_inputs_that_changed(tmp_path, register):
+    saved(tmp_path, register, 1000, 2500)
+    code, out, err = run("diff", "test-deal", "1", "2", "--register", str(register))
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0].startswith("Version 1: Ana, ") and lines[0].endswith(": fee 1000")
+    nhs = next(line for line in lines if "NHS NPV" in line)
+    assert nhs.split() == ["*", "NHS", "NPV", "£1,000", "£2,500"]
+    fee = next(line for line in lines if "terms[0].amount_gbp" in line)
+    assert fee.split() == ["*", "terms[0].amount_gbp", "1000.0", "2500.0"]
+
+
+def test_list_searches_and_hides_archived_deals_unless_asked(tmp_path, register):
+    saved(tmp_path, register, 1000)
+    path = tmp_path / "other.yaml"
+    path.write_text(deal_to_yaml(fee_deal(5, name="Genomic discovery")))
+    assert run("save", str(path), "--note", "n", "--register", str(register))[0] == 0
+    assert run("archive", "genomic-discovery", "--register", str(register))[0] == 0
+
+    def keys(*args: str) -> list[str]:
+        code, out, _ = run("list", "--register", str(register), *args)
+        assert code == 0
+        return [line.split()[0] for line in out.splitlines()[1:]]
+
+    assert keys() == ["test-deal"]
+    assert keys("--archived") == ["genomic-discovery", "test-deal"]
+    assert keys("--archived", "--search", "GENOMIC") == ["genomic-discovery"]
+    assert run("list", "--search", "nothing", "--register", str(register))[1] == "No deals found.\n"
+
+
+def test_a_json_scenario_is_saved_as_json(tmp_path, register):
+    path = tmp_path / "deal.json"
+    path.write_text(json.dumps(fee_deal(1000).model_dump(mode="json", exclude_none=True)))
+    assert run("save", str(path), "--note", "n", "--register", str(register))[0] == 0
+    code, out, _ = run("show", "test-deal", "--yaml", "-", "--register", str(register))
+    assert deal_from_yaml(out) == fee_deal(1000)
+
+
+@pytest.mark.parametrize("content, expected", [
+    ("name: [unclosed\n", "deal.yaml: not valid YAML at line 2, column 1"),
+    ("name: Test deal\nnhs: {name: T, kind: trust}\n", "deal.yaml: partner: is required"),
+    ("", "deal.yaml: a deal must be a section of named fields"),
+])
+def test_a_bad_file_is_reported_one_line_per_problem_and_writes_nothing(tmp_path, register, content, expected):
+    path = tmp_path / "deal.yaml"
+    path.write_text(content)
+    code, out, err = run("save", str(path), "--note", "n", "--register", str(register))
+    assert (code, out) == (1, "")
+    assert expected in err.splitlines()[0] and "Traceback" not in err
+    assert all(line.startswith(str(path)) for line in err.splitlines())
+    assert not register.exists()   # a bad file is refused before the register is even opened
+
+
+def test_a_truncated_scenario_file_names_the_problem(tmp_path, register):
+    text = deal_to_yaml(fee_deal(1000))
+    path = tmp_path / "deal.yaml"
+    path.write_text(text[: text.index("terms:") + 12])   # cut in the middle of the terms
+    code, _, err = run("save", str(path), "--note", "n", "--register", str(register))
+    assert code == 1 and err.startswith(f"{path}: ") and "Traceback" not in err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["history", "nope"], "no deal 'nope' in the register at "),
+    (["show", "test-deal", "--version", "7"], "deal 'test-deal' has no version 7 (its versions are 1 to 1)"),
+    (["restore", "test-deal", "1", "--note", "n"], "version 1 is already the latest version of 'Test deal'"),
+    (["diff", "test-deal", "1", "3"], "deal 'test-deal' has no version 3"),
+    (["archive", "test-deal", "--author", " "], "an author is required"),
+    (["list", "--register", "mysql://x/y"], "'mysql://x/y': the register works with an SQLite file or a PostgreSQL"),
+])
+def test_user_errors_exit_1_with_one_line(tmp_path, register, argv, message):
+    saved(tmp_path, register, 1000)
+    if "--register" not in argv:
+        argv = [*argv, "--register", str(register)]
+    code, out, err = run(*argv)
+    assert (code, out) == (1, "")
+    assert len(err.splitlines()) == 1 and message in err
+
+
+def test_the_register_comes_from_the_environment_when_not_given(tmp_path, register, monkeypatch):
+    monkeypatch.setenv(ENV, str(register))
+    assert run("save", scenario(tmp_path, 1000), "--note", "n")[0] == 0
+    assert run("list")[1].splitlines()[1].startswith("test-deal ")
+
+
+def test_the_commands_are_the_documented_ones():
+    assert COMMANDS == ("save", "history", "show", "diff", "restore", "list", "archive", "unarchive")
+
+
+def test_a_real_process_saves_an_example_and_never_prints_a_traceback(tmp_path):
+    env = {**os.environ, ENV: str(tmp_path / "r.sqlite"), "VALUESHARE_AUTHOR": "CI"}
+    example = str(example_paths()[0])
+    ok = subprocess.run([sys.executable, "-m", "valueshare.cli_register", "save", example, "--note", "n"],
+                        cwd=ROOT, env=env, capture_output=True, text=True)
+    assert ok.returncode == 0 and ok.stdout.startswith("Saved '")
+    bad = subprocess.run([sys.executable, "-m", "valueshare.cli_register", "history", "x", "--register",
+                          str(tmp_path / "missing-folder" / "r.sqlite")], cwd=ROOT, env=env, capture_output=True,
+                         text=True)
+    assert bad.returncode == 1 and bad.stdout == "" and "Traceback" not in bad.stderr
+    assert bad.stderr.startswith("cannot open the register file ")

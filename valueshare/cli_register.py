@@ -1,0 +1,279 @@
+"""The register on the command line: ``save``, ``history``, ``show``, ``diff``, ``restore``, ``list``, ``archive``
+and ``unarchive``.
+
+``add_register_parsers(subparsers)`` adds the commands to ``python -m valueshare``; ``run(args, out, err)`` runs
+the one chosen (``args.register_command`` is set for these commands only). Each command opens the register given by
+``--register``, else ``VALUESHARE_REGISTER_URL``, else the default file, upgrading its schema if an earlier release
+made it. SQLAlchemy is loaded only when a command runs.
+
+Exit codes: 0 success; 1 a problem the user can fix (one line per problem, never a traceback); 2 the command itself
+is wrong (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+from typing import Any, Callable, Sequence, TextIO
+
+from valueshare.errors import DealInvalid, Problem, ValueshareError
+from valueshare.format import money, percent
+from valueshare.model import Deal
+from valueshare.register import service
+from valueshare.register.errors import SaveRefused
+from valueshare.register.location import ENV
+from valueshare.register.records import VersionInfo, when
+from valueshare.register.repository import Repository
+from valueshare.scenario import MAX_FILE_BYTES, load_deal
+
+AUTHOR_ENV = "VALUESHARE_AUTHOR"
+COMMANDS = ("save", "history", "show", "diff", "restore", "list", "archive", "unarchive")
+
+Handler = Callable[[argparse.Namespace, Repository, TextIO], int]
+
+
+def _number(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a version number (1, 2, ...), not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def add_register_parsers(subparsers: Any) -> None:
+    """Add the register's commands to an ``argparse`` subparsers object."""
+    where = argparse.ArgumentParser(add_help=False)
+    where.add_argument("--register", metavar="URL_OR_PATH",
+                       help=f"the register: an SQLite file or a postgresql:// URL (default: ${ENV}, else "
+                            "~/.local/share/valueshare/register.sqlite)")
+    who = argparse.ArgumentParser(add_help=False)
+    who.add_argument("--author", metavar="NAME", help=f"who is making the change (default: ${AUTHOR_ENV}, else "
+                                                      "your login name)")
+
+    save = subparsers.add_parser("save", parents=[where, who], help="save a scenario as a new version in the register")
+    save.add_argument("scenario", type=Path, metavar="SCENARIO.yaml", help="a scenario file (YAML, or JSON)")
+    save.add_argument("--note", required=True, metavar="TEXT", help="what changed, in a few words")
+    save.add_argument("--base-version", type=_number, metavar="N",
+                      help="the version your edits started from; required once the deal is in the register, so "
+                           "that nobody's newer version is overwritten")
+    save.add_argument("--deal", metavar="DEAL", help="the deal in the register (default: the key of the deal's name)")
+    save.set_defaults(register_command=_save)
+
+    hist = subparsers.add_parser("history", parents=[where], help="every version of a deal, with its figures")
+    hist.add_argument("deal", metavar="DEAL", help="the deal's key or name")
+    hist.set_defaults(register_command=_history)
+
+    show = subparsers.add_parser("show", parents=[where], help="one version of a deal; --yaml writes its file")
+    show.add_argument("deal", metavar="DEAL")
+    show.add_argument("--version", type=_number, metavar="N", help="the version (default: the latest)")
+    show.add_argument("--yaml", metavar="OUT", help="write the version as a scenario file ('-' for the screen)")
+    show.set_defaults(register_command=_show)
+
+    diff = subparsers.add_parser("diff", parents=[where], help="what changed between two versions of a deal")
+    diff.add_argument("deal", metavar="DEAL")
+    diff.add_argument("first", type=_number, metavar="V1")
+    diff.add_argument("second", type=_number, metavar="V2")
+    diff.set_defaults(register_command=_diff)
+
+    restore = subparsers.add_parser("restore", parents=[where, who],
+                                    help="save an old version again as the newest version")
+    restore.add_argument("deal", metavar="DEAL")
+    restore.add_argument("version", type=_number, metavar="N")
+    restore.add_argument("--note", required=True, metavar="TEXT", help="why it is restored")
+    restore.set_defaults(register_command=_restore)
+
+    listing = subparsers.add_parser("list", parents=[where], help="the deals in the register")
+    listing.add_argument("--search", metavar="TEXT", default="", help="only deals whose name, key, NHS body or "
+                                                                      "partner contains TEXT")
+    listing.add_argument("--archived", action="store_true", help="include archived deals")
+    listing.set_defaults(register_command=_list)
+
+    for name, archived, text in (("archive", True, "hide a deal from the list (nothing is deleted)"),
+                                 ("unarchive", False, "put an archived deal back in the list")):
+        command = subparsers.add_parser(name, parents=[where, who], help=text)
+        command.add_argument("deal", metavar="DEAL")
+        command.add_argument("--note", default="", metavar="TEXT", help="why")
+        command.set_defaults(register_command=_archive, archived=archived)
+
+
+# -- the commands ------------------------------------------------------------------------------------------------
+
+def _author(args: argparse.Namespace) -> str:
+    author = args.author or os.environ.get(AUTHOR_ENV)
+    if not author:
+        try:
+            author = getpass.getuser()
+        except (OSError, KeyError):
+            raise SaveRefused("give --author NAME: who is making the change") from None
+    return author
+
+
+def read_scenario(path: Path) -> Deal:
+    """A scenario file as a deal: JSON when its name ends .json, else YAML."""
+    if path.suffix.lower() != ".json":
+        return load_deal(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise DealInvalid([Problem("", f"cannot read the file ({error.strerror or error})")], str(path)) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise DealInvalid([Problem("", f"the file is larger than {MAX_FILE_BYTES:,} bytes")], str(path))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DealInvalid([Problem("", "not a text file (it must be JSON saved as UTF-8)")], str(path)) from None
+    return service.read_text(text, "json", str(path))
+
+
+def figures(info: VersionInfo) -> str:
+    h = info.headlines
+    return f"NHS NPV {money(h.nhs_npv)}, partner NPV {money(h.partner_npv)}, partner IRR {percent(h.partner_irr)}"
+
+
+def _save(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
+    deal = args.scenario_deal
+    info = service.save(repo, deal, author=_author(args), note=args.note, base_version=args.base_version,
+                        key=args.deal, content_format="json" if args.scenario.suffix.lower() == ".json" else "yaml")
+    print(f"Saved '{info.deal_name}' as version {info.number} of {info.deal_key} in {repo.location}", file=out)
+    print(f"  {figures(info)}", file=out)
+    return 0
+
+
+def history_table(history: service.History) -> str:
+    """The history as ``history`` prints it: one line per version and per archive event, oldest first."""
+    deal = history.deal
+    title = f"{deal.name} ({deal.key})" + (" [archived]" if deal.archived else "")
+    head = ["Version", "Saved", "Author", "NHS NPV", "Partner NPV", "Partner IRR", "Note"]
+    rows = []
+    for v in history.versions:
+        note = v.note + (f" (restores version {v.restored_from})" if v.restored_from else "")
+        rows.append((v.saved_at, [str(v.number), v.when(), v.author, money(v.headlines.nhs_npv),
+                                  money(v.headlines.partner_npv), percent(v.headlines.partner_irr), note]))
+    for e in history.events:
+        text = f"{'archived' if e.archived else 'unarchived'}" + (f": {e.note}" if e.note else "")
+        rows.append((e.at, ["-", e.when(), e.author, "", "", "", text]))
+    rows.sort(key=lambda row: row[0])  # stable: a version and an event at the same instant keep their order
+    cells = [head] + [r for _, r in rows]
+    widths = [max(len(c[i]) for c in cells) for i in range(len(head) - 1)]
+    right = {0, 3, 4, 5}
+
+    def line(cols: list[str]) -> str:
+        parts = [f"{c:>{w}}" if i in right else f"{c:<{w}}" for i, (c, w) in enumerate(zip(cols, widths))]
+        return "  ".join(parts + [cols[-1]]).rstrip()
+
+    return "\n".join([title, "=" * len(title)] + [line(c) for c in cells])
+
+
+def _history(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
+    print(history_table(service.history(repo, args.deal)), file=out)
+    return 0
+
+
+def _show(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
+    opened = service.open_version(repo, args.deal, args.version)
+    info = opened.info
+    text = service.text_of(opened.deal, "yaml")
+    if args.yaml == "-":
+        print(text, end="", file=out)
+        return 0
+    lines = [f"{info.deal_name} ({info.deal_key}), version {info.number}",
+             f"  saved by {info.author} on {info.when()}: {info.note}"]
+    if info.restored_from:
+        lines.append(f"  restores version {info.restored_from}")
+    lines += [f"  {label}: {value}" for label, value in info.headlines.texts().items()]
+    if args.yaml:
+        try:
+            Path(args.yaml).write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise SaveRefused(f"{args.yaml}: cannot write the file ({error.strerror or error})") from None
+        lines.append(f"Written to {args.yaml}")
+    print("\n".join(lines), file=out)
+    return 0
+
+
+def _diff(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
+    from valueshare.cli import comparison_table  # at run time: valueshare.cli imports this module
+
+    found = service.diff(repo, args.deal, args.first, args.second)
+    for v in (found.older, found.newer):
+        print(f"Version {v.number}: {v.author}, {v.when()}: {v.note}", file=out)
+    print(file=out)
+    print(comparison_table(found.comparison), file=out)
+    return 0
+
+
+def _restore(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
+    info = service.restore(repo, args.deal, args.version, author=_author(args), note=args.note)
+    print(f"Restored version {args.version} of {info.deal_key} as version {info.number}", file=out)
+    print(f"  {figures(info)}", file=out)
+    return 0
+
+
+def list_table(found: list[Any]) -> str:
+    if not found:
+        return "No deals found."
+    head = ["Deal", "Name", "NHS", "Partner", "Latest", "Saved", "By"]
+    cells = [head] + [[d.key, d.name + (" [archived]" if d.archived else ""), d.latest.nhs_name,
+                       d.latest.partner_name, str(d.latest.number), when(d.latest.saved_at), d.latest.author]
+                      for d in found]
+    widths = [max(len(c[i]) for c in cells) for i in range(len(head))]
+    return "\n".join("  ".join(f"{c:<{w}}" for c, w in zip(row, widths)).rstrip() for row in cells)
+
+
+def _list(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
+    print(list_table(service.find(repo, args.search, include_archived=args.archived)), file=out)
+    return 0
+
+
+def _archive(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
+    event = service.archive(repo, args.deal, author=_author(args), note=args.note, archived=args.archived)
+    done = "Archived" if event.archived else "Unarchived"
+    print(f"{done} {event.deal_key} ({event.author}, {event.when()})", file=out)
+    return 0
+
+
+# -- running -------------------------------------------------------------------------------------------------------
+
+def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Run the register command in ``args``; user errors are printed one per line and give exit code 1."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    repo = None
+    try:
+        from valueshare.register.sql import open_register  # loads SQLAlchemy only now
+
+        if args.register_command is _save:  # a bad file is reported before the register is opened (or created)
+            args.scenario_deal = read_scenario(args.scenario)
+        repo = open_register(args.register)
+        return args.register_command(args, repo, out)
+    except DealInvalid as error:
+        prefix = f"{error.source}: " if error.source else ""
+        for problem in error.problems:
+            print(prefix + problem.line(), file=err)
+        return 1
+    except ValueshareError as error:
+        for line in str(error).splitlines() or [type(error).__name__]:
+            print(line, file=err)
+        return 1
+    finally:
+        if repo is not None:
+            repo.close()
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m valueshare", description="The deal register.")
+    add_register_parsers(top.add_subparsers(dest="command", required=True, metavar="COMMAND"))
+    return top
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    return run(parser().parse_args(argv), out, err)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
