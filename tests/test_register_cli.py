@@ -202,3 +202,10 @@ def test_a_real_process_saves_an_example_and_never_prints_a_traceback(tmp_path):
                          text=True)
     assert bad.returncode == 1 and bad.stdout == "" and "Traceback" not in bad.stderr
     assert bad.stderr.startswith("cannot open the register file ")
+
+
+def test_importing_the_register_commands_and_service_does_not_load_sqlalchemy():
+    code = ("import sys, json, valueshare.cli_register, valueshare.register, valueshare.register.service; "
+            "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic'))))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == []

@@ -1,0 +1,202 @@
+"""The Register page, driven headless by AppTest against a register in a temporary SQLite file.
+
+The app is app.py itself; until app.py lists the Register page, the test runs a copy of app.py with the page added
+to PAGES (and every page path made absolute, so the copy runs from a temporary folder).
+
+Figures: as in test_register_service, fee_deal(fee) has NHS NPV = the fee (paid at signature; no NHS costs).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from register_support import Clock, fee_deal
+from streamlit.testing.v1 import AppTest
+
+from valueshare import value_deal
+from valueshare.format import money
+from valueshare.register import service
+from valueshare.register.location import ENV
+from valueshare.register.sql import open_register
+from valueshare.scenario import deal_to_data, example_paths, load_deal
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = "app_pages/register.py"
+FIRST_EXAMPLE = load_deal(example_paths()[0])
+
+
+@pytest.fixture(scope="module")
+def app_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    source = (ROOT / "app.py").read_text()
+    if PAGE in source:
+        return ROOT / "app.py"
+    source = source.replace('st.Page("app_pages/', f'st.Page("{ROOT}/app_pages/')
+    source = source.replace("PAGES = [\n", f'PAGES = [\n    st.Page("{ROOT}/{PAGE}", title="Register", '
+                                          f'icon=":material/inventory_2:"),\n', 1)
+    assert f"{ROOT}/{PAGE}" in source
+    path = tmp_path_factory.mktemp("app") / "app.py"
+    path.write_text(source)
+    return path
+
+
+@pytest.fixture
+def register(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    where = str(tmp_path / "register.sqlite")
+    monkeypatch.setenv(ENV, where)
+    return where
+
+
+def page(app_file: Path) -> AppTest:
+    at = AppTest.from_file(str(app_file), default_timeout=60).run()
+    target = PAGE if app_file == ROOT / "app.py" else str(ROOT / PAGE)
+    at.switch_page(target).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value.replace("\\", "") for e in at.error]
+
+
+def table(at: AppTest, *columns: str):
+    return next(d.value for d in at.dataframe if all(c in d.value.columns for c in columns))
+
+
+def save_from_page(at: AppTest, author: str, note: str) -> AppTest:
+    at.text_input(key="register:author").input(author)
+    at.text_area(key="register:note").input(note)
+    button(at, "Save as a new version").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def seed(where: str, *fees: float, author: str = "Bo") -> None:
+    repo = open_register(where, clock=Clock())
+    try:
+        for number, fee in enumerate(fees, start=1):
+            service.save(repo, fee_deal(fee), author=author, note=f"fee {fee:g}",
+                         base_version=None if number == 1 else number - 1)
+    finally:
+        repo.close()
+
+
+def test_saving_the_open_deal_makes_version_one_with_its_figures(app_file, register):
+    at = save_from_page(page(app_file), "Ana Smith", "first offer")
+    assert [s.value for s in at.success] == [f"Saved {FIRST_EXAMPLE.name} as version 1.".replace("-", "\\-")]
+    history = table(at, "Version", "NHS NPV")
+    assert history["Version"].tolist() == [1]
+    assert history["Author"].tolist() == ["Ana Smith"] and history["Note"].tolist() == ["first offer"]
+    assert history["NHS NPV"].tolist() == [money(value_deal(FIRST_EXAMPLE).nhs_npv)]
+    repo = open_register(register)
+    try:
+        opened = service.open_version(repo, FIRST_EXAMPLE.name)
+        assert opened.deal == FIRST_EXAMPLE and opened.info.author == "Ana Smith"
+    finally:
+        repo.close()
+    # The session now builds on version 1: a second save is version 2.
+    at = save_from_page(at, "Ana Smith", "same terms, checked")
+    assert table(at, "Version", "NHS NPV")["Version"].tolist() == [1, 2]
+
+
+def test_a_save_needs_a_note_and_says_so(app_file, register):
+    at = save_from_page(page(app_file), "Ana", "")
+    assert errors(at) == ["**Not saved.** a note is required: say in a few words what changed"]
+    assert "No deals in the register yet" in at.info[0].value
+
+
+def test_a_version_opens_in_the_editor_and_becomes_the_base_of_the_next_save(app_file, register):
+    seed(register, 1000, 2500)
+    at = page(app_file)
+    at.selectbox(key="register:open:test-deal").select(1).run()
+    button(at, "Open version 1").click().run()
+    assert at.session_state["draft"] == deal_to_data(fee_deal(1000))
+    assert at.session_state["draft_source"] == "Test deal (register: version 1)"
+    assert "Opened version 1 of Test deal" in at.success[0].value
+    # Based on version 1 while version 2 is the latest: the save is refused.
+    at = save_from_page(at, "Ana", "my edit")
+    assert any("you started from version 1, but version 2 was saved by Bo on 23 Nov 2026 at 09:01 UTC" in e
+               for e in errors(at))
+
+
+def test_a_stale_save_is_refused_naming_who_saved_and_the_draft_is_kept(app_file, register):
+    seed(register, 1000)
+    at = page(app_file)
+    button(at, "Open version 1").click().run()
+    # Someone else saves version 2 meanwhile.
+    repo = open_register(register, clock=Clock())
+    service.save(repo, fee_deal(2500), author="Bo *the* Li", note="their edit", base_version=1)
+    repo.close()
+    # This session edits its draft (fee 1000 -> 4000) and saves on version 1.
+    draft = at.session_state["draft"]
+    draft["terms"][0]["amount_gbp"] = 4000.0
+    at.session_state["draft"] = draft
+    at = save_from_page(at.run(), "Ana", "my edit")
+    refusal = next(e.value for e in at.error if "Not saved" in e.value)
+    assert "Bo \\*the\\* Li" in refusal                         # user text escaped: no markup from a name
+    assert "version 2 was saved by Bo *the* Li on" in refusal.replace("\\", "")
+    assert at.session_state["draft"]["terms"][0]["amount_gbp"] == 4000.0   # the draft is untouched
+    figures = table(at, "Figure", "Your deal", "Version 2")
+    nhs = figures[figures["Figure"] == "NHS NPV"]
+    assert nhs[["Your deal", "Version 2"]].values.tolist() == [["£4,000", "£2,500"]]   # NHS NPV = the fee
+    inputs = table(at, "Input", "Your deal", "Version 2")
+    assert inputs["Field path"].tolist() == ["terms[0].amount_gbp"]
+    repo = open_register(register)
+    assert [v.number for v in repo.versions("test-deal")] == [1, 2]
+    # Choosing to save on top of version 2 keeps the other version in the history.
+    button(at, "Save my deal on top of version 2").click().run()
+    assert [(v.number, v.author) for v in repo.versions("test-deal")] == [(1, "Bo"), (2, "Bo *the* Li"), (3, "Ana")]
+    assert service.open_version(repo, "test-deal", 3).deal == fee_deal(4000)
+    assert repo.versions("test-deal")[2].headlines.nhs_npv == pytest.approx(4000)   # NHS NPV = the fee
+    repo.close()
+
+
+def test_two_versions_side_by_side_show_what_changed(app_file, register):
+    seed(register, 1000, 2500)
+    at = page(app_file)
+    figures = table(at, "Figure", "Version 1", "Version 2")
+    nhs = figures[figures["Figure"] == "NHS NPV"]
+    assert nhs[["Version 1", "Version 2", "Differs"]].values.tolist() == [["£1,000", "£2,500", "Yes"]]
+    inputs = table(at, "Input", "Field path")
+    assert inputs["Field path"].tolist() == ["terms[0].amount_gbp"]
+
+
+def test_restoring_a_version_saves_it_again_as_the_newest(app_file, register):
+    seed(register, 1000, 2500)
+    at = page(app_file)
+    at.text_input(key="register:restore-author:test-deal").input("Cy")
+    at.text_input(key="register:restore-note:test-deal").input("back to the offer")
+    button(at, "Restore").click().run()
+    assert "Restored version 1 as version 3." in at.success[0].value
+    history = table(at, "Version", "NHS NPV")
+    assert history["NHS NPV"].tolist() == ["£1,000", "£2,500", "£1,000"]
+    assert history["Note"].tolist()[-1] == "back to the offer (restores version 1)"
+
+
+def test_search_and_archive_hide_and_find_deals(app_file, register):
+    seed(register, 1000)
+    repo = open_register(register)
+    service.save(repo, fee_deal(5, name="Genomic discovery"), author="Cy", note="n", base_version=None)
+    repo.close()
+    at = page(app_file)
+    assert table(at, "Deal", "Archived")["Deal"].tolist() == ["genomic-discovery", "test-deal"]
+    at.text_input(key="register:search").input("genomic").run()
+    assert table(at, "Deal", "Archived")["Deal"].tolist() == ["genomic-discovery"]
+    at.text_input(key="register:archive-author:genomic-discovery").input("Di")
+    button(at, "Archive this deal").click().run()
+    assert "No deals found." in [i.value for i in at.info]
+    at.toggle(key="register:archived").set_value(True).run()
+    assert table(at, "Deal", "Archived").values.tolist()[0][-1] == "Yes"
+
+
+def test_a_register_that_cannot_be_opened_is_an_error_not_a_traceback(app_file, monkeypatch):
+    monkeypatch.setenv(ENV, "mysql://ana:s3cret@db/register")
+    at = page(app_file)
+    assert errors(at) == ["**The register cannot be opened.** 'mysql://ana:***@db/register': the register works "
+                          "with an SQLite file or a PostgreSQL database, not mysql"]
+    assert not re.search("s3cret|Traceback", str(at.error))

@@ -1,0 +1,366 @@
+"""The Register page's parts: the register itself (opened once per process), saving the session's deal, the list of
+deals, a deal's history, two versions side by side, opening and restoring a version.
+
+The session remembers which register version its draft started from (its *base*): opening a version sets it, and
+a save sends it, so a save on top of someone else's newer version is refused (``VersionConflict``) and the draft is
+left exactly as it was. The base holds only while the draft is the one that was opened or saved: loading an
+example or a file changes the draft's source, and the base no longer applies.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from ui import state
+from ui.compare import figures_frame, highlighted, inputs_frame
+from ui.text import md
+from valueshare.compare import compare
+from valueshare.errors import DealInvalid, ValueshareError
+from valueshare.format import money, percent, ratio
+from valueshare.model import Deal
+from valueshare.register import service
+from valueshare.register.errors import VersionConflict
+from valueshare.register.location import chosen
+from valueshare.register.records import DealInfo, VersionInfo, deal_key, when
+from valueshare.register.repository import Repository
+from valueshare.scenario import deal_to_data
+
+_LOG = logging.getLogger(__name__)
+
+BASE = "register:base"          # Base of the session's draft, or absent
+CONFLICT = "register:conflict"  # (message, key, latest number, draft JSON) of the last refused save
+AUTHOR = "register:author"
+NOTE = "register:note"
+FLASH = "register:flash"        # a message for the next run: (kind, text)
+SEARCH = "register:search"
+ARCHIVED = "register:archived"
+CHOSEN = "register:deal"
+
+
+@dataclass(frozen=True)
+class Base:
+    """The register version the session's draft started from."""
+
+    location: str
+    key: str
+    number: int
+    source: str                 # the draft's source when this base was set
+
+
+@st.cache_resource(show_spinner=False)
+def _open(location: str) -> Repository:
+    from valueshare.register.sql import open_register  # SQLAlchemy is loaded when the page first needs it
+
+    return open_register(location)
+
+
+def repository() -> Repository | None:
+    """The register named by ``VALUESHARE_REGISTER_URL`` (else the default file), or None after showing why it
+    cannot be opened."""
+    where, _ = chosen(None)
+    try:
+        return _open(where)
+    except ValueshareError as error:
+        st.error(f"**The register cannot be opened.** {md(error)}", icon=":material/error:")
+    except Exception:  # noqa: BLE001 - a page shows an error, never a traceback
+        _LOG.exception("opening the register failed")
+        st.error("The register cannot be opened: see the server log.", icon=":material/error:")
+    return None
+
+
+def flash(kind: str, text: str) -> None:
+    st.session_state[FLASH] = (kind, text)
+
+
+def show_flash() -> None:
+    message = st.session_state.pop(FLASH, None)
+    if message:
+        kind, text = message
+        (st.success if kind == "success" else st.error)(text, icon=":material/check_circle:" if kind == "success"
+                                                        else ":material/error:")
+
+
+# -- the session's base ---------------------------------------------------------------------------------------
+
+def base(repo: Repository) -> Base | None:
+    """The base of the current draft in this register, if the draft is still the one opened or saved."""
+    found = st.session_state.get(BASE)
+    if found is None or found.location != repo.location or found.source != st.session_state.get(state.SOURCE):
+        return None
+    return found
+
+
+def set_base(repo: Repository, info: VersionInfo) -> None:
+    source = f"{info.deal_name} (register: version {info.number})"
+    st.session_state[state.SOURCE] = source
+    st.session_state[BASE] = Base(repo.location, info.deal_key, info.number, source)
+
+
+def open_in_editor(repo: Repository, key: str, number: int) -> None:
+    """Button callback: replace the draft with a version, which becomes the draft's base."""
+    try:
+        opened = service.open_version(repo, key, number)
+    except DealInvalid as error:
+        flash("error", f"**Version {number} could not be opened**; your deal is unchanged.\n\n"
+              + "\n".join(f"- {md(p.line())}" for p in error.problems))
+        return
+    except ValueshareError as error:
+        flash("error", md(error))
+        return
+    state.load(deal_to_data(opened.deal), opened.info.deal_name)
+    set_base(repo, opened.info)
+    st.session_state.pop(CONFLICT, None)
+    flash("success", f"Opened version {number} of {md(opened.info.deal_name)}: edit it on the Deal page, then save "
+                     "it here as a new version.")
+
+
+# -- saving -------------------------------------------------------------------------------------------------------
+
+def target(repo: Repository, deal: Deal) -> tuple[str, int | None]:
+    """Where a save of the draft goes: the deal key, and the version it is based on (None: a new deal)."""
+    found = base(repo)
+    if found is not None:
+        return found.key, found.number
+    return deal_key(deal.name), None
+
+
+def save_draft(repo: Repository, deal: Deal, *, author: str, note: str, base_version: int | None,
+               key: str) -> tuple[bool, str]:
+    """Save the valid draft: (saved, problem). A refusal because someone saved a newer version leaves the draft
+    untouched and is remembered (``CONFLICT``) for ``conflict_box`` to show; any other problem is returned."""
+    try:
+        info = service.save(repo, deal, author=author, note=note, base_version=base_version, key=key)
+    except VersionConflict as conflict:
+        st.session_state[CONFLICT] = (str(conflict), key, conflict.latest.number, deal.model_dump_json())
+        return False, ""
+    except ValueshareError as error:
+        return False, str(error)
+    st.session_state.pop(CONFLICT, None)
+    set_base(repo, info)
+    flash("success", f"Saved {md(info.deal_name)} as version {info.number}.")
+    return True, ""
+
+
+def _after_save(saved: bool, problem: str) -> None:
+    if saved:
+        st.session_state.pop(NOTE, None)
+        st.rerun()
+    if problem:
+        st.error(f"**Not saved.** {md(problem)}", icon=":material/error:")
+
+
+def save_form(repo: Repository, check: state.Check) -> None:
+    """The current valid deal, saved with an author and a note; a refusal is shown with what the newer version
+    changed, and the draft stays as it is."""
+    if check.shown is None or not check.current:
+        st.info("Fix the deal's problems before saving it: only a valid deal is saved.", icon=":material/info:")
+        return
+    deal = check.shown.deal
+    key, base_version = target(repo, deal)
+    try:
+        latest = repo.deal(key).latest
+    except ValueshareError:
+        latest = None
+    if base_version is not None:
+        st.caption(f"Your deal started from version {base_version} of “{md(key)}”"
+                   + (f"; the latest is version {latest.number} by {md(latest.author)}." if latest and
+                      latest.number != base_version else "."))
+    elif latest is not None:
+        st.caption(f"“{md(key)}” is already in the register (version {latest.number} by {md(latest.author)}); "
+                   "open a version from the register to edit it.")
+    else:
+        st.caption(f"“{md(deal.name)}” is not in the register yet: saving it makes version 1.")
+    with st.form("register:save", clear_on_submit=False, border=True):
+        author = st.text_input("Your name", key=AUTHOR, max_chars=service.AUTHOR_MAX,
+                               help="Who is saving: shown in the deal's history.")
+        note = st.text_area("What changed", key=NOTE, max_chars=service.NOTE_MAX, height=80,
+                            help="A few words for the history, e.g. 'royalty cut to 4% after the partner's reply'.")
+        submitted = st.form_submit_button("Save as a new version", icon=":material/save:", type="primary")
+    if submitted:
+        _after_save(*save_draft(repo, deal, author=author, note=note, base_version=base_version, key=key))
+    conflict_box(repo, deal)
+
+
+def conflict_box(repo: Repository, deal: Deal) -> None:
+    refused = st.session_state.get(CONFLICT)
+    if refused is None:
+        return
+    message, key, latest_number, draft_json = refused
+    if draft_json != deal.model_dump_json():
+        return  # the draft changed since: the refusal was about an earlier draft
+    st.error(f"**Not saved.** {md(message)}", icon=":material/sync_problem:")
+    try:
+        newer = service.open_version(repo, key, latest_number)
+    except ValueshareError as error:
+        st.caption(md(error))
+        return
+    comparison = compare([("Your deal", deal), (f"Version {latest_number}", newer.deal)])
+    st.markdown(f"**Your deal beside version {latest_number}** (by {md(newer.info.author)}, {newer.info.when()})")
+    differs = [row.differs for row in comparison.figures]
+    st.dataframe(highlighted(figures_frame(comparison), differs), hide_index=True, width="stretch")
+    inputs = inputs_frame(comparison)
+    if inputs.empty:
+        st.caption("Your deal has the same inputs as that version.")
+    else:
+        st.dataframe(inputs, hide_index=True, width="stretch")
+    if st.button(f"Save my deal on top of version {latest_number}", key="register:override",
+                 help="Keep your deal as it is and save it as the next version; the other version stays in the "
+                      "history and can be restored."):
+        author = st.session_state.get(AUTHOR, "")
+        note = st.session_state.get(NOTE, "")
+        saved, problem = save_draft(repo, deal, author=author, note=note, base_version=latest_number, key=key)
+        _after_save(saved, problem)
+        if not problem:
+            st.rerun()  # refused again, by a still newer version: show that one
+
+
+# -- finding and showing deals ------------------------------------------------------------------------------------
+
+def deals_frame(found: list[DealInfo]) -> pd.DataFrame:
+    """One row per deal: its key, name, parties and latest version (plain text: user text is never markup)."""
+    rows = [[d.key, d.name, d.latest.nhs_name, d.latest.partner_name, d.latest.number, when(d.latest.saved_at),
+             d.latest.author, "Yes" if d.archived else ""] for d in found]
+    return pd.DataFrame(rows, columns=["Deal", "Name", "NHS", "Partner", "Latest version", "Saved", "By",
+                                       "Archived"])
+
+
+def history_frame(history: service.History) -> pd.DataFrame:
+    """One row per version, oldest first, with the headline figures as they were when it was saved."""
+    rows = []
+    for v in history.versions:
+        h = v.headlines
+        note = v.note + (f" (restores version {v.restored_from})" if v.restored_from else "")
+        rows.append([v.number, v.when(), v.author, note, money(h.nhs_npv), money(h.partner_npv),
+                     percent(h.partner_irr), ratio(h.cost_recovery), percent(h.nhs_share),
+                     percent(h.launch_probability)])
+    return pd.DataFrame(rows, columns=["Version", "Saved", "Author", "Note", "NHS NPV", "Partner NPV", "Partner IRR",
+                                       "Cost recovery", "NHS share of value", "Chance of launch"])
+
+
+def choose_deal(found: list[DealInfo], preferred: str | None) -> str | None:
+    keys = [d.key for d in found]
+    if not keys:
+        return None
+    if st.session_state.get(CHOSEN) not in keys:
+        st.session_state[CHOSEN] = preferred if preferred in keys else keys[0]
+    names = {d.key: d.name + (" (archived)" if d.archived else "") for d in found}
+    return st.selectbox("Deal", keys, key=CHOSEN, format_func=lambda k: f"{names[k]} — {k}")
+
+
+def history_panel(repo: Repository, key: str) -> None:
+    try:
+        history = service.history(repo, key)
+    except ValueshareError as error:
+        st.error(md(error), icon=":material/error:")
+        return
+    numbers = [v.number for v in history.versions]
+    latest = numbers[-1]
+    st.markdown("**History**", help="Every version, oldest first, with its figures as valued when it was saved.")
+    st.dataframe(history_frame(history), hide_index=True, width="stretch")
+    for event in history.events:
+        what = "Archived" if event.archived else "Put back in the list"
+        st.caption(f"{what} by {md(event.author)} on {event.when()}" + (f": {md(event.note)}" if event.note else ""))
+
+    left, right = st.columns(2, gap="medium")
+    with left:
+        st.markdown("**Open a version in the editor**")
+        number = st.selectbox("Version to open", numbers[::-1], key=f"register:open:{key}")
+        st.button(f"Open version {number}", key="register:open", icon=":material/edit_note:",
+                  on_click=open_in_editor, args=(repo, key, number),
+                  help="Replaces the deal you are editing (save it first if you want to keep it).")
+    with right:
+        st.markdown("**Restore a version**", help="Saves an old version again as the newest version; nothing is "
+                                                  "overwritten.")
+        with st.form(f"register:restore:{key}", border=False):
+            older = [n for n in numbers if n != latest][::-1]
+            pick = st.selectbox("Version to restore", older, key=f"register:restore-pick:{key}",
+                                placeholder="No earlier version")
+            author = st.text_input("Your name", key=f"register:restore-author:{key}",
+                                   value=st.session_state.get(AUTHOR, ""))
+            note = st.text_input("Why", key=f"register:restore-note:{key}")
+            restore = st.form_submit_button("Restore", icon=":material/history:", disabled=not older)
+        if restore and pick is not None:
+            try:
+                info = service.restore(repo, key, pick, author=author, note=note, base_version=latest)
+            except ValueshareError as error:
+                st.error(f"**Not restored.** {md(error)}", icon=":material/error:")
+            else:
+                flash("success", f"Restored version {pick} as version {info.number}.")
+                st.rerun()
+
+    if len(numbers) > 1:
+        diff_panel(repo, key, numbers)
+    archive_panel(repo, key, history.deal.archived)
+
+
+def diff_panel(repo: Repository, key: str, numbers: list[int]) -> None:
+    st.markdown("**What changed between two versions**",
+                help="Both versions valued by today's engine, so their figures compare; and every input that "
+                     "differs.")
+    first_col, second_col = st.columns(2)
+    first = first_col.selectbox("From version", numbers, index=len(numbers) - 2, key=f"register:from:{key}")
+    second = second_col.selectbox("To version", numbers, index=len(numbers) - 1, key=f"register:to:{key}")
+    try:
+        found = service.diff(repo, key, first, second)
+    except ValueshareError as error:
+        st.error(md(error), icon=":material/error:")
+        return
+    differs = [row.differs for row in found.comparison.figures]
+    st.dataframe(highlighted(figures_frame(found.comparison), differs), hide_index=True, width="stretch")
+    inputs = inputs_frame(found.comparison)
+    if inputs.empty:
+        st.caption("The two versions have the same inputs.")
+    else:
+        st.dataframe(inputs, hide_index=True, width="stretch")
+
+
+def archive_panel(repo: Repository, key: str, archived: bool) -> None:
+    label = "Put back in the list" if archived else "Archive this deal"
+    with st.expander(label, icon=":material/archive:"):
+        st.caption("Archiving hides the deal from the list; nothing is deleted, and the archive is recorded." if
+                   not archived else "The deal returns to the default list.")
+        with st.form(f"register:archive:{key}", border=False):
+            author = st.text_input("Your name", key=f"register:archive-author:{key}",
+                                   value=st.session_state.get(AUTHOR, ""))
+            note = st.text_input("Why", key=f"register:archive-note:{key}")
+            done = st.form_submit_button(label)
+        if done:
+            try:
+                service.archive(repo, key, author=author, note=note, archived=not archived)
+            except ValueshareError as error:
+                st.error(md(error), icon=":material/error:")
+            else:
+                flash("success", f"{'Archived' if not archived else 'Put back'}: {md(key)}.")
+                st.rerun()
+
+
+def browse(repo: Repository) -> None:
+    """Search, the list of deals, and the chosen deal's history."""
+    search_col, archived_col = st.columns([3, 1], vertical_alignment="bottom")
+    search = search_col.text_input("Search", key=SEARCH, placeholder="Deal, NHS body or partner")
+    include = archived_col.toggle("Show archived", key=ARCHIVED)
+    try:
+        found = service.find(repo, search, include_archived=include)
+    except ValueshareError as error:
+        st.error(md(error), icon=":material/error:")
+        return
+    if not found:
+        st.info("No deals found." if search or include else "No deals in the register yet: save this one above.",
+                icon=":material/info:")
+        return
+    st.dataframe(deals_frame(found), hide_index=True, width="stretch")
+    current = base(repo)
+    draft = state.draft()
+    preferred = current.key if current else deal_key(str(draft.get("name", ""))) if isinstance(draft, dict) else None
+    key = choose_deal(found, preferred)
+    if key is not None:
+        history_panel(repo, key)
+
+
+def location_caption(repo: Repository) -> str:
+    return f"Register: {md(repo.location)}"
+
