@@ -1,0 +1,405 @@
+"""The Cash flows sheet: one row per line of the engine's valuation, one column per year, every cell a formula.
+
+Rows follow ``Valuation.nhs_lines`` and ``partner_lines`` (same order, same labels, the engine's key beside each),
+then each party's net cash flow, discount factor and discounted cash flow; below them, the workings the lines are
+built from (sales given launch, each stage's cost, each sales-linked term's base). The formulas mirror
+``engine/route.py`` and ``engine/mechanisms.py`` line for line; docs/excel-model.md maps each one to the method.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from collections.abc import Callable
+
+from valueshare.engine import Valuation
+from valueshare.model import (
+    AccessFee, ConsentToCommercialise, Deal, Equity, InKindBenefit, Milestone, NhsPriceDiscount, RevenueShare,
+    Royalty, Subscription,
+)
+from valueshare.reports.excel.book import COUNT, FACTOR, GBP, WHOLE, YEARS, Book, Sheet
+from valueshare.reports.excel.formula import (
+    ABS, AND, IF, ISBLANK, MAX, MIN, SIGN, SUM, SUMPRODUCT, Range, X, lift,
+)
+from valueshare.reports.excel.inputs import Cells
+
+LABEL, KEY, HOW, PV = 0, 1, 2, 3
+FIRST_YEAR = 4          # column of year 0
+HEADER = 3              # row holding the years
+TOP = 5                 # first row of the NHS section
+
+Cell = Callable[[int], X]   # column -> the formula for that year
+
+
+@dataclass
+class Layout:
+    """Where everything is, for the Summary sheet and the tests."""
+
+    sheet: Sheet
+    cols: list[int]
+    nhs_rows: dict[str, int] = field(default_factory=dict)       # engine key -> row
+    partner_rows: dict[str, int] = field(default_factory=dict)
+    nhs_net: int = 0
+    nhs_df: int = 0
+    partner_net: int = 0
+    partner_df: int = 0
+    sign_changes: int = 0
+
+    def row(self, row: int, *, other: Sheet | None = None) -> Range:
+        return self.sheet.row_range(row, self.cols[0], self.cols[-1], other=other)
+
+
+class Grid:
+    """Writes rows of yearly formulas on the Cash flows sheet."""
+
+    def __init__(self, book: Book, horizon: int):
+        self.book = book
+        self.sheet = book.sheet("Cash flows", one_page_wide=False)
+        self.cols = list(range(FIRST_YEAR, FIRST_YEAR + horizon + 1))
+        f = book.formats
+        ws = self.sheet.ws
+        ws.set_column(LABEL, LABEL, 46)
+        ws.set_column(KEY, KEY, 18)
+        ws.set_column(HOW, HOW, 52)
+        ws.set_column(PV, PV, 15)
+        ws.set_column(self.cols[0], self.cols[-1], 13)
+        self.sheet.text(HEADER, LABEL, "Year", f.get(bold=True, top_border=True))
+        self.sheet.text(HEADER, KEY, "Engine line", f.get(bold=True, top_border=True))
+        self.sheet.text(HEADER, HOW, "How each year is worked out", f.get(bold=True, top_border=True))
+        self.sheet.text(HEADER, PV, "Present value", f.get(bold=True, top_border=True))
+        for t, col in enumerate(self.cols):
+            self.sheet.number(HEADER, col, t, f.get(WHOLE, bold=True, top_border=True))
+        ws.freeze_panes(HEADER + 1, FIRST_YEAR)
+        ws.repeat_rows(HEADER)
+        ws.repeat_columns(LABEL)
+        self.next_work = 0
+
+    def t(self, col: int) -> X:
+        """The year of a column, from the header row."""
+        return self.sheet.ref(HEADER, col, row_abs=True)
+
+    def at(self, row: int, col: int) -> X:
+        return self.sheet.ref(row, col)
+
+    def title(self, row: int, text: str, *, size: int | None = None) -> None:
+        self.sheet.text(row, LABEL, text, self.book.formats.get(bold=True, size=size, fill=None if size else "#E8EEF7"))
+        if not size:
+            for col in range(1, self.cols[-1] + 1):
+                self.sheet.ws.write_blank(row, col, None, self.book.formats.get(fill="#E8EEF7"))
+
+    def write(self, row: int, label: str, key: str, how: str, cell: Cell, num_format: str = GBP, *,
+              bold: bool = False, work: bool = False) -> int:
+        f = self.book.formats
+        self.sheet.text(row, LABEL, label, f.get(bold=bold, italic=work, top_border=bold))
+        if key:
+            self.sheet.text(row, KEY, key, f.get(grey=True))
+        self.sheet.text(row, HOW, how, f.get(grey=True))
+        for col in self.cols:
+            self.sheet.formula(row, col, cell(col), f.get(num_format, bold=bold, top_border=bold))
+        return row
+
+    def work(self, label: str, how: str, cell: Cell, num_format: str = GBP) -> int:
+        row = self.next_work
+        self.next_work += 1
+        return self.write(row, label, "", how, cell, num_format, work=True)
+
+    def present_value(self, row: int, df_row: int, *, bold: bool = False) -> None:
+        f = self.book.formats
+        first, last = self.cols[0], self.cols[-1]
+        expr = SUMPRODUCT(self.sheet.row_range(row, first, last), self.sheet.row_range(df_row, first, last))
+        self.sheet.formula(row, PV, expr, f.get(GBP, bold=bold, top_border=bold))
+
+
+def ramp(x: X, years: X) -> X:
+    """∫0^x min(u / n, 1) du for x ≥ 0 (0 below): with s = max(x, 0) and m = min(s, n), m²/(2n) + (s − m)."""
+    s = MAX(x, 0)
+    m = MIN(s, years)
+    return m ** 2 / (2 * years) + (s - m)
+
+
+def _in_years(t: X, start: X, count: X) -> X:
+    return AND(t.ge(start), t.le(start + count - 1))
+
+
+class Builder:
+    """Writes every row of the Cash flows sheet for one deal."""
+
+    def __init__(self, book: Book, deal: Deal, valuation: Valuation, cells: Cells):
+        self.book, self.deal, self.v, self.c = book, deal, valuation, cells
+        self.g = Grid(book, deal.assumptions.horizon_years)
+        self.layout = Layout(self.g.sheet, self.g.cols)
+        self.base: dict[str, int] = {}        # term path -> row of its (capped) royalty or net sales base
+        self.rows: dict[str, int] = {}        # working name -> row
+
+    # ------------------------------------------------------------------ workings
+    def sales_workings(self) -> None:
+        g, c = self.g, self.c
+        route = self.deal.route_to_market
+        if route is None:
+            return
+        if route.sales is not None:
+            L, E, n = c["launch_time"], c["route_to_market.sales.end_year"], c["ramp_years"]
+            lo = g.work("Sales part of the year: starts (years after launch)", "MAX(year − 1, launch) − launch",
+                        lambda col: MAX(g.t(col) - 1, L) - L, YEARS)
+            hi = g.work("Sales part of the year: ends (years after launch)",
+                        "MAX(MIN(year, last year with sales), MAX(year − 1, launch)) − launch",
+                        lambda col: MAX(MIN(g.t(col), E), MAX(g.t(col) - 1, L)) - L, YEARS)
+            rlo = g.work("Uptake ramp R(start)", "R(s) = m²/(2n) + (s − m), s = MAX(x, 0), m = MIN(s, n), n = years "
+                         "to peak: the integral of the ramp MIN(u/n, 1)", lambda col: ramp(g.at(lo, col), n), YEARS)
+            rhi = g.work("Uptake ramp R(end)", "the same at the end of the sales part of the year",
+                         lambda col: ramp(g.at(hi, col), n), YEARS)
+            volume, uptake, price = (c[f"route_to_market.sales.{k}"] for k in ("volume_per_year", "peak_uptake",
+                                                                                 "price_gbp"))
+            units = g.work("Units sold given launch", "volume × peak uptake × (R(end) − R(start))",
+                           lambda col: volume * uptake * (g.at(rhi, col) - g.at(rlo, col)), COUNT)
+            sales = g.work("List-price sales given launch", "units × list price",
+                           lambda col: g.at(units, col) * price)
+            expected = g.work("Expected sales", "list-price sales given launch × chance of launch",
+                              lambda col: g.at(sales, col) * c["launch_probability"])
+            self.rows.update(lo=lo, rlo=rlo, sales=sales, expected=expected)
+        stage_rows = []
+        for i, stage in enumerate(route.stages):
+            n, where = i + 1, f"route_to_market.stages[{i}]"
+            start, dur, cost, reach = (c[f"stages[{i}].start"], c[f"{where}.duration_years"],
+                                       c[f"{where}.partner_cost_gbp"], c[f"stages[{i}].reach"])
+
+            def cell(col: int, start=start, dur=dur, cost=cost, reach=reach) -> X:
+                t = self.g.t(col)
+                done = MIN(MAX(t - start, 0), dur) - MIN(MAX(t - 1 - start, 0), dur)
+                return cost * reach * done / dur
+            stage_rows.append(g.work(f"Stage {n} cost, weighted by the chance it is reached",
+                                     "cost × chance reached × (share of the stage elapsed by the year's end − by its "
+                                     "start); share elapsed = MIN(MAX(t − start, 0), duration) / duration", cell))
+        self.rows["stages"] = stage_rows  # type: ignore[assignment]
+
+    def term_workings(self, term: Royalty | RevenueShare, where: str, name: str) -> None:
+        g, c = self.g, self.c
+        L, E, n = c["launch_time"], c["route_to_market.sales.end_year"], c["ramp_years"]
+        window = c[f"{where}.term_years"]
+        volume, uptake, price, uk = (c[f"route_to_market.sales.{k}"] for k in ("volume_per_year", "peak_uptake",
+                                                                                "price_gbp", "uk_share"))
+        d = c["total_discount"]
+        hi = g.work(f"{name}: sales part of the year within its term: ends",
+                    "MAX(MIN(year, last year with sales, launch + years due (if given)), MAX(year − 1, launch)) − launch",
+                    lambda col: MAX(MIN(g.t(col), E, IF(ISBLANK(window), E, L + window)), MAX(g.t(col) - 1, L)) - L,
+                    YEARS)
+        rhi = g.work(f"{name}: uptake ramp R(end within its term)", "as R(end) above",
+                     lambda col: ramp(g.at(hi, col), n), YEARS)
+        gross = g.work(f"{name}: list-price sales within its term, given launch",
+                       "volume × peak uptake × (R(end within term) − R(start)) × list price",
+                       lambda col: volume * uptake * (g.at(rhi, col) - g.at(self.rows["rlo"], col)) * price)
+        territory = c[f"{where}.territory"]
+        base = g.work(f"{name}: net sales it is paid on, given launch",
+                      "uk: sales × UK share × (1 − total discount); worldwide: sales × (1 − UK share × total discount)",
+                      lambda col: g.at(gross, col) * IF(territory.eq("uk"), uk * (1 - d), 1 - uk * d))
+        if isinstance(term, RevenueShare):
+            self.base[where] = base
+            return
+        tiers = term.tiers
+
+        def tiered(col: int) -> X:
+            b = g.at(base, col)
+            total: X | None = None
+            for k in range(len(tiers)):
+                rate, start = c[f"{where}.tiers[{k}].rate"], c[f"{where}.tiers[{k}].from_gbp"]
+                if k + 1 < len(tiers):
+                    part = rate * MIN(MAX(b - start, 0), c[f"{where}.tiers[{k + 1}].from_gbp"] - start)
+                else:
+                    part = rate * MAX(b - start, 0)
+                total = part if total is None else total + part
+            assert total is not None
+            return total
+        before = g.work(f"{name}: royalty given launch, before any cap",
+                        "Σ tiers: rate × MIN(MAX(net sales − tier start, 0), next tier start − tier start)", tiered)
+        cap = c[f"{where}.cap_gbp"]
+        first = self.g.cols[0]
+
+        def capped(col: int) -> X:
+            so_far = SUM(self.g.sheet.row_range(before, first, col, col_abs_first=True))
+            return IF(ISBLANK(cap), g.at(before, col), MIN(so_far, cap) - MIN(so_far - g.at(before, col), cap))
+        self.base[where] = g.work(f"{name}: royalty given launch, after the cap",
+                                  "no cap: as above; else MIN(total to date, cap) − MIN(total before this year, cap)",
+                                  capped)
+
+    # ------------------------------------------------------------------ lines
+    def term_cells(self, term, where: str, name: str, inner: bool) -> tuple[Cell, Cell | None]:
+        """The NHS receipt of a term, and the partner's cost when it is not simply the receipt."""
+        c, g = self.c, self.g
+        origin = c["clause_year"] if inner else None
+        weight = c["clause_probability"] if inner else None
+
+        def start(key: str) -> X:
+            s = c[f"{where}.{key}"]
+            return s if origin is None else origin + s
+
+        def weighted(x: X) -> X:
+            return x if weight is None else weight * x
+
+        if isinstance(term, AccessFee):
+            years = IF(c[f"{where}.frequency"].eq("one_off"), 1, c[f"{where}.years"])
+            return (lambda col: weighted(IF(_in_years(g.t(col), start("start_year"), years), c[f"{where}.amount_gbp"],
+                                            0))), None
+        if isinstance(term, Subscription):
+            s, amount, rise = start("start_year"), c[f"{where}.amount_gbp_per_year"], c[f"{where}.escalation_rate"]
+            return (lambda col: weighted(IF(_in_years(g.t(col), s, c[f"{where}.years"]),
+                                            amount * (1 + rise) ** (g.t(col) - s), 0))), None
+        if isinstance(term, Milestone):
+            i = [st.name for st in self.deal.route_to_market.stages].index(term.stage)  # type: ignore[union-attr]
+            return (lambda col: IF(g.t(col).eq(c[f"stages[{i}].year"]),
+                                   c[f"{where}.amount_gbp"] * c[f"stages[{i}].passed"], 0)), None
+        if isinstance(term, Royalty):
+            return (lambda col: g.at(self.base[where], col) * c["launch_probability"]), None
+        if isinstance(term, RevenueShare):
+            return (lambda col: c[f"{where}.rate"] * g.at(self.base[where], col) * c["launch_probability"]), None
+        if isinstance(term, Equity):
+            worth = c[f"{where}.stake"] * c[f"{where}.exit_value_gbp"] * c[f"{where}.exit_probability"]
+            return (lambda col: weighted(IF(g.t(col).eq(start("exit_year")), worth, 0))), None
+        if isinstance(term, NhsPriceDiscount):
+            return (lambda col: c[f"{where}.price_discount"] * g.at(self.rows["sales"], col)
+                    * c["route_to_market.sales.uk_share"] * c["launch_probability"]), None
+        if isinstance(term, InKindBenefit):
+            s, years = start("start_year"), c[f"{where}.years"]
+            value, cost = c[f"{where}.value_gbp_per_year"], c[f"{where}.partner_cost_gbp_per_year"]
+            return ((lambda col: weighted(IF(_in_years(g.t(col), s, years), value, 0))),
+                    (lambda col: -weighted(IF(_in_years(g.t(col), s, years), IF(ISBLANK(cost), value, cost), 0))))
+        raise TypeError(f"no Excel formula for {term!r}")  # pragma: no cover
+
+    def cost_cell(self, key: str) -> Cell:
+        c, g = self.c, self.g
+        if key == "costs.preparation":
+            return lambda col: -IF(g.t(col).eq(0), c["contribution.access_costs.preparation_gbp"], 0)
+        if key == "costs.yearly":
+            return lambda col: -IF(_in_years(g.t(col), lift(1), c["contribution.access_costs.years"]),
+                                   c["contribution.access_costs.yearly_gbp"], 0)
+        k = int(key[len("costs.expertise["):-1])
+        where = f"contribution.expertise[{k}]"
+        return lambda col: -IF(_in_years(g.t(col), c[f"{where}.start_year"], c[f"{where}.years"]),
+                               c[f"{where}.hours_per_year"] * c[f"{where}.cost_per_hour_gbp"], 0)
+
+
+MECHANISM_HOW = {
+    AccessFee: "fee in each year from its first year for its years (one year if one-off)",
+    Subscription: "first-year amount × (1 + yearly rise)^(year − first year), in its years",
+    Milestone: "payment × chance the stage succeeds, in the year the stage ends",
+    Royalty: "royalty given launch (after any cap) × chance of launch",
+    RevenueShare: "share × net sales it is paid on × chance of launch",
+    Equity: "stake × exit value × chance of exit, in the exit year",
+    NhsPriceDiscount: "discount × list-price sales given launch × UK share × chance of launch (the NHS's saving)",
+    InKindBenefit: "its yearly worth to the NHS, in its years",
+}
+
+
+def _terms(deal: Deal):
+    """(engine key, term, name prefix, inside the clause?) for every term that has a line, in the engine's order."""
+    for i, term in enumerate(deal.terms):
+        if isinstance(term, ConsentToCommercialise):
+            for j, inner in enumerate(term.terms):
+                yield f"terms[{i}].terms[{j}]", inner, f"Term {i + 1}.{j + 1}", True
+        else:
+            yield f"terms[{i}]", term, f"Term {i + 1}", False
+
+
+def write_cash_flows(book: Book, deal: Deal, valuation: Valuation, cells: Cells) -> Layout:
+    b = Builder(book, deal, valuation, cells)
+    g, lay = b.g, b.layout
+    f = book.formats
+    terms = {key: (term, name, inner) for key, term, name, inner in _terms(deal)}
+    nhs_keys = [x.key for x in valuation.nhs_lines]
+    partner_keys = [x.key for x in valuation.partner_lines]
+    expected = list(terms) + ["costs.preparation", "costs.yearly"] + \
+        [f"costs.expertise[{k}]" for k in range(len(deal.contribution.expertise))]
+    if nhs_keys != expected:
+        raise ValueError("the valuation given is not the valuation of this deal")
+
+    g.title(0, f"Cash flows (£ of {deal.assumptions.price_base_year}), risk-adjusted: money to each party is "
+               "positive, money it pays out negative", size=14)
+    g.sheet.text(1, LABEL, "Year 0 is signature and is not discounted; year t is the year ending at t. Every figure "
+                           "is an expected value: weighted by the chance that it happens.", f.get(italic=True))
+    nhs_top = TOP + 1
+    lay.nhs_net = nhs_top + len(nhs_keys)
+    lay.nhs_df, nhs_disc = lay.nhs_net + 1, lay.nhs_net + 2
+    partner_head = nhs_disc + 2
+    partner_top = partner_head + 1
+    lay.partner_net = partner_top + len(partner_keys)
+    lay.partner_df, partner_disc = lay.partner_net + 1, lay.partner_net + 2
+    work_head = partner_disc + 2
+    g.next_work = work_head + 1
+
+    g.title(TOP, "NHS: receipts and savings (+), costs of giving access (−); present values at the NHS rate")
+    g.title(partner_head, "Partner: operating profit (+), stage costs and everything given to the NHS (−); present "
+                          "values at the partner's rate")
+    g.title(work_head, "Workings: how the lines above are built")
+
+    b.sales_workings()
+    for key, (term, name, inner) in terms.items():
+        if isinstance(term, (Royalty, RevenueShare)):
+            b.term_workings(term, key, name)
+
+    partner_costs: dict[str, Cell] = {}
+    for row, line in enumerate(valuation.nhs_lines, start=nhs_top):
+        if line.key in terms:
+            term, name, inner = terms[line.key]
+            nhs, partner = b.term_cells(term, line.key, name, inner)
+            how = ("clause's chance × " if inner and term.kind in ("access_fee", "subscription", "equity",
+                                                                  "in_kind_benefit") else "") + MECHANISM_HOW[type(term)]
+            if partner is not None:
+                partner_costs[line.key] = partner
+        else:
+            nhs, how = b.cost_cell(line.key), "−(cost in each year it falls)"
+        g.write(row, line.label, line.key, how, nhs)
+        lay.nhs_rows[line.key] = row
+    _totals(g, lay.nhs_net, lay.nhs_df, nhs_disc, nhs_top, "NHS", lambda col: (
+        (1 + cells["assumptions.nhs_discount_rate"]) ** -MIN(g.t(col), cells["green_book_step_year"])
+        * (1 + cells["assumptions.nhs_discount_rate_after_30"]) ** -MAX(g.t(col) - cells["green_book_step_year"], 0)),
+        "(1 + NHS rate)^−MIN(t, 30) × (1 + rate after 30)^−MAX(t − 30, 0): the Green Book schedule")
+
+    for row, line in enumerate(valuation.partner_lines, start=partner_top):
+        key = line.key
+        if key == "partner.operating_profit":
+            how = "operating margin × expected sales"
+            margin = cells["route_to_market.sales.operating_margin"] if "expected" in b.rows else None
+            cell: Cell = (lambda col, m=margin: m * g.at(b.rows["expected"], col)) if margin is not None \
+                else (lambda col: lift(0))
+        elif key == "partner.stage_costs":
+            how = "−(sum of the stages' weighted costs in the workings)"
+            stage_rows: list[int] = b.rows["stages"]  # type: ignore[assignment]
+            cell = (lambda col, rows=stage_rows: -SUM(Range(f"{g.at(rows[0], col).text}:{g.at(rows[-1], col).text}",
+                                                            tuple(g.at(r, col).value for r in rows)))) if stage_rows \
+                else (lambda col: lift(0))
+        elif key in partner_costs:
+            how, cell = "−(its cost to the partner in each of its years: its worth unless a cost is given)", \
+                partner_costs[key]
+        else:
+            nhs_row = lay.nhs_rows[key]
+            how = "−(the NHS's receipt above)"
+            cell = (lambda col, r=nhs_row: -g.at(r, col))
+        g.write(row, line.label, key, how, cell)
+        lay.partner_rows[key] = row
+    _totals(g, lay.partner_net, lay.partner_df, partner_disc, partner_top, "Partner",
+            lambda col: (1 + cells["assumptions.partner_discount_rate"]) ** -g.t(col), "(1 + partner rate)^−t")
+
+    for rows, df in ((lay.nhs_rows, lay.nhs_df), (lay.partner_rows, lay.partner_df)):
+        for row in rows.values():
+            g.present_value(row, df)
+    g.present_value(lay.nhs_net, lay.nhs_df, bold=True)
+    g.present_value(lay.partner_net, lay.partner_df, bold=True)
+
+    first = g.cols[0]
+    sign = g.next_work
+    g.work("Partner: sign of the latest non-zero net cash flow",
+           "SIGN(net) where |net| > 1E-9, else the sign carried from the year before",
+           lambda col: IF(ABS(g.at(lay.partner_net, col)).gt(1e-9), SIGN(g.at(lay.partner_net, col)),
+                          0 if col == first else g.at(sign, col - 1)), WHOLE)
+    lay.sign_changes = g.work("Partner: the net cash flow changes sign", "1 where the sign differs from the year "
+                              "before's (ignoring years near zero)",
+                              lambda col: lift(0) if col == first else IF((g.at(sign, col) * g.at(sign, col - 1)).lt(0),
+                                                                          1, 0), WHOLE)
+    return lay
+
+
+def _totals(g: Grid, net: int, df: int, disc: int, top: int, who: str, factor: Cell, how: str) -> None:
+    g.write(net, f"{who} net cash flow", "", "sum of the lines above",
+            lambda col: SUM(Range(f"{g.at(top, col).text}:{g.at(net - 1, col).text}",
+                                  tuple(g.at(r, col).value for r in range(top, net)))), bold=True)
+    g.write(df, f"{who} discount factor", "", how, factor, FACTOR)
+    g.write(disc, f"{who} discounted cash flow", "", "net cash flow × discount factor",
+            lambda col: g.at(net, col) * g.at(df, col))

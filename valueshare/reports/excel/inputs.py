@@ -1,0 +1,418 @@
+"""The Inputs sheet (every input the cash flows use, one labelled cell each, as constants) and the Workings sheet
+(the scalars derived from them: when each stage starts and ends, the chance of reaching and passing it, launch).
+
+Each input cell gets a workbook-wide name (``partner_rate``, ``stage2_duration``, ``term5_tier1_rate``), listed
+beside it, so the formulas on the other sheets read as the method does. Names count stages and terms from 1; the
+scenario field beside each input counts from 0, as the YAML does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from valueshare.model import (
+    AccessFee, ConsentToCommercialise, Deal, Equity, InKindBenefit, Milestone, NhsPriceDiscount, RevenueShare,
+    Royalty, Subscription,
+)
+from valueshare.engine.timeline import GREEN_BOOK_STEP_YEAR
+from valueshare.reports.excel.book import COUNT, FACTOR, GBP_INPUT, PERCENT, WHOLE, YEARS, Book, Sheet
+from valueshare.reports.excel.formula import MAX, ROUND, ROUNDUP, SUM, X, lift
+from valueshare.wording import term_title
+
+# unit kind -> (number format, unit text, data validation)
+UNITS: dict[str, tuple[str, str, dict[str, Any] | None]] = {
+    "gbp": (GBP_INPUT, "£", {"validate": "decimal", "criteria": ">=", "value": 0}),
+    "gbp_year": (GBP_INPUT, "£ a year", {"validate": "decimal", "criteria": ">=", "value": 0}),
+    "gbp_unit": (GBP_INPUT, "£ a unit", {"validate": "decimal", "criteria": ">=", "value": 0}),
+    "gbp_hour": (GBP_INPUT, "£ an hour", {"validate": "decimal", "criteria": ">=", "value": 0}),
+    "fraction": (PERCENT, "% (a fraction: 0.1 is 10%)",
+                 {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1}),
+    "rate": (PERCENT, "% a year", {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1}),
+    "growth": (PERCENT, "% a year", {"validate": "decimal", "criteria": "between", "minimum": -0.99, "maximum": 1}),
+    "duration": (YEARS, "years", {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 100}),
+    "year": (WHOLE, "year (0 is signature)",
+             {"validate": "integer", "criteria": "between", "minimum": 0, "maximum": 100}),
+    "whole_years": (WHOLE, "years", {"validate": "integer", "criteria": "between", "minimum": 1, "maximum": 100}),
+    "calendar_year": (WHOLE, "calendar year", None),
+    "count": (COUNT, "a year", {"validate": "decimal", "criteria": ">=", "value": 0}),
+    "hours": (COUNT, "hours a year", {"validate": "decimal", "criteria": ">=", "value": 0}),
+    "probability": (PERCENT, "% (a fraction: 0.7 is 70%)",
+                    {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1}),
+    "guess": (PERCENT, "% a year", None),
+}
+
+LABEL, VALUE, UNIT, NAME, FIELD, NOTE = range(6)
+
+
+@dataclass
+class Cells:
+    """Named cells by key: inputs by their scenario field path, workings by a short key."""
+
+    by_key: dict[str, X] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> X:
+        return self.by_key[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.by_key
+
+
+class InputsSheet:
+    """Writes the Inputs sheet row by row; every number gets a name and goes into ``cells``."""
+
+    def __init__(self, book: Book, cells: Cells):
+        self.book, self.cells = book, cells
+        self.sheet: Sheet = book.sheet("Inputs")
+        self.row = 0
+        f = book.formats
+        ws = self.sheet.ws
+        for col, width in ((LABEL, 46), (VALUE, 18), (UNIT, 24), (NAME, 28), (FIELD, 40), (NOTE, 60)):
+            ws.set_column(col, col, width)
+        self.sheet.text(0, 0, "Inputs", f.get(bold=True, size=14))
+        self.sheet.text(1, 0, "Every input the cash flows use. Blue cells on yellow are inputs; change them and "
+                              "every other sheet recalculates. Other sheets hold only formulas.", f.get(italic=True))
+        for col, head in ((LABEL, "Input"), (VALUE, "Value"), (UNIT, "Unit"), (NAME, "Name in formulas"),
+                          (FIELD, "Scenario field"), (NOTE, "Note")):
+            self.sheet.text(3, col, head, f.get(bold=True, top_border=True))
+        ws.freeze_panes(4, 0)
+        self.row = 4
+
+    def section(self, title: str) -> None:
+        self.row += 1
+        self.sheet.text(self.row, LABEL, title, self.book.formats.get(bold=True, fill="#E8EEF7"))
+        for col in range(1, NOTE + 1):
+            self.sheet.ws.write_blank(self.row, col, None, self.book.formats.get(fill="#E8EEF7"))
+        self.row += 1
+
+    def heading(self, title: str) -> None:
+        self.sheet.text(self.row, LABEL, title, self.book.formats.get(bold=True))
+        self.row += 1
+
+    def text(self, label: str, value: str, path: str = "", note: str = "") -> None:
+        f = self.book.formats
+        self.sheet.text(self.row, LABEL, label)
+        # no unit and no wrapping: a long text runs on over the empty cells to its right (click it to read all)
+        self.sheet.text(self.row, VALUE, value, f.get(kind="input"))
+        self._describe(path, note)
+        self.row += 1
+
+    def choice(self, label: str, value: str, options: list[str], name: str, path: str, note: str = "") -> X:
+        """A text input that formulas read (e.g. one_off or yearly), limited to its options by data validation."""
+        f = self.book.formats
+        self.sheet.text(self.row, LABEL, label)
+        self.sheet.ws.write_string(self.row, VALUE, value, f.get(kind="input"))
+        self.sheet.values[(self.row, VALUE)] = value
+        self.sheet.ws.data_validation(self.row, VALUE, self.row, VALUE, {"validate": "list", "source": options})
+        self.sheet.text(self.row, UNIT, "one of: " + ", ".join(options), f.get(grey=True))
+        return self._named(name, path, note)
+
+    def number(self, label: str, value: float | None, unit: str, name: str, path: str, note: str = "",
+               *, validation: dict[str, Any] | None = None, unit_text: str | None = None) -> X:
+        f = self.book.formats
+        num_format, text, check = UNITS[unit]
+        self.sheet.text(self.row, LABEL, label)
+        self.sheet.number(self.row, VALUE, value, f.get(num_format, kind="input"))
+        self.sheet.text(self.row, UNIT, unit_text or text, f.get(grey=True))
+        check = validation or check
+        if check is not None:
+            rule = dict(check)
+            if value is None:
+                rule["ignore_blank"] = True
+            self.sheet.ws.data_validation(self.row, VALUE, self.row, VALUE, rule)
+        return self._named(name, path, note)
+
+    def _named(self, name: str, path: str, note: str) -> X:
+        cell = self.book.name(name, self.sheet, self.row, VALUE)
+        self.sheet.text(self.row, NAME, name, self.book.formats.get(grey=True))
+        self._describe(path, note)
+        self.cells.by_key[path or name] = cell  # inputs with no scenario field (fixed rules) go by their name
+        self.row += 1
+        return cell
+
+    def _describe(self, path: str, note: str) -> None:
+        f = self.book.formats
+        if path:
+            self.sheet.text(self.row, FIELD, path, f.get(grey=True))
+        if note:
+            self.sheet.text(self.row, NOTE, note, f.get(grey=True))
+
+
+def write_inputs(book: Book, deal: Deal, cells: Cells, *, irr_guess: float) -> None:
+    """The Inputs sheet: the deal's parties and text, settings, route to market, terms and NHS costs."""
+    s = InputsSheet(book, cells)
+    s.section("The deal")
+    s.text("Deal name", deal.name, "name")
+    if deal.description:
+        s.text("Description", deal.description, "description")
+    s.text("Illustrative figures", "yes" if deal.illustrative else "no", "illustrative")
+    s.text("NHS organisation", deal.nhs.name, "nhs.name")
+    s.text("NHS organisation kind", deal.nhs.kind.label, "nhs.kind")
+    for k, member in enumerate(deal.nhs.consortium_members):
+        s.text(f"Consortium member {k + 1}", member, f"nhs.consortium_members[{k}]")
+    s.text("Partner", deal.partner.name, "partner.name")
+    s.text("Partner kind", deal.partner.kind.label, "partner.kind")
+    s.text("Use of the data", deal.use.label, "use")
+    if deal.purpose:
+        s.text("Purpose", deal.purpose, "purpose")
+    s.text("Access route", deal.access_route.label, "access_route")
+    for k, asset in enumerate(deal.contribution.data_assets):
+        s.text(f"Data asset {k + 1}", asset.name, f"contribution.data_assets[{k}].name",
+               "Described for the record; data assets do not enter the cash flows.")
+
+    a = deal.assumptions
+    s.section("Valuation settings")
+    s.number("Horizon: last year valued", a.horizon_years, "whole_years", "horizon_years", "assumptions.horizon_years",
+             f"The Cash flows sheet lays out years 0 to {a.horizon_years}; to value another horizon, export again.",
+             validation={"validate": "integer", "criteria": "between", "minimum": a.horizon_years,
+                         "maximum": a.horizon_years, "error_message": "The sheets lay out a fixed number of years: "
+                         "export the deal again from valueshare to change the horizon."})
+    s.number("NHS discount rate, years 1 to 30", a.nhs_discount_rate, "rate", "nhs_rate", "assumptions.nhs_discount_rate",
+             "HM Treasury Green Book social time preference rate: 3.5% real.")
+    s.number("NHS discount rate after year 30", a.nhs_discount_rate_after_30, "rate", "nhs_rate_after_30",
+             "assumptions.nhs_discount_rate_after_30", "Green Book: 3.0% real.")
+    s.number("Year after which the NHS rate steps down", GREEN_BOOK_STEP_YEAR, "year", "green_book_step_year", "",
+             "Fixed by the Green Book's schedule; valueshare does not change it.")
+    s.number("Partner's discount rate (hurdle rate)", a.partner_discount_rate, "rate", "partner_rate",
+             "assumptions.partner_discount_rate", "Market risk only: stage probabilities carry the technical risk.")
+    s.number("Price base year", a.price_base_year, "calendar_year", "price_base_year", "assumptions.price_base_year",
+             "Every money figure is in pounds of this year (real terms).")
+    s.text("Currency", a.currency, "assumptions.currency")
+
+    route = deal.route_to_market
+    if route is not None:
+        s.section("Route to market")
+        for i, stage in enumerate(route.stages):
+            where, n = f"route_to_market.stages[{i}]", i + 1
+            s.heading(f"Stage {n}")
+            s.text(f"Stage {n} name", stage.name, f"{where}.name")
+            s.number(f"Stage {n} duration", stage.duration_years, "duration", f"stage{n}_duration",
+                     f"{where}.duration_years")
+            s.number(f"Stage {n} cost to the partner", stage.partner_cost_gbp, "gbp", f"stage{n}_cost",
+                     f"{where}.partner_cost_gbp", "In total, spread evenly over the stage.")
+            s.number(f"Stage {n} probability of success", stage.probability_of_success, "probability",
+                     f"stage{n}_probability", f"{where}.probability_of_success", "Given that the stage starts.")
+        if not route.stages:
+            s.heading("No development stages: the product is on the market from the start of the route.")
+        sales = route.sales
+        if sales is not None:
+            where = "route_to_market.sales"
+            s.heading("Sales")
+            s.text("Unit of volume", sales.unit, f"{where}.unit")
+            s.number("Addressable volume", sales.volume_per_year, "count", "sales_volume", f"{where}.volume_per_year",
+                     unit_text=f"{sales.unit} a year")
+            s.number("List price", sales.price_gbp, "gbp_unit", "sales_price", f"{where}.price_gbp")
+            s.number("Peak uptake", sales.peak_uptake, "fraction", "peak_uptake", f"{where}.peak_uptake",
+                     "Share of the addressable volume reached at peak.")
+            s.number("Years from launch to peak uptake", sales.years_to_peak, "duration", "years_to_peak",
+                     f"{where}.years_to_peak", "Uptake rises in a straight line until then; 0 is peak from launch.",
+                     validation={"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 100})
+            s.number("UK share of sales", sales.uk_share, "fraction", "uk_share", f"{where}.uk_share",
+                     "Sales to the NHS.")
+            s.number("Partner's operating margin", sales.operating_margin, "fraction", "operating_margin",
+                     f"{where}.operating_margin", "What the partner keeps of list-price sales, before paying the NHS.")
+            s.number("Last year with sales", sales.end_year, "year", "sales_end_year", f"{where}.end_year")
+
+    if deal.terms:
+        s.section("Value-sharing terms")
+    for i, term in enumerate(deal.terms):
+        if isinstance(term, ConsentToCommercialise):
+            s.heading(f"Term {i + 1}: {term_title(term)}")
+            cells.by_key["clause_probability"] = s.number(
+                "Chance the work becomes commercial", term.probability, "probability", "clause_probability",
+                f"terms[{i}].probability", "Every flow of the clause is weighted by it.")
+            cells.by_key["clause_year"] = s.number(
+                "Year it would become commercial", term.year, "year", "clause_year", f"terms[{i}].year",
+                "The clause's terms count their years from it, and the route to market starts then.")
+            for j, inner in enumerate(term.terms):
+                s.heading(f"Term {i + 1}.{j + 1}: if commercialised, {term_title(inner)}")
+                _term_inputs(s, inner, f"terms[{i}].terms[{j}]", f"clause_term{j + 1}", origin="the switch")
+        else:
+            s.heading(f"Term {i + 1}: {term_title(term)}")
+            _term_inputs(s, term, f"terms[{i}]", f"term{i + 1}", origin="signature")
+
+    costs = deal.contribution.access_costs
+    s.section("NHS costs of giving access")
+    s.number("Preparing data and environment (at signature)", costs.preparation_gbp, "gbp", "nhs_preparation_cost",
+             "contribution.access_costs.preparation_gbp")
+    s.number("Hosting, governance and support", costs.yearly_gbp, "gbp_year", "nhs_yearly_cost",
+             "contribution.access_costs.yearly_gbp")
+    s.number("Years of access (yearly costs fall in years 1 to this)", costs.years, "whole_years",
+             "nhs_yearly_cost_years", "contribution.access_costs.years")
+    for k, item in enumerate(deal.contribution.expertise):
+        where, n = f"contribution.expertise[{k}]", k + 1
+        s.heading(f"Expertise {n}: {item.kind.label}")
+        if item.description:
+            s.text(f"Expertise {n}: what the staff will do", item.description, f"{where}.description")
+        s.number(f"Expertise {n}: hours", item.hours_per_year, "hours", f"expertise{n}_hours", f"{where}.hours_per_year")
+        s.number(f"Expertise {n}: full cost of an hour", item.cost_per_hour_gbp, "gbp_hour", f"expertise{n}_cost_per_hour",
+                 f"{where}.cost_per_hour_gbp")
+        s.number(f"Expertise {n}: first year", item.start_year, "year", f"expertise{n}_start", f"{where}.start_year")
+        s.number(f"Expertise {n}: years", item.years, "whole_years", f"expertise{n}_years", f"{where}.years")
+
+    s.section("Spreadsheet settings")
+    s.number("IRR search starts at", irr_guess, "guess", "irr_guess", "",
+             "Where IRR() starts looking; set to valueshare's rate (rounded). With several possible rates, IRR() "
+             "finds the one nearest this guess; valueshare reports the one nearest zero.")
+
+
+def _term_inputs(s: InputsSheet, term: Any, where: str, name: str, *, origin: str) -> None:
+    """One term's inputs; ``name`` prefixes their names (term3, clause_term1)."""
+    year_note = f"Counted from {origin}."
+    if isinstance(term, AccessFee):
+        s.number("Fee", term.amount_gbp, "gbp", f"{name}_amount", f"{where}.amount_gbp", "Each year, if yearly.")
+        s.choice("Frequency", term.frequency.value, ["one_off", "yearly"], f"{name}_frequency", f"{where}.frequency",
+                 "one_off: paid once, in the first year; yearly: in each of the years.")
+        s.number("First year paid", term.start_year, "year", f"{name}_start", f"{where}.start_year", year_note)
+        s.number("Years paid (if yearly)", term.years, "whole_years", f"{name}_years", f"{where}.years",
+                 "A one-off fee is paid once whatever this says.")
+    elif isinstance(term, Subscription):
+        s.number("Subscription in its first year", term.amount_gbp_per_year, "gbp_year", f"{name}_amount",
+                 f"{where}.amount_gbp_per_year")
+        s.number("First year paid", term.start_year, "year", f"{name}_start", f"{where}.start_year", year_note)
+        s.number("Years paid", term.years, "whole_years", f"{name}_years", f"{where}.years")
+        s.number("Yearly rise", term.escalation_rate, "growth", f"{name}_escalation", f"{where}.escalation_rate")
+    elif isinstance(term, Milestone):
+        s.text("Stage whose success triggers it", term.stage, f"{where}.stage",
+               "Which stage is fixed when the workbook is made; export again to change it.")
+        s.number("Payment", term.amount_gbp, "gbp", f"{name}_amount", f"{where}.amount_gbp")
+    elif isinstance(term, (Royalty, RevenueShare)):
+        if isinstance(term, Royalty):
+            for k, tier in enumerate(term.tiers):
+                s.number(f"Tier {k + 1}: applies to yearly net sales above", tier.from_gbp, "gbp",
+                         f"{name}_tier{k + 1}_from", f"{where}.tiers[{k}].from_gbp",
+                         "The first tier starts at £0." if k == 0 else "")
+                s.number(f"Tier {k + 1}: royalty rate", tier.rate, "fraction", f"{name}_tier{k + 1}_rate",
+                         f"{where}.tiers[{k}].rate")
+        else:
+            s.number("Share of net sales", term.rate, "fraction", f"{name}_rate", f"{where}.rate")
+        s.choice("Paid on", term.territory.value, ["worldwide", "uk"], f"{name}_territory", f"{where}.territory",
+                 "worldwide: all net sales; uk: net UK sales only.")
+        s.number("Years after launch it is due", term.term_years, "duration", f"{name}_term_years",
+                 f"{where}.term_years", "Empty: until sales end.")
+        if isinstance(term, Royalty):
+            s.number("Cap on total royalties", term.cap_gbp, "gbp", f"{name}_cap", f"{where}.cap_gbp",
+                     "Empty: no cap. The cap applies to royalties given launch, before the chance of launch.")
+    elif isinstance(term, Equity):
+        s.number("Stake held at exit", term.stake, "fraction", f"{name}_stake", f"{where}.stake")
+        s.number("Value of the company at exit", term.exit_value_gbp, "gbp", f"{name}_exit_value",
+                 f"{where}.exit_value_gbp")
+        s.number("Year of the exit", term.exit_year, "year", f"{name}_exit_year", f"{where}.exit_year", year_note)
+        s.number("Chance of that exit", term.exit_probability, "probability", f"{name}_exit_probability",
+                 f"{where}.exit_probability")
+    elif isinstance(term, NhsPriceDiscount):
+        s.number("Discount off the list price", term.price_discount, "fraction", f"{name}_discount",
+                 f"{where}.price_discount", "On NHS (UK) purchases.",
+                 validation={"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 0.999999})
+    elif isinstance(term, InKindBenefit):
+        s.text("What the benefit is", term.description, f"{where}.description")
+        s.number("Worth to the NHS", term.value_gbp_per_year, "gbp_year", f"{name}_value", f"{where}.value_gbp_per_year")
+        s.number("Cost to the partner", term.partner_cost_gbp_per_year, "gbp_year", f"{name}_partner_cost",
+                 f"{where}.partner_cost_gbp_per_year", "Empty: the same as its worth to the NHS.")
+        s.number("First year given", term.start_year, "year", f"{name}_start", f"{where}.start_year", year_note)
+        s.number("Years given", term.years, "whole_years", f"{name}_years", f"{where}.years")
+    else:  # pragma: no cover - the model has no other mechanism
+        raise TypeError(f"no Excel inputs for {term!r}")
+
+
+class WorkingsSheet:
+    """Scalars derived from the inputs, each a named formula with a line saying how it is worked out."""
+
+    def __init__(self, book: Book, cells: Cells):
+        self.book, self.cells = book, cells
+        self.sheet = book.sheet("Workings")
+        f = book.formats
+        for col, width in ((0, 52), (1, 16), (2, 22), (3, 22), (4, 70)):
+            self.sheet.ws.set_column(col, col, width)
+        self.sheet.text(0, 0, "Workings", f.get(bold=True, size=14))
+        self.sheet.text(1, 0, "When each stage starts and ends and how likely it is: every cell a formula over the "
+                              "Inputs sheet.", f.get(italic=True))
+        for col, head in enumerate(("Working", "Value", "Unit", "Name in formulas", "How")):
+            self.sheet.text(3, col, head, f.get(bold=True, top_border=True))
+        self.row = 4
+
+    def heading(self, title: str) -> None:
+        self.row += 1
+        self.sheet.text(self.row, 0, title, self.book.formats.get(bold=True))
+        self.row += 1
+
+    def put(self, key: str, label: str, expr: X, num_format: str, unit: str, name: str, how: str) -> X:
+        f = self.book.formats
+        self.sheet.text(self.row, 0, label)
+        self.sheet.formula(self.row, 1, expr, f.get(num_format))
+        self.sheet.text(self.row, 2, unit, f.get(grey=True))
+        cell = self.book.name(name, self.sheet, self.row, 1)
+        self.sheet.text(self.row, 3, name, f.get(grey=True))
+        self.sheet.text(self.row, 4, how, f.get(grey=True))
+        self.cells.by_key[key] = cell
+        self.row += 1
+        return cell
+
+
+def write_workings(book: Book, deal: Deal, cells: Cells) -> None:
+    """Route timing and weights (as ``engine/route.py`` builds them) and the total NHS price discount."""
+    w = WorkingsSheet(book, cells)
+    discounts = [f"{where}.price_discount" for where in _discount_paths(deal)]
+    w.heading("Prices")
+    w.put("total_discount", "Total NHS price discount", SUM(*(cells[p] for p in discounts)) if discounts else lift(0),
+          PERCENT, "% off list price", "total_price_discount",
+          "Sum of every NHS price discount term, including any inside a consent clause; net sales are list-price "
+          "sales × (1 − UK share × this).")
+    route = deal.route_to_market
+    if route is None:
+        return
+    clause = deal.consent_clause
+    w.heading("Route to market")
+    if clause is not None:
+        start = w.put("route_start", "The route to market starts in year", cells["clause_year"], YEARS, "years",
+                      "route_start", "Non-commercial use with a consent-to-commercialise clause: the route is the "
+                      "path the work takes once commercial, from the clause's year.")
+        weight = w.put("route_weight", "Chance the route is taken at all", cells["clause_probability"], PERCENT,
+                       "probability", "route_weight", "The clause's chance of commercial use.")
+    else:
+        start = w.put("route_start", "The route to market starts in year", lift(0), YEARS, "years", "route_start",
+                      "At signature (there is no consent-to-commercialise clause).")
+        weight = w.put("route_weight", "Chance the route is taken at all", lift(1), PERCENT, "probability",
+                       "route_weight", "Certain (there is no consent-to-commercialise clause).")
+    durations: list[X] = []
+    reach = weight
+    end = start
+    passed = weight
+    for i, stage in enumerate(route.stages):
+        n = i + 1
+        where = f"route_to_market.stages[{i}]"
+        durations.append(cells[f"{where}.duration_years"])
+        w.heading(f"Stage {n}: {stage.name}")
+        end = w.put(f"stages[{i}].end", f"Stage {n} ends", start + SUM(*durations), YEARS, "years from signature",
+                    f"stage{n}_end", "route start + the durations of stages 1 to this one")
+        w.put(f"stages[{i}].start", f"Stage {n} starts", end - durations[-1], YEARS, "years from signature",
+              f"stage{n}_start", "its end − its duration")
+        reach = w.put(f"stages[{i}].reach", f"Chance stage {n} is reached", passed if i else weight, FACTOR,
+                      "probability", f"stage{n}_reach",
+                      "chance the stage before succeeds" if i else "chance the route is taken")
+        passed = w.put(f"stages[{i}].passed", f"Chance stage {n} succeeds", reach * cells[f"{where}.probability_of_success"],
+                       FACTOR, "probability", f"stage{n}_passed", "chance it is reached × its probability of success")
+        w.put(f"stages[{i}].year", f"Year stage {n} ends (its milestone falls due)", ROUNDUP(ROUND(end, 9), 0), WHOLE,
+              "year", f"stage{n}_year", "the year whose end the stage's end falls in: ⌈end⌉ (rounded to 9 places "
+              "first, so 2.0000000001 is year 2)")
+    w.heading("Launch")
+    w.put("launch_time", "Launch", end, YEARS, "years from signature", "launch_time",
+          "the end of the last stage" if route.stages else "the start of the route (no stages)")
+    w.put("launch_probability", "Chance the product reaches the market", passed, FACTOR, "probability",
+          "launch_probability", "chance the last stage succeeds" if route.stages else "chance the route is taken")
+    if route.sales is not None:
+        w.put("ramp_years", "Years to peak, as used in the uptake ramp", MAX(cells["route_to_market.sales.years_to_peak"],
+              1e-12), YEARS, "years", "ramp_years",
+              "years to peak, floored at 1E-12 so that 0 means peak from launch (changes sales by under a "
+              "millionth of a penny)")
+
+
+def _discount_paths(deal: Deal) -> list[str]:
+    found = []
+    for i, term in enumerate(deal.terms):
+        if isinstance(term, NhsPriceDiscount):
+            found.append(f"terms[{i}]")
+        if isinstance(term, ConsentToCommercialise):
+            found += [f"terms[{i}].terms[{j}]" for j, t in enumerate(term.terms) if isinstance(t, NhsPriceDiscount)]
+    return found
+
