@@ -109,10 +109,13 @@ def test_diff_shows_the_figures_and_inputs_that_changed(tmp_path, register):
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[0].startswith("Version 1: Ana, ") and lines[0].endswith(": fee 1000")
-    nhs = next(line for line in lines if "NHS NPV" in line)
-    assert nhs.split() == ["*", "NHS", "NPV", "£1,000", "£2,500"]
-    fee = next(line for line in lines if "terms[0].amount_gbp" in line)
-    assert fee.split() == ["*", "terms[0].amount_gbp", "1000.0", "2500.0"]
+    # The table is valueshare.cli's comparison_table: differing rows start with '*', one column per version.
+    nhs = next(line for line in lines if "NHS NPV" in line).split()
+    assert nhs[:5] == ["*", "NHS", "NPV", "£1,000", "£2,500"]
+    fee = next(line for line in lines if "terms[0].amount_gbp" in line).split()
+    assert fee[:4] == ["*", "terms[0].amount_gbp", "1000.0", "2500.0"]
+    same = next(line for line in lines if "Chance of launch" in line).split()
+    assert same[0] != "*" and same[3:5] == ["40.0%", "40.0%"]   # 0.5 x 0.8 in both versions
 
 
 def test_list_searches_and_hides_archived_deals_unless_asked(tmp_path, register):

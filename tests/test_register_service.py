@@ -204,6 +204,9 @@ def test_deals_are_found_by_name_key_or_party_in_any_case(repo):
     assert keys("helix") == ["genomic-discovery"]
     assert keys("100%") == ["genomic-discovery"] and keys("1_0") == []  # % and _ are literal, not wildcards
     assert keys("no such") == []
+    service.save(repo, fee_deal(name="Étude génomique", nhs={"name": "Hôpital Élan", "kind": "trust"}),
+                 author="Ana", note="n", base_version=None)
+    assert keys("élan") == keys("ÉLAN") == keys("étude") == ["etude-genomique"]  # beyond A-Z too
 
 
 def test_archiving_hides_a_deal_from_the_default_list_and_is_recorded(repo):

@@ -33,6 +33,16 @@ def deal_key(name: str) -> str:
     return key or "deal"
 
 
+def search_text(*parts: str | None) -> str:
+    """What a search looks in: the deal's key, name, NHS body and partner, lower-cased here (not by the database,
+    whose lower() may know only A-Z), one per line.
+
+    >>> search_text("etude", "Étude génomique", "Hôpital Élan", None)
+    'etude\\nétude génomique\\nhôpital élan\\n'
+    """
+    return "\n".join((part or "").lower() for part in parts)
+
+
 def utc(moment: datetime) -> datetime:
     """``moment`` as an aware UTC time (SQLite hands back naive times; they were written as UTC)."""
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)

@@ -14,13 +14,7 @@ from datetime import datetime, timezone
 from typing import Callable, Protocol
 
 from valueshare.register.errors import DealNotFound, RegisterError, VersionConflict, VersionNotFound
-from valueshare.register.records import (
-    ArchiveEvent,
-    DealInfo,
-    NewVersion,
-    StoredVersion,
-    VersionInfo,
-)
+from valueshare.register.records import ArchiveEvent, DealInfo, NewVersion, StoredVersion, VersionInfo, search_text
 
 Clock = Callable[[], datetime]
 
@@ -69,10 +63,8 @@ class Repository(Protocol):
 
 def matches(info: DealInfo, search: str) -> bool:
     """Whether ``search`` (any case) is in the deal's key, name, NHS body or partner."""
-    needle = search.strip().lower()
     latest = info.latest
-    return not needle or any(needle in text.lower() for text in
-                             (info.key, latest.deal_name, latest.nhs_name, latest.partner_name))
+    return search.strip().lower() in search_text(info.key, latest.deal_name, latest.nhs_name, latest.partner_name)
 
 
 @dataclass

@@ -40,6 +40,7 @@ from valueshare.register.records import (
     NewVersion,
     StoredVersion,
     VersionInfo,
+    search_text,
     utc,
 )
 from valueshare.register.repository import Clock, now
@@ -223,7 +224,8 @@ def _info(key: str, row: Any) -> VersionInfo:
                        row.nhs_name or "", row.partner_name or "", _headlines(row), row.restored_from)
 
 
-_VERSION_COLUMNS = [c for c in versions.c if c.name not in ("id", "deal_id", "content", "sha256", "content_format")]
+_VERSION_COLUMNS = [c for c in versions.c
+                    if c.name not in ("id", "deal_id", "content", "sha256", "content_format", "search_text")]
 
 
 def _escape_like(text: str) -> str:
@@ -289,7 +291,8 @@ class SqlRepository:
                     partner_irr=new.headlines.partner_irr, cost_recovery_ratio=new.headlines.cost_recovery,
                     nhs_share=new.headlines.nhs_share, launch_probability=new.headlines.launch_probability,
                     deal_name=new.deal_name, nhs_name=new.nhs_name, partner_name=new.partner_name,
-                    restored_from=new.restored_from))
+                    restored_from=new.restored_from,
+                    search_text=search_text(key, new.deal_name, new.nhs_name, new.partner_name)))
         except exc.IntegrityError as error:
             # Two first saves of one deal at once (the key is unique), or a number taken under us: the database
             # refused the second, and the loser is told who won. Any other refusal (a broken rule) is not a conflict.
@@ -365,15 +368,15 @@ class SqlRepository:
         if key is not None:
             query = query.where(deals.c.key == key)
         if search.strip():
+            # search_text is lower-cased by Python when saved, so 'élan' finds 'Élan' whatever the database's locale
             pattern = f"%{_escape_like(search.strip().lower())}%"
-            query = query.where(sa.or_(*(sa.func.lower(column).like(pattern, escape="\\") for column in (
-                deals.c.key, versions.c.deal_name, versions.c.nhs_name, versions.c.partner_name))))
+            query = query.where(versions.c.search_text.like(pattern, escape="\\"))
         if not include_archived:
             query = query.where(self._archived_column(deals.c.id) == sa.false())
-        query = query.order_by(sa.func.lower(versions.c.deal_name), deals.c.key)
         with self._errors(), self.engine.connect() as conn:
             rows = conn.execute(query).all()
-        return [DealInfo(row.key, utc(row.created_at), _info(row.key, row), bool(row.archived)) for row in rows]
+        found = [DealInfo(row.key, utc(row.created_at), _info(row.key, row), bool(row.archived)) for row in rows]
+        return sorted(found, key=lambda d: (d.name.lower(), d.key))
 
     def archive_events(self, key: str) -> list[ArchiveEvent]:
         with self._errors(), self.engine.connect() as conn:

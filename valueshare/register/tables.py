@@ -45,6 +45,7 @@ versions = sa.Table(
     sa.Column("nhs_name", sa.String(200)),
     sa.Column("partner_name", sa.String(200)),
     sa.Column("restored_from", sa.Integer),
+    sa.Column("search_text", sa.Text),   # key, name, NHS body and partner, lower-cased by Python
     sa.UniqueConstraint("deal_id", "number", name="register_versions_one_number_per_deal"),
     sa.CheckConstraint("number >= 1", name="register_versions_number_positive"),
     sa.CheckConstraint("content_format IN ('yaml', 'json')", name="register_versions_known_format"),

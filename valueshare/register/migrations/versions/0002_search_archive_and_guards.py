@@ -4,8 +4,9 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-23
 
-- Each version records its deal's name, NHS body and partner (for search), filled in here from the stored text of
-  versions saved before this revision, and the version it restores, if any.
+- Each version records its deal's name, NHS body and partner, and the lower-cased text a search looks in (Python
+  lower-cases it: a database's own lower() may know only A-Z), filled in here from the stored text of versions saved
+  before this revision; and the version it restores, if any.
 - ``register_archive_events`` records every archive and unarchive (archiving hides a deal, never drops it).
 - Triggers make the history append-only whatever program writes to the database: a version or an archive event
   cannot be changed or deleted, a deal cannot be deleted, a deal's head only ever moves up by one, and a new
@@ -93,6 +94,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("nhs_name", sa.String(200)))
         batch.add_column(sa.Column("partner_name", sa.String(200)))
         batch.add_column(sa.Column("restored_from", sa.Integer))
+        batch.add_column(sa.Column("search_text", sa.Text))
         batch.create_index("register_versions_deal_name", ["deal_name"])
     op.create_table(
         "register_archive_events",
@@ -105,14 +107,18 @@ def upgrade() -> None:
     )
 
     bind = op.get_bind()
-    versions = sa.table("register_versions", sa.column("id", sa.Integer), sa.column("content", sa.Text),
-                        sa.column("content_format", sa.String), sa.column("deal_name", sa.String),
-                        sa.column("nhs_name", sa.String), sa.column("partner_name", sa.String))
-    rows = bind.execute(sa.select(versions.c.id, versions.c.content, versions.c.content_format)).all()
+    deals = sa.table("register_deals", sa.column("id", sa.Integer), sa.column("key", sa.String))
+    versions = sa.table("register_versions", sa.column("id", sa.Integer), sa.column("deal_id", sa.Integer),
+                        sa.column("content", sa.Text), sa.column("content_format", sa.String),
+                        sa.column("deal_name", sa.String), sa.column("nhs_name", sa.String),
+                        sa.column("partner_name", sa.String), sa.column("search_text", sa.Text))
+    rows = bind.execute(sa.select(versions.c.id, versions.c.content, versions.c.content_format, deals.c.key)
+                        .join(deals, deals.c.id == versions.c.deal_id)).all()
     for row in rows:
         name, nhs, partner = _names(row.content, row.content_format)
+        search = "\n".join((part or "").lower() for part in (row.key, name, nhs, partner))
         bind.execute(versions.update().where(versions.c.id == row.id)
-                     .values(deal_name=name, nhs_name=nhs, partner_name=partner))
+                     .values(deal_name=name, nhs_name=nhs, partner_name=partner, search_text=search))
 
     # The guards go on last: the backfill above is the only update a version ever gets.
     if bind.dialect.name == "postgresql":
@@ -139,5 +145,5 @@ def downgrade() -> None:
     op.drop_table("register_archive_events")
     with op.batch_alter_table("register_versions") as batch:
         batch.drop_index("register_versions_deal_name")
-        for column in ("restored_from", "partner_name", "nhs_name", "deal_name"):
+        for column in ("search_text", "restored_from", "partner_name", "nhs_name", "deal_name"):
             batch.drop_column(column)
