@@ -16,6 +16,7 @@ PAGES = [
     st.Page("app_pages/risk.py", title="Risk", icon=":material/casino:"),
     st.Page("app_pages/framework.py", title="Framework check", icon=":material/fact_check:"),
     st.Page("app_pages/contribution.py", title="Contribution value", icon=":material/database:"),
+    st.Page("app_pages/negotiation.py", title="Negotiation", icon=":material/handshake:"),
     st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
 ]
 

@@ -346,7 +346,8 @@ def test_the_compare_page_lines_up_every_examples_variants_and_marks_what_differ
     deal = load_deal(path)
     want = compare(variants_of(deal))
     figures = table(at, "Figure", "Differs")
-    assert figures.columns.tolist() == ["Figure", "Base", *[v.name for v in deal.variants], "Differs"]
+    difference = ["Difference"] if len(deal.variants) == 1 else []  # an offer and one alternative: the change too
+    assert figures.columns.tolist() == ["Figure", "Base", *[v.name for v in deal.variants], *difference, "Differs"]
     assert figures["Differs"].tolist() == ["Yes" if r.differs else "" for r in want.figures]
     assert "Yes" in figures["Differs"].tolist()
     assert figures.iloc[0, 1] == money(want.figures[0].values[0])
@@ -370,7 +371,8 @@ def test_the_deal_can_be_compared_with_another_example_and_a_counter_offer_file(
     at = open_page(COMPARE, IMAGING)
     at.segmented_control(key="compare:mode").set_value("example").run()
     figures = table(at, "Figure", "Differs")
-    assert figures.columns[1] == "This deal" and len(figures.columns) == 4 and not errors(at)
+    assert figures.columns.tolist()[1] == "This deal" and figures.columns.tolist()[3:] == ["Difference", "Differs"]
+    assert not errors(at)
     at.segmented_control(key="compare:mode").set_value("file").run()
     counter = deal_to_data(load_deal(IMAGING))
     counter["name"] = "Counter-offer <b>from</b> **SME**"
@@ -381,6 +383,11 @@ def test_the_deal_can_be_compared_with_another_example_and_a_counter_offer_file(
     assert figures.columns.tolist()[1:3] == ["This deal", "Counter-offer <b>from</b> **SME**"]  # plain text
     inputs = table(at, "Input", "Field path")
     assert "terms[0].amount_gbp" in inputs["Field path"].tolist() and "name" in inputs["Field path"].tolist()
+    # Each term and each figure with its difference: the fee falls by £20,000, so does the NHS's NPV (at signature).
+    fee = inputs[inputs["Field path"] == "terms[0].amount_gbp"].iloc[0]
+    assert (fee["This deal"], fee["Difference"]) == ("£60.0k", "-£20.0k")
+    nhs = figures[figures["Figure"] == "NHS NPV"].iloc[0]
+    assert nhs["Difference"] == "-£20.0k"
     assert not errors(at)
 
 

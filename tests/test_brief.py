@@ -93,3 +93,24 @@ def test_a_brief_that_cannot_be_written_is_one_clear_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "cannot write the PDF" in err and "Traceback" not in err
 
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_examples_brief_sets_out_the_positions_the_zone_the_term_and_the_offers(path):
+    from valueshare.negotiation import negotiate
+    from valueshare.negotiation import text as words
+
+    deal = load_deal(path)
+    n = negotiate(deal)
+    whole = " ".join(pages(brief_pdf(deal, value_deal(deal), issued=ISSUED, negotiation=n)))
+    assert flat(n.zone.verdict) in whole
+    for row in words.position_rows(n.zone):
+        assert row[0] in whole and row[1] in whole
+    for result in n.term_results:
+        assert flat(words.term_result_text(deal, result)) in whole
+    for row in words.offer_rows(n.offers):
+        assert all(cell in whole for cell in row), row
+    if n.offers:
+        assert flat(words.offers_summary(n)) in whole
+    for bar in n.tornado:
+        assert bar.driver.label in whole

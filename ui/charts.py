@@ -363,6 +363,53 @@ def contribution_chart(frame: pd.DataFrame, ask: float | None) -> Spec:
     return spec
 
 
+# -- negotiation: the positions and the zone of agreement -----------------------------------------------------------
+
+def zone_frame(zone: Any) -> pd.DataFrame:
+    """The four positions of a ``negotiation.Zone`` on the value-to-the-NHS scale (£ and as text), one row each;
+    the partner's walk-away is left out when it does not apply (a non-commercial deal).
+
+    >>> from types import SimpleNamespace as P
+    >>> pos = lambda name, value: P(name=name, value=value, share=None, applies=True)
+    >>> z = P(nhs_walk_away=pos("NHS walk-away", 1.0), nhs_target=pos("NHS target", 2.0),
+    ...       offer=pos("This offer", 3.0), partner_walk_away=pos("Partner walk-away", 4.0))
+    >>> zone_frame(z)["Value (£)"].tolist()
+    [1.0, 2.0, 3.0, 4.0]
+    """
+    rows = [{"Row": "Positions", "Position": p.name, "Value (£)": float(p.value), "Value": money(p.value),
+             "Share": percent(p.share) if p.share is not None else "n/a"}
+            for p in (zone.nhs_walk_away, zone.nhs_target, zone.offer, zone.partner_walk_away) if p.applies]
+    return pd.DataFrame(rows, columns=["Row", "Position", "Value (£)", "Value", "Share"])
+
+
+def zone_chart(frame: pd.DataFrame, low: float | None, high: float | None) -> Spec:
+    """The zone of agreement shaded between the two walk-aways (when there is one), each position as a rule in its
+    side's colour (the NHS's target dashed, this offer in black), with a legend naming each."""
+    colours = {"NHS walk-away": COLOURS[NHS], "NHS target": COLOURS[NHS], "This offer": INK,
+               "Partner walk-away": COLOURS[PARTNER]}
+    names = frame["Position"].tolist()
+    x = {"scale": {"zero": True}, "axis": {"format": ".3~s"}}
+    span = pd.DataFrame({"Row": ["Positions"] if low is not None else [], "From (£)": [] if low is None else [low],
+                         "To (£)": [] if high is None else [high],
+                         "Zone": [] if low is None else [f"{money(low)} to {money(high)}"]})
+    zone = {"data": {"name": "zone"}, "mark": {"type": "bar", "color": "#D5EFE6"},
+            "encoding": {"y": _field("Row", "nominal", title=None, axis=None),
+                         "x": _field("From (£)", "quantitative", title="Value to the NHS (£, at the partner's rate)",
+                                     **x),
+                         "x2": {"field": "To (£)"}, "tooltip": [_field("Zone", "nominal", title="Zone of agreement")]}}
+    rules = {"data": {"name": "positions"}, "mark": {"type": "rule", "strokeWidth": 3},
+             "encoding": {"x": _field("Value (£)", "quantitative", **x),
+                          "color": _field("Position", "nominal", title=None, scale={
+                              "domain": names, "range": [colours[n] for n in names]}, legend={"orient": "bottom"}),
+                          "strokeDash": _field("Position", "nominal", legend=None, scale={
+                              "domain": names, "range": [[6, 3] if n == "NHS target" else [1, 0] for n in names]}),
+                          "tooltip": [_field("Position", "nominal"), _field("Value", "nominal"),
+                                      _field("Share", "nominal")]}}
+    spec = _chart([zone, rules], {"zone": span, "positions": frame}, 0)
+    spec["height"] = {"step": 50}
+    return spec
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """A table as CSV for Excel: UTF-8 with a byte-order mark (so £ survives), and no text cell that a spreadsheet
     would run as a formula (one starting with = + - @, tab or a line break gets a leading apostrophe).

@@ -43,8 +43,10 @@ def unique(names: list[str]) -> list[str]:
 def figures_frame(comparison: Comparison) -> pd.DataFrame:
     """The headline figures, one column per deal, and whether they differ ('Yes' or blank)."""
     names = unique([c.name for c in comparison.columns])
-    rows = [[row.label, *row.texts, "Yes" if row.differs else ""] for row in comparison.figures]
-    return pd.DataFrame(rows, columns=["Figure", *names, "Differs"])
+    pair = len(names) == 2  # an offer and a counter-offer: show the difference
+    rows = [[row.label, *row.texts, *([row.change_text] if pair else []), "Yes" if row.differs else ""]
+            for row in comparison.figures]
+    return pd.DataFrame(rows, columns=["Figure", *names, *(["Difference"] if pair else []), "Differs"])
 
 
 def _text(path: str, value: Any) -> str:
@@ -62,9 +64,17 @@ def inputs_frame(comparison: Comparison) -> pd.DataFrame:
     field path."""
     names = unique([c.name for c in comparison.columns])
     deals = [c.deal for c in comparison.columns]
-    rows = [[input_label(deals, row.label), *[_text(row.label, v) for v in row.values], row.label]
+    pair = len(names) == 2
+
+    def change(row: Any) -> list[str]:
+        if not pair:
+            return []
+        if row.change is None:
+            return [""]
+        return [("+" if row.change > 0 else "") + _text(row.label, row.change)]
+    rows = [[input_label(deals, row.label), *[_text(row.label, v) for v in row.values], *change(row), row.label]
             for row in comparison.inputs]
-    return pd.DataFrame(rows, columns=["Input", *names, "Field path"])
+    return pd.DataFrame(rows, columns=["Input", *names, *(["Difference"] if pair else []), "Field path"])
 
 
 def highlighted(frame: pd.DataFrame, differs: list[bool]) -> Any:

@@ -133,7 +133,7 @@ def input_label(deals: Deal | list[Deal], path: str) -> str:
         tier = _TIER.match(path)
         if tier:
             text += f", tier {int(tier.group(2)) + 1}"
-        return re.sub(r"\bNhs\b", "NHS", text)
+        return text
     return _path_words(path)
 
 

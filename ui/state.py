@@ -31,6 +31,8 @@ PENDING = "pending_load"
 BASES = "table_bases"
 STASH = "stash"
 TERM_SHEET = "term_sheet"
+#: Prefixes of the view choices that belong to one deal.
+DEAL_CHOICES = ("negotiation:", "framework:")
 BRIEF = "brief"
 EXAMPLE = "start:example"
 WIDGET = "w:"
@@ -108,6 +110,12 @@ def load(data: dict[str, Any], source: str) -> None:
     st.session_state[STASH] = {}
     st.session_state.pop(TERM_SHEET, None)
     st.session_state.pop(BRIEF, None)
+    # Choices that name this deal's terms or figures (a term to solve, a target) start again for another deal.
+    view = st.session_state.get("view", {})
+    for key in [k for k in view if k.startswith(DEAL_CHOICES)]:
+        del view[key]
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(DEAL_CHOICES)]:
+        del st.session_state[key]
     st.session_state[DRAFT] = copy.deepcopy(data)
     st.session_state[SOURCE] = source
 

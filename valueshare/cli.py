@@ -17,11 +17,14 @@ from valueshare.contribution import ContributionValue, value_contribution
 from valueshare.contribution import text as contribution_text
 from valueshare.engine import Valuation, value_deal
 from valueshare.engine.montecarlo import DEFAULT_TRIALS, Simulation, simulate
-from valueshare.errors import DealInvalid, ValueshareError
+from valueshare.errors import DealInvalid, Problem, ValueshareError
 from valueshare.format import money, percent, ratio
-from valueshare.framework import Assessment, assess
+from valueshare.framework import Assessment, assess, closing_candidates
 from valueshare.model import Deal
-from valueshare.scenario import load_deal
+from valueshare.negotiation import Negotiation, negotiate
+from valueshare.negotiation import text as words
+from valueshare.negotiation.equivalents import DEFAULT_MIX
+from valueshare.scenario import deal_from_data, load_deal
 
 
 MAX_TRIALS = 5_000_000
@@ -47,10 +50,18 @@ def _parser() -> argparse.ArgumentParser:
     sim.add_argument("--variant", metavar="NAME", help="simulate this named variant instead of the base deal")
     sim.add_argument("--json", action="store_true", help="print the results as JSON")
 
-    neg = commands.add_parser("negotiate", help="the NHS's side of a negotiation: what its contribution is worth, "
-                                                "what to ask for; --brief writes the internal brief")
+    neg = commands.add_parser("negotiate", help="walk-aways, the zone of agreement, term values, equivalent "
+                                                "offers; --brief writes the internal brief")
     neg.add_argument("scenario", type=Path, metavar="SCENARIO.yaml")
     neg.add_argument("--variant", metavar="NAME", help="use this named variant instead of the base deal")
+    neg.add_argument("--target", type=_amount_or_share, metavar="£ OR %",
+                     help="the NHS's target value to the NHS, in £ (250000) or as a share of the partner's value "
+                          "(18%%); default: the deal's own or valueshare's")
+    neg.add_argument("--term", metavar="PATH", help="the term to solve for each position, e.g. terms[4].tiers[0].rate "
+                                                    "(default: the first royalty rate, else a revenue share or fee)")
+    neg.add_argument("--mix", type=_mix, metavar="KIND=WEIGHT,...",
+                     help="your mix for the equivalent offers, e.g. upfront=0.3,royalty=0.7 (kinds: upfront, "
+                          "subscription, milestones, royalty)")
     neg.add_argument("--json", action="store_true", help="print the results as JSON")
     neg.add_argument("--brief", type=Path, metavar="OUT.pdf", help="write the negotiation brief (internal)")
 
@@ -69,6 +80,43 @@ def _trials(text: str) -> int:
     if not 2 <= value <= MAX_TRIALS:
         raise argparse.ArgumentTypeError(f"must be between 2 and {MAX_TRIALS:,}")
     return value
+
+
+def _amount_or_share(text: str) -> tuple[str, float]:
+    """'250000', '250,000' or '£250k' as ('gbp', 250000.0); '18%' as ('share', 0.18)."""
+    raw = text.strip().replace(",", "").replace("_", "").replace("£", "")
+    try:
+        if raw.endswith("%"):
+            share = float(raw[:-1]) / 100
+            if not 0 <= share <= 1:
+                raise argparse.ArgumentTypeError(f"must be between 0% and 100%, not {text!r}")
+            return "share", share
+        scale = {"k": 1e3, "m": 1e6}.get(raw[-1:].lower(), 1.0)
+        value = float(raw[:-1] if scale != 1.0 else raw) * scale
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an amount in £ (250000, £250k) or a share (18%), not {text!r}") \
+            from None
+    if value < 0 or value != value or value in (float("inf"),):
+        raise argparse.ArgumentTypeError(f"must be an amount of £0 or more, not {text!r}")
+    return "gbp", value
+
+
+def _mix(text: str) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for part in text.split(","):
+        kind, _, weight = part.partition("=")
+        kind = kind.strip()
+        if kind not in DEFAULT_MIX:
+            raise argparse.ArgumentTypeError(f"unknown kind {kind!r}; the kinds are: {', '.join(DEFAULT_MIX)}")
+        try:
+            out[kind] = float(weight)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{kind}: the weight must be a number, not {weight!r}") from None
+        if out[kind] < 0:
+            raise argparse.ArgumentTypeError(f"{kind}: the weight must not be negative")
+    if not sum(out.values()):
+        raise argparse.ArgumentTypeError("give at least one kind a weight above zero")
+    return out
 
 
 def summary(valuation: Valuation) -> str:
@@ -153,14 +201,17 @@ def _validate(files: list[Path], out: TextIO, err: TextIO) -> int:
     return status
 
 
-def _write_pdf(deal: Deal, valuation: Valuation, target: Path, *, brief: bool = False) -> None:
+def _write_pdf(deal: Deal, valuation: Valuation, target: Path, *, brief: bool = False,
+               negotiation: Negotiation | None = None) -> None:
     # reportlab is only loaded when a PDF is asked for
     if brief:
-        from valueshare.reports.brief import brief_pdf as build
-    else:
-        from valueshare.reports.termsheet import term_sheet_pdf as build
+        from valueshare.reports.brief import brief_pdf
 
-    data = build(deal, valuation)
+        data = brief_pdf(deal, valuation, negotiation=negotiation)
+    else:
+        from valueshare.reports.termsheet import term_sheet_pdf
+
+        data = term_sheet_pdf(deal, valuation)
     try:
         target.write_bytes(data)
     except OSError as error:
@@ -193,20 +244,53 @@ def _value(args: argparse.Namespace, out: TextIO) -> int:
 
 def _negotiate(args: argparse.Namespace, out: TextIO) -> int:
     deal = _deal(args)
-    valuation = value_deal(deal)
-    assessment = assess(deal, valuation)
-    worth = value_contribution(deal, valuation)
+    if args.target is not None:  # the target set here replaces the deal's own, for this run
+        kind, value = args.target
+        data = deal.model_dump(mode="json")
+        data["negotiation"] = {**data["negotiation"], "nhs_target_gbp": value if kind == "gbp" else None,
+                               "nhs_target_share": value if kind == "share" else None}
+        deal = deal_from_data(data)
+    if args.term is not None and args.term not in closing_candidates(deal):
+        known = ", ".join(closing_candidates(deal)) or "none"
+        raise DealInvalid([Problem("--term", f"'{args.term}' is not a term that can be solved for (terms: {known})")])
+    n = negotiate(deal, term=args.term, mix=args.mix)
     if args.brief:
-        _write_pdf(deal, valuation, args.brief, brief=True)
+        _write_pdf(deal, n.valuation, args.brief, brief=True, negotiation=n)
     if args.json:
-        data = {"deal": deal.name, "contribution_value": worth.to_dict(), **assessment.to_dict()}
+        data = {"deal": deal.name, **n.to_dict(), "contribution_value": n.worth.to_dict(), **n.assessment.to_dict()}
         print(json.dumps(data, indent=2, allow_nan=False), file=out)
     else:
-        print(contribution_summary(worth), file=out)
-        print("\n" + framework_summary(assessment), file=out)
+        print(negotiation_summary(n), file=out)
+        print("\n" + contribution_summary(n.worth), file=out)
+        print("\n" + framework_summary(n.assessment), file=out)
         if args.brief:
             print(f"\nNegotiation brief (internal: not for the partner) written to {args.brief}", file=out)
     return 0
+
+
+def negotiation_summary(n: Negotiation) -> str:
+    """Walk-aways, the zone, the solved term and the equivalent offers, as ``negotiate`` prints them."""
+    z, deal = n.zone, n.deal
+    lines = [f"{deal.name}: negotiation (internal: not for the partner)", "", words.SCALE, ""]
+    rows = words.position_rows(z)
+    width = max(len(r[0]) for r in rows)
+    lines += [f"  {name:<{width}}  {value:>10}  {share:>7}  {basis}" for name, value, share, basis in rows]
+    lines += ["", z.verdict]
+    lines += [f"  Would open a zone: {words.opener_text(deal, o)}" for o in z.openers]
+    if n.term_results:
+        lines += ["", words.term_heading(deal, n)]
+        lines += [f"  {words.term_result_text(deal, r)}" for r in n.term_results]
+    if n.offers:
+        lines += ["", "Equivalent offers: " + words.offers_intro(n), words.offers_summary(n)]
+        head = ["Structure", "NHS NPV", "NHS P10 to P90", "Partner NPV", "Paid yrs 0-2", "Contingent"]
+        table = [head, *words.offer_rows(n.offers)]
+        widths = [max(len(r[k]) for r in table) for k in range(len(head))]
+        lines += ["  " + "  ".join(cell.ljust(w) if k == 0 else cell.rjust(w) for k, (cell, w) in
+                                   enumerate(zip(row, widths))) for row in table]
+        lines += [f"  {note}" for note in words.offer_notes(n.offers)]
+    if deal.negotiation.notes:
+        lines += ["", f"Internal notes: {deal.negotiation.notes}"]
+    return "\n".join(lines)
 
 
 def simulation_summary(sim: Simulation) -> str:
@@ -239,14 +323,17 @@ def _simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def comparison_table(comparison: Comparison) -> str:
     """The readable table ``compare`` prints; differing rows are marked with '*'."""
     names = [c.name for c in comparison.columns]
+    pair = len(names) == 2  # an offer and a counter-offer: add the difference
     width = min(60, max(24, *(len(r.label) for r in comparison.figures + comparison.inputs)))
     col = max(14, *(min(len(n), 40) for n in names))
-    lines = [" " * (width + 2) + "".join(f"{n[:40]:>{col + 2}}" for n in names)]
+    head = names + (["Difference"] if pair else [])
+    lines = [" " * (width + 2) + "".join(f"{n[:40]:>{col + 2}}" for n in head)]
     for title, rows in (("Figures", comparison.figures), ("Inputs that differ", comparison.inputs)):
         lines += ["", title]
         for row in rows:
             mark = "*" if row.differs else " "
-            cells = "".join(f"{t[:40]:>{col + 2}}" for t in row.texts)
+            texts = row.texts + ([row.change_text or (f"{row.change:+g}" if row.change else "")] if pair else [])
+            cells = "".join(f"{t[:40]:>{col + 2}}" for t in texts)
             lines.append(f"{mark} {row.label[:width]:<{width}}{cells}")
     return "\n".join(lines)
 

@@ -18,15 +18,30 @@ class Figure:
     label: str
     read: Callable[[Valuation], float | None]
     write: Callable[[float | None], str]
+    write_change: Callable[[float | None], str]
+
+
+def _points(change: float | None) -> str:
+    """A change in a share or rate, in percentage points: 0.025 -> '+2.5 points'."""
+    return "" if change is None else f"{change * 100:+.1f} points"
+
+
+def _signed(write: Callable[[float | None], str]) -> Callable[[float | None], str]:
+    def signed(change: float | None) -> str:
+        if change is None:
+            return ""
+        return ("+" if change > 0 else "") + write(change)
+    return signed
 
 
 FIGURES: tuple[Figure, ...] = (
-    Figure("NHS NPV", lambda v: v.nhs_npv, money),
-    Figure("Partner NPV", lambda v: v.partner_npv, money),
-    Figure("Partner IRR", lambda v: v.partner_irr.value, percent),
-    Figure("Cost recovery", lambda v: v.cost_recovery_ratio, ratio),
-    Figure("NHS share of value", lambda v: v.nhs_share, percent),
-    Figure("Chance of launch", lambda v: v.launch_probability, percent),
+    Figure("NHS NPV", lambda v: v.nhs_npv, money, _signed(money)),
+    Figure("Value to the NHS", lambda v: v.payments_to_nhs_partner_pv, money, _signed(money)),
+    Figure("Partner NPV", lambda v: v.partner_npv, money, _signed(money)),
+    Figure("Partner IRR", lambda v: v.partner_irr.value, percent, _points),
+    Figure("Cost recovery", lambda v: v.cost_recovery_ratio, ratio, _signed(ratio)),
+    Figure("NHS share of value", lambda v: v.nhs_share, percent, _points),
+    Figure("Chance of launch", lambda v: v.launch_probability, percent, _points),
 )
 
 
@@ -47,6 +62,8 @@ class Row:
     values: list[Any]
     texts: list[str]
     differs: bool
+    change: float | None = None   # with two columns of numbers: the second less the first
+    change_text: str = ""         # that change, written like the figure ("+£12.5k", "+2.0 points")
 
 
 @dataclass(frozen=True)
@@ -57,7 +74,8 @@ class Comparison:
 
     def to_dict(self) -> dict[str, Any]:
         def rows(items: list[Row]) -> list[dict[str, Any]]:
-            return [{"label": r.label, "values": r.values, "texts": r.texts, "differs": r.differs} for r in items]
+            return [{"label": r.label, "values": r.values, "texts": r.texts, "differs": r.differs,
+                     "change": r.change, "change_text": r.change_text} for r in items]
         return {"columns": [c.name for c in self.columns], "figures": rows(self.figures), "inputs": rows(self.inputs)}
 
 
@@ -87,15 +105,28 @@ def compare(named: list[tuple[str, Deal]]) -> Comparison:
     for figure in FIGURES:
         values = [figure.read(c.valuation) for c in columns]
         rounded = [None if v is None else round(v, 6) for v in values]
-        figures.append(Row(figure.label, values, [figure.write(v) for v in values], len(set(rounded)) > 1))
+        change = _change(values)
+        figures.append(Row(figure.label, values, [figure.write(v) for v in values], len(set(rounded)) > 1, change,
+                           figure.write_change(change) if change else ""))
     flat = [leaves(c.deal.model_dump(mode="json", exclude={"variants"})) for c in columns]
     paths = list(dict.fromkeys(p for f in flat for p in f))
     inputs = []
     for path in paths:
         values = [f.get(path) for f in flat]
         if any(v != values[0] for v in values):
-            inputs.append(Row(path, values, ["—" if v is None else str(v) for v in values], True))
+            inputs.append(Row(path, values, ["—" if v is None else str(v) for v in values], True, _change(values)))
     return Comparison(columns, figures, inputs)
+
+
+def _change(values: list[Any]) -> float | None:
+    """The second value less the first, when there are exactly two numbers (not true/false).
+
+    >>> _change([1.5, 4.0]), _change([1.0, None]), _change([1, 2, 3]), _change([True, False])
+    (2.5, None, None, None)
+    """
+    if len(values) != 2 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        return None
+    return float(values[1]) - float(values[0])
 
 
 def variants_of(deal: Deal) -> list[tuple[str, Deal]]:

@@ -22,6 +22,7 @@ from valueshare.model import (
 from valueshare.model.base import Choice
 from valueshare.model.benefits import EconomicGrowth, FactorOverride, FairShareInputs, PatientBenefit
 from valueshare.model.contribution_value import Comparable, ContributionValueInputs, MarketScaling, PreparationCost
+from valueshare.model.negotiation import NegotiationInputs
 from valueshare.model.uncertainty import Fixed, Lognormal, Normal, Pert, Triangular, UncertainInput, Uniform, Variant
 from valueshare.model.terms import TERM_LABELS
 
@@ -48,6 +49,7 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("fair_share.overrides[]", FactorOverride),
     ("contribution_value", ContributionValueInputs), ("contribution_value.preparation_costs[]", PreparationCost),
     ("contribution_value.comparables[]", Comparable), ("contribution_value.scaling", MarketScaling),
+    ("negotiation (internal)", NegotiationInputs),
     ("uncertainty[]", UncertainInput),
     ("uncertainty[].distribution: dist: fixed", Fixed), ("uncertainty[].distribution: dist: uniform", Uniform),
     ("uncertainty[].distribution: dist: triangular", Triangular), ("uncertainty[].distribution: dist: pert", Pert),

@@ -6,6 +6,7 @@ the model would refuse.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,6 +81,7 @@ def label(deal: Deal, path: str) -> str:
     keys = paths.parse(path)
     field = str(keys[-1])
     words = field.replace("_gbp", " (£)").replace("_years", " (years)").replace("_", " ")
+    words = re.sub(r"\bnhs\b", "NHS", words)
     words = words[0].upper() + words[1:]
     if keys[0] == "route_to_market" and len(keys) > 2 and keys[1] == "stages":
         return f"Stage '{deal.route_to_market.stages[int(keys[2])].name}': {words.lower()}"  # type: ignore[union-attr]

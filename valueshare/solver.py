@@ -1,7 +1,8 @@
-"""Find the value of one numeric term that makes a figure of the deal reach a target (monotone root finding).
+"""Find the value of one numeric input that makes a figure of the deal reach a target (monotone root finding).
 
-The term is named by its field path (``terms[4].tiers[0].rate``); the figure is any function of the valuation
-(the NHS's share, its NPV, the partner's NPV). Every trial value is a complete, re-validated deal.
+The input is named by its field path (``terms[4].tiers[0].rate``, ``route_to_market.sales.peak_uptake``); the
+figure is any function of the valuation (the NHS's share, its NPV, the partner's NPV) or, with ``solve_deal``, of
+the changed deal and its valuation. Every trial value is a complete, re-validated deal.
 """
 
 from __future__ import annotations
@@ -10,75 +11,106 @@ from dataclasses import dataclass
 from typing import Callable
 
 from valueshare import paths
-from valueshare.engine.valuation import Valuation
+from valueshare.engine.valuation import Valuation, value_deal
 from valueshare.errors import NoAnswer
 from valueshare.model import Deal
-from valueshare.sensitivity import base_data, value_with
+from valueshare.scenario import deal_from_data
+from valueshare.sensitivity import base_data
 
 Measure = Callable[[Valuation], "float | None"]
+DealMeasure = Callable[[Deal, Valuation], "float | None"]
 
-#: Fields that are fractions, and the largest value each may take.
+#: Inputs that are fractions, and the largest value each may take.
 _FRACTION_TOPS = {"rate": 1.0, "stake": 1.0, "price_discount": 0.99, "exit_probability": 1.0, "probability": 1.0,
-                  "escalation_rate": 1.0}
-#: How far the search for a money amount may go before giving up.
+                  "escalation_rate": 1.0, "peak_uptake": 1.0, "uk_share": 1.0, "operating_margin": 1.0,
+                  "partner_discount_rate": 1.0, "nhs_discount_rate": 1.0, "relief_from_royalty_rate": 1.0}
+#: Inputs that must stay above zero: searched from just above it.
+_ABOVE_ZERO = {"probability_of_success": (1e-6, 1.0), "duration_years": (1e-6, 100.0)}
+#: Inputs in years that may be zero.
+_YEARS = {"years_to_peak": (0.0, 100.0)}
+#: How far the search for an amount or a count may go before giving up.
 _MONEY_LIMIT = 1e12
 
 
 @dataclass(frozen=True)
 class Solution:
     path: str
-    value: float          # the term's value that reaches the target
+    value: float          # the input's value that reaches the target
     achieved: float       # the figure at that value
-    current: float        # the term's value in the deal as drafted
+    current: float        # the input's value in the deal as drafted
     iterations: int
 
 
 def search_bounds(path: str) -> tuple[float, float | None]:
-    """Lowest and highest value to search; ``None`` as highest means "double until the target is passed"."""
+    """Lowest and highest value to search; ``None`` as highest means "double until the target is passed".
+
+    >>> search_bounds("terms[4].tiers[0].rate"), search_bounds("terms[0].amount_gbp")
+    ((0.0, 1.0), (0.0, None))
+    """
     field = path.rsplit(".", 1)[-1]
     if field in _FRACTION_TOPS:
         return 0.0, _FRACTION_TOPS[field]
-    if field.endswith("_gbp") or field.endswith("_gbp_per_year"):
+    if field in _ABOVE_ZERO:
+        return _ABOVE_ZERO[field]
+    if field in _YEARS:
+        return _YEARS[field]
+    if field.endswith("_gbp") or field.endswith("_gbp_per_year") or field == "volume_per_year":
         return 0.0, None
-    raise NoAnswer(f"{path}: only a rate, share, stake, discount or amount in £ can be solved for")
+    raise NoAnswer(f"{path}: only a rate, share, probability, duration, amount in £ or volume can be solved for")
 
 
-def _figure(deal: Deal, path: str, value: float, measure: Measure) -> float:
-    result = measure(value_with(deal, {path: value}))
-    if result is None:
-        raise NoAnswer(f"{path}: at {value:g} the figure has no value (e.g. the partner's value is not positive)")
-    return result
+def deal_with(deal: Deal, path: str, value: float) -> Deal:
+    """The deal with one input changed: a complete, re-validated deal (``DealInvalid`` if it breaks a rule)."""
+    return deal_from_data(paths.with_value(base_data(deal), path, value))
 
 
 def solve(deal: Deal, path: str, measure: Measure, target: float, *, tolerance: float = 1e-9,
           max_iterations: int = 200) -> Solution:
-    """The value of the term at ``path`` at which ``measure`` equals ``target``, by bisection.
+    """The value of the input at ``path`` at which ``measure(valuation)`` equals ``target``, by bisection.
 
-    The figure must move one way as the term rises (it does for every term and the NHS's share or NPV, and the
-    partner's NPV). ``NoAnswer`` says why when the target lies outside what the term's range can reach.
+    The figure must move one way as the input rises (it does for every term and the NHS's share or NPV, and the
+    partner's NPV). ``NoAnswer`` says why when the target lies outside what the input's range can reach.
     """
+    return solve_deal(deal, path, lambda _, valuation: measure(valuation), target, tolerance=tolerance,
+                      max_iterations=max_iterations)
+
+
+def solve_deal(deal: Deal, path: str, measure: DealMeasure, target: float, *, tolerance: float = 1e-9,
+               max_iterations: int = 200) -> Solution:
+    """As ``solve``, for a figure of the changed deal and its valuation (e.g. a gap between two positions that both
+    move with the input)."""
     current = float(paths.get(base_data(deal), path))
     lo, hi = search_bounds(path)
-    f_lo = _figure(deal, path, lo, measure)
+
+    def figure(value: float) -> float:
+        changed = deal_with(deal, path, value)
+        result = measure(changed, value_deal(changed))
+        if result is None:
+            raise NoAnswer(f"{path}: at {value:g} the figure has no value (e.g. the partner's value is not "
+                           f"positive)")
+        return result
+
+    f_lo = figure(lo)
     if hi is None:
         hi = max(current, 1.0)
-        f_hi = _figure(deal, path, hi, measure)
+        f_hi = figure(hi)
         while (f_hi - target) * (f_lo - target) > 0 and hi < _MONEY_LIMIT:
             hi *= 4.0
-            f_hi = _figure(deal, path, hi, measure)
+            f_hi = figure(hi)
     else:
-        f_hi = _figure(deal, path, hi, measure)
+        f_hi = figure(hi)
     if (f_lo - target) * (f_hi - target) > 0:
-        raise NoAnswer(f"{path}: between {lo:g} and {hi:g} the figure runs from {f_lo:,.4g} to {f_hi:,.4g}, so it "
-                       f"cannot reach {target:,.4g} by changing this term alone")
+        side = "above" if min(f_lo, f_hi) > target else "below"
+        raise NoAnswer(f"{path}: from {lo:g} to {hi:g} the figure runs from {f_lo:,.6g} to {f_hi:,.6g}, always "
+                       f"{side} the {target:,.6g} sought, so this input alone cannot reach it")
     iterations = 0
     while hi - lo > tolerance * max(1.0, abs(hi)) and iterations < max_iterations:
         mid = (lo + hi) / 2.0
-        f_mid = _figure(deal, path, mid, measure)
+        f_mid = figure(mid)
         if (f_mid - target) * (f_lo - target) <= 0:
             hi, f_hi = mid, f_mid
         else:
             lo, f_lo = mid, f_mid
         iterations += 1
     value = (lo + hi) / 2.0
-    return Solution(path, value, _figure(deal, path, value, measure), current, iterations)
+    return Solution(path, value, figure(value), current, iterations)

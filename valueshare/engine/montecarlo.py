@@ -15,7 +15,7 @@ from typing import Any, Callable
 import numpy as np
 
 from valueshare.engine.finance import npv
-from valueshare.engine.route import SALES_INPUTS, STAGE_INPUTS, RouteDraw, base_inputs, build_route, route_offset_and_branch
+from valueshare.engine.route import SALES_INPUTS, RouteDraw, base_inputs, build_route, route_offset_and_branch
 from valueshare.engine.sampling import draw
 from valueshare.engine.timeline import discount_factors
 from valueshare.engine.valuation import deal_flows, value_deal

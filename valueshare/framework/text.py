@@ -132,7 +132,7 @@ def term_value(path: str, value: float) -> str:
 
 def term_name(deal: Deal, path: str) -> str:
     """The shared input label, plus the tier when the path points into a tiered royalty (``tiers[0].rate``)."""
-    name = re.sub(r"\bNhs\b", "NHS", input_label(deal, path))
+    name = input_label(deal, path)
     tier = re.search(r"\.tiers\[(\d+)\]\.", path)
     return f"{name} of tier {int(tier.group(1)) + 1}" if tier else name
 

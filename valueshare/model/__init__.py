@@ -8,6 +8,7 @@ from valueshare.model.parties import (
 from valueshare.model.contribution_value import (
     Anchor, Comparable, ContributionValueInputs, CostActivity, MarketScaling, PreparationCost, PriceUnit,
 )
+from valueshare.model.negotiation import NegotiationInputs
 from valueshare.model.route import RouteToMarket, Sales, Stage
 from valueshare.model.terms import (
     SALES_LINKED, TERM_LABELS, AccessFee, CommercialTerm, ConsentToCommercialise, Equity, Frequency, InKindBenefit,
@@ -15,7 +16,7 @@ from valueshare.model.terms import (
 )
 
 __all__ = [
-    "Anchor", "Comparable", "ContributionValueInputs", "CostActivity", "MarketScaling", "PreparationCost", "PriceUnit",
+    "Anchor", "Comparable", "NegotiationInputs", "ContributionValueInputs", "CostActivity", "MarketScaling", "PreparationCost", "PriceUnit",
     "GREEN_BOOK_RATE", "SALES_LINKED", "TERM_LABELS", "AccessCosts", "AccessFee", "AccessRoute", "Assumptions",
     "CommercialTerm", "ConsentToCommercialise", "Contribution", "Curation", "DataAsset", "DataType", "Deal", "Equity",
     "Expertise", "ExpertiseKind", "Frequency", "InKindBenefit", "Milestone", "NhsKind", "NhsParty",

@@ -12,6 +12,7 @@ from valueshare.errors import DealInvalid, Problem, problems_from_validation
 from valueshare.model.base import Choice, Model, labels
 from valueshare.model.benefits import EconomicGrowth, FairShareInputs, PatientBenefit
 from valueshare.model.contribution_value import ContributionValueInputs
+from valueshare.model.negotiation import NegotiationInputs
 from valueshare.model.parties import Contribution, NhsParty, Partner
 from valueshare.model.route import RouteToMarket
 from valueshare.model.terms import SALES_LINKED, ConsentToCommercialise, Milestone, Term
@@ -95,6 +96,10 @@ class Deal(Model):
     contribution_value: ContributionValueInputs = Field(
         default_factory=ContributionValueInputs,
         description="What the value of the NHS's contribution rests on: costs, comparables, a royalty rate.")
+    negotiation: NegotiationInputs = Field(
+        default_factory=NegotiationInputs,
+        description="The NHS's walk-away and target and the partner's walk-away. Internal: the negotiation brief "
+                    "shows them, the term sheet never does.")
     uncertainty: list[UncertainInput] = Field(
         default_factory=list, max_length=50,
         description="Inputs whose value is uncertain, each with a distribution for the Monte Carlo. The deal's own "

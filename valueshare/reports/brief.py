@@ -1,8 +1,9 @@
 """The negotiation brief: an internal PDF for the side that made it, never for the partner.
 
-It opens with a one-page summary (headline figures, the framework check, the contribution's value and the NHS's
-ask), then sets out what the NHS's contribution is worth and how the deal meets the Value Sharing Framework. Every
-page is marked internal. Figures come from the same engine results as the app and the CLI, and are written by the
+It opens with a one-page summary (where each side walks away and the zone between them, the headline figures, the
+framework check in a line each, the contribution's value, the internal notes), then the negotiation itself (the
+zone, what one term would have to be, equivalent offers, the main sensitivities), what the NHS's contribution is
+worth, and how the deal meets the Value Sharing Framework. Every page is marked internal. Figures come from the same engine results as the app and the CLI, and are written by the
 same wording modules; user text reaches the page only through ``pdfkit.para``.
 """
 
@@ -12,17 +13,18 @@ import datetime
 
 from reportlab.platypus import Flowable, PageBreak
 
-from valueshare.contribution import ContributionValue, value_contribution
 from valueshare.contribution import text as worth_words
 from valueshare.engine.valuation import Valuation
 from valueshare.format import money, percent, ratio
-from valueshare.framework import Assessment, assess
 from valueshare.framework import text as framework_words
 from valueshare.model import Deal
+from valueshare.negotiation import Negotiation, negotiate
+from valueshare.negotiation import text as words
 from valueshare.reports.contribution_page import contribution_page
+from valueshare.reports.negotiation_page import negotiation_sections
 from valueshare.reports.framework_page import TITLE as FRAMEWORK_TITLE
 from valueshare.reports.framework_page import framework_page
-from valueshare.reports.pdfkit import CONTENT_WIDTH, MARKING, Keep, heading, para, render, table
+from valueshare.reports.pdfkit import CONTENT_WIDTH, MARKING, heading, para, render, table
 
 KIND = "Negotiation brief"
 INTERNAL_MARKING = f"{MARKING} · INTERNAL: NOT FOR THE PARTNER"
@@ -30,19 +32,20 @@ W = CONTENT_WIDTH / 170
 
 
 def brief_pdf(deal: Deal, valuation: Valuation, *, issued: datetime.date | None = None,
-              assessment: Assessment | None = None, worth: ContributionValue | None = None) -> bytes:
-    """The negotiation brief as PDF bytes; the same inputs and date always give the same bytes."""
+              negotiation: Negotiation | None = None) -> bytes:
+    """The negotiation brief as PDF bytes; the same inputs and date always give the same bytes. ``negotiation``
+    is the deal's negotiation picture (default: made here with ``negotiate(deal)``)."""
     day = issued or datetime.date.today()
-    a = assessment if assessment is not None else assess(deal, valuation)
-    cv = worth if worth is not None else value_contribution(deal, valuation)
-    return render(lambda: _story(deal, valuation, a, cv), title=deal.name, kind=KIND, issued=day,
+    n = negotiation if negotiation is not None else negotiate(deal)
+    return render(lambda: _story(deal, valuation, n), title=deal.name, kind=KIND, issued=day,
                   marking=INTERNAL_MARKING)
 
 
-def _story(deal: Deal, v: Valuation, a: Assessment, cv: ContributionValue) -> list[Flowable]:
-    return [*_opening(deal), *_summary(deal, v, a, cv), PageBreak(),
-            *contribution_page(cv, title=f"2. {worth_words.TITLE}"), PageBreak(),
-            *framework_page(deal, v, a, title=f"3. {FRAMEWORK_TITLE}")]
+def _story(deal: Deal, v: Valuation, n: Negotiation) -> list[Flowable]:
+    sections, after = negotiation_sections(n, first=2)
+    return [*_opening(deal), *_summary(deal, v, n), PageBreak(), *sections, PageBreak(),
+            *contribution_page(n.worth, title=f"{after}. {worth_words.TITLE}"), PageBreak(),
+            *framework_page(deal, v, n.assessment, title=f"{after + 1}. {FRAMEWORK_TITLE}")]
 
 
 def _opening(deal: Deal) -> list[Flowable]:
@@ -57,31 +60,33 @@ def _opening(deal: Deal) -> list[Flowable]:
     return out
 
 
-def _summary(deal: Deal, v: Valuation, a: Assessment, cv: ContributionValue) -> list[Flowable]:
+def _summary(deal: Deal, v: Valuation, n: Negotiation) -> list[Flowable]:
+    a, cv, z = n.assessment, n.worth, n.zone
     fair = a.fair_share
     share = percent(v.nhs_share) if v.nhs_share is not None else "n/a"
     irr = v.partner_irr
+    out: list[Flowable] = [heading("1. Summary"),
+                           table(["Position", "Value to the NHS", "Share", "How it was set"],
+                                 words.position_rows(z), [32 * W, 26 * W, 16 * W, 96 * W], numeric=(1, 2)),
+                           para(z.verdict, lead="The zone.")]
+    if words.offers_summary(n):
+        out.append(para(words.offers_summary(n), lead="Equivalent offers."))
     rows = [
         ["NHS net present value", money(v.nhs_npv), f"at {percent(deal.assumptions.nhs_discount_rate)}, "
                                                     "risk-adjusted"],
         ["Partner net present value", money(v.partner_npv),
-         f"at its {percent(deal.assumptions.partner_discount_rate)} hurdle rate, after every payment to the NHS"],
+         f"at its {percent(deal.assumptions.partner_discount_rate)} rate, after every payment to the NHS"],
         ["Partner internal rate of return", irr.text() if irr.value is not None else "n/a", irr.reason],
         ["Cost recovery", ratio(v.cost_recovery_ratio), v.cost_recovery_note or "fees ÷ the NHS's costs of access"],
         ["NHS share of the partner's value", share,
          f"fair band {percent(fair.low)} to {percent(fair.high)}: {framework_words.POSITION[fair.position]}"],
         ["Value of the NHS's contribution", worth_words.span(cv.low, cv.high), "cost, market and income approaches"],
-        ["The NHS's ask", money(cv.ask) if cv.ask is not None else "n/a", f"anchored on {cv.anchor.label.lower()}"],
     ]
-    out: list[Flowable] = [heading("1. Summary"),
-                           table(["Measure", "Figure", "Basis"], rows, [55 * W, 30 * W, 85 * W], numeric=(1,))]
-    checks = [[c.title, c.status.label, c.reason] for c in a.checks]
-    out.append(Keep([heading("The framework check", 1),
-                     table(["Principle", "Status", "Why"], checks, [55 * W, 22 * W, 93 * W])]))
+    out.append(table(["Measure", "Figure", "Basis"], rows, [55 * W, 30 * W, 85 * W], numeric=(1,)))
+    checks = "; ".join(f"{c.title}: {c.status.label.lower()}" for c in a.checks)
+    out.append(para(checks + ".", lead="Framework check."))
     out += [para(flag, "warning", lead="Patient-first flag:") for flag in a.patient_first]
     out.append(para(f"{worth_words.range_text(cv)} {worth_words.ask_text(cv)}", lead="Contribution value."))
-    if cv.flags:
-        out.append(para(f"{len(cv.flags)} flag(s) on the contribution's value: see section 2.", "small"))
-    if a.closing is not None:
-        out.append(para(framework_words.closing_text(deal, a.closing), lead="To reach the fair band:"))
+    if deal.negotiation.notes:
+        out.append(para(deal.negotiation.notes, "notice", lead="Internal notes."))
     return out
