@@ -1,0 +1,1 @@
+"""The register's schema revisions, oldest first; Alembic reads them, valueshare never imports them."""
