@@ -30,13 +30,14 @@ from valueshare import paths
 from valueshare.compare import leaves
 from valueshare.engine.montecarlo import Simulation, Spread, simulate
 from valueshare.errors import DealInvalid, ValueshareError
-from valueshare.format import money, number, percent, years
+from valueshare.format import money, percent
 from valueshare.model import (
     TERM_LABELS, AccessCosts, Assumptions, DataAsset, Deal, Expertise, NhsParty, Partner, RoyaltyTier, Sales, Stage,
 )
 from valueshare.model.base import Choice
 from valueshare.model.uncertainty import UNCERTAIN_INPUT, Fixed, Lognormal, Normal, Pert, Triangular, Uniform
 from valueshare.sensitivity import TornadoBar, TwoWay, around, base_data, label, tornado, two_way
+from valueshare.units import write as write_number
 
 VIEW = "view"
 DEFAULT_TRIALS, MAX_TRIALS, DEFAULT_SEED = 10_000, 1_000_000, 1
@@ -76,20 +77,7 @@ def write(path: str, value: Any) -> str:
         return _choice_label(path, value)
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return "—" if value is None else str(value)
-    spec = input_spec(path)
-    unit = spec.unit if spec else None
-    if unit == "fraction":
-        text = f"{value * 100:.2f}".rstrip("0").rstrip(".")
-        return f"{text}%"
-    if unit == "gbp":
-        return money(value)
-    if unit == "years":
-        return years(round(float(value), 2))
-    if unit == "year":
-        return f"year {number(value)}"
-    if unit == "hours":
-        return f"{number(value)} hours"
-    return number(round(float(value), 6))
+    return write_number(path, value)
 
 
 @cache

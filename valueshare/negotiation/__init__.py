@@ -17,10 +17,8 @@ from valueshare.model import Deal, Use
 from valueshare.negotiation.equivalents import STRUCTURES, Offer, equivalent_offers
 from valueshare.negotiation.zone import Opener, Position, Zone, partner_limit, zone
 from valueshare.sensitivity import TornadoBar, tornado
-from valueshare import paths
 from valueshare.format import money, percent
 from valueshare.framework.text import term_value
-from valueshare.sensitivity import base_data
 from valueshare.solver import Solution, deal_with, search_bounds, solve, solve_deal
 
 __all__ = ["Goal", "Negotiation", "Offer", "Opener", "Position", "STRUCTURES", "TermResult", "Zone", "goal_solution",

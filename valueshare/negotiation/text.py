@@ -8,6 +8,7 @@ from valueshare.model import Deal
 from valueshare.negotiation import Negotiation, Offer, TermResult
 from valueshare.negotiation.zone import Opener, Zone
 from valueshare.sensitivity import TornadoBar
+from valueshare.units import write
 
 SCALE = ("Value to the NHS: the present value, at the partner's rate, of everything the partner gives the NHS; as "
          "a share, that value over the partner's value before any payment to the NHS (the framework's measure).")
@@ -90,6 +91,6 @@ def offer_notes(offers: list[Offer]) -> list[str]:
 
 
 def sensitivity_rows(bars: list[TornadoBar]) -> list[list[str]]:
-    return [[b.driver.label, f"{b.driver.low:g} to {b.driver.high:g}",
+    return [[b.driver.label, f"{write(b.driver.path, b.driver.low)} to {write(b.driver.path, b.driver.high)}",
              f"{money(b.nhs_low)} to {money(b.nhs_high)}", f"{money(b.partner_low)} to {money(b.partner_high)}"]
             for b in bars]
