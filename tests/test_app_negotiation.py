@@ -51,7 +51,7 @@ def test_every_example_shows_the_positions_the_zone_the_term_and_the_offers(path
     assert z.verdict in page
     for result in n.term_results:
         assert words.term_result_text(deal, result) in page
-    offers = [d.value for d in at.dataframe if "NHS P10 to P90" in d.value.columns]
+    offers = [d.value for d in at.dataframe if "NHS P10 / P50 / P90" in d.value.columns]
     if n.offers:
         assert offers[0].values.tolist() == words.offer_rows(n.offers)
     else:

@@ -143,7 +143,7 @@ def offers_section(valid: state.Valid, term: str | None) -> None:
     n = picture(valid, term=term, target=float(target), mix=mix, offers=True)
     st.caption(md(words.offers_intro(n)))
     frame = pd.DataFrame(words.offer_rows(n.offers), columns=[
-        "Structure", "NHS NPV", "NHS P10 to P90", "Partner NPV", "Partner pays in years 0-2", "Contingent"])
+        "Structure", "NHS NPV", "NHS P10 / P50 / P90", "Partner NPV", "Partner pays in years 0-2", "Contingent"])
     st.dataframe(frame, hide_index=True, width="stretch")
     if words.offers_summary(n):
         st.markdown(md(words.offers_summary(n)))
@@ -154,5 +154,6 @@ def offers_section(valid: state.Valid, term: str | None) -> None:
                              "Contingent share": o.contingent} for o in n.offers if o.deal is not None])
     st.download_button("Download the offers as CSV", charts.csv_bytes(numbers), file_name="equivalent-offers.csv",
                        mime="text/csv", key="csv:offers", icon=":material/download:")
-    st.caption(f"NHS P10 to P90: the NHS's NPV in one trial in ten and nine in ten of a Monte Carlo of 10,000 trials "
+    st.caption(f"NHS P10 / P50 / P90: the NHS's NPV that one trial in ten falls below, the median, and that one in "
+               f"ten rises above, in a Monte Carlo of 10,000 trials "
                f"(seed 1). {percent(0.5, 0)} contingent means half the value is paid only if development succeeds.")

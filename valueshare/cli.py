@@ -282,7 +282,7 @@ def negotiation_summary(n: Negotiation) -> str:
         lines += [f"  {words.term_result_text(deal, r)}" for r in n.term_results]
     if n.offers:
         lines += ["", "Equivalent offers: " + words.offers_intro(n), words.offers_summary(n)]
-        head = ["Structure", "NHS NPV", "NHS P10 to P90", "Partner NPV", "Paid yrs 0-2", "Contingent"]
+        head = ["Structure", "NHS NPV", "NHS P10 / P50 / P90", "Partner NPV", "Paid yrs 0-2", "Contingent"]
         table = [head, *words.offer_rows(n.offers)]
         widths = [max(len(r[k]) for r in table) for k in range(len(head))]
         lines += ["  " + "  ".join(cell.ljust(w) if k == 0 else cell.rjust(w) for k, (cell, w) in

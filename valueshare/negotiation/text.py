@@ -43,13 +43,14 @@ def term_heading(deal: Deal, n: Negotiation) -> str:
 
 
 def offer_rows(offers: list[Offer]) -> list[list[str]]:
-    """[structure, NHS NPV, NHS P10 to P90, partner NPV, partner pays in years 0-2, contingent share] per offer that
-    can reach the target."""
+    """[structure, NHS NPV, NHS P10 / P50 / P90, partner NPV, partner pays in years 0-2, contingent share] per
+    offer that can reach the target."""
     rows = []
     for o in offers:
         if o.deal is None:
             continue
-        rows.append([o.name, money(o.nhs_npv), f"{money(o.nhs_p10)} to {money(o.nhs_p90)}", money(o.partner_npv),
+        rows.append([o.name, money(o.nhs_npv), f"{money(o.nhs_p10)} / {money(o.nhs_p50)} / {money(o.nhs_p90)}",
+                     money(o.partner_npv),
                      money(o.early_payments), percent(o.contingent, 0)])
     return rows
 

@@ -105,11 +105,11 @@ def negotiation_sections(n: Negotiation, *, first: int) -> tuple[list[Flowable],
     if n.offers:
         rows = words.offer_rows(n.offers)
         out.append(Keep([heading(f"{next(number)}. Equivalent offers"), para(words.offers_intro(n), "small"),
-                         table(["Structure", "NHS NPV", "NHS P10 to P90", "Partner NPV", "Paid years 0-2",
+                         table(["Structure", "NHS NPV", "NHS P10 / P50 / P90", "Partner NPV", "Paid years 0-2",
                                 "Contingent"], rows, [30 * W, 22 * W, 40 * W, 26 * W, 28 * W, 24 * W],
                                numeric=(1, 2, 3, 4, 5)),
-                         para("NHS P10 to P90: the NHS's NPV in one trial in ten, and nine in ten, of a Monte Carlo "
-                              "of 10,000 trials. Contingent: the share of the value to the NHS that is paid only if "
+                         para("NHS P10 / P50 / P90: the NHS's NPV that one trial in ten falls below, the median, and "
+                              "that one in ten rises above, in a Monte Carlo of 10,000 trials. Contingent: the share of the value to the NHS that is paid only if "
                               "development succeeds.", "small")]))
         out += [para(note, "indented", lead="•") for note in words.offer_notes(n.offers)]
     if n.tornado:
