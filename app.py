@@ -18,6 +18,7 @@ PAGES = [
     st.Page("app_pages/contribution.py", title="Contribution value", icon=":material/database:"),
     st.Page("app_pages/negotiation.py", title="Negotiation", icon=":material/handshake:"),
     st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
+    st.Page("app_pages/register.py", title="Register", icon=":material/inventory_2:"),
 ]
 
 st.set_page_config(layout="wide", page_title="valueshare", page_icon=":material/handshake:")

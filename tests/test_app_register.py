@@ -1,7 +1,6 @@
 """The Register page, driven headless by AppTest against a register in a temporary SQLite file.
 
-The app is app.py itself; until app.py lists the Register page, the test runs a copy of app.py with the page added
-to PAGES (and every page path made absolute, so the copy runs from a temporary folder).
+The app is app.py itself, which lists the Register page.
 
 Figures: as in test_register_service, fee_deal(fee) has NHS NPV = the fee (paid at signature; no NHS costs).
 """
@@ -28,17 +27,8 @@ FIRST_EXAMPLE = load_deal(example_paths()[0])
 
 
 @pytest.fixture(scope="module")
-def app_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    source = (ROOT / "app.py").read_text()
-    if PAGE in source:
-        return ROOT / "app.py"
-    source = source.replace('st.Page("app_pages/', f'st.Page("{ROOT}/app_pages/')
-    source = source.replace("PAGES = [\n", f'PAGES = [\n    st.Page("{ROOT}/{PAGE}", title="Register", '
-                                          f'icon=":material/inventory_2:"),\n', 1)
-    assert f"{ROOT}/{PAGE}" in source
-    path = tmp_path_factory.mktemp("app") / "app.py"
-    path.write_text(source)
-    return path
+def app_file() -> Path:
+    return ROOT / "app.py"
 
 
 @pytest.fixture

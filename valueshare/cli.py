@@ -1,5 +1,5 @@
-"""The command line: ``python -m valueshare validate|value ...``. It translates files into deals and domain errors
-into one line per problem; it never prints a traceback for a problem the user can fix.
+"""The command line: ``python -m valueshare COMMAND ...``. It translates files into deals and domain errors into one
+line per problem; it never prints a traceback for a problem the user can fix.
 
 Exit codes: 0 success; 1 an input is invalid; 2 the command itself is wrong (argparse).
 """
@@ -12,6 +12,9 @@ import sys
 from pathlib import Path
 from typing import Sequence, TextIO
 
+from valueshare import cli_register
+from valueshare.cli_export import add_export_parser, export_command
+from valueshare.cli_register import add_register_parsers
 from valueshare.compare import Comparison, compare, variants_of
 from valueshare.contribution import ContributionValue, value_contribution
 from valueshare.contribution import text as contribution_text
@@ -31,7 +34,8 @@ MAX_TRIALS = 5_000_000
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m valueshare", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m valueshare",
+                                     description="Value, negotiate and document NHS data partnerships.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = commands.add_parser("validate", help="check scenario files and list every problem")
@@ -64,6 +68,9 @@ def _parser() -> argparse.ArgumentParser:
                           "subscription, milestones, royalty)")
     neg.add_argument("--json", action="store_true", help="print the results as JSON")
     neg.add_argument("--brief", type=Path, metavar="OUT.pdf", help="write the negotiation brief (internal)")
+
+    add_export_parser(commands)
+    add_register_parsers(commands)
 
     comp = commands.add_parser("compare", help="side by side: one deal's variants, or two deals")
     comp.add_argument("files", nargs="+", type=Path, metavar="FILE",
@@ -362,6 +369,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             return _compare(args, out)
         if args.command == "negotiate":
             return _negotiate(args, out)
+        if args.command == "export":
+            return export_command(args, out, err)
+        if getattr(args, "register_command", None):
+            return cli_register.run(args, out, err)
         return _value(args, out)
     except DealInvalid as error:
         _report_problems(error, err)
