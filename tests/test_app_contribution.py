@@ -102,3 +102,26 @@ def test_choosing_another_anchor_changes_the_ask():
     cv = value_contribution(deal_from_data(at.session_state["draft"]))
     assert cv.ask == pytest.approx(cv.income.value)
     assert words.ask_text(cv) in texts(at) and "Anchored on income (relief from royalty)" in words.ask_text(cv)
+
+
+def test_earlier_deals_of_the_organisation_are_added_from_the_register(tmp_path, monkeypatch):
+    from valueshare.register import ENV
+    from valueshare.register.sql import open_register
+    from valueshare.register import service
+
+    where = str(tmp_path / "register.sqlite")
+    monkeypatch.setenv(ENV, where)
+    earlier = load_deal(IMAGING).model_dump(mode="json")
+    earlier["name"] = "Retinal screening 2023 licence"
+    service.save(open_register(where), deal_from_data(earlier), author="Ana", note="signed", base_version=None)
+    at = open_page(IMAGING)
+    at.button(key="do:register-comparables").click().run()
+    assert not errors(at)
+    own = at.session_state["draft"]["contribution_value"]["comparables"]
+    # £60,000 once + £25,000 a year for 3 years = £135,000 over 3 years of access: £45,000 a year
+    assert [(c["name"], c["price_gbp"], c["unit"]) for c in own] == [
+        ("Earlier deal: Retinal screening 2023 licence", 45_000, "per_year")]
+    assert any("1 earlier deal(s) of Example Eye Hospital NHS Foundation Trust added" in s.value.replace("\\", "")
+               for s in at.success)
+    at.button(key="do:register-comparables").click().run()  # a second press adds nothing twice
+    assert len(at.session_state["draft"]["contribution_value"]["comparables"]) == 1

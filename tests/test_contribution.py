@@ -233,3 +233,38 @@ def test_the_cli_json_gives_every_example_its_three_approaches_and_range(path, c
     assert data["range_high_gbp"] == pytest.approx(want.high, abs=0.01)
     assert data["cost"]["replacement_gbp"] == pytest.approx(want.cost.replacement, abs=0.01)
     assert len(data["market"]["comparables"]) == len(want.market.rows) > 0
+
+
+# ---- earlier deals from the register ---------------------------------------------------------------------------
+
+def test_earlier_deals_of_the_organisation_in_the_register_become_comparables():
+    from register_support import Clock
+
+    from valueshare.contribution.earlier import comparables_from_register
+    from valueshare.register import InMemoryRepository, service
+
+    repo = InMemoryRepository(clock=Clock())
+    asset = {**ASSET, "patients": 40_000, "history_years": 8}
+    earlier = deal_from_data(base_data(
+        name="2024 imaging licence", contribution={"data_assets": [asset], "access_costs": {"years": 2}},
+        terms=[{"kind": "access_fee", "amount_gbp": 30_000},
+               {"kind": "subscription", "amount_gbp_per_year": 10_000, "years": 2, "escalation_rate": 0.1},
+               {"kind": "royalty", "tiers": [{"from_gbp": 0, "rate": 0.02}]}]))
+    other_trust = deal_from_data(base_data(name="Another trust's deal", nhs={"name": "Other Trust", "kind": "trust"},
+                                           contribution={"data_assets": [asset]},
+                                           terms=[{"kind": "access_fee", "amount_gbp": 5_000}]))
+    current = deal_with()
+    for deal in (earlier, other_trust, current):
+        service.save(repo, deal, author="Ana", note="saved", base_version=None)
+    found = comparables_from_register(repo, organisation="Test Trust", exclude=current.name)
+    assert [c.name for c in found] == ["Earlier deal: 2024 imaging licence"]
+    (c,) = found
+    # access charges: £30,000 once + £10,000 and £11,000 of subscription = £51,000 over 2 years of access: £25,500 a
+    # year (the royalty pays for the product, not the access, and is left out)
+    assert (c.price_gbp, c.unit.value, c.records, c.history_years, c.data_type.value, c.tag) == (
+        25_500, "per_year", 40_000, 8, "imaging", "user")
+    assert c.published.isoformat() == "2026-11-23" and "version 1, saved by Ana" in c.source
+    # Added to the current deal, it is scaled like any comparable: records (250,000 / 40,000)^0.5 = 2.5.
+    scaled = value_contribution(deal_with(use_published_comparables=False,
+                                          comparables=[c.model_dump(mode="json")]))
+    assert scaled.market.rows[0].records == pytest.approx(2.5)

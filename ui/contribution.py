@@ -17,6 +17,7 @@ from ui.fields import specs
 from ui.form import Form
 from ui.text import md
 from valueshare.contribution import ContributionValue, value_contribution
+from valueshare.errors import ValueshareError
 from valueshare.contribution import text as words
 from valueshare.contribution.table import published_table
 from valueshare.engine.valuation import Valuation
@@ -37,6 +38,16 @@ def inputs_editor(form: Form, draft: dict[str, Any], *, expanded: bool) -> None:
                    + (PreparationCost.__doc__ or "").split("\n\n")[-1].strip(), item="Cost")
         form.table(inputs, "comparables", f"{SECTION}.comparables", Comparable, label="Your own comparables",
                    help=fields["comparables"].help + " Each needs a source and a date.", item="Comparable")
+        organisation = (draft.get("nhs") or {}).get("name") or ""
+        if organisation:
+            st.button(f"Add {organisation}'s earlier deals from the register", key="do:register-comparables",
+                      icon=":material/inventory_2:", on_click=_add_from_register, args=(organisation,),
+                      help="Each earlier deal of this NHS organisation saved in the register (its latest version) "
+                           "joins your comparables: what its partner paid for access per year, for the data of its "
+                           "largest asset, dated the day it was saved.")
+        added = st.session_state.pop(ADDED, None)
+        if added is not None:
+            (st.success if added[0] else st.info)(md(added[1]))
         left, right = st.columns(2)
         with left:
             form.field(inputs, ContributionValueInputs, "use_published_comparables",
@@ -50,6 +61,34 @@ def inputs_editor(form: Form, draft: dict[str, Any], *, expanded: bool) -> None:
         scaling = inputs.setdefault("scaling", {})
         form.fields(scaling, MarketScaling, f"{SECTION}.scaling", list(specs(MarketScaling)), per_row=3)
         form.slot(SECTION)
+
+
+ADDED = "contribution:added"
+
+
+def _add_from_register(organisation: str) -> None:
+    """Append the organisation's earlier deals (not already listed by name) to the draft's own comparables."""
+    from ui import register  # the register's page module: opens the register once per process
+    from valueshare.contribution.earlier import comparables_from_register
+
+    repo = register.repository()
+    draft = state.draft()
+    if repo is None or draft is None:
+        return
+    try:
+        found = comparables_from_register(repo, organisation=organisation, exclude=draft.get("name"))
+    except ValueshareError as error:
+        st.session_state[ADDED] = (False, f"The register could not be read: {error}")
+        return
+    inputs = draft.setdefault(SECTION, {})
+    own = inputs.setdefault("comparables", [])
+    names = {c.get("name") for c in own if isinstance(c, dict)}
+    new = [c.model_dump(mode="json") for c in found if c.name not in names]
+    own.extend(new)
+    state.forget_widgets(f"{SECTION}.comparables")
+    st.session_state[ADDED] = (bool(new), f"{len(new)} earlier deal(s) of {organisation} added from the register"
+                               if new else f"No earlier deal of {organisation} in the register charged for access "
+                                           "that is not already listed.")
 
 
 def inputs_have_problems(check: state.Check) -> bool:
