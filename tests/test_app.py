@@ -280,8 +280,10 @@ def test_markup_in_user_text_is_escaped():
     assert md("R&D <Ltd> **x**") == r"R\&D \<Ltd\> \*\*x\*\*"
 
 
-def test_the_document_downloads_build_pdfs_of_the_last_valid_deal():
-    from ui.downloads import brief_bytes, term_sheet_bytes
+def test_the_document_downloads_build_the_documents_of_the_last_valid_deal():
+    import openpyxl
+
+    from ui.downloads import brief_bytes, excel_bytes, term_sheet_bytes
     from ui.state import Valid
 
     deal = load_deal(IMAGING)
@@ -291,6 +293,8 @@ def test_the_document_downloads_build_pdfs_of_the_last_valid_deal():
         assert pdf.startswith(b"%PDF")
         text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
         assert deal.name in text and kind in text
+    book = openpyxl.load_workbook(io.BytesIO(excel_bytes(valid)))
+    assert {"Summary", "Inputs", "Cash flows"} <= set(book.sheetnames)
 
 
 def test_switching_off_the_route_to_market_keeps_it_to_bring_back():
@@ -314,6 +318,8 @@ def test_asking_for_the_term_sheet_offers_its_pdf_for_the_current_deal():
     next(b for b in at.sidebar.button if b.label == "Prepare negotiation brief").click().run()
     assert [b.label for b in at.sidebar.download_button] == ["Deal file (YAML)", "Term sheet (PDF)",
                                                             "Negotiation brief (PDF)"]
+    next(b for b in at.sidebar.button if b.label == "Prepare Excel model").click().run()
+    assert [b.label for b in at.sidebar.download_button][-1] == "Excel model (XLSX)"
     at.number_input(key="w:terms[0].amount_gbp").set_value(61_000.0).run()  # a new version needs new documents
     assert [b.label for b in at.sidebar.download_button] == ["Deal file (YAML)"]
 

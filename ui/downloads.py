@@ -1,6 +1,7 @@
-"""Downloads of the last valid deal: its scenario file, and its PDF documents (built only when asked for).
+"""Downloads of the last valid deal: its scenario file, and its documents (built only when asked for).
 
-Two documents: the term sheet, for both parties, and the negotiation brief, internal to the side that made it. A
+Three documents: the term sheet, for both parties; the negotiation brief, internal to the side that made it; and the
+Excel model. A
 document is built in the button's callback, before the run that then offers it, and kept with the deal's JSON so
 that an edited deal never offers the document of an earlier version.
 """
@@ -43,6 +44,13 @@ def brief_bytes(valid: state.Valid) -> bytes:
     return brief_pdf(valid.deal, valid.valuation)
 
 
+def excel_bytes(valid: state.Valid) -> bytes:
+    """The Excel model of a valid deal: every figure a formula over its inputs."""
+    from valueshare.reports.excel import deal_workbook
+
+    return deal_workbook(valid.deal, valid.valuation)
+
+
 @dataclass(frozen=True)
 class Document:
     key: str              # session key of the built document: (deal JSON, bytes)
@@ -50,6 +58,9 @@ class Document:
     suffix: str           # of the file name
     build: Callable[[state.Valid], bytes]
     help: str
+    kind: str = "PDF"     # as the download button says it
+    extension: str = "pdf"
+    mime: str = "application/pdf"
 
 
 DOCUMENTS = (
@@ -58,6 +69,10 @@ DOCUMENTS = (
     Document(state.BRIEF, "negotiation brief", "negotiation-brief", brief_bytes,
              "Internal to the NHS side: what its contribution is worth, what to ask for, the framework check. "
              "Never send it to the partner."),
+    Document(state.EXCEL, "Excel model", "model", excel_bytes,
+             "The deal as a workbook a finance team can audit: the inputs, every yearly cash flow as a formula over "
+             "them, and NPVs and IRR as spreadsheet formulas.", "XLSX", "xlsx",
+             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 )
 
 
@@ -76,13 +91,14 @@ def sidebar(check: state.Check) -> None:
     for document in DOCUMENTS:
         ready = st.session_state.get(document.key)
         if ready is not None and ready[0] == valid.json:
-            st.download_button(f"{document.name.capitalize()} (PDF)", ready[1], file_name=f"{stem}-{document.suffix}.pdf",
-                               mime="application/pdf", icon=":material/download:", width="stretch", type="primary",
+            st.download_button(f"{document.name[:1].upper() + document.name[1:]} ({document.kind})", ready[1],
+                               file_name=f"{stem}-{document.suffix}.{document.extension}", mime=document.mime,
+                               icon=":material/download:", width="stretch", type="primary",
                                key=f"download:{document.key}", help=document.help)
         else:
             st.button(f"Prepare {document.name}", icon=":material/description:", width="stretch", on_click=_prepare,
                       args=(document, valid), key=f"prepare:{document.key}",
-                      help=f"{document.help} Builds the PDF of this version of the deal, then offers it to download.")
+                      help=f"{document.help} Builds it for this version of the deal, then offers it to download.")
     failure = st.session_state.pop(_FAILURE, None)
     if failure:
         st.error(failure, icon=":material/error:")

@@ -34,6 +34,7 @@ TERM_SHEET = "term_sheet"
 #: Prefixes of the view choices that belong to one deal.
 DEAL_CHOICES = ("negotiation:", "framework:")
 BRIEF = "brief"
+EXCEL = "excel"
 EXAMPLE = "start:example"
 WIDGET = "w:"
 TABLE = "t:"
@@ -110,6 +111,7 @@ def load(data: dict[str, Any], source: str) -> None:
     st.session_state[STASH] = {}
     st.session_state.pop(TERM_SHEET, None)
     st.session_state.pop(BRIEF, None)
+    st.session_state.pop(EXCEL, None)
     # Choices that name this deal's terms or figures (a term to solve, a target) start again for another deal.
     view = st.session_state.get("view", {})
     for key in [k for k in view if k.startswith(DEAL_CHOICES)]:
