@@ -25,7 +25,7 @@ from ui.text import md
 from valueshare.engine.valuation import value_deal
 from valueshare.format import money
 from valueshare.model import RoyaltyTier, Stage
-from valueshare.scenario import deal_from_data, deal_to_data, deal_to_yaml, example_paths, load_deal
+from valueshare.scenario import deal_from_data, deal_from_yaml, deal_to_data, deal_to_yaml, example_paths, load_deal
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 EXAMPLES = example_paths()
@@ -283,7 +283,7 @@ def test_markup_in_user_text_is_escaped():
 def test_the_document_downloads_build_the_documents_of_the_last_valid_deal():
     import openpyxl
 
-    from ui.downloads import brief_bytes, excel_bytes, term_sheet_bytes
+    from ui.documents import brief_bytes, excel_bytes, term_sheet_bytes
     from ui.state import Valid
 
     deal = load_deal(IMAGING)
@@ -308,20 +308,34 @@ def test_switching_off_the_route_to_market_keeps_it_to_bring_back():
     assert not errors(at)
 
 
-def test_asking_for_the_term_sheet_offers_its_pdf_for_the_current_deal():
-    pytest.importorskip("valueshare.reports.termsheet")
+def test_each_document_is_built_when_asked_for_and_only_for_the_current_deal():
     at = open_app(IMAGING)
-    assert [b.label for b in at.sidebar.download_button] == ["Deal file (YAML)"]
-    next(b for b in at.sidebar.button if b.label == "Prepare term sheet").click().run()
-    assert [b.label for b in at.sidebar.download_button] == ["Deal file (YAML)", "Term sheet (PDF)"]
-    assert not errors(at)
-    next(b for b in at.sidebar.button if b.label == "Prepare negotiation brief").click().run()
-    assert [b.label for b in at.sidebar.download_button] == ["Deal file (YAML)", "Term sheet (PDF)",
-                                                            "Negotiation brief (PDF)"]
-    next(b for b in at.sidebar.button if b.label == "Prepare Excel model").click().run()
-    assert [b.label for b in at.sidebar.download_button][-1] == "Excel model (XLSX)"
+    at.switch_page("app_pages/documents.py").run()
+    labels = [b.label for b in at.download_button]
+    assert labels == ["Deal file (YAML)", "Deal file for the partner (YAML)"]
+    for name in ("term sheet", "negotiation brief", "Excel model"):
+        next(b for b in at.button if b.label == f"Prepare the {name}").click().run()
+        assert not errors(at) and not at.exception
+    assert [b.label for b in at.download_button][2:] == ["Download the term sheet (PDF)",
+                                                         "Download the negotiation brief (PDF)",
+                                                         "Download the Excel model (XLSX)"]
+    at.switch_page("app_pages/deal.py").run()
     at.number_input(key="w:terms[0].amount_gbp").set_value(61_000.0).run()  # a new version needs new documents
-    assert [b.label for b in at.sidebar.download_button] == ["Deal file (YAML)"]
+    at.switch_page("app_pages/documents.py").run()
+    assert [b.label for b in at.download_button] == ["Deal file (YAML)", "Deal file for the partner (YAML)"]
+
+
+def test_the_deal_file_for_the_partner_leaves_out_the_nhss_position():
+    from ui.documents import shareable_yaml
+    from ui.state import Valid
+
+    data = deal_to_data(load_deal(IMAGING))
+    data["negotiation"] = {"nhs_walk_away_gbp": 123_457, "notes": "walk at £123k"}
+    deal = deal_from_data(data)
+    text = shareable_yaml(Valid(deal, deal.model_dump_json(), value_deal(deal)))
+    assert "123457" not in text and "walk at" not in text
+    assert deal_from_yaml(text).negotiation.nhs_walk_away_gbp is None
+    assert deal_from_yaml(text).terms == deal.terms
 
 
 def test_a_table_edit_survives_a_visit_to_another_page():

@@ -1,0 +1,142 @@
+"""The Documents page's parts: the deal's files, each built from the last valid version of the deal.
+
+Four: the deal file (YAML, whole or without the NHS's negotiating position), the term sheet (PDF, for both parties),
+the negotiation brief (PDF, internal to the NHS side) and the Excel model. The PDFs and the workbook are built only
+when asked for: the button sets a request, and the run that follows builds the file under a spinner, so a long build
+shows progress instead of freezing the page, then offers it for download. A built file is kept with the deal's JSON,
+so an edited deal never offers the file of an earlier version.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import streamlit as st
+
+from ui import state
+from ui.text import md
+from valueshare.errors import ValueshareError
+from valueshare.model import NegotiationInputs
+from valueshare.scenario import deal_to_yaml
+
+_LOG = logging.getLogger(__name__)
+REQUEST = "documents:request"
+
+
+def file_stem(name: str) -> str:
+    """A safe file name from a deal's name: 'Retinal AI - eye/SME' -> 'retinal-ai-eye-sme'."""
+    stem = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return stem[:60] or "deal"
+
+
+def term_sheet_bytes(valid: state.Valid) -> bytes:
+    """The term sheet PDF of a valid deal."""
+    from valueshare.reports.termsheet import term_sheet_pdf  # imported here: only needed when asked for
+
+    return term_sheet_pdf(valid.deal, valid.valuation)
+
+
+def brief_bytes(valid: state.Valid) -> bytes:
+    """The negotiation brief PDF of a valid deal."""
+    from valueshare.reports.brief import brief_pdf
+
+    return brief_pdf(valid.deal, valid.valuation)
+
+
+def excel_bytes(valid: state.Valid) -> bytes:
+    """The Excel model of a valid deal: every figure a formula over its inputs."""
+    from valueshare.reports.excel import deal_workbook
+
+    return deal_workbook(valid.deal, valid.valuation)
+
+
+def shareable_yaml(valid: state.Valid) -> str:
+    """The deal file without the NHS's negotiating position (walk-away, target, notes): fit to send to the partner."""
+    return deal_to_yaml(valid.deal.model_copy(update={"negotiation": NegotiationInputs()}))
+
+
+@dataclass(frozen=True)
+class Document:
+    key: str              # session key of the built document: (deal JSON, bytes)
+    name: str             # as the page says it
+    suffix: str           # of the file name
+    build: Callable[[state.Valid], bytes]
+    audience: str
+    holds: str
+    called: str           # in a sentence: "the term sheet"
+    kind: str = "PDF"     # as the download button says it
+    extension: str = "pdf"
+    mime: str = "application/pdf"
+
+
+DOCUMENTS = (
+    Document(state.TERM_SHEET, "Term sheet", "term-sheet", term_sheet_bytes, "For both parties.",
+             "The parties, what the NHS contributes, the route to market, every term in words, the valuation from "
+             "both sides and how the deal meets the Value Sharing Framework. Never the NHS's walk-away, target or "
+             "notes.", "the term sheet"),
+    Document(state.BRIEF, "Negotiation brief", "negotiation-brief", brief_bytes,
+             "Internal to the NHS side: never send it to the partner.",
+             "A one-page summary, then where each side walks away and the zone between them, what one term would "
+             "have to be, equivalent offers, the main sensitivities, what the NHS's contribution is worth and the "
+             "framework check.", "the negotiation brief"),
+    Document(state.EXCEL, "Excel model", "model", excel_bytes, "For the finance team.",
+             "The inputs, every yearly cash flow as a formula over them, and both sides' NPVs and the partner's IRR "
+             "as spreadsheet formulas, with valueshare's own figures beside them to check.", "the Excel model", "XLSX",
+             "xlsx",
+             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+)
+
+
+def deal_files(valid: state.Valid) -> None:
+    stem = file_stem(valid.deal.name)
+    with st.container(border=True):
+        st.markdown("**Deal file (YAML)**")
+        st.caption("The deal as a scenario file that this app, the CLI and the register open again.")
+        left, right = st.columns(2)
+        left.download_button("Deal file (YAML)", deal_to_yaml(valid.deal), file_name=f"{stem}.yaml",
+                             mime="application/x-yaml", icon=":material/download:", width="stretch",
+                             help="Everything, including the NHS's negotiating position: keep it inside the NHS.")
+        right.download_button("Deal file for the partner (YAML)", shareable_yaml(valid),
+                              file_name=f"{stem}-for-partner.yaml", mime="application/x-yaml",
+                              icon=":material/download:", width="stretch",
+                              help="The same deal without the NHS's walk-away, target and internal notes.")
+
+
+def _request(document: Document) -> None:
+    st.session_state[REQUEST] = document.key
+
+
+def document_card(document: Document, valid: state.Valid) -> None:
+    stem = file_stem(valid.deal.name)
+    with st.container(border=True):
+        st.markdown(f"**{document.name} ({document.kind})**")
+        st.caption(f"{document.audience} {document.holds}")
+        if st.session_state.get(REQUEST) == document.key:
+            st.session_state.pop(REQUEST)
+            with st.spinner(f"Building {document.called} of “{md(valid.deal.name)}”..."):
+                _build(document, valid)
+        ready = st.session_state.get(document.key)
+        if ready is not None and ready[0] == valid.json:
+            st.download_button(f"Download {document.called} ({document.kind})", ready[1],
+                               file_name=f"{stem}-{document.suffix}.{document.extension}", mime=document.mime,
+                               icon=":material/download:", type="primary", key=f"download:{document.key}")
+        else:
+            st.button(f"Prepare {document.called}", icon=":material/description:",
+                      key=f"prepare:{document.key}", on_click=_request, args=(document,),
+                      help="Builds it for this version of the deal, then offers it to download.")
+
+
+def _build(document: Document, valid: state.Valid) -> None:
+    try:
+        content = document.build(valid)
+    except ValueshareError as error:
+        st.error(f"{document.name} could not be made: {md(error)}", icon=":material/error:")
+    except Exception:  # noqa: BLE001 - a page shows an error, never a traceback
+        _LOG.exception("%s failed", document.name)
+        st.error(f"{document.name} could not be made because of an unexpected error; it is logged.",
+                 icon=":material/error:")
+    else:
+        st.session_state[document.key] = (valid.json, content)
