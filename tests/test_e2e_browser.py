@@ -1,0 +1,189 @@
+"""The main journey in a real browser: the app served by Streamlit, driven in headless Chromium with Playwright.
+
+Open an example, change a royalty rate and see the NHS NPV change to the engine's figure, run the Risk page, look
+at the framework check and the negotiation, then prepare the term sheet, download it and check it is a PDF of this
+deal with the new rate. Every step leaves a screenshot in ``test-artifacts/e2e/``; with ``VALUESHARE_GUIDE_SHOTS=1``
+the screenshots the user guide shows are also written to ``docs/images/``.
+
+Needs Debian's ``chromium`` (``.ci/system-packages`` installs it in CI) and the ``playwright`` package; without them
+the tests are skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from valueshare.format import money
+from valueshare.scenario import example_paths, load_deal
+from valueshare.sensitivity import value_with
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTEFACTS = ROOT / "test-artifacts" / "e2e"
+GUIDE = ROOT / "docs" / "images"
+IMAGING = next(p for p in example_paths() if p.name == "ai-imaging-device.yaml")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium (.ci/system-packages does)",
+                allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory):
+    """The app, served headless on a free port with a register of its own; stopped after the module."""
+    port = _free_port()
+    home = tmp_path_factory.mktemp("e2e")
+    env = {**os.environ, "VALUESHARE_REGISTER_URL": str(home / "register.sqlite")}
+    log = (home / "streamlit.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address",
+         "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail(f"the app did not start; see {log.name}")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def page(app_url):
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        tab = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        tab.goto(app_url)
+        settle(tab)
+        yield tab
+        browser.close()
+
+
+def settle(page, pause: int = 600) -> None:
+    """Wait for the script run that the last action started to finish, and for the page to draw."""
+    page.wait_for_timeout(300)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=90_000)
+    page.wait_for_timeout(pause)
+
+
+def shot(page, name: str, *, guide: bool = False) -> None:
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=True)
+    if guide and os.environ.get("VALUESHARE_GUIDE_SHOTS"):
+        GUIDE.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(GUIDE / f"{name}.png"))
+
+
+def go(page, title: str) -> None:
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title).click()
+    settle(page)
+    assert page.get_by_role("heading", name=title).first.is_visible()
+    assert page.get_by_text("Something went wrong on this page").count() == 0
+
+
+def metric(page, label: str) -> str:
+    box = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def test_1_an_example_opens_on_the_deal_page(page):
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name=load_deal(IMAGING).name).click()
+    settle(page)
+    assert metric(page, "NHS NPV") == money(value_with(load_deal(IMAGING), {}).nhs_npv)
+    shot(page, "01-deal", guide=True)
+
+
+def test_2_changing_a_royalty_rate_changes_the_nhs_npv_to_the_engines_figure(page):
+    before = metric(page, "NHS NPV")
+    tiers = page.locator('[class*="st-key-t-terms-4--tiers"]').first
+    tiers.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    grid = tiers.locator('[data-testid="stDataFrameResizable"]').first.bounding_box()
+    # The first tier's rate: the right-hand column of the first row, below the header row (35 px each).
+    page.mouse.click(grid["x"] + grid["width"] * 0.8, grid["y"] + 35 + 17)
+    page.wait_for_timeout(400)
+    page.keyboard.type("5")
+    page.wait_for_timeout(300)
+    page.keyboard.press("Enter")
+    settle(page)
+    want = money(value_with(load_deal(IMAGING), {"terms[4].tiers[0].rate": 0.05}).nhs_npv)
+    for _ in range(40):  # the panel redraws after the edit's rerun
+        if metric(page, "NHS NPV") == want:
+            break
+        page.wait_for_timeout(250)
+    assert metric(page, "NHS NPV") == want != before
+    shot(page, "02-deal-edited")
+
+
+def test_3_the_valuation_page_shows_both_sides(page):
+    go(page, "Valuation")
+    assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 2
+    shot(page, "03-valuation", guide=True)
+
+
+def test_4_the_risk_page_runs_its_simulation_and_draws_its_charts(page):
+    go(page, "Risk")
+    assert re.match(r"^-?£", metric(page, "NHS NPV, mean of trials"))
+    assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 4  # two histograms, two fans
+    shot(page, "04-risk", guide=True)
+    page.get_by_role("tab", name="Tornado").click()
+    settle(page)
+    assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 1
+    shot(page, "05-risk-tornado", guide=True)
+
+
+def test_5_the_framework_check_and_the_negotiation(page):
+    go(page, "Framework check")
+    assert page.get_by_text("The framework's principles, checked").count() == 1
+    shot(page, "06-framework", guide=True)
+    go(page, "Contribution value")
+    shot(page, "07-contribution", guide=True)
+    go(page, "Negotiation")
+    assert page.get_by_text("The zone of agreement runs from").count() >= 1
+    shot(page, "08-negotiation", guide=True)
+
+
+def test_6_the_term_sheet_downloads_as_a_pdf_of_this_deal(page, tmp_path):
+    go(page, "Documents")
+    page.get_by_role("button", name="Prepare the term sheet").click()
+    settle(page)
+    shot(page, "09-documents", guide=True)
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_role("button", name="Download the term sheet (PDF)").click()
+    target = tmp_path / download.value.suggested_filename
+    download.value.save_as(target)
+    data = target.read_bytes()
+    assert data.startswith(b"%PDF") and target.name.endswith("-term-sheet.pdf")
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
+    assert load_deal(IMAGING).name in text
+    assert "5.00% on yearly sales £0 to £2.00m" in text  # the edited rate, not the example's 1%
