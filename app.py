@@ -21,6 +21,8 @@ PAGES = {
                   st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:")],
     "Record": [st.Page("app_pages/documents.py", title="Documents", icon=":material/description:"),
                st.Page("app_pages/register.py", title="Register", icon=":material/inventory_2:")],
+    "Help": [st.Page("app_pages/guide.py", title="User guide", icon=":material/menu_book:"),
+             st.Page("app_pages/method.py", title="Method", icon=":material/functions:", url_path="method")],
 }
 
 st.set_page_config(layout="wide", page_title="valueshare", page_icon=":material/handshake:")

@@ -27,7 +27,8 @@ if check.shown is None:
     st.info("No valid version of this deal yet: fix the problems shown to check it against the framework.")
     st.stop()
 valid = check.shown
-assessment = framework.assessment(valid, None)
+with st.spinner("Checking the deal against the framework..."):
+    assessment = framework.assessment(valid, None)
 framework.aims(valid.deal, assessment)
 framework.scorecard(valid)
 framework.principles(assessment)

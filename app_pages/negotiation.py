@@ -26,7 +26,9 @@ if check.shown is None:
     st.info("No valid version of this deal yet: fix the problems shown to negotiate it.")
     st.stop()
 valid = check.shown
-negotiation.zone_section(negotiation.picture(valid))
+with st.spinner("Placing both sides' positions..."):
+    picture = negotiation.picture(valid)
+negotiation.zone_section(picture)
 term = negotiation.term_section(valid)
 negotiation.offers_section(valid, term)
 st.page_link("app_pages/compare.py", label="Line up a counter-offer against this deal, with the differences",

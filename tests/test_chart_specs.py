@@ -45,6 +45,14 @@ def _specs() -> dict[str, dict]:
         out[f"fan {side}"] = charts.fan_chart(charts.fan_frame(sim.years, sim.nhs_fan, side), side)
         out[f"tornado {side}"] = charts.tornado_chart(charts.tornado_frame(tornado(deal), side, 0.0), side)
     out["two-way"] = charts.two_way_chart(charts.two_way_frame(table), breaks, row_title="Rate", col_title="Uptake")
+    from valueshare.compare import variants_of
+    from valueshare.framework import text as words
+    from valueshare.framework.pillars import pillars
+
+    named = [(name, pillars(d, value_deal(d))) for name, d in variants_of(deal)]
+    aims = charts.aims_chart_frame([n for n, _ in named], words.scorecard(named))
+    for aim, _, _, _ in charts.AIM_FIGURES:
+        out[f"aim {aim}"] = charts.aim_chart(aims, aim)
     fair = assess(deal, valuation).fair_share
     out["fair share"] = charts.fair_share_chart(charts.fair_share_frame(fair))
     out["fair share, not measurable"] = charts.fair_share_chart(charts.fair_share_frame(replace(fair, actual=None)))
@@ -96,7 +104,7 @@ def test_a_spec_with_a_misspelt_channel_is_refused_by_the_schema():
 def test_each_side_keeps_its_colour_in_every_chart():
     for name, spec in SPECS.items():
         side = charts.PARTNER if charts.PARTNER in name else charts.NHS
-        if name == "two-way" or name.startswith("fair share"):
+        if name == "two-way" or name.startswith(("fair share", "aim ")):
             continue  # one side's figures only: a scale of their own
         assert spec["layer"][0]["mark"]["color"] == charts.COLOURS[side], name
 

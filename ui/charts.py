@@ -410,6 +410,49 @@ def zone_chart(frame: pd.DataFrame, low: float | None, high: float | None) -> Sp
     return spec
 
 
+# -- framework: the three aims across alternatives ----------------------------------------------------------------
+
+#: One headline figure per aim, in the aim's own units, and its colour (Okabe-Ito: bluish green, reddish purple, and
+#: the NHS's blue for its financial return).
+AIM_FIGURES = (("1. Patient benefit", "QALYs gained, discounted", "QALYs", "#009E73"),
+               ("2. UK economic growth", "Additional GVA", "£", "#CC79A7"),
+               ("3. NHS financial return", "Total: NHS NPV", "£", COLOURS[NHS]))
+
+
+def aims_chart_frame(names: list[str], entries: list) -> pd.DataFrame:
+    """The headline figure of each aim for each alternative (``names``, in order), from ``framework.text.scorecard``
+    entries ``(aim, first alternative's row, every alternative's row)``.
+
+    >>> from types import SimpleNamespace as R
+    >>> rows = [R(label="QALYs gained, discounted", text="2.0", value=2.0), R(label="x", text="3.0", value=3.0)]
+    >>> entries = [("1. Patient benefit", rows[0], rows)]
+    >>> aims_chart_frame(["Base", "Upside"], entries)[["Alternative", "Value"]].values.tolist()
+    [['Base', 2.0], ['Upside', 3.0]]
+    """
+    figures = {label: aim for aim, label, _, _ in AIM_FIGURES}
+    out = []
+    for aim, first, each in entries:
+        if figures.get(first.label) != aim:
+            continue
+        for name, row in zip(names, each):
+            out.append({"Aim": aim, "Figure": first.label, "Alternative": name, "Value": float(row.value or 0.0),
+                        "Text": row.text})
+    return pd.DataFrame(out, columns=["Aim", "Figure", "Alternative", "Value", "Text"])
+
+
+def aim_chart(frame: pd.DataFrame, aim: str) -> Spec:
+    """One aim's headline figure across the alternatives, as bars on the aim's own scale."""
+    _, label, unit, colour = next(a for a in AIM_FIGURES if a[0] == aim)
+    data = frame[frame["Aim"] == aim]
+    order = data["Alternative"].tolist()
+    bars = {"data": {"name": "aim"}, "mark": {"type": "bar", "color": colour},
+            "encoding": {"x": _field("Alternative", "nominal", sort=order, title=None, axis={"labelAngle": 0}),
+                         "y": _field("Value", "quantitative", title=f"{label} ({unit})",
+                                     axis={"format": ".3~s" if unit == "£" else ",.1f"}),
+                         "tooltip": [_field("Alternative", "nominal"), _field("Text", "nominal", title=label)]}}
+    return _chart([bars], {"aim": data}, 200)
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """A table as CSV for Excel: UTF-8 with a byte-order mark (so £ survives), and no text cell that a spreadsheet
     would run as a formula (one starting with = + - @, tab or a line break gets a leading apostrophe).

@@ -11,7 +11,7 @@ import datetime
 import math
 import types
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -146,10 +146,49 @@ def _spec(name: str, info: FieldInfo) -> Spec:
     raise TypeError(f"no widget for field {name!r} of type {bare!r}")
 
 
+#: The section of the method notes (docs/method.md, the app's Method page) that explains each part of the deal.
+METHOD_SECTIONS: dict[str, tuple[int, str]] = {
+    "Deal": (5, "the mechanisms"), "NhsParty": (10, "the framework"), "Partner": (10, "the framework"),
+    "DataAsset": (10, "the fair-share factors"), "Expertise": (6, "the NHS's costs"), "Contribution": (6, "the "
+    "NHS's costs"), "AccessCosts": (6, "the NHS's costs"), "Stage": (3, "risk adjustment by stage"),
+    "RouteToMarket": (3, "risk adjustment by stage"), "Sales": (4, "sales"), "Assumptions": (2, "discounting"),
+    "AccessFee": (5, "the mechanisms"), "Subscription": (5, "the mechanisms"), "Milestone": (5, "the mechanisms"),
+    "Royalty": (5, "the mechanisms"), "RoyaltyTier": (5, "the mechanisms"), "RevenueShare": (5, "the mechanisms"),
+    "Equity": (5, "the mechanisms"), "NhsPriceDiscount": (5, "the mechanisms"), "InKindBenefit": (5, "the "
+    "mechanisms"), "ConsentToCommercialise": (5, "the mechanisms"), "PatientBenefit": (10, "the three aims"),
+    "EconomicGrowth": (10, "the three aims"), "FairShareInputs": (10, "the fair-share estimate"),
+    "FactorOverride": (10, "the fair-share estimate"), "ContributionValueInputs": (11, "the contribution's value"),
+    "PreparationCost": (11, "the cost approach"), "Comparable": (11, "the market approach"),
+    "MarketScaling": (11, "the market approach"), "NegotiationInputs": (12, "negotiation"),
+    "UncertainInput": (8, "the Monte Carlo"), "Fixed": (8, "distributions"), "Uniform": (8, "distributions"),
+    "Triangular": (8, "distributions"), "Pert": (8, "distributions"), "Normal": (8, "distributions"),
+    "Lognormal": (8, "distributions"),
+}
+
+
+def method_link(model: type[BaseModel]) -> str:
+    """A markdown link to the method section on ``model``'s part of the deal, or '' when there is none.
+
+    >>> from valueshare.model import Sales
+    >>> method_link(Sales)
+    '[Method, section 4: sales](method#s4)'
+    """
+    found = METHOD_SECTIONS.get(model.__name__)
+    return f"[Method, section {found[0]}: {found[1]}](method#s{found[0]})" if found else ""
+
+
 @cache
 def specs(model: type[BaseModel]) -> dict[str, Spec]:
-    """Every field of ``model`` in declaration order, keyed by name."""
-    return {name: _spec(name, info) for name, info in model.model_fields.items()}
+    """Every field of ``model`` in declaration order, keyed by name; each help text ends with a link to the method
+    section that explains it."""
+    link = method_link(model)
+    out = {}
+    for name, info in model.model_fields.items():
+        spec = _spec(name, info)
+        if link and spec.help:
+            spec = replace(spec, help=f"{spec.help} {link}")
+        out[name] = spec
+    return out
 
 
 def shown(value: Any, spec: Spec) -> Any:

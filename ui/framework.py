@@ -144,6 +144,10 @@ def scorecard(valid: state.Valid) -> None:
                       "return while lowering patient benefit is flagged: patient benefit comes first.")
     for flag in patient_first_flags(named):
         st.warning(f"**Patient-first flag.** {md(flag)}", icon=":material/health_and_safety:")
+    figures = charts.aims_chart_frame([name for name, _ in named], words.scorecard(named))
+    for column, (aim, _, _, _) in zip(st.columns(3), charts.AIM_FIGURES):
+        column.vega_lite_chart(spec=charts.aim_chart(figures, aim), width="stretch")
+    st.caption("Each aim's headline figure in its own units, on its own scale: the three are never added up.")
     frame = scorecard_frame(named)
     st.dataframe(frame, hide_index=True, width="stretch", height=38 + 35 * len(frame))
     st.download_button("Download the scorecard as CSV", charts.csv_bytes(frame), file_name="framework-scorecard.csv",
@@ -204,10 +208,15 @@ def fair_share(valid: state.Valid) -> Assessment:
     st.vega_lite_chart(spec=charts.fair_share_chart(frame), width="stretch")
     st.caption("Shaded: the fair band; blue line: its centre; black line: this deal's NHS share of the partner's "
                "value (what the partner gives the NHS over its value before any payment, both at its rate).")
+    st.download_button("Download the band as CSV", charts.csv_bytes(frame[["Low", "Centre", "High", "Deal"]].rename(
+        columns={"Low": "Band low (share)", "Centre": "Band centre (share)", "High": "Band high (share)",
+                 "Deal": "This deal's NHS share"})), file_name="fair-share-band.csv", mime="text/csv",
+        key="csv:fair-band", icon=":material/download:")
     st.caption(md(worth_words.shares_text(contribution.value(valid))) + " See the Contribution value page.")
     if fair.position == "below":
         path = closing_choice(deal)
-        a = assessment(valid, path)
+        with st.spinner("Finding the change that closes the gap..."):
+            a = assessment(valid, path)
         if a.closing is not None:
             st.success(f"**To close the gap:** {md(words.closing_text(deal, a.closing))}", icon=":material/tune:")
         else:

@@ -140,7 +140,8 @@ def offers_section(valid: state.Valid, term: str | None) -> None:
         mix[k] = keep(f"negotiation:mix:{k}", column.number_input(
             f"Mix: {STRUCTURES[k].lower()}", min_value=0.0, max_value=1.0, step=0.05, format="%.2f",
             key=remember(f"negotiation:mix:{k}", DEFAULT_MIX[k]), help="Your mix's weights (any that add up)."))
-    n = picture(valid, term=term, target=float(target), mix=mix, offers=True)
+    with st.spinner("Valuing the equivalent offers: a Monte Carlo of each..."):
+        n = picture(valid, term=term, target=float(target), mix=mix, offers=True)
     st.caption(md(words.offers_intro(n)))
     frame = pd.DataFrame(words.offer_rows(n.offers), columns=[
         "Structure", "NHS NPV", "NHS P10 / P50 / P90", "Partner NPV", "Partner pays in years 0-2", "Contingent"])

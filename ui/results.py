@@ -12,6 +12,7 @@ from ui.state import Check
 from ui.text import md
 from valueshare.engine.valuation import Valuation
 from valueshare.errors import Problem
+from valueshare.model import Deal
 from valueshare.format import money, percent, ratio
 
 STALE = "Showing the last valid valuation; fix the highlighted fields."
@@ -92,6 +93,13 @@ def cash_flows(valuation: Valuation, height: int = 220) -> None:
     frame = charts.cash_flow_frame(valuation)
     for side in (charts.NHS, charts.PARTNER):
         st.vega_lite_chart(spec=charts.cash_flow_chart(frame, side, height=height), width="stretch")
+    with st.expander("Cash flow figures"):
+        table = frame.pivot(index=charts.YEAR, columns=charts.SIDE, values=charts.TEXT).reset_index()
+        st.dataframe(table, hide_index=True, width="stretch")
+        numbers = frame.pivot(index=charts.YEAR, columns=charts.SIDE, values=charts.AMOUNT).reset_index()
+        numbers.columns = [charts.YEAR, *[f"{side} (£)" for side in numbers.columns[1:]]]
+        st.download_button("Download as CSV", charts.csv_bytes(numbers), file_name="cash-flows.csv",
+                           mime="text/csv", key="csv:cash-flows", icon=":material/download:")
 
 
 def present_values(valuation: Valuation, side_by_side: bool = True) -> None:
@@ -114,5 +122,18 @@ def panel(check: Check, *, compact: bool = False) -> None:
     if not check.current:
         st.caption(f"Figures for the last valid version of “{md(check.shown.deal.name)}”.")
     headlines(valuation, per_row=2 if compact else 3, border=not compact)
+    st.caption(money_basis(check.shown.deal))
     cash_flows(valuation, height=200 if compact else 240)
     present_values(valuation, side_by_side=not compact)
+
+
+def money_basis(deal: Deal) -> str:
+    """What every money figure is: pounds of the price base year, risk-adjusted, each side at its own rate.
+
+    >>> from valueshare.scenario import example_paths, load_deal
+    >>> print(money_basis(load_deal(example_paths()[1])))
+    £ at 2026 prices, risk-adjusted; NHS figures discounted at 3.5%, the partner's at 15.0%.
+    """
+    a = deal.assumptions
+    return (f"£ at {a.price_base_year} prices, risk-adjusted; NHS figures discounted at "
+            f"{percent(a.nhs_discount_rate)}, the partner's at {percent(a.partner_discount_rate)}.")
