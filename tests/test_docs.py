@@ -41,3 +41,15 @@ def test_method_doc_lists_every_published_comparable_and_ceiling_at_its_price():
             assert money(c.setup_gbp, exact=True) in method, c.name
     for ceiling in table.ceilings:
         assert money(ceiling.per_record_gbp, exact=True) in method, ceiling.data_type
+
+
+def test_every_picture_in_the_user_guide_exists_and_is_taken_by_the_browser_tests():
+    import re
+
+    guide = (DOCS / "user-guide.md").read_text(encoding="utf-8")
+    shots = (DOCS.parent / "tests" / "test_e2e_browser.py").read_text(encoding="utf-8")
+    pictures = re.findall(r"!\[[^\]]*\]\(images/([^)]+)\.png\)", guide)
+    assert len(pictures) >= 8
+    for name in pictures:
+        assert (DOCS / "images" / f"{name}.png").exists(), name
+        assert f'shot(page, "{name}", guide=True)' in shots, name

@@ -187,3 +187,19 @@ def test_6_the_term_sheet_downloads_as_a_pdf_of_this_deal(page, tmp_path):
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
     assert load_deal(IMAGING).name in text
     assert "5.00% on yearly sales £0 to £2.00m" in text  # the edited rate, not the example's 1%
+
+
+def test_7_the_deal_is_saved_in_the_register_and_opened_again(page):
+    go(page, "Register")
+    page.get_by_role("textbox", name="Your name").first.fill("Ana Patel")
+    page.get_by_role("textbox", name="What changed").first.fill("First draft with a 5% first royalty tier")
+    page.get_by_role("button", name="Save as a new version").click()
+    settle(page)
+    assert page.get_by_text("version 1", exact=False).count() >= 1
+    shot(page, "10-register", guide=True)
+    # Open the saved version into the editor: the Deal page shows it, the edited rate with it.
+    page.get_by_role("button", name="Open version 1").click()
+    settle(page)
+    go(page, "Deal")
+    want = money(value_with(load_deal(IMAGING), {"terms[4].tiers[0].rate": 0.05}).nhs_npv)
+    assert metric(page, "NHS NPV") == want
