@@ -8,7 +8,7 @@ from ui.form import Form
 
 draft = state.draft()
 if draft is None:
-    st.error("No deal is open: choose an example or open a deal file in the sidebar.")
+    st.error(results.NO_DEAL)
     st.stop()
 
 st.title("Deal", anchor=False)

@@ -8,45 +8,38 @@ hundred milliseconds that a user looking at another tab would otherwise wait for
 import streamlit as st
 
 from ui import results, risk, state
-from ui.form import Form
-from ui.text import md
 
 TABS = ["Monte Carlo", "Tornado", "Two-way table"]
+tabs = []
 
-draft = state.draft()
-if draft is None:
-    st.error("No deal is open: choose an example or open a deal file in the sidebar.")
-    st.stop()
 
-st.title("Risk", anchor=False)
-top = st.container()
-simulation, swings, pairs = st.tabs(TABS, key=risk.remember("risk:tab", TABS[0], TABS), on_change="rerun")
-risk.keep("risk:tab", st.session_state["risk:tab"])
-form = Form()
-last = state.check().shown  # names the inputs after the deal as it was before this run's edits
-if simulation.open:
-    with simulation:
+def draw_tabs() -> None:
+    tabs.extend(st.tabs(TABS, key=risk.remember("risk:tab", TABS[0], TABS), on_change="rerun"))
+    risk.keep("risk:tab", st.session_state["risk:tab"])
+
+
+def uncertain_inputs(form, draft) -> None:
+    if not tabs[0].open:
+        return
+    last = state.check().shown  # names the inputs after the deal as it was before this run's edits
+    with tabs[0]:
         st.subheader("Uncertain inputs", anchor=False,
                      help="Inputs whose value is uncertain, each with a distribution. The deal's own value of each "
                           "input stays its base case, used by the Deal and Valuation pages; the simulation draws "
                           "from the distribution instead.")
         risk.uncertainty_editor(form, draft, last.deal if last is not None else None)
-check = state.check()
-with top:
-    if check.shown is not None:
-        st.caption(md(check.shown.deal.name))
-    results.problems_box(check, form.place(check.problems))
-    results.stale_notice(check)
-if check.shown is None:
-    st.info("No valid version of this deal yet: fix the problems shown to see how its value could vary.")
-    st.stop()
+
+
+valid = results.deal_page("Risk", nothing="No valid version of this deal yet: fix the problems shown to see how its "
+                                          "value could vary.", after_title=draw_tabs, editor=uncertain_inputs)
+simulation, swings, pairs = tabs
 if simulation.open:
     with simulation:
         st.subheader("Simulation", anchor=False)
-        risk.monte_carlo(check.shown)
+        risk.monte_carlo(valid)
 if swings.open:
     with swings:
-        risk.tornado_section(check.shown)
+        risk.tornado_section(valid)
 if pairs.open:
     with pairs:
-        risk.two_way_section(check.shown)
+        risk.two_way_section(valid)

@@ -6,7 +6,7 @@ from ui import results, state
 from ui.text import md
 
 if state.draft() is None:
-    st.error("No deal is open: choose an example or open a deal file in the sidebar.")
+    st.error(results.NO_DEAL)
     st.stop()
 
 check = state.check()

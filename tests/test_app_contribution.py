@@ -3,40 +3,20 @@ computes them, and the inputs they rest on edited like the rest of the deal."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from apptest_support import errors, metrics, open_page as open_app, texts
 
 from valueshare.contribution import value_contribution
 from valueshare.contribution import text as words
 from valueshare.format import money
 from valueshare.scenario import deal_from_data, example_paths, load_deal
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 EXAMPLES = example_paths()
 IMAGING = next(p for p in EXAMPLES if p.name == "ai-imaging-device.yaml")
 PAGE = "app_pages/contribution.py"
-
-
-def open_page(example: Path) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    if str(example) != at.session_state["start:example"]:
-        at.sidebar.selectbox(key="start:example").select(str(example)).run()
-    return at.switch_page(PAGE).run()
-
-
-def errors(at: AppTest) -> list[str]:
-    return [e.value.replace("\\", "") for e in at.error]
-
-
-def texts(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [w.value for w in at.warning]
-    return "\n".join(parts).replace("\\", "")
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
 def edit(at: AppTest, path: str, **changes) -> AppTest:
@@ -47,7 +27,7 @@ def edit(at: AppTest, path: str, **changes) -> AppTest:
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_every_example_shows_its_three_approaches_range_reasons_and_comparables(path):
-    at = open_page(path)
+    at = open_app(PAGE, path)
     assert not at.exception and not errors(at)
     cv = value_contribution(load_deal(path))
     assert metrics(at) == {a.title: money(a.central) if a.central is not None else "n/a" for a in cv.approaches}
@@ -62,7 +42,7 @@ def test_every_example_shows_its_three_approaches_range_reasons_and_comparables(
 
 
 def test_a_new_preparation_cost_raises_the_cost_approach_by_its_amount():
-    at = open_page(IMAGING)
+    at = open_app(PAGE, IMAGING)
     before = value_contribution(load_deal(IMAGING)).cost.replacement
     edit(at, "contribution_value.preparation_costs",
          added=[{"activity": "labelling", "hours": 100, "cost_per_hour_gbp": 120}])  # 100 h × £120 = £12,000
@@ -73,7 +53,7 @@ def test_a_new_preparation_cost_raises_the_cost_approach_by_its_amount():
 
 
 def test_an_own_comparable_with_its_date_joins_the_market_approach():
-    at = open_page(IMAGING)
+    at = open_app(PAGE, IMAGING)
     edit(at, "contribution_value.comparables", added=[{
         "name": "Our 2025 licence", "source": "Trust register", "published": "2025-03-31", "price_gbp": 50_000,
         "unit": "per_year", "records": 120_000, "history_years": 14, "data_type": "imaging"}])
@@ -89,7 +69,7 @@ def test_an_own_comparable_with_its_date_joins_the_market_approach():
 
 
 def test_a_comparable_without_a_source_is_refused_at_its_row_and_the_inputs_open():
-    at = open_page(IMAGING)
+    at = open_app(PAGE, IMAGING)
     edit(at, "contribution_value.comparables", added=[{"name": "Rumour", "published": "2025-01-01",
                                                         "price_gbp": 1, "unit": "one_off"}])
     assert any("Comparable 1, Source: is required" in e for e in errors(at))
@@ -97,7 +77,7 @@ def test_a_comparable_without_a_source_is_refused_at_its_row_and_the_inputs_open
 
 
 def test_choosing_another_anchor_changes_the_ask():
-    at = open_page(IMAGING)
+    at = open_app(PAGE, IMAGING)
     at.selectbox(key="w:contribution_value.anchor").select("income").run()
     cv = value_contribution(deal_from_data(at.session_state["draft"]))
     assert cv.ask == pytest.approx(cv.income.value)
@@ -114,7 +94,7 @@ def test_earlier_deals_of_the_organisation_are_added_from_the_register(tmp_path,
     earlier = load_deal(IMAGING).model_dump(mode="json")
     earlier["name"] = "Retinal screening 2023 licence"
     service.save(open_register(where), deal_from_data(earlier), author="Ana", note="signed", base_version=None)
-    at = open_page(IMAGING)
+    at = open_app(PAGE, IMAGING)
     at.button(key="do:register-comparables").click().run()
     assert not errors(at)
     own = at.session_state["draft"]["contribution_value"]["comparables"]

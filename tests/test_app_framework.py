@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from apptest_support import errors, open_page as open_app, tables, texts
 
 from ui.framework import BADGES, aims_frame, factors_frame, principles_frame, scorecard_frame
 from valueshare.compare import variants_of
@@ -19,32 +20,9 @@ from valueshare.framework import text as words
 from valueshare.framework.pillars import pillars
 from valueshare.scenario import deal_from_data, example_paths, load_deal
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 EXAMPLES = example_paths()
 IMAGING = next(p for p in EXAMPLES if p.name == "ai-imaging-device.yaml")
 FRAMEWORK = "app_pages/framework.py"
-
-
-def open_page(example: Path | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    if example is not None and str(example) != at.session_state["start:example"]:
-        at.sidebar.selectbox(key="start:example").select(str(example)).run()
-    return at.switch_page(FRAMEWORK).run()
-
-
-def errors(at: AppTest) -> list[str]:
-    return [e.value.replace("\\", "") for e in at.error]
-
-
-def texts(at: AppTest) -> str:
-    """Everything the page wrote as markdown or captions, with markdown escapes removed."""
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [w.value for w in at.warning] + \
-        [s.value for s in at.success] + [i.value for i in at.info]
-    return "\n".join(parts).replace("\\", "")
-
-
-def tables(at: AppTest) -> list[pd.DataFrame]:
-    return [d.value.data if hasattr(d.value, "data") else d.value for d in at.dataframe]
 
 
 def aim_table(at: AppTest, first_label: str) -> pd.DataFrame:
@@ -54,7 +32,7 @@ def aim_table(at: AppTest, first_label: str) -> pd.DataFrame:
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_every_example_shows_its_three_aims_every_principle_and_its_fair_share(path):
-    at = open_page(path)
+    at = open_app(FRAMEWORK, path)
     assert not at.exception and not errors(at)
     deal = load_deal(path)
     a = assess(deal, value_deal(deal))
@@ -92,7 +70,7 @@ def test_frames_for_csv_carry_every_figure_of_the_assessment():
 
 
 def test_the_scorecard_lines_up_the_aims_of_the_base_deal_and_each_variant():
-    at = open_page(IMAGING)
+    at = open_app(FRAMEWORK, IMAGING)
     deal = load_deal(IMAGING)
     named = [(name, pillars(d, value_deal(d))) for name, d in variants_of(deal)]
     shown = next(t for t in tables(at) if "Aim" in t.columns and "Base" in t.columns)
@@ -104,7 +82,7 @@ def test_the_scorecard_lines_up_the_aims_of_the_base_deal_and_each_variant():
 
 
 def test_changing_qalys_per_patient_changes_the_patient_benefit_figures():
-    at = open_page(IMAGING)
+    at = open_app(FRAMEWORK, IMAGING)
     at.number_input(key="w:patient_benefit.qalys_per_patient").set_value(0.01).run()
     assert not errors(at)
     draft = at.session_state["draft"]
@@ -118,7 +96,7 @@ def test_changing_qalys_per_patient_changes_the_patient_benefit_figures():
 
 
 def test_your_own_score_replaces_the_default_and_its_note_is_shown_as_typed():
-    at = open_page(IMAGING)
+    at = open_app(FRAMEWORK, IMAGING)
     note = "Labelled by <b>two</b> consultants & a *fellow*"
     at.session_state["t:fair_share.overrides"] = {
         "edited_rows": {}, "deleted_rows": [],
@@ -133,7 +111,7 @@ def test_your_own_score_replaces_the_default_and_its_note_is_shown_as_typed():
 
 
 def test_a_score_without_a_note_is_refused_at_its_field_and_the_inputs_open():
-    at = open_page(IMAGING)
+    at = open_app(FRAMEWORK, IMAGING)
     at.session_state["t:fair_share.overrides"] = {
         "edited_rows": {}, "deleted_rows": [], "added_rows": [{"factor": "expertise", "score": 5}]}
     at.run()
@@ -143,7 +121,7 @@ def test_a_score_without_a_note_is_refused_at_its_field_and_the_inputs_open():
 
 
 def test_a_deal_below_the_band_is_told_the_change_that_closes_the_gap_and_can_choose_the_term():
-    at = open_page(IMAGING)
+    at = open_app(FRAMEWORK, IMAGING)
     # A fair share of 60% at equal contributions puts the band above this deal's NHS share.
     at.number_input(key="w:fair_share.share_at_equal_contribution").set_value(60.0).run()
     draft_deal = deal_from_data(at.session_state["draft"])
@@ -159,8 +137,7 @@ def test_a_deal_below_the_band_is_told_the_change_that_closes_the_gap_and_can_ch
 
 
 def test_terms_that_sink_the_partner_raise_a_patient_first_flag():
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.sidebar.selectbox(key="start:example").select(str(IMAGING)).run()
+    at = open_app(example=IMAGING)
     # On the Deal page, a £5m access fee at signature leaves the partner with a negative NPV (its NPV is under £1m).
     at.number_input(key="w:terms[0].amount_gbp").set_value(5_000_000).run()
     at.switch_page(FRAMEWORK).run()

@@ -3,10 +3,10 @@ offers are the core's, and the NHS's position is edited like the rest of the dea
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+
+from apptest_support import errors, open_page as open_app, texts
 
 from valueshare.format import money
 from valueshare.framework.text import term_name, term_value
@@ -14,32 +14,14 @@ from valueshare.negotiation import Goal, goal_solution, negotiate
 from valueshare.negotiation import text as words
 from valueshare.scenario import deal_from_data, example_paths, load_deal
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 EXAMPLES = example_paths()
 IMAGING = next(p for p in EXAMPLES if p.name == "ai-imaging-device.yaml")
 PAGE = "app_pages/negotiation.py"
 
 
-def open_page(example: Path) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90).run()
-    if str(example) != at.session_state["start:example"]:
-        at.sidebar.selectbox(key="start:example").select(str(example)).run()
-    return at.switch_page(PAGE).run()
-
-
-def errors(at: AppTest) -> list[str]:
-    return [e.value.replace("\\", "") for e in at.error]
-
-
-def texts(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [s.value for s in at.success] + \
-        [w.value for w in at.warning] + [i.value for i in at.info]
-    return "\n".join(parts).replace("\\", "")
-
-
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_every_example_shows_the_positions_the_zone_the_term_and_the_offers(path):
-    at = open_page(path)
+    at = open_app(PAGE, path)
     assert not at.exception and not errors(at)
     deal = load_deal(path)
     n = negotiate(deal, trials=10_000)
@@ -59,7 +41,7 @@ def test_every_example_shows_the_positions_the_zone_the_term_and_the_offers(path
 
 
 def test_a_walk_away_set_in_pounds_moves_the_zone():
-    at = open_page(IMAGING)
+    at = open_app(PAGE, IMAGING)
     at.number_input(key="w:negotiation.nhs_walk_away_gbp").set_value(500_000.0).run()
     assert not errors(at)
     z = negotiate(deal_from_data(at.session_state["draft"]), offers=False, sensitivities=False).zone
@@ -70,7 +52,7 @@ def test_a_walk_away_set_in_pounds_moves_the_zone():
 
 
 def test_a_position_in_pounds_and_as_a_share_is_refused_at_its_field():
-    at = open_page(IMAGING)
+    at = open_app(PAGE, IMAGING)
     at.number_input(key="w:negotiation.nhs_target_gbp").set_value(300_000.0)
     at.number_input(key="w:negotiation.nhs_target_share").set_value(20.0).run()
     assert any("give the target in £ or as a share, not both" in e for e in errors(at))
@@ -78,7 +60,7 @@ def test_a_position_in_pounds_and_as_a_share_is_refused_at_its_field():
 
 
 def test_a_chosen_term_is_solved_for_a_chosen_goal():
-    at = open_page(IMAGING)
+    at = open_app(PAGE, IMAGING)
     at.selectbox(key="negotiation:term").select("terms[0].amount_gbp").run()
     at.selectbox(key="negotiation:goal").select("partner_walk_away").run()
     deal = load_deal(IMAGING)
@@ -88,7 +70,7 @@ def test_a_chosen_term_is_solved_for_a_chosen_goal():
 
 
 def test_notes_typed_as_markup_stay_text_in_the_draft():
-    at = open_page(IMAGING)
+    at = open_app(PAGE, IMAGING)
     note = "**walk** at <b>£400k</b> :red[no]"
     at.text_area(key="w:negotiation.notes").input(note).run()
     assert at.session_state["draft"]["negotiation"]["notes"] == note and not errors(at)

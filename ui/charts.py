@@ -225,13 +225,18 @@ def two_way_grid(table: Any, side: str, write: Callable[[str, float], str] = lam
     """One side's NPV as text in a grid, as it would be typed into a spreadsheet: a row per value of the row
     input, a column per value of the column input."""
     npv = table.nhs_npv if side == NHS else table.partner_npv
-    columns = _unique([write(table.col_path, v) for v in table.col_values])
+    columns = unique([write(table.col_path, v) for v in table.col_values])
     frame = pd.DataFrame([[money(float(x)) for x in row] for row in npv], columns=columns)
     frame.insert(0, "", [write(table.row_path, v) for v in table.row_values])
     return frame
 
 
-def _unique(names: list[str]) -> list[str]:
+def unique(names: list[str]) -> list[str]:
+    """Column names, each once: a second 'Base' becomes 'Base (2)'.
+
+    >>> unique(["Base", "Upside", "Base"])
+    ['Base', 'Upside', 'Base (2)']
+    """
     seen: dict[str, int] = {}
     out = []
     for name in names:

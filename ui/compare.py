@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import charts, state
+from ui.charts import unique
 from ui.risk import input_label, keep, remember, write
 from ui.text import md
 from valueshare.compare import Comparison
@@ -24,20 +25,6 @@ COUNTER = "compare:counter"         # (file name, deal data) of the last counter
 COUNTER_PROBLEMS = "compare:counter_problems"
 HIGHLIGHT = "background-color: #FFF3C4"
 THIS_DEAL = "This deal"
-
-
-def unique(names: list[str]) -> list[str]:
-    """Column names, each once: a second 'Base' becomes 'Base (2)'.
-
-    >>> unique(["Base", "Upside", "Base"])
-    ['Base', 'Upside', 'Base (2)']
-    """
-    seen: dict[str, int] = {}
-    out = []
-    for name in names:
-        seen[name] = seen.get(name, 0) + 1
-        out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
-    return out
 
 
 def figures_frame(comparison: Comparison) -> pd.DataFrame:

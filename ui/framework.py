@@ -123,16 +123,7 @@ def scorecard_frame(named: list[tuple[str, Pillars]]) -> pd.DataFrame:
     """The three aims across alternatives: a row per figure, a column per alternative (as written)."""
     names = [name for name, _ in named]
     rows = [[aim, first.label, *[r.text for r in each]] for aim, first, each in words.scorecard(named)]
-    return pd.DataFrame(rows, columns=["Aim", "Figure", *_unique(names)])
-
-
-def _unique(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for name in names:
-        seen[name] = seen.get(name, 0) + 1
-        out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
-    return out
+    return pd.DataFrame(rows, columns=["Aim", "Figure", *charts.unique(names)])
 
 
 def scorecard(valid: state.Valid) -> None:

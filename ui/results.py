@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import charts
+from collections.abc import Callable
+from typing import Any
+
+from ui import charts, state
+from ui.form import Form
 from ui.state import Check
 from ui.text import md
 from valueshare.engine.valuation import Valuation
@@ -15,7 +19,7 @@ from valueshare.errors import Problem
 from valueshare.model import Deal
 from valueshare.format import money, percent, ratio
 
-STALE = "Showing the last valid valuation; fix the highlighted fields."
+STALE = "Showing the figures of the last valid version of the deal; fix the highlighted fields."
 
 #: (label, one-line help) of each headline figure, in the order shown.
 HEADLINES = {
@@ -70,6 +74,41 @@ def problems_box(check: Check, unplaced: list[Problem] | None = None) -> None:
     elif shown_here:
         text += f"\n\n{shown_here} more {'is' if shown_here == 1 else 'are'} shown next to the fields below."
     st.error(text, icon=":material/error:")
+
+
+NO_DEAL = "No deal is open: choose an example or open a deal file in the sidebar."
+
+
+def deal_page(title: str, *, nothing: str, editor: Callable[[Form, dict[str, Any]], None] | None = None,
+              caption: str = "", after_title: Callable[[], None] | None = None) -> state.Valid:
+    """The frame every page that shows a deal shares, and the valid deal to show.
+
+    Stops with a message when no deal is open. Draws the title, then ``after_title`` (tabs, say), then ``editor``
+    (its widgets write into the draft); then, above them, the deal's name (and ``caption``), its problems (each at its
+    field when the editor drew it, the rest in a box) and the notice that figures are those of the last valid
+    version. Stops with ``nothing`` when the deal has never been valid.
+    """
+    draft = state.draft()
+    if draft is None:
+        st.error(NO_DEAL)
+        st.stop()
+    st.title(title, anchor=False)
+    top = st.container()
+    if after_title is not None:
+        after_title()
+    form = Form()
+    if editor is not None:
+        editor(form, draft)
+    check = state.check()
+    with top:
+        if check.shown is not None:
+            st.caption(md(check.shown.deal.name) + (f" · {caption}" if caption else ""))
+        problems_box(check, form.place(check.problems))
+        stale_notice(check)
+    if check.shown is None:
+        st.info(nothing)
+        st.stop()
+    return check.shown
 
 
 def stale_notice(check: Check) -> None:

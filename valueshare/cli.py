@@ -20,7 +20,7 @@ from valueshare.contribution import ContributionValue, value_contribution
 from valueshare.contribution import text as contribution_text
 from valueshare.engine import Valuation, value_deal
 from valueshare.engine.montecarlo import DEFAULT_TRIALS, Simulation, simulate
-from valueshare.errors import DealInvalid, Problem, ValueshareError
+from valueshare.errors import DealInvalid, Problem, ValueshareError, problem_lines
 from valueshare.format import money, percent, ratio
 from valueshare.framework import Assessment, assess, closing_candidates
 from valueshare.model import Deal
@@ -189,10 +189,9 @@ def contribution_summary(cv: ContributionValue) -> str:
     return "\n".join(lines)
 
 
-def _report_problems(error: DealInvalid, err: TextIO) -> None:
-    prefix = f"{error.source}: " if error.source else ""
-    for problem in error.problems:
-        print(prefix + problem.line(), file=err)
+def _report_problems(error: ValueshareError, err: TextIO) -> None:
+    for line in problem_lines(error):
+        print(line, file=err)
 
 
 def _validate(files: list[Path], out: TextIO, err: TextIO) -> int:
@@ -374,9 +373,6 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         if getattr(args, "register_command", None):
             return cli_register.run(args, out, err)
         return _value(args, out)
-    except DealInvalid as error:
-        _report_problems(error, err)
-        return 1
     except ValueshareError as error:
-        print(str(error), file=err)
+        _report_problems(error, err)
         return 1

@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from valueshare.errors import DealInvalid, ValueshareError
+from valueshare.errors import ValueshareError, problem_lines
 from valueshare.scenario import load_deal
 
 
@@ -39,13 +39,9 @@ def export_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             args.xlsx.write_bytes(data)
         except OSError as error:
             raise ValueshareError(f"{args.xlsx}: cannot write the workbook ({error.strerror or error})") from None
-    except DealInvalid as error:
-        prefix = f"{error.source}: " if error.source else ""
-        for problem in error.problems:
-            print(prefix + problem.line(), file=err)
-        return 1
     except ValueshareError as error:
-        print(str(error), file=err)
+        for line in problem_lines(error):
+            print(line, file=err)
         return 1
     print(f"Excel model of '{deal.name}' written to {args.xlsx}", file=out)
     return 0

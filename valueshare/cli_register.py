@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence, TextIO
 
-from valueshare.errors import DealInvalid, Problem, ValueshareError
+from valueshare.errors import DealInvalid, Problem, ValueshareError, problem_lines
 from valueshare.format import money, percent
 from valueshare.model import Deal
 from valueshare.register import service
@@ -251,13 +251,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
             args.scenario_deal = read_scenario(args.scenario)
         repo = open_register(args.register)
         return args.register_command(args, repo, out)
-    except DealInvalid as error:
-        prefix = f"{error.source}: " if error.source else ""
-        for problem in error.problems:
-            print(prefix + problem.line(), file=err)
-        return 1
     except ValueshareError as error:
-        for line in str(error).splitlines() or [type(error).__name__]:
+        for line in problem_lines(error):
             print(line, file=err)
         return 1
     finally:

@@ -37,6 +37,19 @@ class DealInvalid(ValueshareError):
         super().__init__("\n".join(prefix + p.line() for p in self.problems))
 
 
+def problem_lines(error: ValueshareError) -> list[str]:
+    """The lines a command prints for an error: one per problem of a ``DealInvalid`` (with its file), else the
+    error's own lines.
+
+    >>> problem_lines(DealInvalid([Problem("terms[0].rate", "must be a number")], "deal.yaml"))
+    ['deal.yaml: terms[0].rate: must be a number']
+    """
+    if isinstance(error, DealInvalid):
+        prefix = f"{error.source}: " if error.source else ""
+        return [prefix + problem.line() for problem in error.problems]
+    return str(error).splitlines() or [type(error).__name__]
+
+
 class NoAnswer(ValueshareError):
     """A calculation has no answer for this input (e.g. no IRR); the message says why."""
 

@@ -1,0 +1,39 @@
+"""What the AppTest suites share: opening the app on an example and a page, and reading what a page shows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def open_page(page: str | None = None, example: Path | None = None, *, timeout: float = 90) -> AppTest:
+    """The app on ``example`` (default: the one it opens on), switched to ``page`` when one is given."""
+    at = AppTest.from_file(APP, default_timeout=timeout).run()
+    if example is not None and str(example) != at.session_state["start:example"]:
+        at.sidebar.selectbox(key="start:example").select(str(example)).run()
+    return at.switch_page(page).run() if page else at
+
+
+def errors(at: AppTest) -> list[str]:
+    """The page's error messages, with markdown escapes removed."""
+    return [e.value.replace("\\", "") for e in at.error]
+
+
+def texts(at: AppTest) -> str:
+    """Everything the page wrote as markdown, captions or notices, with markdown escapes removed."""
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [w.value for w in at.warning] + \
+        [s.value for s in at.success] + [i.value for i in at.info]
+    return "\n".join(parts).replace("\\", "")
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def tables(at: AppTest) -> list[pd.DataFrame]:
+    """Every table on the page (a styled table's data)."""
+    return [d.value.data if hasattr(d.value, "data") else d.value for d in at.dataframe]
