@@ -9,7 +9,7 @@ import logging
 
 import streamlit as st
 
-from ui import start, state
+from ui import register, start, state
 
 PAGES = {
     "Describe": [st.Page("app_pages/deal.py", title="Deal", icon=":material/edit_note:", default=True)],
@@ -26,7 +26,8 @@ PAGES = {
 }
 
 st.set_page_config(layout="wide", page_title="valueshare", page_icon=":material/handshake:")
-state.begin()
+state.begin(reopen=register.reopen_from_address)
+register.keep_address()
 page = st.navigation(PAGES)
 with st.sidebar:
     start.sidebar()

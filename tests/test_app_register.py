@@ -114,6 +114,25 @@ def test_a_version_opens_in_the_editor_and_becomes_the_base_of_the_next_save(app
                for e in errors(at))
 
 
+def test_an_opened_version_is_named_in_the_address_and_a_new_session_reopens_it(app_file, register):
+    seed(register, 1000, 2500)
+    at = page(app_file)
+    at.selectbox(key="register:open:test-deal").select(1).run()
+    button(at, "Open version 1").click().run()
+    assert (at.query_params["deal"], at.query_params["version"]) == ("test-deal", "1")
+    # A reload of the page starts a new session with the same address: the version opens again, as the base.
+    again = AppTest.from_file(str(app_file), default_timeout=60)
+    again.query_params["deal"], again.query_params["version"] = "test-deal", "1"
+    again.run()
+    assert again.session_state["draft"] == deal_to_data(fee_deal(1000))
+    assert again.session_state["draft_source"] == "Test deal (register: version 1)"
+    # An address that names nothing in the register opens the first example, and is cleared.
+    stale = AppTest.from_file(str(app_file), default_timeout=60)
+    stale.query_params["deal"] = "no-such-deal"
+    stale.run()
+    assert stale.session_state["draft"] == deal_to_data(FIRST_EXAMPLE) and not stale.exception
+
+
 def test_a_stale_save_is_refused_naming_who_saved_and_the_draft_is_kept(app_file, register):
     seed(register, 1000)
     at = page(app_file)

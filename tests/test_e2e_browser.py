@@ -203,3 +203,8 @@ def test_7_the_deal_is_saved_in_the_register_and_opened_again(page):
     go(page, "Deal")
     want = money(value_with(load_deal(IMAGING), {"terms[4].tiers[0].rate": 0.05}).nhs_npv)
     assert metric(page, "NHS NPV") == want
+    # The address names the version, so a reload (a new session) opens it again rather than the first example.
+    assert "deal=retinal-screening-ai-eye-hospital-and-sme" in page.url and "version=1" in page.url
+    page.reload()
+    settle(page)
+    assert metric(page, "NHS NPV") == want

@@ -98,6 +98,38 @@ def set_base(repo: Repository, info: VersionInfo) -> None:
     source = f"{info.deal_name} (register: version {info.number})"
     st.session_state[state.SOURCE] = source
     st.session_state[BASE] = Base(repo.location, info.deal_key, info.number, source)
+    # The address names the version, so a reload of the page (which starts a new session) opens it again.
+    st.query_params["deal"] = info.deal_key
+    st.query_params["version"] = str(info.number)
+
+
+def keep_address() -> None:
+    """On every run: while the draft is still the register version it was opened or saved as, the address names
+    that version (moving to another page clears the address, so it is set again); otherwise it names nothing."""
+    found = st.session_state.get(BASE)
+    if found is not None and found.source == st.session_state.get(state.SOURCE):
+        if st.query_params.get("deal") != found.key or st.query_params.get("version") != str(found.number):
+            st.query_params["deal"], st.query_params["version"] = found.key, str(found.number)
+    elif "deal" in st.query_params:
+        st.query_params.clear()
+
+
+def reopen_from_address() -> bool:
+    """For a new session whose address names a register version (``?deal=KEY&version=N``): open that version as the
+    draft, with its base. False (and the address cleared) when there is none or it cannot be opened."""
+    key, number = st.query_params.get("deal"), st.query_params.get("version")
+    if not key:
+        return False
+    try:
+        repo = _open(chosen(None)[0])
+        opened = service.open_version(repo, key, int(number) if number and number.isdigit() else None)
+    except Exception:  # noqa: BLE001 - a stale or foreign address simply opens the first example
+        _LOG.info("the address names no version that can be opened: %s %s", key, number)
+        st.query_params.clear()
+        return False
+    state.load(deal_to_data(opened.deal), opened.info.deal_name)
+    set_base(repo, opened.info)
+    return True
 
 
 def open_in_editor(repo: Repository, key: str, number: int) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,11 +90,14 @@ def _valuation(deal_json: str, _deal: Deal) -> Valuation:
     return value_deal(_deal)
 
 
-def begin() -> None:
-    """Run first on every run: apply a requested load, or open the first example on a new session."""
+def begin(reopen: Callable[[], bool] | None = None) -> None:
+    """Run first on every run: apply a requested load; on a new session, ``reopen`` (a deal the address names, if
+    it can), else the first example."""
     if PENDING in st.session_state:
         data, source = st.session_state.pop(PENDING)
         load(data, source)
+    if DRAFT not in st.session_state and reopen is not None and reopen():
+        return
     if DRAFT not in st.session_state:
         for example in examples():
             if example.data is not None:
