@@ -138,3 +138,17 @@ def test_value_summary_shows_the_framework_check(capsys):
     assert main(["value", str(example_paths()[1])]) == 0
     out = capsys.readouterr().out
     assert "Framework check (VSF-2023)" in out and "1. Patient benefit" in out and "Fair NHS share" in out
+
+
+def test_a_reader_that_stops_early_gets_no_traceback():
+    # `python -m valueshare value ... | head -1`: the reader goes away; here it has gone before the first write,
+    # so every write meets a closed pipe. The command ends quietly.
+    import subprocess
+    import sys
+
+    run = subprocess.Popen([sys.executable, "-m", "valueshare", "value", "scenarios/ai-imaging-device.yaml"],
+                           cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    run.stdout.close()
+    assert run.wait(timeout=60) == 0
+    err = run.stderr.read().decode()
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
