@@ -53,3 +53,46 @@ def test_every_picture_in_the_user_guide_exists_and_is_taken_by_the_browser_test
     for name in pictures:
         assert (DOCS / "images" / f"{name}.png").exists(), name
         assert f'shot(page, "{name}", guide=True)' in shots, name
+
+
+def test_the_readmes_app_command_opens_on_a_first_run_at_a_desktop_without_stopping_at_a_prompt(tmp_path):
+    """A first run of ``streamlit run app.py`` in a terminal on a desktop (a display, no ~/.streamlit) must reach
+    "You can now view" on its own: by default Streamlit first waits at a prompt for an e-mail address."""
+    import os
+    import pty
+    import select
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "xdg-open").write_text("#!/bin/sh\nexit 0\n")  # the browser it opens: none here
+    (fake / "xdg-open").chmod(0o755)
+    env = {**os.environ, "HOME": str(tmp_path), "DISPLAY": ":0", "BROWSER": "true",
+           "PATH": f"{fake}{os.pathsep}{os.environ['PATH']}"}
+    main, child = pty.openpty()
+    app = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                            "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
+                           cwd=DOCS.parent, env=env, stdin=child, stdout=child, stderr=child, close_fds=True)
+    os.close(child)
+    said = b""
+    try:
+        deadline = time.monotonic() + 60
+        while b"You can now view" not in said and b"Email" not in said and time.monotonic() < deadline:
+            if select.select([main], [], [], 1)[0]:
+                try:
+                    said += os.read(main, 4096)
+                except OSError:  # the app ended
+                    break
+    finally:
+        app.terminate()
+        app.wait(timeout=20)
+        os.close(main)
+    text = said.decode(errors="replace")
+    assert "Email" not in text, text
+    assert "You can now view" in text, text
