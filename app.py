@@ -37,3 +37,5 @@ try:
 except Exception:  # a page shows an error, never a traceback; the details go to the server log
     logging.getLogger("valueshare.app").exception("page %s failed", page.title)
     st.error("Something went wrong on this page. Your deal is unchanged; try another page or reload the example.")
+with st.sidebar:
+    start.editing()

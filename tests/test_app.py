@@ -347,3 +347,12 @@ def test_a_table_edit_survives_a_visit_to_another_page():
     table = at.data_editor(key="t:terms[4].tiers").value  # ...so it was rebuilt from the draft
     assert table["rate"].tolist() == [1.0, 2.5, 3.0]
     assert at.session_state["draft"]["terms"][4]["tiers"][1]["rate"] == 0.025
+
+
+def test_the_sidebar_names_the_deal_as_edited_and_where_it_was_opened_from():
+    at = open_app(IMAGING)
+    example = load_deal(IMAGING).name
+    assert f"Editing: {md(example)}" in [c.value for c in at.sidebar.caption]
+    at.text_input(key="w:name").input("Sepsis alert <AI> & Co").run()
+    assert f"Editing: {md('Sepsis alert <AI> & Co')}  \nOpened from: {md(example)}" in \
+        [c.value for c in at.sidebar.caption]

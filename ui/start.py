@@ -67,6 +67,14 @@ def sidebar() -> None:
         lines = "\n".join(f"- {md(p.line())}" for p in problems)
         st.error(f"**{md(name)} could not be opened**; the deal you were editing is unchanged.\n\n{lines}",
                  icon=":material/error:")
+
+
+def editing() -> None:
+    """Which deal is being edited, under the pickers. Drawn after the page, so that it names the deal as the page's
+    widgets have just left it."""
     source = st.session_state.get(state.SOURCE)
+    current = (state.draft() or {}).get("name") or "a deal without a name"
     if source:
-        st.caption(f"Editing: {md(source)}")
+        # The deal's own name as it is now; where it came from only while that says something more.
+        opened = "" if source == current else f"  \nOpened from: {md(source)}"
+        st.caption(f"Editing: {md(current)}{opened}")
