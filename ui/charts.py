@@ -25,6 +25,22 @@ COLOURS = {NHS: "#0072B2", PARTNER: "#E69F00"}
 YEAR, SIDE, AMOUNT, TEXT = "Year", "Side", "Cash flow (£)", "Cash flow"
 Spec = dict[str, Any]
 
+# Axis and legend labels for money, written as valueshare.format.money writes figures: £, then k, m or bn
+# (-£500k, £1.5m, £2bn). Vega's own SI format would write 1.5M and 2G, which is not how money reads.
+_SIZED = ("abs(datum.value) >= 1e9 ? format(abs(datum.value) / 1e9, '.3~g') + 'bn' : "
+          "abs(datum.value) >= 1e6 ? format(abs(datum.value) / 1e6, '.3~g') + 'm' : "
+          "abs(datum.value) >= 1e3 ? format(abs(datum.value) / 1e3, '.3~g') + 'k' : format(abs(datum.value), '.3~g')")
+MONEY = "£"  # an axis's format meaning "money, as money() writes it", where a d3 format would stand
+
+
+def money_labels(**options: Any) -> dict[str, Any]:
+    """An axis or legend whose labels read as money (a new dict each time: specs are never shared)."""
+    return {"labelExpr": f"(datum.value < 0 ? '-' : '') + '£' + ({_SIZED})", **options}
+
+
+def _labels(fmt: str) -> dict[str, Any]:
+    return money_labels() if fmt == MONEY else {"format": fmt}
+
 
 def _field(name: str, kind: str, **options: Any) -> dict[str, Any]:
     """An encoding channel: ``kind`` is Vega-Lite's type (quantitative, ordinal, nominal)."""
@@ -55,7 +71,7 @@ def cash_flow_chart(frame: pd.DataFrame, side: str, *, height: int = 220) -> Spe
     bars = {"data": {"name": "flows"}, "mark": {"type": "bar", "color": COLOURS[side]}, "encoding": {
         "x": _field(YEAR, "ordinal", title="Year after signature", axis={"labelAngle": 0}),
         "y": _field(AMOUNT, "quantitative", title=f"{side}, £ a year",
-                    axis={"format": ".3~s", "titleColor": COLOURS[side], "titleFontWeight": "bold", "minExtent": 40}),
+                    axis=money_labels(titleColor=COLOURS[side], titleFontWeight="bold", minExtent=40)),
         "tooltip": [_field(SIDE, "nominal"), _field(YEAR, "ordinal"), _field(TEXT, "nominal")]}}
     return _chart([bars], {"flows": frame[frame[SIDE] == side]}, height)
 
@@ -102,7 +118,7 @@ def histogram_chart(frame: pd.DataFrame, side: str, *, height: int = 220) -> Spe
     bars = {"data": {"name": "bins"},
             "mark": {"type": "bar", "color": COLOURS[side], "stroke": "white", "strokeWidth": 0.3}, "encoding": {
                 "x": _field(FROM, "quantitative", title=f"{side} NPV (£)", scale={"zero": False},
-                            axis={"format": ".3~s"}),
+                            axis=money_labels()),
                 "x2": {"field": TO},
                 "y": _field(SHARE, "quantitative", title="Share of trials", axis={"format": ".0%", "minExtent": 40}),
                 "y2": {"datum": 0},
@@ -137,7 +153,7 @@ def fan_chart(frame: pd.DataFrame, side: str, *, height: int = 220) -> Spec:
                _field("P90", "nominal")]
     band = {"data": {"name": "fan"}, "mark": {"type": "area", "color": COLOURS[side], "opacity": 0.25},
             "encoding": {"x": x, "y": _field(P10, "quantitative", title=f"{side}, £ a year",
-                                             axis={"format": ".3~s", "minExtent": 40}),
+                                             axis=money_labels(minExtent=40)),
                          "y2": {"field": P90}, "tooltip": tooltip}}
     line = {"data": {"name": "fan"},
             "mark": {"type": "line", "color": COLOURS[side], "point": {"color": COLOURS[side], "size": 20}},
@@ -172,7 +188,7 @@ def tornado_chart(frame: pd.DataFrame, side: str) -> Spec:
             "encoding": {
                 "y": _field("Driver", "nominal", sort=order, title=None, axis={"labelLimit": 320}),
                 "x": _field(FROM, "quantitative", title=f"{side} NPV (£)", scale={"zero": False},
-                            axis={"format": ".3~s"}),
+                            axis=money_labels()),
                 "x2": {"field": TO},
                 "opacity": _field("Input at", "nominal", scale={"domain": [LOW, HIGH], "range": [0.4, 1.0]},
                                   legend={"title": "Input at its", "orient": "bottom"}),
@@ -257,20 +273,21 @@ def break_even_frame(points: list[tuple[float, float]], row_path: str, col_path:
 def two_way_chart(frame: pd.DataFrame, breaks: pd.DataFrame, *, row_title: str, col_title: str,
                   row_format: str = "~g", col_format: str = "~g") -> Spec:
     """NHS NPV as a heatmap over the two inputs, each cell labelled; cells where the partner's NPV is negative
-    outlined in vermillion, and the partner's break-even drawn as a dashed line through the interpolated points."""
+    outlined in vermillion, and the partner's break-even drawn as a dashed line through the interpolated points.
+    ``row_format`` and ``col_format`` are a d3 format for each input's axis, or MONEY for an input in pounds."""
     low, high = float(frame["NHS NPV (£)"].min()), float(frame["NHS NPV (£)"].max())
     scale = {"scheme": "redblue", "domainMid": 0} if low < 0 < high else {"scheme": "blues"}
     frame = frame.assign(Dark=frame["NHS NPV (£)"] > low + 0.6 * (high - low) if high > low else False)
     x = _field("Column from", "quantitative", title=col_title, scale={"zero": False, "nice": False},
-               axis={"values": sorted(set(frame["Column"])), "format": col_format, "labelOverlap": True})
+               axis={"values": sorted(set(frame["Column"])), **_labels(col_format), "labelOverlap": True})
     y = _field("Row from", "quantitative", title=row_title, scale={"zero": False, "nice": False},
-               axis={"values": sorted(set(frame["Row"])), "format": row_format, "labelOverlap": True})
+               axis={"values": sorted(set(frame["Row"])), **_labels(row_format), "labelOverlap": True})
     edges = {"x": x, "x2": {"field": "Column to"}, "y": y, "y2": {"field": "Row to"}}
     tooltip = [_field("Row value", "nominal", title=row_title), _field("Column value", "nominal", title=col_title),
                _field("NHS NPV", "nominal"), _field("Partner NPV", "nominal")]
     cells = {"data": {"name": "cells"}, "mark": {"type": "rect", "stroke": "white", "strokeWidth": 1},
              "encoding": {**edges, "tooltip": tooltip, "color": _field(
-                 "NHS NPV (£)", "quantitative", scale=scale, legend={"title": "NHS NPV (£)", "format": ".3~s"})}}
+                 "NHS NPV (£)", "quantitative", scale=scale, legend=money_labels(title="NHS NPV (£)"))}}
     loss = {"data": {"name": "cells"}, "transform": [{"filter": "datum['Partner negative']"}],
             "mark": {"type": "rect", "filled": False, "stroke": NEGATIVE, "strokeWidth": 2.5}, "encoding": edges}
     labels = {"data": {"name": "cells"}, "mark": {"type": "text", "fontSize": 11}, "encoding": {
@@ -351,7 +368,7 @@ def contribution_chart(frame: pd.DataFrame, ask: float | None) -> Spec:
     order = frame["Approach"].tolist()
     y = _field("Approach", "nominal", sort=order, title=None, axis={"labelLimit": 320})
     tooltip = [_field("Approach", "nominal"), _field("Range", "nominal"), _field("Central", "nominal")]
-    x = {"scale": {"zero": True}, "axis": {"format": ".3~s"}}
+    x = {"scale": {"zero": True}, "axis": money_labels()}
     bars = {"data": {"name": "approaches"}, "mark": {"type": "bar", "color": "#CFE3F1", "stroke": COLOURS[NHS],
                                                      "strokeWidth": 1, "height": {"band": 0.5}},
             "encoding": {"y": y, "x": _field("Low (£)", "quantitative", title="Value of the contribution (£)", **x),
@@ -393,7 +410,7 @@ def zone_chart(frame: pd.DataFrame, low: float | None, high: float | None) -> Sp
     colours = {"NHS walk-away": COLOURS[NHS], "NHS target": COLOURS[NHS], "This offer": INK,
                "Partner walk-away": COLOURS[PARTNER]}
     names = frame["Position"].tolist()
-    x = {"scale": {"zero": True}, "axis": {"format": ".3~s"}}
+    x = {"scale": {"zero": True}, "axis": money_labels()}
     span = pd.DataFrame({"Row": ["Positions"] if low is not None else [], "From (£)": [] if low is None else [low],
                          "To (£)": [] if high is None else [high],
                          "Zone": [] if low is None else [f"{money(low)} to {money(high)}"]})
@@ -453,7 +470,7 @@ def aim_chart(frame: pd.DataFrame, aim: str) -> Spec:
     bars = {"data": {"name": "aim"}, "mark": {"type": "bar", "color": colour},
             "encoding": {"x": _field("Alternative", "nominal", sort=order, title=None, axis={"labelAngle": 0}),
                          "y": _field("Value", "quantitative", title=f"{label} ({unit})",
-                                     axis={"format": ".3~s" if unit == "£" else ",.1f"}),
+                                     axis=_labels(MONEY if unit == "£" else ",.1f")),
                          "tooltip": [_field("Alternative", "nominal"), _field("Text", "nominal", title=label)]}}
     return _chart([bars], {"aim": data}, 200)
 

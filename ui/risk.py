@@ -635,7 +635,7 @@ def _axis(which: str, title: str, options: list[str], default: str, deal: Deal, 
 
 def _format(path: str) -> str:
     spec = input_spec(path)
-    return {"fraction": ".2~%", "gbp": ".3~s"}.get(spec.unit if spec else "", "~g")
+    return {"fraction": ".2~%", "gbp": charts.MONEY}.get(spec.unit if spec else "", "~g")
 
 
 def two_way_section(valid: state.Valid) -> None:
