@@ -13,6 +13,7 @@ import streamlit as st
 
 from ui import charts, state
 from ui.charts import unique
+from ui.fields import section_link
 from ui.risk import input_label, keep, remember, write
 from ui.text import md
 from valueshare.compare import Comparison
@@ -91,7 +92,9 @@ def chosen_deals(valid: state.Valid) -> list[tuple[str, Deal]]:
     deal = valid.deal
     mode = keep("compare:mode", st.segmented_control(
         "Compare this deal with", list(MODES), format_func=MODES.get,
-        key=remember("compare:mode", "variants", list(MODES)))) or "variants"
+        key=remember("compare:mode", "variants", list(MODES)),
+        help="The deal's own variants (named sets of changes in its file), another example, or a counter-offer file "
+             f"such as the partner's version of this deal. {section_link(9, 'sensitivities and variants')}")) or "variants"
     if mode == "variants":
         names = [v.name for v in deal.variants]
         if not names:
@@ -102,7 +105,7 @@ def chosen_deals(valid: state.Valid) -> list[tuple[str, Deal]]:
         chosen = keep("compare:variants", st.multiselect(
             "Variants", names, key=remember("compare:variants", names, lambda v: set(v) <= set(names)),
             placeholder="Choose variants",
-            help="The base deal is always shown first."))
+            help=f"The base deal is always shown first. {section_link(9, 'sensitivities and variants')}"))
         chosen = [n for n in chosen if n in names]
         for variant in deal.variants:
             if variant.name in chosen and variant.description:

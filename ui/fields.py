@@ -174,7 +174,16 @@ def method_link(model: type[BaseModel]) -> str:
     '[Method, section 4: sales](method#s4)'
     """
     found = METHOD_SECTIONS.get(model.__name__)
-    return f"[Method, section {found[0]}: {found[1]}](method#s{found[0]})" if found else ""
+    return section_link(*found) if found else ""
+
+
+def section_link(number: int, words: str) -> str:
+    """A markdown link to section ``number`` of the method notes, for a help text.
+
+    >>> section_link(8, "the Monte Carlo")
+    '[Method, section 8: the Monte Carlo](method#s8)'
+    """
+    return f"[Method, section {number}: {words}](method#s{number})"
 
 
 @cache

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import charts, state
-from ui.fields import specs
+from ui.fields import section_link, specs
 from ui.form import Form
 from ui.risk import keep, remember
 from ui.text import md
@@ -25,6 +25,8 @@ from valueshare.model import Deal, NegotiationInputs
 from valueshare.negotiation import GOALS, Goal, Negotiation, goal_solution, negotiate, solvable_terms
 from valueshare.negotiation import text as words
 from valueshare.negotiation.equivalents import DEFAULT_MIX, STRUCTURES
+
+LINK = section_link(12, "negotiation")
 
 SECTION = "negotiation"
 MIX_KEYS = [k for k in STRUCTURES if k != "mix"]
@@ -91,19 +93,23 @@ def term_section(valid: state.Valid) -> str | None:
     n0 = picture(valid)
     default = n0.term if n0.term in options else options[0]
     term = keep("negotiation:term", st.selectbox("Term", options, key=remember("negotiation:term", default, options),
-                                                 format_func=lambda p: term_name(deal, p)))
+                                                 format_func=lambda p: term_name(deal, p),
+                                                 help=f"The term to solve for; every other term stays as drafted. {LINK}"))
     n = picture(valid, term=term)
     st.markdown("\n".join(f"- {md(words.term_result_text(deal, r))}" for r in n.term_results))
     left, middle = st.columns([2, 1], vertical_alignment="bottom")
     goal = keep("negotiation:goal", left.selectbox(
-        "Or reach", list(GOALS), key=remember("negotiation:goal", "value", list(GOALS)), format_func=GOALS.get))
+        "Or reach", list(GOALS), key=remember("negotiation:goal", "value", list(GOALS)), format_func=GOALS.get,
+        help=f"A goal of your own for the term: a value to the NHS, a share of the partner's value, an NHS NPV, or "
+             f"the partner's walk-away. {LINK}"))
     if goal != "partner_walk_away":
         unit = "%" if goal == "share" else "£"
         default_target = round((n.zone.nhs_target.share or 0) * 100, 2) if goal == "share" else \
             round(n.zone.nhs_target.value)
         amount = keep(f"negotiation:{goal}", middle.number_input(
             f"Target ({unit})", min_value=0.0 if goal != "nhs_npv" else None,
-            key=remember(f"negotiation:{goal}", float(default_target)), format="%g"))
+            key=remember(f"negotiation:{goal}", float(default_target)), format="%g",
+            help=f"The figure the term must reach; it starts at the NHS's target. {LINK}"))
         target = amount / 100 if goal == "share" else amount
     else:
         target = 0.0
@@ -134,12 +140,12 @@ def offers_section(valid: state.Valid, term: str | None) -> None:
     target = keep("negotiation:offers_target", cols[0].number_input(
         "Value to the NHS (£)", min_value=0.0, format="%.0f", step=10_000.0,
         key=remember("negotiation:offers_target", float(round(base.zone.nhs_target.value))),
-        help="Every structure is sized to give the NHS this value; it starts at the NHS's target."))
+        help=f"Every structure is sized to give the NHS this value; it starts at the NHS's target. {LINK}"))
     mix = {}
     for column, k in zip(cols[1:], MIX_KEYS):
         mix[k] = keep(f"negotiation:mix:{k}", column.number_input(
             f"Mix: {STRUCTURES[k].lower()}", min_value=0.0, max_value=1.0, step=0.05, format="%.2f",
-            key=remember(f"negotiation:mix:{k}", DEFAULT_MIX[k]), help="Your mix's weights (any that add up)."))
+            key=remember(f"negotiation:mix:{k}", DEFAULT_MIX[k]), help=f"Your mix's weights (any that add up). {LINK}"))
     with st.spinner("Valuing the equivalent offers: a Monte Carlo of each..."):
         n = picture(valid, term=term, target=float(target), mix=mix, offers=True)
     st.caption(md(words.offers_intro(n)))

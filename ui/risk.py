@@ -22,7 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import charts, state
-from ui.fields import Spec, label_for, shown, specs, stored
+from ui.fields import Spec, label_for, section_link, shown, specs, stored
 from ui.form import Form
 from ui.terms import MODELS
 from ui.text import md
@@ -38,6 +38,8 @@ from valueshare.model.base import Choice
 from valueshare.model.uncertainty import UNCERTAIN_INPUT, Fixed, Lognormal, Normal, Pert, Triangular, Uniform
 from valueshare.sensitivity import TornadoBar, TwoWay, around, base_data, label, tornado, two_way
 from valueshare.units import write as write_number
+
+LINK = section_link(8, "the Monte Carlo")
 
 VIEW = "view"
 DEFAULT_TRIALS, MAX_TRIALS, DEFAULT_SEED = 10_000, 1_000_000, 1
@@ -262,7 +264,8 @@ def uncertainty_editor(form: Form, draft: dict[str, Any], deal: Deal | None) -> 
     if free:
         pick, add = st.columns([4, 1], vertical_alignment="bottom")
         pick.selectbox("Input to make uncertain", free, key="add:uncertainty", format_func=name,
-                       help="A stage's duration, cost or chance of success, a sales input, or an equity exit value.")
+                       help="A stage's duration, cost or chance of success, a sales input, or an equity exit value. "
+                            + LINK)
         add.button("Add", key="do:add:uncertainty", on_click=_add, args=("add:uncertainty",), icon=":material/add:",
                    width="stretch")
     elif allowed:
@@ -282,10 +285,10 @@ def _card(form: Form, draft: dict[str, Any], item: dict[str, Any], index: int, a
         before = (item.get("input"), distribution.get("dist"))
         with which:
             form.choose(item, "input", f"{path}.input", f"{index + 1}. Uncertain input", allowed,
-                        "Which input of the deal this distribution replaces in the simulation.", format_func=name)
+                        f"Which input of the deal this distribution replaces in the simulation. {LINK}", format_func=name)
         with kind_col:
             form.choose(distribution, "dist", f"{path}.distribution.dist", "Distribution", list(KINDS),
-                        "The shape of the uncertainty; see the method notes for each one.",
+                        f"The shape of the uncertainty. {section_link(8, 'distributions')}",
                         format_func=lambda k: KINDS.get(k, str(k)))
         remove.button("Remove", key=f"do:remove:{path}", on_click=_remove, args=(index,), icon=":material/delete:",
                       width="stretch")
@@ -443,10 +446,10 @@ def monte_carlo(valid: state.Valid) -> None:
         "Trials", min_value=100, max_value=MAX_TRIALS, step=10_000, format="%d",
         key=remember("risk:trials", DEFAULT_TRIALS),
         help="How many possible futures to draw. More trials, steadier figures: the standard error falls with the "
-             "square root of the count. 1,000,000 trials take a few seconds.")))
+             f"square root of the count. 1,000,000 trials take a few seconds. {LINK}")))
     seed = keep("risk:seed", int(settings[1].number_input(
         "Seed", min_value=0, max_value=2**32 - 1, step=1, format="%d", key=remember("risk:seed", DEFAULT_SEED),
-        help="The starting point of the random draws: the same seed and trial count give the same figures.")))
+        help=f"The starting point of the random draws: the same seed and trial count give the same figures. {LINK}")))
     summary = simulation(valid, trials, seed)
     settings[2].caption(f"{summary.trials:,} trials of “{md(valid.deal.name)}” from seed {summary.seed}. "
                         "Each trial "
@@ -529,7 +532,7 @@ def tornado_section(valid: state.Valid) -> None:
     side = keep("risk:tornado", st.segmented_control(
         "NPV of", [charts.NHS, charts.PARTNER], key=remember("risk:tornado", charts.NHS, [charts.NHS, charts.PARTNER]),
         help="Whose NPV the bars show. Each side has its own chart: the partner's swings are often a hundred times "
-             "the NHS's.")) or charts.NHS
+             f"the NHS's. {section_link(9, 'sensitivities and variants')}")) or charts.NHS
     base = valid.valuation.nhs_npv if side == charts.NHS else valid.valuation.partner_npv
     st.caption(f"Each input is set to its low and then its high value, everything else as in the deal, and the deal "
                f"is valued again. The line is the {side} NPV as the deal stands: {money(base)}.")
@@ -610,8 +613,10 @@ def _axis(which: str, title: str, options: list[str], default: str, deal: Deal, 
     """An input picker with its range; the range starts around the input's value in the deal, and starts again
     when another input is picked or the input's value in the deal changes."""
     with column:
+        link, lines = section_link(9, "sensitivities and variants"), {"row": "rows", "col": "columns"}[which]
         path = keep(f"risk:{which}", st.selectbox(title, options, key=remember(f"risk:{which}", default, options),
-                                                  format_func=lambda p: input_label(deal, p)))
+                                                  format_func=lambda p: input_label(deal, p),
+                                                  help=f"The input whose values make the table's {lines}. {link}"))
         base = float(paths.get(base_data(deal), path))
         spec = input_spec(path) or Spec(name="", label="", help="", kind="number")
         keys = (f"risk:{which}:from", f"risk:{which}:to")
@@ -624,11 +629,12 @@ def _axis(which: str, title: str, options: list[str], default: str, deal: Deal, 
         fmt = "%g" if spec.unit != "gbp" else "%.0f"
         step = _step(shown(base, spec))
         start = keep(keys[0], left.number_input(f"From{unit}", key=remember(keys[0], float(shown(low, spec))),
-                                                format=fmt, step=step))
+                                                format=fmt, step=step, help=f"The {lines}' first value. {link}"))
         end = keep(keys[1], right.number_input(f"To{unit}", key=remember(keys[1], float(shown(high, spec))),
-                                               format=fmt, step=step))
+                                               format=fmt, step=step, help=f"The {lines}' last value. {link}"))
         steps = keep(f"risk:{which}:steps", count.number_input(
-            "Values", min_value=2, max_value=12, step=1, key=remember(f"risk:{which}:steps", 7)))
+            "Values", min_value=2, max_value=12, step=1, key=remember(f"risk:{which}:steps", 7),
+            help=f"How many values from first to last, evenly spaced (2 to 12). {link}"))
         st.caption(f"In the deal: {md(write(path, base))}")
     return path, grid(path, stored(start, spec), stored(end, spec), int(steps))
 
