@@ -356,3 +356,16 @@ def test_the_sidebar_names_the_deal_as_edited_and_where_it_was_opened_from():
     at.text_input(key="w:name").input("Sepsis alert <AI> & Co").run()
     assert f"Editing: {md('Sepsis alert <AI> & Co')}  \nOpened from: {md(example)}" in \
         [c.value for c in at.sidebar.caption]
+
+
+def test_a_problem_shown_on_another_page_names_its_field_in_words_with_its_path():
+    at = open_app(IMAGING)
+    at.number_input(key="w:assumptions.partner_discount_rate").set_value(150.0).run()
+    at.selectbox(key="add:terms").select("revenue_share").run()
+    at.button(key="do:add:terms").click().run()
+    at.switch_page("app_pages/valuation.py").run()
+    box = errors(at)[0].replace("\\", "")  # markdown escapes
+    assert "This deal has 2 problems" in box
+    assert "- **Term 7 (Revenue share), rate**: is required (terms[6].rate)" in box
+    assert "- **Assumptions, partner discount rate (%)**: must be between 0 and 1 (0% to 100%) " \
+           "(assumptions.partner_discount_rate)" in box

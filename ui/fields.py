@@ -19,6 +19,9 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from valueshare import paths
+from valueshare.errors import ValueshareError
+from valueshare.model import TERM_LABELS
 from valueshare.model.base import Choice
 
 #: Labels that the generic rule below would word badly.
@@ -99,6 +102,43 @@ def label_for(name: str, unit: str | None = None) -> str:
         suffix = " (years)"
     text = " ".join(_WORDS.get(w, w) for w in words)
     return text[:1].upper() + text[1:] + suffix
+
+
+def path_words(path: str, draft: Any = None) -> str:
+    """A field's path in people's words; with the draft, a term is named by its kind and a stage by its name.
+
+    >>> path_words("contribution.expertise[0].cost_per_hour_gbp")
+    'Contribution, expertise 1, cost per hour (£)'
+    >>> path_words("terms[1].rate", {"terms": [{"kind": "access_fee"}, {"kind": "revenue_share"}]})
+    'Term 2 (Revenue share), rate'
+    >>> path_words("route_to_market.stages[0].probability_of_success", {"route_to_market": {"stages": [{"name": "Trial"}]}})
+    "Route to market, stage 1 ('Trial'), probability of success"
+    """
+    try:
+        keys = paths.parse(path)
+    except ValueshareError:
+        return path
+    words: list[str] = []
+    here = draft
+    for index, key in enumerate(keys):
+        item = None
+        if isinstance(here, dict):
+            item = here.get(key)
+        elif isinstance(here, list) and isinstance(key, int) and 0 <= key < len(here):
+            item = here[key]
+        named = item if isinstance(key, int) and isinstance(item, dict) else {}
+        if isinstance(key, int) and words:
+            if keys[index - 1] == "terms" and named.get("kind") in TERM_LABELS:
+                words[-1] = f"{words[-1].removesuffix('s')} {key + 1} ({TERM_LABELS[named['kind']]})"
+            elif keys[index - 1] == "stages" and isinstance(named.get("name"), str) and named["name"]:
+                words[-1] = f"{words[-1].removesuffix('s')} {key + 1} ('{named['name']}')"
+            else:
+                words[-1] += f" {key + 1}"
+        else:
+            word = label_for(str(key))
+            words.append(word if not words or word[:2].isupper() else word[:1].lower() + word[1:])
+        here = item
+    return ", ".join(words)
 
 
 def _unwrap(annotation: Any) -> tuple[Any, bool, dict[str, Any]]:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ui import charts, state
+from ui.fields import path_words
 from ui.form import Form
 from ui.state import Check
 from ui.text import md
@@ -67,13 +68,21 @@ def problems_box(check: Check, unplaced: list[Problem] | None = None) -> None:
     total = len(check.problems)
     text = f"**This deal has {total} problem{'s' if total != 1 else ''}.**"
     if unplaced:
-        text += "\n\n" + "\n".join(f"- {md(p.line())}" for p in unplaced)
+        text += "\n\n" + "\n".join(f"- {problem_text(p)}" for p in unplaced)
     if shown_here == total:
         text += " " + ("It is shown next to its field below." if total == 1 else
                        "Each is shown next to its field below.")
     elif shown_here:
         text += f"\n\n{shown_here} more {'is' if shown_here == 1 else 'are'} shown next to the fields below."
     st.error(text, icon=":material/error:")
+
+
+def problem_text(problem: Problem) -> str:
+    """A problem as markdown for a page: the field in people's words, the rule, then the field's path as the deal
+    file and the command line name it."""
+    if not problem.path:
+        return md(problem.message)
+    return f"**{md(path_words(problem.path, state.draft()))}**: {md(problem.message)} ({md(problem.path)})"
 
 
 NO_DEAL = "No deal is open: choose an example or open a deal file in the sidebar."

@@ -22,7 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import charts, state
-from ui.fields import Spec, label_for, section_link, shown, specs, stored
+from ui.fields import Spec, label_for, path_words, section_link, shown, specs, stored
 from ui.form import Form
 from ui.terms import MODELS
 from ui.text import md
@@ -124,23 +124,7 @@ def input_label(deals: Deal | list[Deal], path: str) -> str:
         if tier:
             text += f", tier {int(tier.group(2)) + 1}"
         return text
-    return _path_words(path)
-
-
-def _path_words(path: str) -> str:
-    """'contribution.expertise[0].cost_per_hour_gbp' -> 'Contribution, expertise 1, cost per hour (£)'."""
-    try:
-        keys = paths.parse(path)
-    except ValueshareError:
-        return path
-    words: list[str] = []
-    for key in keys:
-        if isinstance(key, int) and words:
-            words[-1] += f" {key + 1}"
-        else:
-            word = label_for(str(key))
-            words.append(word if not words or word[:2].isupper() else word[:1].lower() + word[1:])
-    return ", ".join(words)
+    return path_words(path)
 
 
 def uncertain_inputs(draft: dict[str, Any]) -> list[str]:
@@ -254,7 +238,7 @@ def uncertainty_editor(form: Form, draft: dict[str, Any], deal: Deal | None) -> 
     """One card per uncertain input (which input, its distribution, its parameters), then a picker to add one."""
     items = draft.setdefault("uncertainty", [])
     allowed = uncertain_inputs(draft)
-    name = (lambda p: input_label(deal, p)) if deal is not None else _path_words
+    name = (lambda p: input_label(deal, p)) if deal is not None else path_words
     for index, item in enumerate(items):
         if isinstance(item, dict):
             _card(form, draft, item, index, allowed, name)
