@@ -14,6 +14,8 @@ Sections:
   tornado        tornado(deal) for each example
   app            Streamlit reruns after one input change, through streamlit.testing.v1.AppTest
   memory         simulate() of 1,000,000 trials in a subprocess: peak RSS and time
+  browser        the app served by Streamlit in headless Chromium (Playwright): each page opened from the sidebar,
+                 first and again, until the page has run and drawn; needs Debian's chromium
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ from valueshare.sensitivity import tornado  # noqa: E402
 IMAGING = ROOT / "scenarios" / "ai-imaging-device.yaml"
 APP = ROOT / "app.py"
 RISK_PAGE = ROOT / "app_pages" / "risk.py"
-SECTIONS = ("deterministic", "montecarlo", "tornado", "app", "memory")
+SECTIONS = ("deterministic", "montecarlo", "tornado", "app", "memory", "browser")
 
 # Targets (docs/performance.md). Printed as ratios, never asserted.
 TARGET_VALUE_MS = 5.0
@@ -57,6 +59,7 @@ TARGET_KERNEL_RATIO = 2.0
 TARGET_TORNADO_MS = 1000.0
 TARGET_RERUN_MS = 300.0
 TARGET_MEMORY_MIB = 1024.0
+TARGET_PAGE_BACK_MS = 1000.0
 
 RESULTS: dict[str, Any] = {}
 
@@ -519,6 +522,79 @@ def bench_memory(trials: int) -> None:
                          "wall_s": result["wall_s"]}
 
 
+# -- 6. the app in a browser ------------------------------------------------------------------------------------
+
+BROWSER_PAGES = ("Valuation", "Risk", "Framework check", "Contribution value", "Negotiation", "Compare", "Documents",
+                 "Register", "Deal")
+
+
+def bench_browser(repeats: int) -> None:
+    heading("The app in headless Chromium (Playwright): a page opened from the sidebar until it has run and drawn")
+    import shutil
+    import socket
+    import tempfile
+    import urllib.request
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        print(f"no Chromium at {chromium}: not measured (apt-get install chromium)")
+        return
+    from playwright.sync_api import sync_playwright
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    home = Path(tempfile.mkdtemp(prefix="valueshare-bench-"))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true", "--server.address",
+         "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none"], cwd=ROOT,
+        env={**os.environ, "VALUESHARE_REGISTER_URL": str(home / "register.sqlite")},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    done = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+    try:
+        for _ in range(120):
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.5)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(url)
+            page.wait_for_selector(done, timeout=90_000)
+            page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+            page.get_by_role("option", name=load_deal(IMAGING).name).click()
+            page.wait_for_timeout(300)
+            page.wait_for_selector(done, timeout=90_000)
+
+            def open_page(title: str) -> float:
+                start = time.perf_counter()
+                page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title).click()
+                page.wait_for_timeout(30)  # the click's rerun has started (the state leaves notRunning)
+                page.wait_for_selector(done, timeout=90_000)
+                page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+                return time.perf_counter() - start
+
+            first = {title: open_page(title) for title in BROWSER_PAGES}
+            again: dict[str, list[float]] = {title: [] for title in BROWSER_PAGES}
+            for _ in range(repeats):
+                for title in BROWSER_PAGES:
+                    again[title].append(open_page(title))
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        shutil.rmtree(home, ignore_errors=True)
+    RESULTS["browser"] = {}
+    for title in BROWSER_PAGES:
+        ms = median_ms(again[title])
+        print(f"{title:20s} first visit {first[title] * 1e3:5.0f} ms; back to it, median of {repeats}: {ms:5.0f} ms "
+              f" {vs_target(ms, TARGET_PAGE_BACK_MS, 'ms')}")
+        RESULTS["browser"][title] = {"first_ms": first[title] * 1e3, "back_ms": ms}
+
+
 # -- main --------------------------------------------------------------------------------------------------------
 
 def machine() -> dict[str, Any]:
@@ -561,6 +637,7 @@ def main(argv: list[str] | None = None) -> None:
         "tornado": lambda: bench_tornado(3 if quick else 10),
         "app": lambda: bench_app(3 if quick else 5),
         "memory": lambda: bench_memory(args.memory_trials),
+        "browser": lambda: bench_browser(3 if quick else 5),
     }
     for name in SECTIONS:
         if name not in only:
