@@ -531,9 +531,10 @@ BROWSER_PAGES = ("Valuation", "Risk", "Framework check", "Contribution value", "
 def bench_browser(repeats: int) -> None:
     heading("The app in headless Chromium (Playwright): a page opened from the sidebar until it has run and drawn")
     import shutil
-    import socket
     import tempfile
-    import urllib.request
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from app_server import CHROMIUM_ARGS, IDLE, served
 
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(chromium).exists():
@@ -541,39 +542,23 @@ def bench_browser(repeats: int) -> None:
         return
     from playwright.sync_api import sync_playwright
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     home = Path(tempfile.mkdtemp(prefix="valueshare-bench-"))
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true", "--server.address",
-         "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none"], cwd=ROOT,
-        env={**os.environ, "VALUESHARE_REGISTER_URL": str(home / "register.sqlite")},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    done = '[data-testid="stApp"][data-test-script-state="notRunning"]'
     try:
-        for _ in range(120):
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.5)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        with served(home / "register.sqlite", home / "streamlit.log") as url, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(url)
-            page.wait_for_selector(done, timeout=90_000)
+            page.wait_for_selector(IDLE, timeout=90_000)
             page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
             page.get_by_role("option", name=load_deal(IMAGING).name).click()
             page.wait_for_timeout(300)
-            page.wait_for_selector(done, timeout=90_000)
+            page.wait_for_selector(IDLE, timeout=90_000)
 
             def open_page(title: str) -> float:
                 start = time.perf_counter()
                 page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title).click()
                 page.wait_for_timeout(30)  # the click's rerun has started (the state leaves notRunning)
-                page.wait_for_selector(done, timeout=90_000)
+                page.wait_for_selector(IDLE, timeout=90_000)
                 page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
                 return time.perf_counter() - start
 
@@ -584,8 +569,6 @@ def bench_browser(repeats: int) -> None:
                     again[title].append(open_page(title))
             browser.close()
     finally:
-        server.terminate()
-        server.wait(timeout=20)
         shutil.rmtree(home, ignore_errors=True)
     RESULTS["browser"] = {}
     for title in BROWSER_PAGES:

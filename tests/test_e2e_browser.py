@@ -15,16 +15,12 @@ import io
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
+from app_server import CHROMIUM_ARGS, IDLE, served
 from valueshare.format import money
 from valueshare.scenario import example_paths, load_deal
 from valueshare.sensitivity import value_with
@@ -34,8 +30,6 @@ ARTEFACTS = ROOT / "test-artifacts" / "e2e"
 GUIDE = ROOT / "docs" / "images"
 IMAGING = next(p for p in example_paths() if p.name == "ai-imaging-device.yaml")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
 if not Path(CHROMIUM).exists():
@@ -43,44 +37,18 @@ if not Path(CHROMIUM).exists():
                 allow_module_level=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory):
     """The app, served headless on a free port with a register of its own; stopped after the module."""
-    port = _free_port()
     home = tmp_path_factory.mktemp("e2e")
-    env = {**os.environ, "VALUESHARE_REGISTER_URL": str(home / "register.sqlite")}
-    log = (home / "streamlit.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address",
-         "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail(f"the app did not start; see {log.name}")
+    with served(home / "register.sqlite", home / "streamlit.log") as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log.close()
 
 
 @pytest.fixture(scope="module")
 def page(app_url):
     with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         tab = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
         tab.goto(app_url)
         settle(tab)
@@ -91,7 +59,7 @@ def page(app_url):
 def settle(page, pause: int = 600) -> None:
     """Wait for the script run that the last action started to finish, and for the page to draw."""
     page.wait_for_timeout(300)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=90_000)
+    page.wait_for_selector(IDLE, timeout=90_000)
     page.wait_for_timeout(pause)
 
 
