@@ -59,9 +59,9 @@ def expected_nhs_npv(data: dict) -> str:
 
 # -- opening deals -----------------------------------------------------------------------------------------------
 
-def test_the_app_opens_on_the_first_example_and_shows_its_nhs_npv():
+def test_the_app_opens_on_the_imaging_example_and_shows_its_nhs_npv():
     at = open_app()
-    first = load_deal(EXAMPLES[0])
+    first = load_deal(IMAGING)
     assert not at.exception and not errors(at)
     assert at.session_state["draft"] == deal_to_data(first)
     assert metric(at, "NHS NPV") == money(value_deal(first).nhs_npv)

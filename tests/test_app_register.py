@@ -14,6 +14,7 @@ import pytest
 from register_support import Clock, fee_deal
 from streamlit.testing.v1 import AppTest
 
+from ui import state
 from valueshare import value_deal
 from valueshare.format import money
 from valueshare.register import service
@@ -23,7 +24,7 @@ from valueshare.scenario import deal_to_data, example_paths, load_deal
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "app_pages/register.py"
-FIRST_EXAMPLE = load_deal(example_paths()[0])
+OPENING_EXAMPLE = load_deal(next(p for p in example_paths() if p.name == state.OPENING_EXAMPLE))
 
 
 @pytest.fixture(scope="module")
@@ -78,15 +79,15 @@ def seed(where: str, *fees: float, author: str = "Bo") -> None:
 
 def test_saving_the_open_deal_makes_version_one_with_its_figures(app_file, register):
     at = save_from_page(page(app_file), "Ana Smith", "first offer")
-    assert [s.value for s in at.success] == [f"Saved {FIRST_EXAMPLE.name} as version 1.".replace("-", "\\-")]
+    assert [s.value for s in at.success] == [f"Saved {OPENING_EXAMPLE.name} as version 1.".replace("-", "\\-")]
     history = table(at, "Version", "NHS NPV")
     assert history["Version"].tolist() == [1]
     assert history["Author"].tolist() == ["Ana Smith"] and history["Note"].tolist() == ["first offer"]
-    assert history["NHS NPV"].tolist() == [money(value_deal(FIRST_EXAMPLE).nhs_npv)]
+    assert history["NHS NPV"].tolist() == [money(value_deal(OPENING_EXAMPLE).nhs_npv)]
     repo = open_register(register)
     try:
-        opened = service.open_version(repo, FIRST_EXAMPLE.name)
-        assert opened.deal == FIRST_EXAMPLE and opened.info.author == "Ana Smith"
+        opened = service.open_version(repo, OPENING_EXAMPLE.name)
+        assert opened.deal == OPENING_EXAMPLE and opened.info.author == "Ana Smith"
     finally:
         repo.close()
     # The session now builds on version 1: a second save is version 2.
@@ -126,11 +127,11 @@ def test_an_opened_version_is_named_in_the_address_and_a_new_session_reopens_it(
     again.run()
     assert again.session_state["draft"] == deal_to_data(fee_deal(1000))
     assert again.session_state["draft_source"] == "Test deal (register: version 1)"
-    # An address that names nothing in the register opens the first example, and is cleared.
+    # An address that names nothing in the register opens the opening example, and is cleared.
     stale = AppTest.from_file(str(app_file), default_timeout=60)
     stale.query_params["deal"] = "no-such-deal"
     stale.run()
-    assert stale.session_state["draft"] == deal_to_data(FIRST_EXAMPLE) and not stale.exception
+    assert stale.session_state["draft"] == deal_to_data(OPENING_EXAMPLE) and not stale.exception
 
 
 def test_a_stale_save_is_refused_naming_who_saved_and_the_draft_is_kept(app_file, register):

@@ -123,7 +123,7 @@ def reopen_from_address() -> bool:
     try:
         repo = _open(chosen(None)[0])
         opened = service.open_version(repo, key, int(number) if number and number.isdigit() else None)
-    except Exception:  # noqa: BLE001 - a stale or foreign address simply opens the first example
+    except Exception:  # noqa: BLE001 - a stale or foreign address simply opens the opening example
         _LOG.info("the address names no version that can be opened: %s %s", key, number)
         st.query_params.clear()
         return False

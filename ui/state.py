@@ -39,6 +39,9 @@ EXCEL = "excel"
 EXAMPLE = "start:example"
 WIDGET = "w:"
 TABLE = "t:"
+#: The example a new session opens on: a commercial deal (an SME's AI device on a trust's images), the most common
+#: pattern, whose every page has something to show; the others are a pick away.
+OPENING_EXAMPLE = "ai-imaging-device.yaml"
 
 
 @dataclass(frozen=True)
@@ -92,14 +95,14 @@ def _valuation(deal_json: str, _deal: Deal) -> Valuation:
 
 def begin(reopen: Callable[[], bool] | None = None) -> None:
     """Run first on every run: apply a requested load; on a new session, ``reopen`` (a deal the address names, if
-    it can), else the first example."""
+    it can), else the opening example (or the first that can be read)."""
     if PENDING in st.session_state:
         data, source = st.session_state.pop(PENDING)
         load(data, source)
     if DRAFT not in st.session_state and reopen is not None and reopen():
         return
     if DRAFT not in st.session_state:
-        for example in examples():
+        for example in sorted(examples(), key=lambda e: Path(e.path).name != OPENING_EXAMPLE):
             if example.data is not None:
                 load(example.data, example.name)
                 st.session_state[EXAMPLE] = example.path
