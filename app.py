@@ -1,6 +1,6 @@
 """valueshare: value an NHS data partnership under the Value Sharing Framework.
 
-This file only routes: it opens the session's deal, draws the sidebar and runs the chosen page. The pages follow a
+This file only routes: it opens the session's deal, draws the sidebar, runs the chosen page and links to the next. The pages follow a
 negotiation from describing the deal to documenting it, in sections. To add a page, put a file in app_pages/ and add
 one line to PAGES.
 """
@@ -9,7 +9,7 @@ import logging
 
 import streamlit as st
 
-from ui import register, start, state
+from ui import journey, register, start, state
 
 PAGES = {
     "Describe": [st.Page("app_pages/deal.py", title="Deal", icon=":material/edit_note:", default=True)],
@@ -37,5 +37,6 @@ try:
 except Exception:  # a page shows an error, never a traceback; the details go to the server log
     logging.getLogger("valueshare.app").exception("page %s failed", page.title)
     st.error("Something went wrong on this page. Your deal is unchanged; try another page or reload the example.")
+journey.next_step(page, PAGES)
 with st.sidebar:
     start.editing()

@@ -369,3 +369,19 @@ def test_a_problem_shown_on_another_page_names_its_field_in_words_with_its_path(
     assert "- **Term 7 (Revenue share), rate**: is required (terms[6].rate)" in box
     assert "- **Assumptions, partner discount rate (%)**: must be between 0 and 1 (0% to 100%) " \
            "(assumptions.partner_discount_rate)" in box
+
+
+@pytest.mark.parametrize(("page", "after"), [
+    ("deal", "Valuation"), ("valuation", "Risk"), ("risk", "Framework check"), ("framework", "Contribution value"),
+    ("contribution", "Negotiation"), ("negotiation", "Compare"), ("compare", "Documents"), ("documents", "Register"),
+    ("register", None), ("guide", None)])
+def test_each_page_of_the_journey_ends_with_a_link_to_the_next_in_the_sidebars_order(page, after, tmp_path,
+                                                                                    monkeypatch):
+    monkeypatch.setenv("VALUESHARE_REGISTER_URL", str(tmp_path / "register.sqlite"))
+    at = open_app(IMAGING)
+    if page != "deal":
+        at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception
+    labels = [link.proto.label for link in at.get("page_link")]  # a page may link elsewhere too; the step is last
+    assert [t for t in labels if t.startswith("Next: ")] == ([f"Next: {after}"] if after else [])
+    assert not after or labels[-1] == f"Next: {after}"
