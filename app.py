@@ -1,8 +1,8 @@
 """valueshare: value an NHS data partnership under the Value Sharing Framework.
 
-This file only routes: it opens the session's deal, draws the sidebar, runs the chosen page and links to the next. The pages follow a
-negotiation from describing the deal to documenting it, in sections. To add a page, put a file in app_pages/ and add
-one line to PAGES.
+This file only routes: it opens the session's deal, draws the sidebar, runs the chosen page and links to the next.
+The pages follow a negotiation from describing the deal to documenting it, in sections. To add a page, put a file in
+app_pages/ and add one line to PAGES.
 """
 
 import logging

@@ -94,7 +94,8 @@ def chosen_deals(valid: state.Valid) -> list[tuple[str, Deal]]:
         "Compare this deal with", list(MODES), format_func=MODES.get,
         key=remember("compare:mode", "variants", list(MODES)),
         help="The deal's own variants (named sets of changes in its file), another example, or a counter-offer file "
-             f"such as the partner's version of this deal. {section_link(9, 'sensitivities and variants')}")) or "variants"
+             f"such as the partner's version of this deal. {section_link(9, 'sensitivities and variants')}")) \
+        or "variants"
     if mode == "variants":
         names = [v.name for v in deal.variants]
         if not names:

@@ -111,8 +111,8 @@ def path_words(path: str, draft: Any = None) -> str:
     'Contribution, expertise 1, cost per hour (£)'
     >>> path_words("terms[1].rate", {"terms": [{"kind": "access_fee"}, {"kind": "revenue_share"}]})
     'Term 2 (Revenue share), rate'
-    >>> path_words("route_to_market.stages[0].probability_of_success", {"route_to_market": {"stages": [{"name": "Trial"}]}})
-    "Route to market, stage 1 ('Trial'), probability of success"
+    >>> path_words("route_to_market.stages[0].duration_years", {"route_to_market": {"stages": [{"name": "Trial"}]}})
+    "Route to market, stage 1 ('Trial'), duration (years)"
     """
     try:
         keys = paths.parse(path)

@@ -94,7 +94,7 @@ def term_section(valid: state.Valid) -> str | None:
     default = n0.term if n0.term in options else options[0]
     term = keep("negotiation:term", st.selectbox("Term", options, key=remember("negotiation:term", default, options),
                                                  format_func=lambda p: term_name(deal, p),
-                                                 help=f"The term to solve for; every other term stays as drafted. {LINK}"))
+                                                 help=f"The term to solve for; every other term as drafted. {LINK}"))
     n = picture(valid, term=term)
     st.markdown("\n".join(f"- {md(words.term_result_text(deal, r))}" for r in n.term_results))
     left, middle = st.columns([2, 1], vertical_alignment="bottom")

@@ -269,7 +269,8 @@ def _card(form: Form, draft: dict[str, Any], item: dict[str, Any], index: int, a
         before = (item.get("input"), distribution.get("dist"))
         with which:
             form.choose(item, "input", f"{path}.input", f"{index + 1}. Uncertain input", allowed,
-                        f"Which input of the deal this distribution replaces in the simulation. {LINK}", format_func=name)
+                        f"Which input of the deal this distribution replaces in the simulation. {LINK}",
+                        format_func=name)
         with kind_col:
             form.choose(distribution, "dist", f"{path}.distribution.dist", "Distribution", list(KINDS),
                         f"The shape of the uncertainty. {section_link(8, 'distributions')}",

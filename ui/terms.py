@@ -67,8 +67,8 @@ def terms_editor(form: Form, obj: dict[str, Any], path: str, *, inner: bool = Fa
     picker = f"add:{path}"
     pick, add = st.columns([3, 1], vertical_alignment="bottom")
     pick.selectbox("Mechanism to add" if not inner else "Mechanism to add to the clause", kinds, key=picker,
-                   format_func=TERM_LABELS.get, help="The kind of value-sharing term to add: press Add, then fill in its "
-                   f"figures on its card. {section_link(5, 'the mechanisms')}")
+                   format_func=TERM_LABELS.get, help="The kind of value-sharing term to add: press Add, then fill in "
+                   f"its figures on its card. {section_link(5, 'the mechanisms')}")
     add.button("Add", key=f"do:add:{path}", on_click=_add, args=(path, picker), icon=":material/add:",
                width="stretch")
     form.slot(path)
