@@ -385,3 +385,47 @@ def test_each_page_of_the_journey_ends_with_a_link_to_the_next_in_the_sidebars_o
     labels = [link.proto.label for link in at.get("page_link")]  # a page may link elsewhere too; the step is last
     assert [t for t in labels if t.startswith("Next: ")] == ([f"Next: {after}"] if after else [])
     assert not after or labels[-1] == f"Next: {after}"
+
+
+def test_a_new_deal_asks_for_each_required_field_and_values_once_they_are_filled_in():
+    at = open_app(IMAGING)
+    at.sidebar.button(key="start:new").click().run()
+    assert not at.exception and at.session_state["start:example"] is None
+    assert "Editing: a new deal" in [c.value for c in at.sidebar.caption]
+    # Each required field is named next to it; no figures are shown, since no version of this deal was ever valid.
+    assert not at.metric and "No valid version" in " ".join(i.value for i in at.info)
+    assert "This deal has 6 problems" in errors(at)[0]
+    # Inputs with a default in the model show it, so what is on screen is what the valuation uses.
+    assert at.number_input(key="w:assumptions.horizon_years").value == 20
+    assert at.number_input(key="w:assumptions.nhs_discount_rate").value == 3.5
+    at.text_input(key="w:name").input("Sepsis alert AI").run()
+    at.text_input(key="w:nhs.name").input("Northshire Hospitals NHS Foundation Trust").run()
+    at.selectbox(key="w:nhs.kind").select("trust").run()
+    at.text_input(key="w:partner.name").input("Acme Analytics Ltd").run()
+    at.selectbox(key="w:partner.kind").select("sme").run()
+    assert "This deal has 1 problem" in errors(at)[0]
+    at.selectbox(key="w:use").select("commercial_product_development").run()
+    assert not errors(at)
+    # Nothing is contributed, paid or sold yet: every flow is zero (worked by hand), so both NPVs are £0.
+    assert metric(at, "NHS NPV") == "£0" and metric(at, "Partner NPV") == "£0"
+    at.number_input(key="w:contribution.access_costs.preparation_gbp").set_value(20_000.0).run()
+    # The NHS's preparation cost falls at signature (year 0, undiscounted): NHS NPV -£20,000.
+    assert metric(at, "NHS NPV") == "-£20.0k"
+
+
+@pytest.mark.parametrize("page", ["valuation", "risk", "framework", "contribution", "negotiation", "compare",
+                                  "documents", "register"])
+def test_every_page_of_a_new_deal_says_what_is_missing_and_shows_no_other_deals_figures(page, tmp_path, monkeypatch):
+    monkeypatch.setenv("VALUESHARE_REGISTER_URL", str(tmp_path / "register.sqlite"))
+    at = open_app(IMAGING)
+    at.sidebar.button(key="start:new").click().run()
+    at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception
+    shown = errors(at)
+    assert not [e for e in shown if "Something went wrong" in e]
+    if page == "register":  # only a valid deal is saved; the Deal page lists the problems
+        assert "Fix the deal's problems before saving it" in " ".join(i.value for i in at.info)
+    else:
+        assert "This deal has 6 problems" in shown[0]
+    imaging = value_deal(load_deal(IMAGING))
+    assert not [m for m in at.metric if m.value in (money(imaging.nhs_npv), money(imaging.partner_npv))]

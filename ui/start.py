@@ -1,15 +1,34 @@
-"""Where a session's deal comes from: one of the examples, or a YAML file the user uploads."""
+"""Where a session's deal comes from: one of the examples, a YAML file the user uploads, or a new, empty deal."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import streamlit as st
 
 from ui import state
 from ui.text import md
 from valueshare.errors import DealInvalid, Problem
-from valueshare.scenario import deal_from_yaml, deal_to_data
+from valueshare.model import NhsKind, PartnerKind, Use
+from valueshare.scenario import deal_from_data, deal_from_yaml, deal_to_data
 
 UPLOAD_PROBLEMS = "upload_problems"
+#: Where a new deal comes from, as the sidebar says it.
+NEW_DEAL = "a new deal"
+
+
+def empty_deal() -> dict[str, Any]:
+    """A new deal: every input at the model's default (the discount rates, the horizon, the price base year...), and
+    the six that have none left empty (its name, each party's name and kind, the use of the data), so the Deal page
+    asks for each one at its field."""
+    named = {"name": "-", "nhs": {"name": "-", "kind": NhsKind.TRUST}, "partner": {"name": "-", "kind": PartnerKind.SME},
+             "use": Use.COMMERCIAL_PRODUCT}
+    data = deal_to_data(deal_from_data(named))
+    data["name"] = data["nhs"]["name"] = data["partner"]["name"] = ""
+    for part in (data, data["nhs"], data["partner"]):
+        part.pop("kind", None)
+    data.pop("use")
+    return data
 _UPLOADER_VERSION = "start:uploader_version"
 
 
@@ -27,6 +46,12 @@ def _on_example() -> None:
         return
     st.session_state.pop(UPLOAD_PROBLEMS, None)
     state.load(example.data, example.name)
+
+
+def _on_new() -> None:
+    st.session_state.pop(UPLOAD_PROBLEMS, None)
+    st.session_state[state.EXAMPLE] = None
+    state.load(empty_deal(), NEW_DEAL)
 
 
 def receive_file(name: str, content: bytes) -> list[Problem]:
@@ -61,6 +86,10 @@ def sidebar() -> None:
     key = _uploader_key()
     st.file_uploader("Or open a deal file", type=["yaml", "yml"], key=key, on_change=_on_upload, args=(key,),
                      help="A valueshare scenario file (YAML), such as one downloaded from this app.")
+    st.button("Start a new deal", key="start:new", on_click=_on_new, icon=":material/note_add:", width="stretch",
+              help="Replaces the deal you are editing with an empty one: name it, its parties and the use of the "
+                   "data, then add what the NHS contributes, the route to market and the terms. Download or save "
+                   "the deal you are editing first if you want to keep it.")
     refused = st.session_state.get(UPLOAD_PROBLEMS)
     if refused:
         name, problems = refused
@@ -73,8 +102,8 @@ def editing() -> None:
     """Which deal is being edited, under the pickers. Drawn after the page, so that it names the deal as the page's
     widgets have just left it."""
     source = st.session_state.get(state.SOURCE)
-    current = (state.draft() or {}).get("name") or "a deal without a name"
+    current = (state.draft() or {}).get("name") or (NEW_DEAL if source == NEW_DEAL else "a deal without a name")
     if source:
         # The deal's own name as it is now; where it came from only while that says something more.
-        opened = "" if source == current else f"  \nOpened from: {md(source)}"
+        opened = "" if source in (current, NEW_DEAL) else f"  \nOpened from: {md(source)}"
         st.caption(f"Editing: {md(current)}{opened}")

@@ -116,6 +116,7 @@ def load(data: dict[str, Any], source: str) -> None:
     forget_widgets("")
     st.session_state[BASES] = {}
     st.session_state[STASH] = {}
+    st.session_state.pop(LAST_VALID, None)  # the figures on screen while the new draft is invalid are its own or none
     st.session_state.pop(TERM_SHEET, None)
     st.session_state.pop(BRIEF, None)
     st.session_state.pop(EXCEL, None)
