@@ -152,3 +152,34 @@ def test_a_reader_that_stops_early_gets_no_traceback():
     assert run.wait(timeout=60) == 0
     err = run.stderr.read().decode()
     assert "Traceback" not in err and "BrokenPipe" not in err, err
+
+
+def test_new_writes_a_deal_to_fill_in_whose_validation_names_each_empty_field(tmp_path, capsys):
+    path = tmp_path / "my-deal.yaml"
+    assert main(["new", str(path)]) == 0
+    assert "validate" in capsys.readouterr().out
+    assert main(["validate", str(path)]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [f"{path}: name: must not be blank", f"{path}: nhs.name: must not be blank",
+                     f"{path}: nhs.kind: is required", f"{path}: partner.name: must not be blank",
+                     f"{path}: partner.kind: is required", f"{path}: use: is required"]
+    text = path.read_text(encoding="utf-8")
+    filled = (text.replace("name: ''", "name: Sepsis alert AI", 1)
+              .replace("nhs:\n  name: ''", "nhs:\n  name: Northshire Trust\n  kind: trust")
+              .replace("partner:\n  name: ''", "partner:\n  name: Acme Analytics Ltd\n  kind: sme")
+              + "use: commercial_product_development\n")
+    path.write_text(filled, encoding="utf-8")
+    assert main(["value", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    # Nothing is contributed, paid or sold yet: every flow is zero, so both NPVs are £0 (worked by hand).
+    assert data["nhs_npv_gbp"] == 0 and data["partner_npv_gbp"] == 0
+    assert load_deal(path).assumptions.horizon_years == 20  # the model's default, written out to see and change
+
+
+def test_new_never_replaces_a_file_that_is_there(tmp_path, capsys):
+    path = tmp_path / "mine.yaml"
+    path.write_text("keep me", encoding="utf-8")
+    assert main(["new", str(path)]) == 1
+    assert capsys.readouterr().err.strip() == f"{path}: already exists; choose another name (a new deal never " \
+                                              "replaces a file)"
+    assert path.read_text(encoding="utf-8") == "keep me"

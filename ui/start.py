@@ -2,56 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
 from ui import state
 from ui.text import md
 from valueshare.errors import DealInvalid, Problem
-from valueshare.model import NhsKind, PartnerKind, Use
-from valueshare.scenario import deal_from_data, deal_from_yaml, deal_to_data
+from valueshare.scenario import deal_from_yaml, deal_to_data, new_deal_data
 
 UPLOAD_PROBLEMS = "upload_problems"
 #: Where a new deal comes from, as the sidebar says it.
 NEW_DEAL = "a new deal"
 
 
-def empty_deal() -> dict[str, Any]:
-    """A new deal: every input at the model's default (the discount rates, the horizon, the price base year...), and
-    the six that have none left empty (its name, each party's name and kind, the use of the data), so the Deal page
-    asks for each one at its field."""
-    named = {"name": "-", "nhs": {"name": "-", "kind": NhsKind.TRUST}, "partner": {"name": "-", "kind": PartnerKind.SME},
-             "use": Use.COMMERCIAL_PRODUCT}
-    data = deal_to_data(deal_from_data(named))
-    data["name"] = data["nhs"]["name"] = data["partner"]["name"] = ""
-    for part in (data, data["nhs"], data["partner"]):
-        part.pop("kind", None)
-    data.pop("use")
-    return data
-_UPLOADER_VERSION = "start:uploader_version"
-
-
-def _uploader_key() -> str:
-    return f"start:upload:{st.session_state.get(_UPLOADER_VERSION, 0)}"
-
-
-def _on_example() -> None:
-    path = st.session_state.get(state.EXAMPLE)
-    example = next((e for e in state.examples() if e.path == path), None)
-    if example is None:
-        return
-    if example.data is None:
-        st.session_state[UPLOAD_PROBLEMS] = (example.name, example.problems)
-        return
-    st.session_state.pop(UPLOAD_PROBLEMS, None)
-    state.load(example.data, example.name)
-
-
 def _on_new() -> None:
     st.session_state.pop(UPLOAD_PROBLEMS, None)
     st.session_state[state.EXAMPLE] = None
-    state.load(empty_deal(), NEW_DEAL)
+    state.load(new_deal_data(), NEW_DEAL)
 
 
 def receive_file(name: str, content: bytes) -> list[Problem]:

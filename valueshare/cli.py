@@ -27,7 +27,7 @@ from valueshare.model import Deal
 from valueshare.negotiation import Negotiation, negotiate
 from valueshare.negotiation import text as words
 from valueshare.negotiation.equivalents import DEFAULT_MIX
-from valueshare.scenario import deal_from_data, load_deal
+from valueshare.scenario import NO_DEFAULT, deal_from_data, load_deal, new_deal_yaml
 
 
 MAX_TRIALS = 5_000_000
@@ -37,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m valueshare",
                                      description="Value, negotiate and document NHS data partnerships.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    new = commands.add_parser("new", help="write a new, empty deal to fill in")
+    new.add_argument("file", type=Path, metavar="OUT.yaml")
 
     check = commands.add_parser("validate", help="check scenario files and list every problem")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE")
@@ -192,6 +195,21 @@ def contribution_summary(cv: ContributionValue) -> str:
 def _report_problems(error: ValueshareError, err: TextIO) -> None:
     for line in problem_lines(error):
         print(line, file=err)
+
+
+def _new(path: Path, out: TextIO, err: TextIO) -> int:
+    try:
+        with path.open("x", encoding="utf-8") as file:  # never over a file that is already there
+            file.write(new_deal_yaml())
+    except FileExistsError:
+        print(f"{path}: already exists; choose another name (a new deal never replaces a file)", file=err)
+        return 1
+    except OSError as error:
+        print(f"{path}: cannot be written ({error.strerror or error})", file=err)
+        return 1
+    print(f"{path}: a new deal; fill in {', '.join(NO_DEFAULT)}, then run: python -m valueshare validate {path}",
+          file=out)
+    return 0
 
 
 def _validate(files: list[Path], out: TextIO, err: TextIO) -> int:
@@ -360,6 +378,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     err = err or sys.stderr
     args = _parser().parse_args(argv)
     try:
+        if args.command == "new":
+            return _new(args.file, out, err)
         if args.command == "validate":
             return _validate(args.files, out, err)
         if args.command == "simulate":

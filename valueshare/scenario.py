@@ -9,7 +9,7 @@ import yaml
 from pydantic import ValidationError
 
 from valueshare.errors import DealInvalid, Problem, problems_from_validation
-from valueshare.model import Deal
+from valueshare.model import Deal, NhsKind, PartnerKind, Use
 
 #: The example deals that ship with valueshare.
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
@@ -75,6 +75,42 @@ def deal_to_data(deal: Deal) -> dict[str, Any]:
 def deal_to_yaml(deal: Deal) -> str:
     """The deal as a YAML scenario file that ``deal_from_yaml`` reads back to an equal deal."""
     return yaml.safe_dump(deal_to_data(deal), sort_keys=False, allow_unicode=True, width=100)
+
+
+#: The inputs of a deal that have no default: a new deal leaves them empty for its author to fill in.
+NO_DEFAULT = ("name", "nhs.name", "nhs.kind", "partner.name", "partner.kind", "use")
+
+
+def new_deal_data() -> dict[str, Any]:
+    """A new deal as plain data: every input at the model's default (the discount rates, the horizon, the price base
+    year, the fair-share scales...) and the inputs with no default (``NO_DEFAULT``) empty, so that validating it
+    names each one. Nothing is contributed, paid or sold yet.
+
+    >>> data = new_deal_data()
+    >>> data["name"], data["nhs"]["name"], "use" in data, data["assumptions"]["horizon_years"]
+    ('', '', False, 20)
+    >>> try:
+    ...     deal_from_data(data)
+    ... except DealInvalid as error:
+    ...     sorted(p.path for p in error.problems) == sorted(NO_DEFAULT)
+    True
+    """
+    named = {"name": "-", "nhs": {"name": "-", "kind": NhsKind.TRUST}, "partner": {"name": "-", "kind": PartnerKind.SME},
+             "use": Use.COMMERCIAL_PRODUCT}
+    data = deal_to_data(deal_from_data(named))
+    data["name"] = data["nhs"]["name"] = data["partner"]["name"] = ""
+    for part in (data["nhs"], data["partner"]):
+        del part["kind"]
+    del data["use"]
+    return data
+
+
+def new_deal_yaml() -> str:
+    """A new deal as a scenario file to fill in, with a first comment saying what it still needs."""
+    head = ("# A new valueshare deal. Fill in what has no default: " + ", ".join(NO_DEFAULT) + "; then add what the\n"
+            "# NHS contributes, the route to market and the terms. docs/scenario-format.md explains every field, and\n"
+            "# 'python -m valueshare validate THIS-FILE' lists what is still missing.\n")
+    return head + yaml.safe_dump(new_deal_data(), sort_keys=False, allow_unicode=True, width=100)
 
 
 def example_paths() -> list[Path]:
