@@ -13,6 +13,24 @@ UPLOAD_PROBLEMS = "upload_problems"
 #: Where a new deal comes from, as the sidebar says it.
 NEW_DEAL = "a new deal"
 
+_UPLOADER_VERSION = "start:uploader_version"
+
+
+def _uploader_key() -> str:
+    return f"start:upload:{st.session_state.get(_UPLOADER_VERSION, 0)}"
+
+
+def _on_example() -> None:
+    path = st.session_state.get(state.EXAMPLE)
+    example = next((e for e in state.examples() if e.path == path), None)
+    if example is None:
+        return
+    if example.data is None:
+        st.session_state[UPLOAD_PROBLEMS] = (example.name, example.problems)
+        return
+    st.session_state.pop(UPLOAD_PROBLEMS, None)
+    state.load(example.data, example.name)
+
 
 def _on_new() -> None:
     st.session_state.pop(UPLOAD_PROBLEMS, None)
