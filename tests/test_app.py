@@ -429,3 +429,19 @@ def test_every_page_of_a_new_deal_says_what_is_missing_and_shows_no_other_deals_
         assert "This deal has 6 problems" in shown[0]
     imaging = value_deal(load_deal(IMAGING))
     assert not [m for m in at.metric if m.value in (money(imaging.nhs_npv), money(imaging.partner_npv))]
+
+
+def test_an_apptest_run_takes_over_the_main_module():
+    # Streamlit's AppTest runs app.py as __main__ and does not put the old one back; conftest.py does, after
+    # each test, so that a process started later by multiprocessing does not import app.py (as the register's
+    # concurrency tests do). The test after this one checks that.
+    import sys
+
+    open_app()
+    assert sys.modules["__main__"].__file__ == APP
+
+
+def test_the_next_test_finds_the_main_module_put_back():
+    import sys
+
+    assert getattr(sys.modules["__main__"], "__file__", None) != APP
