@@ -544,7 +544,7 @@ def bench_browser(repeats: int) -> None:
 
     home = Path(tempfile.mkdtemp(prefix="valueshare-bench-"))
     try:
-        with served(home / "register.sqlite", home / "streamlit.log") as url, sync_playwright() as p:
+        with served(home, home / "streamlit.log") as url, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(url)

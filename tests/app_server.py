@@ -27,15 +27,17 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def served(register: Path, log: Path) -> Iterator[str]:
-    """Serve app.py headless with its own register file; yield its address once it answers; stop it after."""
+def served(home: Path, log: Path) -> Iterator[str]:
+    """Serve app.py headless as on a new user's machine: no register set, so the register is the default file, under
+    ``home`` as the user's data folder (which does not exist yet). Yield the address once it answers; stop it after."""
     port = free_port()
     with log.open("w") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address",
              "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none"],
-            cwd=ROOT, env={**os.environ, "VALUESHARE_REGISTER_URL": str(register)}, stdout=out,
+            cwd=ROOT, env={**{k: v for k, v in os.environ.items() if k != "VALUESHARE_REGISTER_URL"},
+                           "XDG_DATA_HOME": str(home / "data")}, stdout=out,
             stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         try:

@@ -16,3 +16,10 @@ def _main_module_restored():
     yield
     if main is not None:
         sys.modules["__main__"] = main
+
+
+@pytest.fixture(autouse=True)
+def _register_kept_in_the_test(tmp_path, monkeypatch):
+    """A page or command that opens the default register (no VALUESHARE_REGISTER_URL) finds it under the test's own
+    folder, never in the home of whoever runs the tests."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))

@@ -375,9 +375,7 @@ def test_a_problem_shown_on_another_page_names_its_field_in_words_with_its_path(
     ("deal", "Valuation"), ("valuation", "Risk"), ("risk", "Framework check"), ("framework", "Contribution value"),
     ("contribution", "Negotiation"), ("negotiation", "Compare"), ("compare", "Documents"), ("documents", "Register"),
     ("register", None), ("guide", None)])
-def test_each_page_of_the_journey_ends_with_a_link_to_the_next_in_the_sidebars_order(page, after, tmp_path,
-                                                                                    monkeypatch):
-    monkeypatch.setenv("VALUESHARE_REGISTER_URL", str(tmp_path / "register.sqlite"))
+def test_each_page_of_the_journey_ends_with_a_link_to_the_next_in_the_sidebars_order(page, after):
     at = open_app(IMAGING)
     if page != "deal":
         at.switch_page(f"app_pages/{page}.py").run()
@@ -415,8 +413,7 @@ def test_a_new_deal_asks_for_each_required_field_and_values_once_they_are_filled
 
 @pytest.mark.parametrize("page", ["valuation", "risk", "framework", "contribution", "negotiation", "compare",
                                   "documents", "register"])
-def test_every_page_of_a_new_deal_says_what_is_missing_and_shows_no_other_deals_figures(page, tmp_path, monkeypatch):
-    monkeypatch.setenv("VALUESHARE_REGISTER_URL", str(tmp_path / "register.sqlite"))
+def test_every_page_of_a_new_deal_says_what_is_missing_and_shows_no_other_deals_figures(page):
     at = open_app(IMAGING)
     at.sidebar.button(key="start:new").click().run()
     at.switch_page(f"app_pages/{page}.py").run()

@@ -77,6 +77,21 @@ def seed(where: str, *fees: float, author: str = "Bo") -> None:
         repo.close()
 
 
+def test_with_no_register_set_the_page_makes_the_default_files_folder_and_saves_there(app_file, tmp_path,
+                                                                                    monkeypatch):
+    # A new user's machine: no VALUESHARE_REGISTER_URL and no valueshare folder in the data folder yet.
+    monkeypatch.delenv(ENV, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    at = save_from_page(page(app_file), "Ana Smith", "first offer")
+    assert not errors(at) and [s.value for s in at.success]
+    default = tmp_path / "data" / "valueshare" / "register.sqlite"
+    repo = open_register(str(default))
+    try:
+        assert service.open_version(repo, OPENING_EXAMPLE.name).info.author == "Ana Smith"
+    finally:
+        repo.close()
+
+
 def test_saving_the_open_deal_makes_version_one_with_its_figures(app_file, register):
     at = save_from_page(page(app_file), "Ana Smith", "first offer")
     assert [s.value for s in at.success] == [f"Saved {OPENING_EXAMPLE.name} as version 1.".replace("-", "\\-")]

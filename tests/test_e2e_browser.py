@@ -39,10 +39,15 @@ if not Path(CHROMIUM).exists():
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory):
-    """The app, served headless on a free port with a register of its own; stopped after the module."""
-    home = tmp_path_factory.mktemp("e2e")
-    with served(home / "register.sqlite", home / "streamlit.log") as url:
+def app_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The user's home for the module's app: its data folder, where the default register goes, is not there yet."""
+    return tmp_path_factory.mktemp("e2e")
+
+
+@pytest.fixture(scope="module")
+def app_url(app_home: Path):
+    """The app, served headless on a free port as on a new user's machine; stopped after the module."""
+    with served(app_home, app_home / "streamlit.log") as url:
         yield url
 
 
@@ -166,7 +171,7 @@ def test_6_the_term_sheet_downloads_as_a_pdf_of_this_deal(page, tmp_path):
     assert "5.00% on yearly sales £0 to £2.00m" in text  # the edited rate, not the example's 1%
 
 
-def test_7_the_deal_is_saved_in_the_register_and_opened_again(page):
+def test_7_the_deal_is_saved_in_the_register_and_opened_again(page, app_home):
     go(page, "Register")
     page.get_by_role("textbox", name="Your name").first.fill("Ana Patel")
     page.get_by_role("textbox", name="What changed").first.fill("First draft with a 5% first royalty tier")
@@ -174,6 +179,8 @@ def test_7_the_deal_is_saved_in_the_register_and_opened_again(page):
     settle(page)
     assert page.get_by_text("version 1", exact=False).count() >= 1
     shot(page, "10-register", guide=True)
+    # Nothing was set up: the register is the default file, in a data folder the app made for it.
+    assert (app_home / "data" / "valueshare" / "register.sqlite").is_file()
     # Open the saved version into the editor: the Deal page shows it, the edited rate with it.
     page.get_by_role("button", name="Open version 1").click()
     settle(page)

@@ -52,18 +52,23 @@ class Base:
 
 
 @st.cache_resource(show_spinner=False)
-def _open(location: str) -> Repository:
+def _open(location: str, default: bool) -> Repository:
     from valueshare.register.sql import open_register  # SQLAlchemy is loaded when the page first needs it
 
-    return open_register(location)
+    # The default file is opened as the default (None), so that its folder is created on a machine without one.
+    return open_register(None if default else location)
+
+
+def _opened() -> Repository:
+    """The register VALUESHARE_REGISTER_URL names, else the default file; one engine per location (cached)."""
+    return _open(*chosen(None))
 
 
 def repository() -> Repository | None:
     """The register named by ``VALUESHARE_REGISTER_URL`` (else the default file), or None after showing why it
     cannot be opened."""
-    where, _ = chosen(None)
     try:
-        return _open(where)
+        return _opened()
     except ValueshareError as error:
         st.error(f"**The register cannot be opened.** {md(error)}", icon=":material/error:")
     except Exception:  # noqa: BLE001 - a page shows an error, never a traceback
@@ -121,7 +126,7 @@ def reopen_from_address() -> bool:
     if not key:
         return False
     try:
-        repo = _open(chosen(None)[0])
+        repo = _opened()
         opened = service.open_version(repo, key, int(number) if number and number.isdigit() else None)
     except Exception:  # noqa: BLE001 - a stale or foreign address simply opens the opening example
         _LOG.info("the address names no version that can be opened: %s %s", key, number)
