@@ -378,8 +378,10 @@ def archive_panel(repo: Repository, key: str, archived: bool) -> None:
 def browse(repo: Repository) -> None:
     """Search, the list of deals, and the chosen deal's history."""
     search_col, archived_col = st.columns([3, 1], vertical_alignment="bottom")
-    search = search_col.text_input("Search", key=SEARCH, placeholder="Deal, NHS body or partner")
-    include = archived_col.toggle("Show archived", key=ARCHIVED)
+    search = search_col.text_input("Search", key=SEARCH, placeholder="Deal, NHS body or partner",
+                                   help="Any part of a deal's name, its NHS body or its partner, in any case.")
+    include = archived_col.toggle("Show archived", key=ARCHIVED,
+                                  help="Also list the deals archived from the register (their history is kept).")
     try:
         found = service.find(repo, search, include_archived=include)
     except ValueshareError as error:
