@@ -179,6 +179,9 @@ def test_7_the_deal_is_saved_in_the_register_and_opened_again(page, app_home):
     settle(page)
     assert page.get_by_text("version 1", exact=False).count() >= 1
     shot(page, "10-register", guide=True)
+    # The note went with the version: its box is empty for the next one; the author stays.
+    assert page.get_by_role("textbox", name="What changed").first.input_value() == ""
+    assert page.get_by_role("textbox", name="Your name").first.input_value() == "Ana Patel"
     # Nothing was set up: the register is the default file, in a data folder the app made for it.
     assert (app_home / "data" / "valueshare" / "register.sqlite").is_file()
     # Open the saved version into the editor: the Deal page shows it, the edited rate with it.

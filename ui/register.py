@@ -35,6 +35,7 @@ BASE = "register:base"          # Base of the session's draft, or absent
 CONFLICT = "register:conflict"  # (message, key, latest number, draft JSON) of the last refused save
 AUTHOR = "register:author"
 NOTE = "register:note"
+NOTE_SAVED = "register:note_saved"
 FLASH = "register:flash"        # a message for the next run: (kind, text)
 SEARCH = "register:search"
 ARCHIVED = "register:archived"
@@ -184,7 +185,9 @@ def save_draft(repo: Repository, deal: Deal, *, author: str, note: str, base_ver
 
 def _after_save(saved: bool, problem: str) -> None:
     if saved:
-        st.session_state.pop(NOTE, None)
+        # The note is emptied on the next run, before its box is drawn: only a value set then reaches the browser
+        # (removing the key would leave the saved note in the box, ready to be saved again).
+        st.session_state[NOTE_SAVED] = True
         st.rerun()
     if problem:
         st.error(f"**Not saved.** {md(problem)}", icon=":material/error:")
@@ -211,6 +214,8 @@ def save_form(repo: Repository, check: state.Check) -> None:
                    "open a version from the register to edit it.")
     else:
         st.caption(f"“{md(deal.name)}” is not in the register yet: saving it makes version 1.")
+    if st.session_state.pop(NOTE_SAVED, False):
+        st.session_state[NOTE] = ""
     with st.form("register:save", clear_on_submit=False, border=True):
         author = st.text_input("Your name", key=AUTHOR, max_chars=service.AUTHOR_MAX,
                                help="Who is saving: shown in the deal's history.")
