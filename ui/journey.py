@@ -7,13 +7,13 @@ from typing import Any
 
 import streamlit as st
 
-#: The sidebar sections that are part of the journey; Help is not a step.
-STEPS_END = "Help"
+#: Sidebar sections whose pages are not steps of the journey.
+NOT_STEPS = ("Help",)
 
 
 def next_step(current: Any, sections: Mapping[str, Sequence[Any]]) -> None:
     """A link to the page after ``current`` in the journey, if there is one."""
-    pages = [page for name, group in sections.items() if name != STEPS_END for page in group]
+    pages = [page for name, group in sections.items() if name not in NOT_STEPS for page in group]
     titles = [page.title for page in pages]
     if current.title not in titles or titles.index(current.title) == len(pages) - 1:
         return
