@@ -442,3 +442,18 @@ def test_the_next_test_finds_the_main_module_put_back():
     import sys
 
     assert getattr(sys.modules["__main__"], "__file__", None) != APP
+
+
+def test_a_new_deal_with_only_its_names_and_use_builds_every_document():
+    at = open_app(IMAGING)
+    at.sidebar.button(key="start:new").click().run()
+    for key, value in (("w:name", "Sepsis alert AI"), ("w:nhs.name", "Northshire Trust"),
+                       ("w:partner.name", "Acme Analytics Ltd")):
+        at.text_input(key=key).input(value).run()
+    for key, value in (("w:nhs.kind", "trust"), ("w:partner.kind", "sme"), ("w:use", "commercial_product_development")):
+        at.selectbox(key=key).select(value).run()
+    at.switch_page("app_pages/documents.py").run()
+    for name in ("term sheet", "negotiation brief", "Excel model"):
+        next(b for b in at.button if b.label == f"Prepare the {name}").click().run()
+        assert not errors(at) and not at.exception, name
+    assert len(at.download_button) == 5

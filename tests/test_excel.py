@@ -31,7 +31,7 @@ from valueshare.cli_export import add_export_parser, export_command
 from valueshare.reports.excel import deal_workbook
 from valueshare.reports.excel.book import safe_text
 from valueshare.reports.excel.formula import DIV0, IF, IFERROR, ISBLANK, MAX, MIN, ROUNDUP, ref
-from valueshare.scenario import example_paths
+from valueshare.scenario import example_paths, new_deal_data
 
 # ----------------------------------------------------------------------------------------------- the deals
 
@@ -108,6 +108,10 @@ MECHANISM_DATA: dict[str, dict] = {
                                      terms=[FEE, {"kind": "milestone", "stage": "B", "amount_gbp": 50}]),
     "cash flow changing sign twice": base_data(
         terms=[{"kind": "subscription", "amount_gbp_per_year": 800, "start_year": 5, "years": 1}]),
+    # The app's Start a new deal with only what has no default filled in: no line flows to the partner at all.
+    "a new deal, nothing paid or sold yet": {**new_deal_data(), "name": "New", "use": "commercial_product_development",
+                                             "nhs": {"name": "Trust", "kind": "trust"},
+                                             "partner": {"name": "Ltd", "kind": "sme"}},
 }
 MECHANISM_DEALS: dict[str, Deal] = {name: deal_from_data(data) for name, data in MECHANISM_DATA.items()}
 ALL_DEALS: dict[str, Deal] = {**{p.stem: load_deal(p) for p in example_paths()}, **MECHANISM_DEALS}

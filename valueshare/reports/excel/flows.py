@@ -397,9 +397,13 @@ def write_cash_flows(book: Book, deal: Deal, valuation: Valuation, cells: Cells)
 
 
 def _totals(g: Grid, net: int, df: int, disc: int, top: int, who: str, factor: Cell, how: str) -> None:
-    g.write(net, f"{who} net cash flow", "", "sum of the lines above",
-            lambda col: SUM(Range(f"{g.at(top, col).text}:{g.at(net - 1, col).text}",
-                                  tuple(g.at(r, col).value for r in range(top, net)))), bold=True)
+    if net == top:  # no line flows to this side (a new deal with nothing sold or paid yet): its net is zero
+        g.write(net, f"{who} net cash flow", "", "no lines: nothing flows to this side", lambda col: lift(0),
+                bold=True)
+    else:
+        g.write(net, f"{who} net cash flow", "", "sum of the lines above",
+                lambda col: SUM(Range(f"{g.at(top, col).text}:{g.at(net - 1, col).text}",
+                                      tuple(g.at(r, col).value for r in range(top, net)))), bold=True)
     g.write(df, f"{who} discount factor", "", how, factor, FACTOR)
     g.write(disc, f"{who} discounted cash flow", "", "net cash flow × discount factor",
             lambda col: g.at(net, col) * g.at(df, col))
