@@ -444,7 +444,7 @@ def test_the_next_test_finds_the_main_module_put_back():
     assert getattr(sys.modules["__main__"], "__file__", None) != APP
 
 
-def test_a_new_deal_with_only_its_names_and_use_builds_every_document():
+def _filled_new_deal() -> AppTest:
     at = open_app(IMAGING)
     at.sidebar.button(key="start:new").click().run()
     for key, value in (("w:name", "Sepsis alert AI"), ("w:nhs.name", "Northshire Trust"),
@@ -452,8 +452,26 @@ def test_a_new_deal_with_only_its_names_and_use_builds_every_document():
         at.text_input(key=key).input(value).run()
     for key, value in (("w:nhs.kind", "trust"), ("w:partner.kind", "sme"), ("w:use", "commercial_product_development")):
         at.selectbox(key=key).select(value).run()
+    return at
+
+
+def test_a_new_deal_with_only_its_names_and_use_builds_every_document():
+    at = _filled_new_deal()
     at.switch_page("app_pages/documents.py").run()
     for name in ("term sheet", "negotiation brief", "Excel model"):
         next(b for b in at.button if b.label == f"Prepare the {name}").click().run()
         assert not errors(at) and not at.exception, name
     assert len(at.download_button) == 5
+
+
+@pytest.mark.parametrize("page", ["valuation", "risk", "framework", "contribution", "negotiation", "compare",
+                                  "register"])
+def test_every_page_shows_a_new_deal_with_nothing_paid_or_sold_without_an_error(page):
+    at = _filled_new_deal()
+    at.switch_page(f"app_pages/{page}.py").run()
+    tabs = ["Monte Carlo", "Tornado", "Two-way table"] if page == "risk" else [None]
+    for tab in tabs:
+        if tab:
+            at.session_state["risk:tab"] = tab
+            at.run()
+        assert not at.exception and not errors(at), (page, tab, errors(at))
