@@ -183,3 +183,18 @@ def test_new_never_replaces_a_file_that_is_there(tmp_path, capsys):
     assert capsys.readouterr().err.strip() == f"{path}: already exists; choose another name (a new deal never " \
                                               "replaces a file)"
     assert path.read_text(encoding="utf-8") == "keep me"
+
+
+def test_compare_says_why_no_input_differs(tmp_path, capsys):
+    path = tmp_path / "new.yaml"
+    assert main(["new", str(path)]) == 0
+    path.write_text(path.read_text(encoding="utf-8").replace("name: ''", "name: New", 1)
+                    .replace("nhs:\n  name: ''", "nhs:\n  name: Trust\n  kind: trust")
+                    .replace("partner:\n  name: ''", "partner:\n  name: Ltd\n  kind: sme")
+                    + "use: commercial_product_development\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["compare", str(path)]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("none: the deal has no variants (name some in its file's "
+                                                     "variants section, or give another file to compare it with)")
+    assert main(["compare", str(path), str(path)]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("none: every input is the same in each deal")

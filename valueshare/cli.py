@@ -354,6 +354,10 @@ def comparison_table(comparison: Comparison) -> str:
     lines = [" " * (width + 2) + "".join(f"{n[:40]:>{col + 2}}" for n in head)]
     for title, rows in (("Figures", comparison.figures), ("Inputs that differ", comparison.inputs)):
         lines += ["", title]
+        if not rows and title == "Inputs that differ":
+            lines.append("  none: " + ("the deal has no variants (name some in its file's variants section, or "
+                                       "give another file to compare it with)" if len(names) == 1 else
+                                       "every input is the same in each deal"))
         for row in rows:
             mark = "*" if row.differs else " "
             texts = row.texts + ([row.change_text or (f"{row.change:+g}" if row.change else "")] if pair else [])
