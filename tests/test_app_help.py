@@ -4,9 +4,12 @@ method notes that explains it. Driven by AppTest over every example and every ta
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from apptest_support import open_page
+from ui.docs import sections
 from valueshare.scenario import example_paths
 
 PAGES = ["deal", "valuation", "risk", "framework", "contribution", "negotiation", "compare", "documents", "register"]
@@ -38,13 +41,14 @@ def _views(example):
 
 @pytest.mark.parametrize("example", example_paths(), ids=lambda p: p.stem)
 def test_every_input_has_help_and_every_analysis_input_links_to_its_method_section(example):
-    missing, unlinked, seen = [], [], 0
+    missing, unlinked, seen, linked = [], [], 0, set()
     for view, at in _views(example):
         assert not at.exception, view
         for kind, widget in _widgets(at):
             seen += 1
             where = f"{view}: {kind} {widget.key or widget.label!r}"
             help_text = widget.help or ""
+            linked |= set(re.findall(r"\]\(method#(s\d+)\)", help_text))
             if not help_text.strip():
                 missing.append(where)
             elif (widget.key or "").startswith(ANALYSIS) and LINK not in help_text:
@@ -52,3 +56,6 @@ def test_every_input_has_help_and_every_analysis_input_links_to_its_method_secti
     assert seen > 60
     assert not missing, missing
     assert not unlinked, unlinked
+    # Every link lands on a section of the method notes (the Method page anchors "## N." as sN).
+    anchors = {anchor for anchor, _, _ in sections("method.md")}
+    assert linked and linked <= anchors, linked - anchors
