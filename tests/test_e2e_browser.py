@@ -93,7 +93,10 @@ def choose_example(page, path: Path) -> None:
     page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
     page.get_by_role("option", name=load_deal(path).name).click()
     settle(page)
-    page.keyboard.press("Escape")  # the picker lets go of the keyboard, which the next step types into the page
+    # The picker lets go of the keyboard, which the next step types into the page (Escape would clear the picker).
+    page.get_by_role("heading", name="Deal").first.click()
+    picker = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"] input').first
+    assert picker.input_value() == load_deal(path).name
 
 
 def test_1_the_app_opens_on_an_example_and_another_example_replaces_it(page):
@@ -110,6 +113,8 @@ def test_2_changing_a_royalty_rate_changes_the_nhs_npv_to_the_engines_figure(pag
     tiers = page.locator('[class*="st-key-t-terms-4--tiers"]').first
     tiers.scroll_into_view_if_needed()
     page.wait_for_timeout(500)
+    tiers.hover()  # the grid places a click by the pointer's last move: move onto it first, as a person does
+    page.wait_for_timeout(300)
     grid = tiers.locator('[data-testid="stDataFrameResizable"]').first.bounding_box()
     # The first tier's rate: the right-hand column of the first row, below the header row (35 px each).
     page.mouse.click(grid["x"] + grid["width"] * 0.8, grid["y"] + 35 + 17)
