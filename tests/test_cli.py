@@ -154,6 +154,15 @@ def test_a_reader_that_stops_early_gets_no_traceback():
     assert "Traceback" not in err and "BrokenPipe" not in err, err
 
 
+def fill_in(path: Path) -> None:
+    """Type into a file that ``new`` wrote what it has no default for, as its author would."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("name: ''", "name: Sepsis alert AI", 1)
+                    .replace("nhs:\n  name: ''", "nhs:\n  name: Northshire Trust\n  kind: trust")
+                    .replace("partner:\n  name: ''", "partner:\n  name: Acme Analytics Ltd\n  kind: sme")
+                    + "use: commercial_product_development\n", encoding="utf-8")
+
+
 def test_new_writes_a_deal_to_fill_in_whose_validation_names_each_empty_field(tmp_path, capsys):
     path = tmp_path / "my-deal.yaml"
     assert main(["new", str(path)]) == 0
@@ -163,12 +172,7 @@ def test_new_writes_a_deal_to_fill_in_whose_validation_names_each_empty_field(tm
     assert lines == [f"{path}: name: must not be blank", f"{path}: nhs.name: must not be blank",
                      f"{path}: nhs.kind: is required", f"{path}: partner.name: must not be blank",
                      f"{path}: partner.kind: is required", f"{path}: use: is required"]
-    text = path.read_text(encoding="utf-8")
-    filled = (text.replace("name: ''", "name: Sepsis alert AI", 1)
-              .replace("nhs:\n  name: ''", "nhs:\n  name: Northshire Trust\n  kind: trust")
-              .replace("partner:\n  name: ''", "partner:\n  name: Acme Analytics Ltd\n  kind: sme")
-              + "use: commercial_product_development\n")
-    path.write_text(filled, encoding="utf-8")
+    fill_in(path)
     assert main(["value", str(path), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     # Nothing is contributed, paid or sold yet: every flow is zero, so both NPVs are £0 (worked by hand).
@@ -188,10 +192,7 @@ def test_new_never_replaces_a_file_that_is_there(tmp_path, capsys):
 def test_compare_says_why_no_input_differs(tmp_path, capsys):
     path = tmp_path / "new.yaml"
     assert main(["new", str(path)]) == 0
-    path.write_text(path.read_text(encoding="utf-8").replace("name: ''", "name: New", 1)
-                    .replace("nhs:\n  name: ''", "nhs:\n  name: Trust\n  kind: trust")
-                    .replace("partner:\n  name: ''", "partner:\n  name: Ltd\n  kind: sme")
-                    + "use: commercial_product_development\n", encoding="utf-8")
+    fill_in(path)
     capsys.readouterr()
     assert main(["compare", str(path)]) == 0
     assert capsys.readouterr().out.rstrip().endswith("none: the deal has no variants (name some in its file's "

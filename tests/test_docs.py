@@ -61,14 +61,13 @@ def test_the_readmes_app_command_opens_on_a_first_run_at_a_desktop_without_stopp
     import os
     import pty
     import select
-    import socket
     import subprocess
     import sys
     import time
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    from app_server import free_port
+
+    port = free_port()
     fake = tmp_path / "bin"
     fake.mkdir()
     (fake / "xdg-open").write_text("#!/bin/sh\nexit 0\n")  # the browser it opens: none here

@@ -74,7 +74,11 @@ def deal_to_data(deal: Deal) -> dict[str, Any]:
 
 def deal_to_yaml(deal: Deal) -> str:
     """The deal as a YAML scenario file that ``deal_from_yaml`` reads back to an equal deal."""
-    return yaml.safe_dump(deal_to_data(deal), sort_keys=False, allow_unicode=True, width=100)
+    return _yaml(deal_to_data(deal))
+
+
+def _yaml(data: dict[str, Any]) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
 #: The inputs of a deal that have no default: a new deal leaves them empty for its author to fill in.
@@ -98,10 +102,15 @@ def new_deal_data() -> dict[str, Any]:
     named = {"name": "-", "nhs": {"name": "-", "kind": NhsKind.TRUST}, "partner": {"name": "-", "kind": PartnerKind.SME},
              "use": Use.COMMERCIAL_PRODUCT}
     data = deal_to_data(deal_from_data(named))
-    data["name"] = data["nhs"]["name"] = data["partner"]["name"] = ""
-    for part in (data["nhs"], data["partner"]):
-        del part["kind"]
-    del data["use"]
+    for path in NO_DEFAULT:
+        *parents, field = path.split(".")
+        part = data
+        for name in parents:
+            part = part[name]
+        if field == "name":
+            part[field] = ""  # a name stays in the file, empty, for its author to type in
+        else:
+            del part[field]
     return data
 
 
@@ -110,7 +119,7 @@ def new_deal_yaml() -> str:
     head = ("# A new valueshare deal. Fill in what has no default: " + ", ".join(NO_DEFAULT) + "; then add what the\n"
             "# NHS contributes, the route to market and the terms. docs/scenario-format.md explains every field, and\n"
             "# 'python -m valueshare validate THIS-FILE' lists what is still missing.\n")
-    return head + yaml.safe_dump(new_deal_data(), sort_keys=False, allow_unicode=True, width=100)
+    return head + _yaml(new_deal_data())
 
 
 def example_paths() -> list[Path]:
