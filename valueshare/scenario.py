@@ -99,8 +99,8 @@ def new_deal_data() -> dict[str, Any]:
     ...     sorted(p.path for p in error.problems) == sorted(NO_DEFAULT)
     True
     """
-    named = {"name": "-", "nhs": {"name": "-", "kind": NhsKind.TRUST}, "partner": {"name": "-", "kind": PartnerKind.SME},
-             "use": Use.COMMERCIAL_PRODUCT}
+    named = {"name": "-", "nhs": {"name": "-", "kind": NhsKind.TRUST},
+             "partner": {"name": "-", "kind": PartnerKind.SME}, "use": Use.COMMERCIAL_PRODUCT}
     data = deal_to_data(deal_from_data(named))
     for path in NO_DEFAULT:
         *parents, field = path.split(".")
