@@ -10,7 +10,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Sequence, TextIO
+from typing import Sequence, TextIO, cast
 
 from valueshare import cli_register
 from valueshare.cli_export import add_export_parser, export_command
@@ -27,14 +27,23 @@ from valueshare.model import Deal
 from valueshare.negotiation import Negotiation, negotiate
 from valueshare.negotiation import text as words
 from valueshare.negotiation.equivalents import DEFAULT_MIX
+from valueshare.terminal import CleanStream, clean
 from valueshare.scenario import NO_DEFAULT, deal_from_data, load_deal, new_deal_yaml
 
 
 MAX_TRIALS = 5_000_000
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, whose messages (which quote what was typed) go to the terminal cleaned."""
+
+    def _print_message(self, message: str, file: TextIO | None = None) -> None:  # type: ignore[override]
+        if message:
+            (file or sys.stderr).write(clean(message))
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m valueshare",
+    parser = _Parser(prog="python -m valueshare",
                                      description="Value, negotiate and document NHS data partnerships.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -332,7 +341,7 @@ def simulation_summary(sim: Simulation) -> str:
 
 def _simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     deal = _deal(args)
-    show = (lambda share: print(f"\rsimulating... {share:.0%}", end="", file=err)) \
+    show = (lambda share: print(f"\rsimulating... {share:.0%}", end="", file=getattr(err, "raw", err))) \
         if not args.json and err.isatty() else None
     sim = simulate(deal, trials=args.trials, seed=args.seed, progress=show)
     if show:
@@ -378,8 +387,8 @@ def _compare(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    out = out or sys.stdout
-    err = err or sys.stderr
+    out = cast(TextIO, CleanStream(out or sys.stdout))
+    err = cast(TextIO, CleanStream(err or sys.stderr))
     args = _parser().parse_args(argv)
     try:
         if args.command == "new":

@@ -27,7 +27,7 @@ from valueshare.register.errors import SaveRefused
 from valueshare.register.location import ENV
 from valueshare.register.records import VersionInfo, when
 from valueshare.register.repository import Repository
-from valueshare.scenario import MAX_FILE_BYTES, load_deal
+from valueshare.scenario import load_deal
 
 AUTHOR_ENV = "VALUESHARE_AUTHOR"
 COMMANDS = ("save", "history", "show", "diff", "restore", "list", "archive", "unarchive")
@@ -114,20 +114,8 @@ def _author(args: argparse.Namespace) -> str:
 
 
 def read_scenario(path: Path) -> Deal:
-    """A scenario file as a deal: JSON when its name ends .json, else YAML."""
-    if path.suffix.lower() != ".json":
-        return load_deal(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise DealInvalid([Problem("", f"cannot read the file ({error.strerror or error})")], str(path)) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise DealInvalid([Problem("", f"the file is larger than {MAX_FILE_BYTES:,} bytes")], str(path))
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DealInvalid([Problem("", "not a text file (it must be JSON saved as UTF-8)")], str(path)) from None
-    return service.read_text(text, "json", str(path))
+    """A scenario file as a deal: JSON when its name ends .json, else YAML (``valueshare.scenario.load_deal``)."""
+    return load_deal(path)
 
 
 def figures(info: VersionInfo) -> str:

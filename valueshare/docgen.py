@@ -75,6 +75,8 @@ def _type_text(annotation: Any) -> str:
     args = [a for a in get_args(annotation) if a is not type(None)]
     if origin is list:
         inner = args[0] if args else None
+        if get_origin(inner) is Annotated and get_args(inner)[0] is str:
+            return f"list of {_item_text(inner)}"
         if get_origin(inner) is Annotated:
             return "list of mechanisms, each naming its `kind` (below)"
         if isinstance(inner, type) and issubclass(inner, BaseModel):
@@ -95,15 +97,38 @@ def _type_text(annotation: Any) -> str:
             "date": "date (YYYY-MM-DD)"}.get(name, name)
 
 
+def _item_text(annotation: Any) -> str:
+    """An annotated text item of a list, with its own rules: ``text, one line, at most 200 characters each``."""
+    words = ["text"]
+    for part in get_args(annotation)[1:]:
+        if isinstance(part, FieldInfo):
+            extra = part.json_schema_extra if isinstance(part.json_schema_extra, dict) else {}
+            words += [str(extra["x-text"])] if "x-text" in extra else []
+            words += [f"at most {m.max_length:,} characters each" for m in part.metadata
+                      if isinstance(getattr(m, "max_length", None), int)]
+    return ", ".join(words)
+
+
+def _number_text(x: Any) -> str:
+    """A bound as the reference writes it: 1,000,000,000,000 rather than 1e+12."""
+    return f"{x:,.0f}" if isinstance(x, (int, float)) and float(x).is_integer() and abs(x) >= 10_000 else str(x)
+
+
 def _field_row(name: str, field: FieldInfo) -> str:
     extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
     kind = _type_text(field.annotation)
     if "x-unit" in extra:
         kind = f"{kind}, {UNIT_WORDS.get(str(extra['x-unit']), extra['x-unit'])}"
+    if "x-text" in extra:
+        kind = f"{kind}, {extra['x-text']}"
     bounds = []
     for key, sign in (("minimum", "≥"), ("exclusiveMinimum", ">"), ("maximum", "≤"), ("exclusiveMaximum", "<")):
         if key in extra:
-            bounds.append(f"{sign} {extra[key]}")
+            bounds.append(f"{sign} {_number_text(extra[key])}")
+    for limit in field.metadata:
+        if isinstance(getattr(limit, "max_length", None), int):
+            what = "items" if get_origin(field.annotation) is list else "characters"
+            bounds.append(f"at most {limit.max_length:,} {what}")
     if field.is_required():
         default = "**required**"
     elif field.default_factory is not None:

@@ -10,16 +10,10 @@ from pydantic import ValidationError
 
 from valueshare.errors import DealInvalid, Problem, problems_from_validation
 from valueshare.model import Deal, NhsKind, PartnerKind, Use
+from valueshare.textio import MAX_FILE_BYTES, load_json, load_yaml, read_file  # noqa: F401 - MAX_FILE_BYTES re-exported
 
 #: The example deals that ship with valueshare.
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
-
-MAX_FILE_BYTES = 1_000_000
-
-#: libyaml's safe loader when PyYAML has it (ten times faster than the pure-Python one, measured in bench/), else
-#: the pure-Python safe loader; both build only plain data, never Python objects.
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 
 def deal_from_data(data: Any, source: str | None = None) -> Deal:
     """Validate already-parsed data (a dict, as from YAML or JSON) into a ``Deal``.
@@ -37,33 +31,15 @@ def deal_from_data(data: Any, source: str | None = None) -> Deal:
 
 
 def deal_from_yaml(text: str | bytes, source: str | None = None) -> Deal:
-    """Parse YAML text and validate it into a ``Deal``."""
-    if isinstance(text, bytes):
-        if len(text) > MAX_FILE_BYTES:
-            raise DealInvalid([Problem("", f"the file is larger than {MAX_FILE_BYTES:,} bytes")], source)
-        try:
-            text = text.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise DealInvalid([Problem("", "not a text file (it must be YAML saved as UTF-8)")], source) from None
-    try:
-        data = yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader, only the C one when available
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        reason = getattr(error, "problem", None) or "it could not be read"
-        raise DealInvalid([Problem("", f"not valid YAML{where}: {reason}")], source) from None
-    except ValueError as error:  # PyYAML reads 2023-13-01 as a date and raises a plain ValueError for it
-        raise DealInvalid([Problem("", f"not valid YAML: a date that does not exist ({error})")], source) from None
-    return deal_from_data(data, source)
+    """Parse YAML text (or UTF-8 bytes) and validate it into a ``Deal``; ``valueshare.textio`` says what it refuses."""
+    return deal_from_data(load_yaml(text, source), source)
 
 
 def load_deal(path: str | Path) -> Deal:
-    """Read and validate a scenario file."""
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise DealInvalid([Problem("", f"cannot read the file ({error.strerror or error})")], str(path)) from None
+    """Read and validate a scenario file: YAML, or JSON when its name ends ``.json``."""
+    raw = read_file(path)
+    if Path(path).suffix.lower() == ".json":
+        return deal_from_data(load_json(raw, str(path)), str(path))
     return deal_from_yaml(raw, str(path))
 
 

@@ -19,7 +19,7 @@ from valueshare.errors import DealInvalid, Problem, problems_from_validation
 from valueshare.model.base import Model
 from valueshare.model.contribution_value import Comparable
 from valueshare.model.parties import DataType
-from valueshare.model.types import Gbp, Name
+from valueshare.model.types import Gbp, Name, Prose
 
 TABLE = Path(__file__).resolve().parent.parent / "data" / "comparables.yaml"
 
@@ -32,7 +32,7 @@ class Ceiling(Model):
     source: Name = Field(max_length=400, description="Who published it, and where.")
     published: datetime.date = Field(description="When it was published (YYYY-MM-DD).")
     tag: Literal["pub", "ours"] = Field(description="pub: as published; ours: our reading of published figures.")
-    notes: str = Field(default="", max_length=600, description="What the figure means.")
+    notes: Prose = Field(default="", max_length=600, description="What the figure means.")
 
 
 class PublishedComparable(Comparable):

@@ -8,7 +8,9 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from valueshare.model.base import Choice, Model, labels
-from valueshare.model.types import Count, DiscountRate, Fraction, Gbp, Name, WholeYears, YearIndex, _number
+from valueshare.model.types import (
+    Count, DiscountRate, Fraction, Gbp, Name, SignedGbp, WholeYears, YearIndex, _number,
+)
 
 #: A score on the fair-share scale: 1 (very little) to 5 (a great deal).
 Score = _number(int, "score", 1, 5)
@@ -19,7 +21,7 @@ Weight = _number(float, "weight", 0.0, 10.0)
 class PatientBenefit(Model):
     """What the product does for patients: the framework's first aim."""
 
-    patients_per_unit: _number(float, "count", 0.0) = Field(  # type: ignore[valid-type]
+    patients_per_unit: _number(float, "count", 0.0, 1e6) = Field(  # type: ignore[valid-type]
         default=1.0, description="UK patients who benefit from each unit sold (e.g. 1 per scan). Used when patients "
                                  "per year is left empty: patients then follow the UK sales of the route to market.")
     patients_per_year: Count | None = Field(
@@ -30,7 +32,7 @@ class PatientBenefit(Model):
     years: WholeYears = Field(default=10, description="With patients per year entered: for how many years.")
     qalys_per_patient: _number(float, "qalys", 0.0, 50.0) = Field(  # type: ignore[valid-type]
         default=0.0, description="Health gain for each patient who benefits, in quality-adjusted life years (QALYs).")
-    cost_offset_per_patient_gbp: _number(float, "gbp") = Field(  # type: ignore[valid-type]
+    cost_offset_per_patient_gbp: SignedGbp = Field(
         default=0.0, description="NHS costs saved for each patient who benefits (fewer appointments, admissions), "
                                  "in £; negative if the product adds NHS costs beyond its price.")
     value_per_qaly_gbp: Gbp = Field(
@@ -48,7 +50,7 @@ class PatientBenefit(Model):
 class EconomicGrowth(Model):
     """What the partnership does for the UK economy: the framework's second aim."""
 
-    uk_jobs_fte: _number(float, "fte", 0.0) = Field(  # type: ignore[valid-type]
+    uk_jobs_fte: _number(float, "fte", 0.0, 1e7) = Field(  # type: ignore[valid-type]
         default=0.0, description="Direct UK jobs the partnership creates or keeps, in full-time equivalents.")
     jobs_start_year: YearIndex = Field(default=1, description="First year of those jobs.")
     jobs_years: WholeYears = Field(default=5, description="How many years the jobs last.")

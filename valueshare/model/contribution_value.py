@@ -13,7 +13,7 @@ from pydantic import Field, model_validator
 
 from valueshare.model.base import Choice, Model, labels
 from valueshare.model.parties import DataType
-from valueshare.model.types import Count, Fraction, Gbp, Hours, Name, YearsNonNegative, _number
+from valueshare.model.types import Count, Fraction, Gbp, Hours, Name, Prose, YearsNonNegative, _number
 
 #: A multiplier, above zero.
 Factor = _number(float, "factor", 0.0, 1000.0, lo_open=True)
@@ -45,7 +45,7 @@ class PreparationCost(Model):
     cost per hour, e.g. clinicians labelling images), which is then the replacement cost."""
 
     activity: CostActivity = Field(description="What the money or time was spent on.")
-    description: str = Field(default="", max_length=300, description="A few words on the work.")
+    description: Prose = Field(default="", max_length=300, description="A few words on the work.")
     historical_gbp: Gbp | None = Field(
         default=None, description="What the NHS actually spent on it, in £ of the price base year; empty if not "
                                   "known (the replacement cost is then used).")
@@ -111,7 +111,7 @@ class Comparable(Model):
     exclusive: bool = Field(default=False, description="Whether the price buys exclusive access.")
     tag: Literal["pub", "ours", "user"] = Field(
         default="user", description="pub: a published figure; ours: valueshare's reading of one; user: your own.")
-    notes: str = Field(default="", max_length=600, description="What the price includes, and any caveat.")
+    notes: Prose = Field(default="", max_length=600, description="What the price includes, and any caveat.")
 
 
 class MarketScaling(Model):

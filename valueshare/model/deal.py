@@ -17,7 +17,7 @@ from valueshare.model.parties import Contribution, NhsParty, Partner
 from valueshare.model.route import RouteToMarket
 from valueshare.model.terms import SALES_LINKED, ConsentToCommercialise, Milestone, Term
 from valueshare.model.uncertainty import UNCERTAIN_INPUT, UncertainInput, Variant
-from valueshare.model.types import DiscountRate, Name, WholeYears, _number
+from valueshare.model.types import DiscountRate, Name, Prose, WholeYears, _number
 
 #: HM Treasury Green Book social time preference rate (real), years 0 to 30, and its rate after year 30.
 GREEN_BOOK_RATE = 0.035
@@ -69,13 +69,13 @@ class Deal(Model):
     """A data partnership between an NHS organisation and a partner, with its value-sharing terms."""
 
     name: Name = Field(description="Name of the deal.", max_length=200)
-    description: str = Field(default="", max_length=4000, description="A short description of the partnership.")
+    description: Prose = Field(default="", max_length=4000, description="A short description of the partnership.")
     illustrative: bool = Field(
         default=False, description="True when the figures are made up for illustration, not from a real deal.")
     nhs: NhsParty = Field(description="The NHS side of the deal.")
     partner: Partner = Field(description="The partner.")
     use: Use = Field(description="What the data will be used for: commercial or non-commercial.")
-    purpose: str = Field(default="", max_length=4000,
+    purpose: Prose = Field(default="", max_length=4000,
                          description="The purpose, and the benefit to patients that the partnership aims at.")
     access_route: AccessRoute = Field(default=AccessRoute.SDE, description="How the partner reaches the data.")
     exclusive_raw_data_access: bool = Field(
@@ -190,6 +190,26 @@ def apply_overrides(deal: Deal, variant: Variant) -> dict:
     return data
 
 
+#: The parts of a deal that are the NHS's own: its negotiating position and notes, its judgement of a fair share,
+#: its case for what the contribution is worth, and (``NHS_COST_BASIS``) its costs, from which its default walk-away
+#: (full cost recovery) is read. The partner's deal file (``valueshare.sharing``) holds none of them.
+INTERNAL_SECTIONS = ("negotiation", "fair_share", "contribution_value")
+NHS_COST_BASIS = "contribution.access_costs"
+
+
+def is_internal_path(path: str) -> bool:
+    """Whether a field path names an internal part of the deal (or a part of one).
+
+    >>> is_internal_path("negotiation.nhs_walk_away_gbp"), is_internal_path("contribution.access_costs.years")
+    (True, True)
+    >>> is_internal_path("terms[0].amount_gbp"), is_internal_path("contribution")
+    (False, True)
+    """
+    root = path.split(".")[0].split("[")[0]
+    return root in INTERNAL_SECTIONS or path == NHS_COST_BASIS.split(".")[0] or \
+        path == NHS_COST_BASIS or path.startswith(NHS_COST_BASIS + ".")
+
+
 def variant_problems(deal: Deal):
     """Yield one message per variant whose name repeats or whose changes do not make a valid deal."""
     names: set[str] = set()
@@ -197,6 +217,11 @@ def variant_problems(deal: Deal):
         if variant.name in names:
             yield f"variants[{k}].name: '{variant.name}' is used by another variant"
         names.add(variant.name)
+        if variant.shared:
+            for path in variant.overrides:
+                if is_internal_path(path):
+                    yield (f"variants[{k}].overrides: {path}: a variant shared with the partner cannot change the "
+                           f"NHS's internal figures or its costs; set shared: false to keep the variant internal")
         try:
             Deal.model_validate(apply_overrides(deal, variant))
         except DealInvalid as error:

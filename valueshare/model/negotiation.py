@@ -11,7 +11,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from valueshare.model.base import Model
-from valueshare.model.types import DiscountRate, Fraction, Gbp
+from valueshare.model.types import DiscountRate, Fraction, Gbp, Prose
 
 
 class NegotiationInputs(Model):
@@ -34,7 +34,7 @@ class NegotiationInputs(Model):
     partner_min_irr: DiscountRate | None = Field(
         default=None, description="The partner walks away below this internal rate of return (0.15 is 15%). Empty: "
                                   "it walks away when its NPV at its discount rate falls below zero.")
-    notes: str = Field(default="", max_length=4000,
+    notes: Prose = Field(default="", max_length=4000,
                        description="Internal notes for the negotiation brief; never printed in the term sheet.")
 
     @model_validator(mode="after")

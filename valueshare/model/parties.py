@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
 from valueshare.model.base import Choice, Model, labels
-from valueshare.model.types import Count, Gbp, Hours, Name, WholeYears, YearIndex, YearsNonNegative
+from valueshare.model.types import Count, Gbp, Hours, Name, Prose, WholeYears, YearIndex, YearsNonNegative
 
 
 class NhsKind(Choice):
@@ -34,7 +36,7 @@ class NhsParty(Model):
 
     name: Name = Field(description="Name of the NHS organisation (or the lead of a consortium).", max_length=200)
     kind: NhsKind = Field(description="What kind of NHS body it is.")
-    consortium_members: list[str] = Field(
+    consortium_members: list[Annotated[Name, Field(max_length=200)]] = Field(
         default_factory=list, max_length=100,
         description="Other NHS organisations in the consortium, if any. Leave empty for a single organisation.")
 
@@ -93,7 +95,7 @@ class Expertise(Model):
     """Clinical or analytical staff time the NHS commits to the partnership."""
 
     kind: ExpertiseKind = Field(description="Clinical (e.g. labelling, advice) or analytical (e.g. data preparation).")
-    description: str = Field(default="", max_length=500, description="What the staff will do.")
+    description: Prose = Field(default="", max_length=500, description="What the staff will do.")
     hours_per_year: Hours = Field(description="Staff hours committed each year.")
     cost_per_hour_gbp: Gbp = Field(description="Full cost to the NHS of one hour of that staff time, in £.")
     start_year: YearIndex = Field(default=1, description="First year the time is given (year 0 is signature).")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from valueshare.model.base import Model
-from valueshare.model.types import Count, Name, DurationYears, Fraction, Gbp, Probability, YearIndex, YearsNonNegative
+from valueshare.model.types import Count, Line, Name, DurationYears, Fraction, Gbp, Probability, YearIndex, YearsNonNegative
 
 
 class Stage(Model):
@@ -24,7 +24,7 @@ class Sales(Model):
 
     volume_per_year: Count = Field(
         description="Yearly addressable volume: units, tests, scans or licences that could be sold each year.")
-    unit: str = Field(default="units", max_length=40, description="What one unit of volume is, e.g. 'scans'.")
+    unit: Line = Field(default="units", max_length=40, description="What one unit of volume is, e.g. 'scans'.")
     price_gbp: Gbp = Field(description="List price of one unit, in £.")
     peak_uptake: Fraction = Field(description="Share of the addressable volume reached at peak (0.3 is 30%).")
     years_to_peak: YearsNonNegative = Field(

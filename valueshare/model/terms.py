@@ -12,7 +12,7 @@ from pydantic import Field, model_validator
 
 from valueshare.model.base import Choice, Model, labels
 from valueshare.model.types import (
-    DiscountFraction, DurationYears, Fraction, Gbp, GrowthRate, YearIndex, WholeYears,
+    DiscountFraction, DurationYears, Fraction, Gbp, GrowthRate, Name, Prose, YearIndex, WholeYears,
 )
 
 
@@ -62,7 +62,7 @@ class Milestone(Model):
     """A payment due when a named stage of the route to market succeeds."""
 
     kind: Literal["milestone"] = "milestone"
-    stage: str = Field(description="Name of the stage whose success triggers the payment.", max_length=100)
+    stage: Name = Field(description="Name of the stage whose success triggers the payment.", max_length=100)
     amount_gbp: Gbp = Field(description="The payment, in £.")
 
 
@@ -125,7 +125,7 @@ class InKindBenefit(Model):
     """A benefit given in kind, e.g. free licences, training or trial access."""
 
     kind: Literal["in_kind_benefit"] = "in_kind_benefit"
-    description: str = Field(description="What the benefit is.", max_length=300)
+    description: Prose = Field(description="What the benefit is.", max_length=300)
     value_gbp_per_year: Gbp = Field(description="What the benefit is worth to the NHS each year, in £.")
     partner_cost_gbp_per_year: Gbp | None = Field(
         default=None, description="What it costs the partner each year, in £; empty means the same as its value.")

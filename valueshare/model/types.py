@@ -6,15 +6,24 @@ pydantic's ``ge``/``le``, so that the message reads the way a commercial lead wo
 ``must be between 0 and 1 (0% to 100%)``.
 
 Numbers must be numbers: YAML turns ``off`` into ``False`` and keeps ``1e3`` as the string ``"1e3"``; both are
-refused here with a message that says so, instead of being coerced silently.
+refused here with a message that says so, instead of being coerced silently. Every number has an upper bound
+(``MAX_GBP`` for money, ``MAX_COUNT`` for counts), so that no valid deal can overflow to infinity anywhere.
+
+Text is either one line (``Name``, ``Line``) or prose that may hold new lines (``Prose``). Neither may hold a
+character that cannot be kept exactly in a deal file or shown safely: control characters (ESC, NUL, U+0085 NEXT
+LINE...), U+2028 and U+2029, lone surrogates and the non-characters U+FFFE and U+FFFF. Each is refused at its field,
+named, so what a user typed either round-trips exactly or is refused where they typed it.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field
+
+from valueshare.textio import describe_character
 
 
 def _reject_text_and_booleans(value: Any) -> Any:
@@ -31,25 +40,39 @@ def _reject_non_finite(value: float) -> float:
     return value
 
 
+#: The most any money field may hold: £1 trillion, five times the NHS in England's yearly budget; a price, a fee, a
+#: company's value at exit, a cost. Products of these (volume × price, compounded growth) stay finite in float64.
+MAX_GBP = 1e12
+#: The most any count may hold (patients, units sold a year, records): a trillion.
+MAX_COUNT = 1e12
+#: The most staff hours a year: 100 million (about 60,000 full-time staff).
+MAX_HOURS = 1e8
+
+
 def _fmt(x: float) -> str:
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:g}"
 
 
-def _bounds_check(lo: float | None, hi: float | None, lo_open: bool, hi_open: bool, pct: bool):
+def _bounds_check(lo: float | None, hi: float | None, lo_open: bool, hi_open: bool, pct: bool, gbp: bool = False):
+    def money(x: float) -> str:
+        return ("-£" if x < 0 else "£") + _fmt(abs(x)) if gbp else _fmt(x)
+
+    _fmt_ = money
+
     def describe() -> str:
         if lo is not None and hi is not None:
             if lo_open or hi_open:
-                lower = f"above {_fmt(lo)}" if lo_open else f"at least {_fmt(lo)}"
-                upper = f"below {_fmt(hi)}" if hi_open else f"at most {_fmt(hi)}"
+                lower = f"above {_fmt_(lo)}" if lo_open else f"at least {_fmt_(lo)}"
+                upper = f"below {_fmt_(hi)}" if hi_open else f"at most {_fmt_(hi)}"
                 text = f"must be {lower} and {upper}"
             else:
-                text = f"must be between {_fmt(lo)} and {_fmt(hi)}"
+                text = f"must be between {_fmt_(lo)} and {_fmt_(hi)}"
             if pct:
                 text += f" ({_fmt(lo * 100)}% to {_fmt(hi * 100)}%)"
             return text
         if lo is not None:
-            return f"must be {'more than' if lo_open else 'at least'} {_fmt(lo)}"
-        return f"must be {'less than' if hi_open else 'at most'} {_fmt(hi)}"  # type: ignore[arg-type]
+            return f"must be {'more than' if lo_open else 'at least'} {_fmt_(lo)}"
+        return f"must be {'less than' if hi_open else 'at most'} {_fmt_(hi)}"  # type: ignore[arg-type]
 
     def check(value: float) -> float:
         bad = (
@@ -74,7 +97,7 @@ def _number(kind: type, unit: str, lo: float | None = None, hi: float | None = N
         kind,
         BeforeValidator(_reject_text_and_booleans),
         AfterValidator(_reject_non_finite),
-        AfterValidator(_bounds_check(lo, hi, lo_open, hi_open, unit == "fraction")),
+        AfterValidator(_bounds_check(lo, hi, lo_open, hi_open, unit == "fraction", unit == "gbp")),
         Field(json_schema_extra=schema),
     ]
 
@@ -90,7 +113,9 @@ GrowthRate = _number(float, "fraction", -0.99, 1.0)
 #: A discount rate per year, as a fraction: 0.035 is 3.5%.
 DiscountRate = _number(float, "fraction", 0.0, 1.0)
 #: Pounds sterling, in the deal's price base year, never negative.
-Gbp = _number(float, "gbp", 0.0)
+Gbp = _number(float, "gbp", 0.0, MAX_GBP)
+#: Pounds that may be negative (a saving that is a cost), within ±``MAX_GBP``.
+SignedGbp = _number(float, "gbp", -MAX_GBP, MAX_GBP)
 #: A duration in years that may be fractional (six months is 0.5), above zero.
 DurationYears = _number(float, "years", 0.0, 100.0, lo_open=True)
 #: A duration in years that may be zero.
@@ -100,9 +125,32 @@ YearIndex = _number(int, "year", 0, 100)
 #: A whole number of years, at least one.
 WholeYears = _number(int, "years", 1, 100)
 #: A count of things (patients, records, units), never negative.
-Count = _number(float, "count", 0.0)
+Count = _number(float, "count", 0.0, MAX_COUNT)
 #: Hours of staff time.
-Hours = _number(float, "hours", 0.0)
+Hours = _number(float, "hours", 0.0, MAX_HOURS)
+
+
+# Characters no text may hold: C0 controls but tab, line feed and carriage return; DEL; the C1 controls (U+0085
+# NEXT LINE among them: YAML reads it as a line break, so it never came back from a deal file); the line and
+# paragraph separators; lone surrogates (no UTF-8 file can hold them); and the non-characters U+FFFE and U+FFFF.
+_NEVER = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff"
+_NOT_IN_PROSE = re.compile(f"[{_NEVER}]")
+_NOT_IN_A_LINE = re.compile(f"[{_NEVER}\n\r]")
+
+
+def _refuse_characters(pattern: re.Pattern[str], prose: bool):
+    def check(value: str) -> str:
+        match = pattern.search(value)
+        if match:
+            char = match.group()
+            if char in "\n\r" and not prose:
+                raise ValueError(f"must be on one line: it holds a line break, {describe_character(char)}, at "
+                                 f"character {match.start() + 1}")
+            raise ValueError(f"holds the character {describe_character(char)} at character {match.start() + 1}, which a "
+                             f"deal cannot keep (a control or invisible character, perhaps pasted in): remove it")
+        return value
+
+    return check
 
 
 def _not_blank(value: str) -> str:
@@ -111,5 +159,12 @@ def _not_blank(value: str) -> str:
     return value
 
 
-#: A name: text that is not empty or only spaces.
-Name = Annotated[str, AfterValidator(_not_blank)]
+#: Text on one line, possibly empty: a unit, a stage a milestone names.
+Line = Annotated[str, AfterValidator(_refuse_characters(_NOT_IN_A_LINE, prose=False)),
+                 Field(json_schema_extra={"x-text": "one line"})]
+#: A name: text on one line that is not empty or only spaces.
+Name = Annotated[str, AfterValidator(_refuse_characters(_NOT_IN_A_LINE, prose=False)), AfterValidator(_not_blank),
+                 Field(json_schema_extra={"x-text": "one line"})]
+#: Prose: text that may run over several lines (a description, notes).
+Prose = Annotated[str, AfterValidator(_refuse_characters(_NOT_IN_PROSE, prose=True)),
+                  Field(json_schema_extra={"x-text": "prose"})]

@@ -10,13 +10,13 @@ import math
 import re
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from valueshare.model.base import Model
-from valueshare.model.types import Name, _number
+from valueshare.model.types import MAX_GBP, Name, Prose, _number
 
-Real = _number(float, "same as the input")
-Spread = _number(float, "same as the input", 0.0, lo_open=True)
+Real = _number(float, "same as the input", -10 * MAX_GBP, 10 * MAX_GBP)
+Spread = _number(float, "same as the input", 0.0, 10 * MAX_GBP, lo_open=True)
 
 
 class Fixed(Model):
@@ -97,6 +97,12 @@ class Lognormal(Model):
     mean: Spread = Field(description="Mean of the value (not of its logarithm).")
     sd: Spread = Field(description="Standard deviation of the value (not of its logarithm).")
 
+    @model_validator(mode="after")
+    def _spread_is_a_spread(self) -> Lognormal:
+        if self.sd > 1000 * self.mean:
+            raise ValueError("sd: must be at most 1,000 times the mean (a wider spread draws values no deal can hold)")
+        return self
+
     def log_parameters(self) -> tuple[float, float]:
         """(mu, sigma) of the underlying normal: sigma² = ln(1 + sd²/mean²), mu = ln(mean) − sigma²/2."""
         sigma2 = math.log1p((self.sd / self.mean) ** 2)
@@ -170,7 +176,26 @@ class Variant(Model):
     """A named variant of the deal (e.g. upside, downside, counter-offer): the base deal with some inputs changed."""
 
     name: Name = Field(description="Name of the variant, e.g. 'Downside'.", max_length=100)
-    description: str = Field(default="", max_length=1000, description="What the variant assumes.")
+    description: Prose = Field(default="", max_length=1000, description="What the variant assumes.")
+    shared: bool = Field(
+        default=False, description="True if the variant may go to the partner in the partner's deal file. A variant "
+                                   "is internal by default (an NHS fallback, a counter-offer being weighed); a shared "
+                                   "one may not change the NHS's internal sections or its costs.")
     overrides: dict[str, Any] = Field(
-        min_length=1, description="Inputs that differ from the base deal, by field path, e.g. "
+        min_length=1, max_length=200, description="Inputs that differ from the base deal, by field path, e.g. "
                                   "'route_to_market.sales.peak_uptake: 0.15' or 'terms[4].tiers[0].rate: 0.02'.")
+
+    @field_validator("overrides")
+    @classmethod
+    def _paths_are_paths(cls, overrides: dict[str, Any]) -> dict[str, Any]:
+        for path in overrides:
+            if len(path) > OVERRIDE_PATH_MAX or not _OVERRIDE_PATH.match(path):
+                shown = path if len(path) <= 60 else path[:57] + "..."
+                raise ValueError(f"{shown!r} is not a field path like 'terms[4].tiers[0].rate' (letters, digits, _, "
+                                 f"dots and [n], at most {OVERRIDE_PATH_MAX} characters)")
+        return overrides
+
+
+#: The longest field path a variant may change, and its shape (checked fully when the variant is applied).
+OVERRIDE_PATH_MAX = 200
+_OVERRIDE_PATH = re.compile(r"^[A-Za-z_][\w.\[\]]*$")

@@ -29,6 +29,7 @@ from valueshare.register.records import (
 )
 from valueshare.register.repository import Repository
 from valueshare.scenario import deal_from_data, deal_from_yaml, deal_to_yaml
+from valueshare.textio import load_json
 
 AUTHOR_MAX = 100
 NOTE_MAX = 2000
@@ -78,12 +79,7 @@ def text_of(deal: Deal, content_format: str = "yaml") -> str:
 def read_text(content: str, content_format: str, source: str | None = None) -> Deal:
     """A deal from stored or uploaded text, validated. JSON is read as data; YAML with the safe loader."""
     if content_format == "json":
-        try:
-            data = json.loads(content)
-        except json.JSONDecodeError as error:
-            raise DealInvalid([Problem("", f"not valid JSON at line {error.lineno}, column {error.colno}: "
-                                           f"{error.msg}")], source) from None
-        return deal_from_data(data, source)
+        return deal_from_data(load_json(content, source), source)
     if content_format == "yaml":
         return deal_from_yaml(content, source)
     raise DealInvalid([Problem("", f"unknown text format {content_format!r} (the formats are yaml and json)")],

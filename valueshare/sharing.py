@@ -1,0 +1,41 @@
+"""What of a deal may go to the partner: the deal file for the partner holds the terms and the product, never the
+NHS's internal position.
+
+``for_partner`` leaves out, by every path the format allows:
+
+- the internal sections (``valueshare.model.deal.INTERNAL_SECTIONS``): the negotiating position and its notes
+  (walk-away, target, the partner's walk-away as the NHS sees it), the fair-share judgements and their notes, and
+  the case for the contribution's value (costs, comparables, the anchor of the NHS's ask);
+- the NHS's costs of giving access (``contribution.access_costs``), from which its default walk-away (full cost
+  recovery) could be read, unless the user chooses to disclose them (``with_nhs_costs=True``);
+- every variant not marked ``shared: true`` (variants are internal by default: a fallback, a counter-offer being
+  weighed, and their descriptions are notes); a shared variant cannot change an internal part (the model refuses
+  it), so no override can carry a position out.
+
+What is left is validated again as a deal, so the partner's file always opens.
+"""
+
+from __future__ import annotations
+
+from valueshare.model import Deal
+from valueshare.model.deal import INTERNAL_SECTIONS
+from valueshare.scenario import deal_from_data, deal_to_data, deal_to_yaml
+
+
+def for_partner(deal: Deal, *, with_nhs_costs: bool = False) -> Deal:
+    """The deal as it may be sent to the partner (see the module's docstring for what is left out)."""
+    data = deal_to_data(deal)
+    for section in INTERNAL_SECTIONS:
+        data.pop(section, None)
+    if not with_nhs_costs:
+        data.get("contribution", {}).pop("access_costs", None)
+    data["variants"] = [variant for variant in data.get("variants", []) if variant.get("shared")]
+    return deal_from_data(data, "the deal for the partner")
+
+
+def partner_yaml(deal: Deal, *, with_nhs_costs: bool = False) -> str:
+    """The partner's deal file: a YAML scenario file of ``for_partner(deal)``, headed by a line saying what it is."""
+    head = ("# A valueshare deal file for the partner: the terms, the product and what the NHS contributes. The NHS's\n"
+            "# internal figures and notes are not in it" + ("" if with_nhs_costs else ", nor its costs of access")
+            + ".\n")
+    return head + deal_to_yaml(for_partner(deal, with_nhs_costs=with_nhs_costs))
