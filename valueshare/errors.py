@@ -110,6 +110,8 @@ def _message(error: dict[str, Any]) -> str:
         return "must be a number"
     if kind in ("string_type",):
         return "must be text"
+    if kind == "string_unicode":
+        return "holds a lone surrogate (half of a character, U+D800 to U+DFFF), which no text file can hold: remove it"
     if kind.startswith("date_"):
         return "must be a date written YYYY-MM-DD, e.g. 2023-04-01"
     if kind in ("bool_type", "bool_parsing"):
@@ -120,6 +122,8 @@ def _message(error: dict[str, Any]) -> str:
         return "must be a section of named fields"
     if kind == "too_short":
         return f"needs at least {ctx.get('min_length')} item(s)"
+    if kind in ("too_long", "string_too_long") and isinstance(error.get("input"), str):
+        return f"is too long (at most {ctx.get('max_length')} characters)"
     if kind == "too_long":
         return f"has too many items or characters (at most {ctx.get('max_length')})"
     if kind == "string_too_long":

@@ -15,6 +15,7 @@ import numpy as np
 from valueshare import paths
 from valueshare.engine.sampling import percentile_points
 from valueshare.engine.valuation import Valuation, value_deal
+from valueshare.model.types import MAX_COUNT, MAX_GBP
 from valueshare.model import TERM_LABELS, Deal
 from valueshare.scenario import deal_from_data
 
@@ -96,7 +97,11 @@ def label(deal: Deal, path: str) -> str:
 
 def _clip(field: str, value: float) -> float:
     value = round(max(value, 0.0), 10)
-    return min(value, 1.0) if field in _UPPER_ONE else value
+    if field in _UPPER_ONE:
+        return min(value, 1.0)
+    if field.endswith("_gbp"):
+        return min(value, MAX_GBP)  # a swing never takes an input past what the model allows
+    return min(value, MAX_COUNT) if field == "volume_per_year" else value
 
 
 def default_drivers(deal: Deal) -> list[Driver]:

@@ -20,7 +20,7 @@ import numpy as np
 
 from valueshare.engine.montecarlo import simulate
 from valueshare.engine.valuation import Valuation, value_deal
-from valueshare.errors import NoAnswer
+from valueshare.errors import DealInvalid, NoAnswer
 from valueshare.format import money, percent
 from valueshare.framework import Assessment, Status, assess
 from valueshare.model import SALES_LINKED, Deal
@@ -156,7 +156,11 @@ def build_offer(deal: Deal, key: str, target: float, *, mix: dict[str, float] | 
             note = "the cost-recovery fees alone reach the target" if extra <= 0 else ""
     except NoAnswer as error:
         return Offer(key, STRUCTURES[key], None, str(error))
-    offer = _with_terms(deal, terms)
+    try:
+        offer = _with_terms(deal, terms)
+    except DealInvalid as error:  # e.g. an upfront beyond the largest amount a deal may hold
+        return Offer(key, STRUCTURES[key], None, f"{STRUCTURES[key]}: the target needs terms no deal can hold "
+                                                 f"({error.problems[0].line()})")
     v = value_deal(offer)
     sim = simulate(offer, trials=trials, seed=seed)
     p10, p50, p90 = (float(x) for x in np.percentile(sim.nhs_npv, (10, 50, 90)))
