@@ -29,7 +29,7 @@ from strategies import deals
 from valueshare import Deal, deal_from_data, load_deal, value_deal
 from valueshare.cli_export import add_export_parser, export_command
 from valueshare.reports.excel import deal_workbook
-from valueshare.reports.excel.book import safe_text
+from valueshare.reports.excel.book import needs_quote_prefix
 from valueshare.reports.excel.formula import DIV0, IF, IFERROR, ISBLANK, MAX, MIN, ROUNDUP, ref
 from valueshare.scenario import example_paths, new_deal_data
 
@@ -215,20 +215,20 @@ def test_a_valuation_of_another_deal_is_refused():
 # ----------------------------------------------------------------------------------------------- text safety
 
 @pytest.mark.parametrize("text, expected", [
-    ('=HYPERLINK("x")', '\'=HYPERLINK("x")'), ("+44", "'+44"), ("-1 Ltd", "'-1 Ltd"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("\tx", "'\tx"), ("\rx", "'\rx"), ("\nx", "'\nx"), ("Trust = good", "Trust = good"), ("", ""),
-    ("Smith & Sons <Ltd>", "Smith & Sons <Ltd>"),
+    ('=HYPERLINK("x")', True), ("+44", True), ("-1 Ltd", True), ("@SUM(A1)", True), ("\tx", True), ("\rx", True),
+    ("\nx", True), ("Trust = good", False), ("", False), ("Smith & Sons <Ltd>", False), (" =1", False),
 ])
-def test_safe_text_defuses_only_a_leading_formula_character(text, expected):
-    assert safe_text(text) == expected
+def test_only_text_beginning_with_a_formula_character_needs_the_quote_prefix(text, expected):
+    assert needs_quote_prefix(text) is expected
 
 
 def hostile_deal() -> Deal:
+    # one-line fields may not hold CR or LF (the model refuses them), so "\r\nNew line" goes in prose (description)
     data = base_data(
-        name=HOSTILE[0], description=HOSTILE[1], purpose=HOSTILE[2],
+        name=HOSTILE[0], description=HOSTILE[5], purpose=HOSTILE[2],
         nhs={"name": HOSTILE[3], "kind": "trust", "consortium_members": [HOSTILE[4]]},
         partner={"name": HOSTILE[0], "kind": "sme"},
-        contribution={"data_assets": [{"name": HOSTILE[5], "data_type": "ehr", "patients": 10, "history_years": 1}],
+        contribution={"data_assets": [{"name": HOSTILE[1], "data_type": "ehr", "patients": 10, "history_years": 1}],
                       "expertise": [{"kind": "clinical", "description": HOSTILE[6], "hours_per_year": 1,
                                      "cost_per_hour_gbp": 1}]},
         terms=[{"kind": "milestone", "stage": HOSTILE[3], "amount_gbp": 10},
@@ -238,23 +238,27 @@ def hostile_deal() -> Deal:
     return deal_from_data(data)
 
 
-def test_user_text_that_looks_like_a_formula_comes_back_as_text_and_never_as_a_formula():
+def test_user_text_that_looks_like_a_formula_is_kept_exactly_as_text_with_the_quote_prefix():
     deal = hostile_deal()
     book = openpyxl.load_workbook(io.BytesIO(deal_workbook(deal)))
-    strings, formulas = [], []
+    strings, formulas, quoted = [], [], {}
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
                 if cell.data_type == "s" and cell.value:
                     # the file stores CR as the escape _x000D_ (OOXML); Excel decodes it, openpyxl leaves it
-                    strings.append(cell.value.replace("_x000D_", "\r"))
+                    text = cell.value.replace("_x000D_", "\r")
+                    strings.append(text)
+                    quoted.setdefault(text, set()).add(bool(cell.quotePrefix))
                 elif cell.data_type == "f":
                     formulas.append(cell.value)
     for text in HOSTILE:
-        assert "'" + text in strings, text
-    assert not [s for s in strings if s.startswith(("=", "+", "-", "@", "\t", "\r", "\n"))]
+        assert text in strings, text                       # exactly as typed: no apostrophe added to the text
+        assert quoted[text] == {True}, text                # and every cell holding it has Excel's quote prefix
+        assert "'" + text not in strings, text
+    # no other text that could start a formula goes without the prefix
+    assert not [t for t, marks in quoted.items() if needs_quote_prefix(t) and False in marks]
     assert not [f for f in formulas if "HYPERLINK" in f.upper() or "SUM(A1:A9)" in f]
-    assert f"Milestone payment: '{HOSTILE[3]}" not in strings  # a label that embeds user text starts with ours
     assert f"Milestone payment: {HOSTILE[3]}" in strings
     assert_matches_engine(openpyxl.load_workbook(io.BytesIO(deal_workbook(deal)), data_only=True), deal,
                           tolerance=1e-6)

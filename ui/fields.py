@@ -180,7 +180,10 @@ def _spec(name: str, info: FieldInfo) -> Spec:
     if bare is datetime.date:
         return Spec(label=label_for(name), kind="date", **common)
     if typing.get_origin(bare) is list:
-        return Spec(label=label_for(name), kind="list", item=typing.get_args(bare)[0], **common)
+        item = typing.get_args(bare)[0]
+        while typing.get_origin(item) is typing.Annotated:  # a bounded text type, e.g. list[Annotated[Name, ...]]
+            item = typing.get_args(item)[0]
+        return Spec(label=label_for(name), kind="list", item=item, **common)
     if isinstance(bare, type) and issubclass(bare, BaseModel):
         return Spec(label=label_for(name), kind="model", item=bare, **common)
     raise TypeError(f"no widget for field {name!r} of type {bare!r}")

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from valueshare.engine import Valuation, value_deal
 from valueshare.model import Deal
-from valueshare.reports.excel.book import Book, safe_text
+from valueshare.reports.excel.book import Book, needs_quote_prefix
 from valueshare.reports.excel.flows import write_cash_flows
 from valueshare.reports.excel.inputs import Cells, write_inputs, write_workings
 from valueshare.reports.excel.summary import write_summary
 
-__all__ = ["deal_workbook", "safe_text"]
+__all__ = ["deal_workbook", "needs_quote_prefix"]
 
 
 def deal_workbook(deal: Deal, valuation: Valuation | None = None) -> bytes:

@@ -2,8 +2,9 @@
 
 Text from the user is always written with ``write_string`` into a workbook opened with ``strings_to_formulas``,
 ``strings_to_numbers`` and ``strings_to_urls`` off, so it is never read as a formula, number or link; on top of that,
-text that would begin with ``= + - @``, a tab, CR or LF gets a leading apostrophe (OWASP's advice against formula
-injection), so it stays harmless even when a reader copies it or saves the sheet as CSV.
+a cell whose text would begin with ``= + - @``, a tab, CR or LF carries Excel's quote prefix (XlsxWriter's
+``quote_prefix`` format property, OWASP's advice against formula injection): Excel shows it as text even when a
+reader edits the cell, and the text itself stays exactly as the user typed it.
 """
 
 from __future__ import annotations
@@ -21,13 +22,13 @@ from valueshare.reports.excel.formula import Range, Value, X, ref
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
-def safe_text(text: str) -> str:
-    """The text as it may appear in a cell: with an apostrophe before a character that could start a formula.
+def needs_quote_prefix(text: str) -> bool:
+    """Whether a spreadsheet could read the text as a formula, so that its cell needs the quote prefix.
 
-    >>> safe_text('=HYPERLINK("http://x")'), safe_text("Trust"), safe_text("-5% case")
-    ('\\'=HYPERLINK("http://x")', 'Trust', "'-5% case")
+    >>> needs_quote_prefix('=HYPERLINK("http://x")'), needs_quote_prefix("Trust"), needs_quote_prefix("-5% case")
+    (True, False, True)
     """
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+    return text.startswith(FORMULA_TRIGGERS)
 
 
 # Number formats: money in whole pounds, rates as percentages, years with up to two decimals.
@@ -52,11 +53,12 @@ class Formats:
 
     book: Any
     cache: dict[tuple, Any] = field(default_factory=dict)
+    keys: dict[int, tuple] = field(default_factory=dict)
 
     def get(self, num_format: str = PLAIN, *, kind: str = "calc", bold: bool = False, italic: bool = False,
             wrap: bool = False, grey: bool = False, top_border: bool = False, size: int | None = None,
-            fill: str | None = None) -> Any:
-        key = (num_format, kind, bold, italic, wrap, grey, top_border, size, fill)
+            fill: str | None = None, quote: bool = False) -> Any:
+        key = (num_format, kind, bold, italic, wrap, grey, top_border, size, fill, quote)
         if key not in self.cache:
             spec: dict[str, Any] = dict(INPUT_STYLE if kind == "input" else CALC_STYLE)
             spec["num_format"] = num_format
@@ -69,9 +71,18 @@ class Formats:
                 spec["font_size"] = size
             if fill:
                 spec["bg_color"] = fill
+            if quote:
+                spec["quote_prefix"] = True
             spec["valign"] = "top"
             self.cache[key] = self.book.add_format(spec)
+            self.keys[id(self.cache[key])] = key
         return self.cache[key]
+
+    def quoted(self, fmt: Any) -> Any:
+        """The same format as ``fmt`` (one this object made) with Excel's quote prefix."""
+        key = self.keys[id(fmt)]
+        return self.get(*key[:1], kind=key[1], bold=key[2], italic=key[3], wrap=key[4], grey=key[5],
+                        top_border=key[6], size=key[7], fill=key[8], quote=True)
 
 
 class Sheet:
@@ -88,7 +99,9 @@ class Sheet:
         self.values: dict[tuple[int, int], Value] = {}
 
     def text(self, row: int, col: int, text: str, fmt: Any = None) -> None:
-        self.ws.write_string(row, col, safe_text(text), fmt or self.book.formats.get())
+        """Text exactly as given; a cell whose text could read as a formula carries the quote prefix."""
+        fmt = fmt or self.book.formats.get()
+        self.ws.write_string(row, col, text, self.book.formats.quoted(fmt) if needs_quote_prefix(text) else fmt)
 
     def number(self, row: int, col: int, value: float | None, fmt: Any) -> X:
         """An input: a constant number, or a blank cell when ``value`` is None (e.g. a royalty with no cap)."""

@@ -101,7 +101,7 @@ class InputsSheet:
         """A text input that formulas read (e.g. one_off or yearly), limited to its options by data validation."""
         f = self.book.formats
         self.sheet.text(self.row, LABEL, label)
-        self.sheet.ws.write_string(self.row, VALUE, value, f.get(kind="input"))
+        self.sheet.text(self.row, VALUE, value, f.get(kind="input"))
         self.sheet.values[(self.row, VALUE)] = value
         self.sheet.ws.data_validation(self.row, VALUE, self.row, VALUE, {"validate": "list", "source": options})
         self.sheet.text(self.row, UNIT, "one of: " + ", ".join(options), f.get(grey=True))
