@@ -6,11 +6,12 @@ from ui import register as view
 from ui import state
 
 st.title("Register", anchor=False)
-repo = view.repository()
-if repo is None:
+repo = view.repository(offer_reopen=True)
+if repo is None:  # the reason is shown; a register file deleted meanwhile shows none of its old deals
     st.stop()
 st.caption(view.location_caption(repo), help="Set VALUESHARE_REGISTER_URL to an SQLite file or a PostgreSQL URL to "
                                                "use another register (see docs/register.md).")
+view.notes(repo)
 view.show_flash()
 
 st.subheader("Save this deal", anchor=False)

@@ -8,6 +8,7 @@ Figures: as in test_register_service, fee_deal(fee) has NHS NPV = the fee (paid 
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -225,3 +226,63 @@ def test_a_register_that_cannot_be_opened_is_an_error_not_a_traceback(app_file, 
     assert errors(at) == ["**The register cannot be opened.** 'mysql://ana:***@db/register': the register works "
                           "with an SQLite file or a PostgreSQL database, not mysql"]
     assert not re.search("s3cret|Traceback", str(at.error))
+
+
+# -- hardening: a new register, a register file deleted while the app runs, no server paths -----------------------
+
+def shown_text(at: AppTest) -> str:
+    """Every message, caption and piece of text on the page."""
+    parts = [e.value for kind in (at.error, at.warning, at.info, at.success, at.caption, at.markdown) for e in kind]
+    return "\n".join(str(p) for p in parts).replace("\\", "")
+
+
+def test_a_new_empty_register_started_by_the_app_is_said_to_be_new(app_file, register, tmp_path):
+    at = page(app_file)
+    box = at.info[0].value.replace("\\", "")
+    assert box.startswith("No deals in the register yet: save this one above. This register is new: there was no "
+                          "register file, so the app started a new, empty one. If you expected to see saved deals, "
+                          "the register file has been moved or deleted")
+    assert "Register: the register file" in shown_text(at)
+    assert str(tmp_path) not in shown_text(at)   # the server's folders are not shown
+
+
+def test_a_register_opened_as_it_was_is_not_said_to_be_new(app_file, register):
+    seed(register, 1000)
+    at = page(app_file)
+    assert "This register is new" not in shown_text(at)
+
+
+def test_a_register_file_deleted_while_the_app_runs_shows_why_and_none_of_its_old_deals(app_file, register,
+                                                                                      tmp_path):
+    seed(register, 1000, 2500)
+    at = page(app_file)
+    assert table(at, "Deal", "Archived")["Deal"].tolist() == ["test-deal"]
+    Path(register).unlink()
+    at.run()
+    assert not at.exception
+    assert errors(at) == ["**The register cannot be used.** the register file was deleted or moved while "
+                          "valueshare was running, so nothing was saved: restore the file from a backup, or start "
+                          "a new register"]
+    assert not [d for d in at.dataframe if "Deal" in d.value.columns]      # was: the deleted deals, still listed
+    assert not [b for b in at.button if b.label == "Save as a new version"]
+    assert str(tmp_path) not in shown_text(at)
+    assert not Path(register).exists()                                     # and no empty file in its place
+    # Opening it again with nothing put back starts a new, empty register, and the page says so.
+    button(at, "Open the register again").click().run()
+    assert not errors(at) and "This register is new" in at.info[0].value.replace("\\", "")
+
+
+def test_a_register_file_put_back_from_a_backup_opens_again_with_its_deals(app_file, register, tmp_path):
+    seed(register, 1000)
+    at = page(app_file)
+    backup = tmp_path / "backup.sqlite"
+    shutil.copy(register, backup)
+    Path(register).unlink()
+    at.run()
+    assert "was deleted or moved while valueshare was running" in errors(at)[0]
+    shutil.copy(backup, register)   # put back: another file, as far as the open register knows
+    at.run()
+    assert "was deleted or moved" in errors(at)[0]
+    button(at, "Open the register again").click().run()
+    assert not errors(at) and table(at, "Deal", "Archived")["Deal"].tolist() == ["test-deal"]
+    assert "This register is new" not in shown_text(at)

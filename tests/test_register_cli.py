@@ -51,9 +51,13 @@ def saved(tmp_path: Path, register: Path, *fees: float) -> None:
 
 def test_save_prints_the_version_and_its_figures(tmp_path, register):
     code, out, err = run("save", scenario(tmp_path, 1000), "--note", "first offer", "--register", str(register))
+    # the first save into a register that does not exist yet says, on stderr, that it started one
+    assert (code, err) == (0, f"Started a new, empty register at {register} (there was no register there yet)\n")
+    code, out, err = run("save", scenario(tmp_path, 1000), "--note", "first offer", "--register", str(register),
+                         "--base-version", "1")
     assert (code, err) == (0, "")
     assert out.splitlines() == [
-        f"Saved 'Test deal' as version 1 of test-deal in {register}",
+        f"Saved 'Test deal' as version 2 of test-deal in {register}",
         "  NHS NPV £1,000, partner NPV £60, partner IRR 11.5%"]
 
 

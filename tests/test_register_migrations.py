@@ -1,6 +1,6 @@
-"""Schema migrations: a register made by the first release (schema revision 0001) opens in this one, upgraded on
-open, with its whole history intact; the head revision builds exactly the tables the code queries; and the
-database itself keeps the history append-only."""
+"""Schema migrations: a register made by the first release (schema revision 0001) or the second (0002) opens in
+this one, upgraded on open, with its whole history intact and an audit chain (0003) that verifies clean; the head
+revision builds exactly the tables the code queries; and the database itself keeps the history append-only."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from register_support import Clock, fee_deal, location, pg_location  # noqa: F401 - fixtures
 
 from valueshare import value_deal
+from valueshare.errors import DealInvalid
 from valueshare.register import service
 from valueshare.register.records import checksum
 from valueshare.register.sql import (
@@ -72,7 +73,11 @@ def test_a_register_from_the_first_release_opens_upgraded_with_its_history_intac
     repo = open_register(location, clock=Clock())   # upgrades on open
     try:
         with repo.engine.connect() as conn:
-            assert current_revision(conn) == head_revision() == "0002"
+            assert current_revision(conn) == head_revision() == "0003"
+        # Revision 0003 sealed the old versions into their audit chains: the whole register verifies clean.
+        checked = service.verify(repo)
+        assert (checked.deals, checked.versions, checked.problems) == (2, 3, [])
+        assert all(len(v.chain) == 64 for v in repo.versions("retinal-ai"))
         history = service.history(repo, "retinal-ai")
         assert [(v.number, v.author, v.note) for v in history.versions] == [
             (1, "Ana", "first offer"), (2, "Bo", "fee up")]
@@ -92,6 +97,8 @@ def test_a_register_from_the_first_release_opens_upgraded_with_its_history_intac
                              base_version=2)
         assert third.number == 3
         assert service.restore(repo, "retinal-ai", 1, author="Ed", note="back").restored_from == 1
+        # Versions saved after the upgrade link on to the chain the upgrade computed.
+        assert service.verify(repo).problems == []
     finally:
         repo.close()
 
@@ -102,7 +109,7 @@ def test_opening_twice_upgrades_once_and_a_newer_release_is_refused(tmp_path):
     open_register(where).close()
     engine = make_engine(database_url(where))
     with engine.begin() as conn:
-        assert current_revision(conn) == "0002"
+        assert current_revision(conn) == head_revision()
         conn.execute(sa.text(f"UPDATE {VERSION_TABLE} SET version_num = '0099'"))
     engine.dispose()
     from valueshare.register.errors import RegisterUnavailable
@@ -131,6 +138,103 @@ def test_the_second_revision_downgrades_and_upgrades_again_keeping_the_versions(
     repo = open_register(where)
     try:
         assert [(v.number, v.deal_name) for v in repo.versions("test-deal")] == [(1, "Test deal")]
+    finally:
+        repo.close()
+
+
+def release_two_save(conn, deal_id: int, key: str, number: int, author: str, note: str, fee: float, *,
+                     name: str = "Retinal AI", content_format: str = "yaml", restored_from: int | None = None) -> None:
+    """Write a version as the second release did (schema 0002): the first release's columns plus the names, the
+    search text and the version restored, and no chain."""
+    deal = fee_deal(fee, name=name)
+    text = deal_to_yaml(deal) if content_format == "yaml" else service.text_of(deal, "json")
+    v = value_deal(deal)
+    if number == 1:
+        conn.execute(sa.text("INSERT INTO register_deals (id, key, created_at, head) VALUES (:id, :key, :at, 1)"),
+                     {"id": deal_id, "key": key, "at": T0})
+    else:
+        conn.execute(sa.text("UPDATE register_deals SET head = :n WHERE id = :id AND head = :b"),
+                     {"n": number, "id": deal_id, "b": number - 1})
+    conn.execute(sa.text(
+        "INSERT INTO register_versions (deal_id, number, author, saved_at, note, content_format, content, sha256, "
+        "nhs_npv_gbp, partner_npv_gbp, partner_irr, cost_recovery_ratio, nhs_share, launch_probability, deal_name, "
+        "nhs_name, partner_name, restored_from, search_text) VALUES (:deal_id, :number, :author, :at, :note, "
+        ":format, :content, :sha, :nhs, :partner, :irr, NULL, :share, :launch, :name, 'Test Trust', 'Test Partner', "
+        ":restored, :search)"),
+        {"deal_id": deal_id, "number": number, "author": author, "note": note, "format": content_format,
+         "at": T0.replace(minute=10 + number, second=7, microsecond=123456), "content": text, "sha": checksum(text),
+         "nhs": v.nhs_npv, "partner": v.partner_npv, "irr": v.partner_irr.value, "share": v.nhs_share,
+         "launch": v.launch_probability, "name": name, "restored": restored_from,
+         "search": f"{key}\n{name.lower()}\ntest trust\ntest partner"})
+
+
+def test_a_register_from_the_second_release_opens_with_an_audit_chain_that_verifies_and_catches_a_rewrite(location):
+    engine = upgrade_to(location, "0002")
+    with engine.begin() as conn:
+        release_two_save(conn, 1, "retinal-ai", 1, "Ana", "first offer", 1000)
+        release_two_save(conn, 1, "retinal-ai", 2, "Bo", "fee up", 2500, content_format="json")
+        release_two_save(conn, 1, "retinal-ai", 3, "Cy", "back to the offer", 1000, restored_from=1)
+        release_two_save(conn, 2, "other-deal", 1, "Di", "draft", 0, name="Other deal")
+        conn.execute(sa.text("INSERT INTO register_archive_events (deal_id, archived, author, at, note) "
+                             "VALUES (2, :yes, 'Di', :at, 'parked')"), {"yes": True, "at": T0.replace(hour=11)})
+    engine.dispose()
+
+    repo = open_register(location, clock=Clock())
+    try:
+        checked = service.verify(repo)
+        assert (checked.deals, checked.versions, checked.problems) == (2, 4, [])
+        history = service.history(repo, "retinal-ai")   # checks the chain too
+        assert [(v.number, v.author, v.restored_from) for v in history.versions] == [
+            (1, "Ana", None), (2, "Bo", None), (3, "Cy", 1)]
+        assert service.open_version(repo, "retinal-ai", 2).deal == fee_deal(2500, name="Retinal AI")
+        assert [(d.key, d.archived) for d in service.find(repo, include_archived=True)] == [
+            ("other-deal", True), ("retinal-ai", False)]
+        # Someone with table access rewrites version 2's text and its checksum (lifting the guard first): the
+        # chain the upgrade computed no longer matches, and every read says which version.
+        forged = service.text_of(fee_deal(9000, name="Retinal AI"), "json")
+        with repo.engine.begin() as conn:
+            lift_guard(conn)
+            conn.execute(sa.text("UPDATE register_versions SET content = :c, sha256 = :s WHERE number = 2 AND "
+                                 "deal_id = 1"), {"c": forged, "s": checksum(forged)})
+        assert service.verify(repo).problems == [
+            "deal 'retinal-ai' version 2: its record no longer matches the register's audit chain (changed outside "
+            "valueshare)"]
+        with pytest.raises(DealInvalid, match="register: deal 'retinal-ai' version 2: its record was changed "
+                                              "outside valueshare"):
+            service.open_version(repo, "retinal-ai", 2)
+    finally:
+        repo.close()
+
+
+def lift_guard(conn) -> None:
+    """Drop (SQLite) or disable (PostgreSQL) revision 0002's trigger that refuses any change to a version, as
+    someone who owns the tables can."""
+    if conn.dialect.name == "sqlite":
+        conn.execute(sa.text("DROP TRIGGER register_versions_no_update"))
+    else:
+        conn.execute(sa.text("ALTER TABLE register_versions DISABLE TRIGGER register_versions_no_change"))
+
+
+def test_the_chain_revision_downgrades_and_upgrades_again_to_the_same_chain(location):
+    repo = open_register(location, clock=Clock())
+    try:
+        service.save(repo, fee_deal(1000), author="Ana", note="n", base_version=None)
+        service.save(repo, fee_deal(2000), author="Bo", note="m", base_version=1)
+        chains = [v.chain for v in repo.versions("test-deal")]
+    finally:
+        repo.close()
+    engine = make_engine(database_url(location))
+    with engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0002")
+        assert "chain" not in {c["name"] for c in sa.inspect(conn).get_columns("register_versions")}
+    with pytest.raises(sa.exc.DBAPIError, match="the register keeps every record"):   # the guard is still there
+        with engine.begin() as conn:
+            conn.execute(sa.text("UPDATE register_versions SET note = 'x'"))
+    engine.dispose()
+    repo = open_register(location)
+    try:
+        assert [v.chain for v in repo.versions("test-deal")] == chains   # recomputed by 0003, the same
+        assert service.verify(repo).problems == []
     finally:
         repo.close()
 

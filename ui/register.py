@@ -10,6 +10,7 @@ example or a file changes the draft's source, and the base no longer applies.
 from __future__ import annotations
 
 import logging
+import traceback
 from dataclasses import dataclass
 
 import pandas as pd
@@ -23,8 +24,8 @@ from valueshare.errors import DealInvalid, ValueshareError
 from valueshare.format import money, percent, ratio
 from valueshare.model import Deal
 from valueshare.register import service
-from valueshare.register.errors import VersionConflict
-from valueshare.register.location import chosen
+from valueshare.register.errors import RegisterFileGone, VersionConflict
+from valueshare.register.location import chosen, masked
 from valueshare.register.records import DealInfo, VersionInfo, deal_key, when
 from valueshare.register.repository import Repository
 from valueshare.scenario import deal_to_data
@@ -57,7 +58,14 @@ def _open(location: str, default: bool) -> Repository:
     from valueshare.register.sql import open_register  # SQLAlchemy is loaded when the page first needs it
 
     # The default file is opened as the default (None), so that its folder is created on a machine without one.
-    return open_register(None if default else location)
+    # Messages name an SQLite file as "the register file": the app's users need not see the server's folders.
+    return open_register(None if default else location, show_path=False)
+
+
+def _open_again() -> None:
+    """Button callback: forget the open register, so that the next run opens the file as it is now (a file put
+    back from a backup, or else a new, empty register)."""
+    _open.clear()
 
 
 def _opened() -> Repository:
@@ -65,17 +73,34 @@ def _opened() -> Repository:
     return _open(*chosen(None))
 
 
-def repository() -> Repository | None:
+def repository(*, offer_reopen: bool = False) -> Repository | None:
     """The register named by ``VALUESHARE_REGISTER_URL`` (else the default file), or None after showing why it
-    cannot be opened."""
+    cannot be opened or used. A register file deleted or moved since it was opened is reported as such (never its
+    stale deals); ``offer_reopen`` adds a button that opens the file as it is now."""
     try:
-        return _opened()
+        repo = _opened()
+        repo.check()
+        return repo
+    except RegisterFileGone as error:
+        st.error(f"**The register cannot be used.** {md(error)}", icon=":material/error:")
+        if offer_reopen:
+            st.button("Open the register again", key="register:reopen", icon=":material/refresh:",
+                      on_click=_open_again,
+                      help="Opens the register file as it is now: the file put back from a backup if it has been, "
+                           "otherwise a new, empty register.")
     except ValueshareError as error:
         st.error(f"**The register cannot be opened.** {md(error)}", icon=":material/error:")
-    except Exception:  # noqa: BLE001 - a page shows an error, never a traceback
-        _LOG.exception("opening the register failed")
+    except Exception as error:  # noqa: BLE001 - a page shows an error, never a traceback
+        trace = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+        _LOG.error("opening the register failed: %s", masked(trace))  # a URL in it may hold a password
         st.error("The register cannot be opened: see the server log.", icon=":material/error:")
     return None
+
+
+def notes(repo: Repository) -> None:
+    """Warnings about the register's database that do not stop it being used (PostgreSQL's synchronous_commit)."""
+    for note in getattr(repo, "notes", []):
+        st.warning(md(note), icon=":material/warning:")
 
 
 def flash(kind: str, text: str) -> None:
@@ -393,8 +418,7 @@ def browse(repo: Repository) -> None:
         st.error(md(error), icon=":material/error:")
         return
     if not found:
-        st.info("No deals found." if search or include else "No deals in the register yet: save this one above.",
-                icon=":material/info:")
+        st.info("No deals found." if search or include else empty_text(repo), icon=":material/info:")
         return
     st.dataframe(deals_frame(found), hide_index=True, width="stretch")
     current = base(repo)
@@ -405,6 +429,19 @@ def browse(repo: Repository) -> None:
         history_panel(repo, key)
 
 
+def empty_text(repo: Repository) -> str:
+    """What an empty register says; when this app has just started it, also why, and what to do if deals were
+    expected."""
+    text = "No deals in the register yet: save this one above."
+    if repo.created:
+        text += (" This register is new: there was no register file, so the app started a new, empty one. If you "
+                 "expected to see saved deals, the register file has been moved or deleted: ask whoever looks after "
+                 "the server to restore it from a backup.")
+    return text
+
+
 def location_caption(repo: Repository) -> str:
-    return f"Register: {md(repo.location)}"
+    """The register, named without the server's folders: 'the register file', or the database's URL without any
+    credential."""
+    return f"Register: {md(getattr(repo, 'where', repo.location))}"
 

@@ -1,13 +1,16 @@
-"""The register on the command line: ``save``, ``history``, ``show``, ``diff``, ``restore``, ``list``, ``archive``
-and ``unarchive``.
+"""The register on the command line: ``save``, ``history``, ``show``, ``diff``, ``restore``, ``list``, ``archive``,
+``unarchive`` and ``verify``.
 
 ``add_register_parsers(subparsers)`` adds the commands to ``python -m valueshare``; ``run(args, out, err)`` runs
 the one chosen (``args.register_command`` is set for these commands only). Each command opens the register given by
 ``--register``, else ``VALUESHARE_REGISTER_URL``, else the default file, upgrading its schema if an earlier release
-made it. SQLAlchemy is loaded only when a command runs.
+made it. Only ``save`` starts a register where there is none yet, and says so on stderr ("Started a new, empty
+register at ..."); every other command says there is no register there yet and creates nothing. Warnings about the
+database (PostgreSQL's ``synchronous_commit``) go to stderr as ``warning: ...``. SQLAlchemy is loaded only when a
+command runs.
 
-Exit codes: 0 success; 1 a problem the user can fix (one line per problem, never a traceback); 2 the command itself
-is wrong (argparse).
+Exit codes: 0 success; 1 a problem the user can fix (one line per problem, never a traceback), or ``verify`` found
+the register changed outside valueshare; 2 the command itself is wrong (argparse).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from valueshare.scenario import load_deal
 
 AUTHOR_ENV = "VALUESHARE_AUTHOR"
 COMMANDS = ("save", "history", "show", "diff", "restore", "list", "archive", "unarchive")
+CHECKS = ("verify",)  # the register as a whole rather than its deals
 
 Handler = Callable[[argparse.Namespace, Repository, TextIO], int]
 
@@ -99,6 +103,10 @@ def add_register_parsers(subparsers: Any) -> None:
         command.add_argument("deal", metavar="DEAL")
         command.add_argument("--note", default="", metavar="TEXT", help="why")
         command.set_defaults(register_command=_archive, archived=archived)
+
+    check = subparsers.add_parser("verify", parents=[where],
+                                  help="check every deal and version against its checksum and the audit chain")
+    check.set_defaults(register_command=_verify)
 
 
 # -- the commands ------------------------------------------------------------------------------------------------
@@ -174,6 +182,7 @@ def _show(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
     if info.restored_from:
         lines.append(f"  restores version {info.restored_from}")
     lines += [f"  {label}: {value}" for label, value in info.headlines.texts().items()]
+    lines.append(f"  audit chain: {info.chain}")
     if args.yaml:
         try:
             Path(args.yaml).write_text(text, encoding="utf-8")
@@ -225,6 +234,17 @@ def _archive(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
     return 0
 
 
+def _verify(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
+    found = service.verify(repo)
+    for problem in found.problems:
+        print(problem, file=out)
+    if found.problems:
+        return 1
+    print(f"The register {repo.location} is intact: {found.counts()}, each matching its checksum and the audit "
+          f"chain.", file=out)
+    return 0
+
+
 # -- running -------------------------------------------------------------------------------------------------------
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -235,9 +255,16 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     try:
         from valueshare.register.sql import open_register  # loads SQLAlchemy only now
 
-        if args.register_command is _save:  # a bad file is reported before the register is opened (or created)
+        saving = args.register_command is _save
+        if saving:  # a bad file, note or author is reported before the register is opened (or started)
             args.scenario_deal = read_scenario(args.scenario)
-        repo = open_register(args.register)
+            service.check_note(args.note)
+            service.check_author(_author(args))
+        repo = open_register(args.register, create=saving)  # only a save starts a register where there is none
+        if repo.created:
+            print(f"Started a new, empty register at {repo.location} (there was no register there yet)", file=err)
+        for note in repo.notes:
+            print(f"warning: {note}", file=err)
         return args.register_command(args, repo, out)
     except ValueshareError as error:
         for line in problem_lines(error):

@@ -5,7 +5,9 @@ figures; nothing is overwritten or deleted.
 - ``repository``: the storage Protocol and an in-memory fake with the same rules.
 - ``service``: the use cases (save, history, open, diff, restore, find, archive).
 - ``sql``: the repository in SQLite or PostgreSQL through SQLAlchemy, with Alembic migrations in ``migrations/``.
-- ``location``: where the register lives (``VALUESHARE_REGISTER_URL``).
+- ``location``: where the register lives (``VALUESHARE_REGISTER_URL``), and ``masked``, which hides credentials.
+- ``files``: the SQLite file, readable by its user only, and the check that it is still the file opened.
+- ``postgres``: TLS to a server on another machine, and saves that wait for the server's disk.
 
 Importing this package does not load SQLAlchemy; ``valueshare.register.sql`` does.
 
@@ -21,7 +23,10 @@ Importing this package does not load SQLAlchemy; ``valueshare.register.sql`` doe
 from valueshare.register.errors import (
     DealNotFound,
     RegisterError,
+    RegisterFileGone,
     RegisterLocationInvalid,
+    RegisterNotFound,
+    RegisterTampered,
     RegisterUnavailable,
     SaveRefused,
     VersionConflict,
@@ -32,5 +37,6 @@ from valueshare.register.records import ArchiveEvent, DealInfo, Headlines, Versi
 from valueshare.register.repository import InMemoryRepository, Repository
 
 __all__ = ["ENV", "ArchiveEvent", "DealInfo", "DealNotFound", "Headlines", "InMemoryRepository", "RegisterError",
-           "RegisterLocationInvalid", "RegisterUnavailable", "Repository", "SaveRefused", "VersionConflict",
-           "VersionInfo", "VersionNotFound", "deal_key"]
+           "RegisterFileGone", "RegisterLocationInvalid", "RegisterNotFound", "RegisterTampered",
+           "RegisterUnavailable", "Repository", "SaveRefused", "VersionConflict", "VersionInfo", "VersionNotFound",
+           "deal_key"]

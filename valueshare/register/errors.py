@@ -63,10 +63,49 @@ class SaveRefused(RegisterError):
     """A save that is missing something it needs (a note, an author) or asks for something impossible."""
 
 
-class RegisterUnavailable(RegisterError):
+class _Masked(RegisterError):
+    """A message that may quote a location or a database's own words: any credential in it is hidden."""
+
+    def __init__(self, message: str):
+        from valueshare.register.location import masked
+
+        super().__init__(masked(message))
+
+
+class RegisterUnavailable(_Masked):
     """The register cannot be opened or used: locked, unreachable, damaged, not a register, or from a newer
     release. Nothing was written."""
 
 
-class RegisterLocationInvalid(RegisterError):
-    """The register's location (a path or a database URL) cannot be used as written."""
+class RegisterLocationInvalid(_Masked):
+    """The register's location (a path or a database URL) cannot be used as written, or not safely (a database on
+    another machine reached without TLS)."""
+
+
+class RegisterNotFound(_Masked):
+    """There is no register at the location yet (a command that only reads, or edits an existing deal, does not
+    start one)."""
+
+
+class RegisterFileGone(RegisterUnavailable):
+    """The register's file was deleted, moved or replaced while valueshare had it open. Nothing was saved.
+
+    ``where`` names it: the file with its path on the command line, just "the register file" in the app.
+    """
+
+    def __init__(self, where: str):
+        self.where = where
+        super().__init__(f"{where} was deleted or moved while valueshare was running, so nothing was saved: "
+                         f"restore the file from a backup, or start a new register")
+
+
+class RegisterTampered(RegisterError):
+    """A version's stored record no longer matches the register's audit chain: it was changed outside valueshare.
+    ``problems`` lists each version that does not match."""
+
+    def __init__(self, deal_key: str, problems: list[str]):
+        self.deal_key = deal_key
+        self.problems = problems
+        super().__init__(f"the history of deal '{deal_key}' was changed outside valueshare ({problems[0]}), so it "
+                         f"is not shown: ask whoever looks after the register to restore it from a backup "
+                         f"(python -m valueshare verify lists every change)")

@@ -7,9 +7,10 @@ deal. Times are UTC.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 from valueshare.engine.valuation import Valuation
@@ -63,6 +64,46 @@ def checksum(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+CHAIN_SCHEME = "valueshare-chain-1"  # never changes: a new formula would get a new name, and a migration
+
+
+def _figure(value: float | None) -> str | None:
+    # repr round-trips a float exactly; + 0.0 turns -0.0 into 0.0, which SQLite may store as the integer 0
+    return None if value is None else repr(float(value) + 0.0)
+
+
+def chain_link(previous: str, info: VersionInfo) -> str:
+    """The audit chain's value for version ``info``: SHA-256 over the previous version's value ('' before version
+    1) and everything this version records: its deal, number, author, time, note, text format, text checksum,
+    names, the version it restores and its headline figures.
+
+    Each value depends on every version before it, so changing any stored record (its text *and* its checksum,
+    say) breaks the chain from that version on. It has no secret: it catches a change made without recomputing
+    the chain, not someone who recomputes it (see docs/register.md).
+
+    >>> from datetime import datetime, timezone
+    >>> info = VersionInfo("deal", 1, "Ana", datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc), "first", "Deal",
+    ...                    "Trust", "Partner", Headlines(1000.0, 59.6, 0.11, None, 0.94, 0.4), None, "yaml",
+    ...                    checksum("name: Deal"))
+    >>> first = chain_link("", info)
+    >>> len(first), first == chain_link("", info), first == chain_link("", replace(info, note="changed"))
+    (64, True, False)
+    """
+    h = info.headlines
+    record = [CHAIN_SCHEME, info.deal_key, info.number, info.author,
+              utc(info.saved_at).isoformat(timespec="microseconds"), info.note, info.content_format, info.sha256,
+              info.deal_name, info.nhs_name, info.partner_name, info.restored_from,
+              *(_figure(v) for v in (h.nhs_npv, h.partner_npv, h.partner_irr, h.cost_recovery, h.nhs_share,
+                                     h.launch_probability))]
+    text = previous + "\n" + json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def sealed(previous: str, info: VersionInfo) -> VersionInfo:
+    """``info`` with its chain value, linked to the previous version's value ``previous``."""
+    return replace(info, chain=chain_link(previous, info))
+
+
 @dataclass(frozen=True)
 class Headlines:
     """A version's headline figures as valued when it was saved (money in £; rates and shares as fractions)."""
@@ -104,10 +145,19 @@ class NewVersion:
     def sha256(self) -> str:
         return checksum(self.content)
 
+    def as_version(self, key: str, number: int, saved_at: datetime, previous_chain: str) -> VersionInfo:
+        """The version this save becomes once the repository has given it its number and time, sealed into the
+        deal's audit chain after the version whose chain value is ``previous_chain`` ('' for version 1). Names are
+        as the repositories read them back (a missing deal name is the key)."""
+        return sealed(previous_chain, VersionInfo(
+            key, number, self.author, utc(saved_at), self.note, self.deal_name or key, self.nhs_name or "",
+            self.partner_name or "", self.headlines, self.restored_from, self.content_format, self.sha256))
+
 
 @dataclass(frozen=True)
 class VersionInfo:
-    """One saved version, without its text."""
+    """One saved version, without its text. ``sha256`` is the checksum of its text and ``chain`` its value in the
+    deal's audit chain (``chain_link``), both as stored."""
 
     deal_key: str
     number: int
@@ -119,6 +169,9 @@ class VersionInfo:
     partner_name: str
     headlines: Headlines
     restored_from: int | None = None
+    content_format: str = "yaml"
+    sha256: str = ""
+    chain: str = ""
 
     def when(self) -> str:
         return when(self.saved_at)

@@ -4,6 +4,9 @@ Each method is one transaction: it happens whole or not at all. ``add_version`` 
 content, and it refuses (``VersionConflict``) a save whose base is not the latest version, so two people editing the
 same deal cannot overwrite each other. The SQL repository (``valueshare.register.sql``) has the database enforce the
 same rules; this fake enforces them with a lock, and the contract tests run against both.
+
+Each version is sealed into its deal's audit chain when it is stored (``records.chain_link``): the repository gives
+a save its number and time, so it is the repository that links it to the version before.
 """
 
 from __future__ import annotations
@@ -11,10 +14,18 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from typing import Callable, Protocol
+from typing import Any, Callable, Protocol
 
 from valueshare.register.errors import DealNotFound, RegisterError, VersionConflict, VersionNotFound
-from valueshare.register.records import ArchiveEvent, DealInfo, NewVersion, StoredVersion, VersionInfo, search_text
+from valueshare.register.records import (
+    ArchiveEvent,
+    DealInfo,
+    NewVersion,
+    StoredVersion,
+    VersionInfo,
+    search_text,
+    utc,
+)
 
 Clock = Callable[[], datetime]
 
@@ -24,9 +35,16 @@ def now() -> datetime:
 
 
 class Repository(Protocol):
-    """Where deals and their versions are kept. ``location`` says where, for messages (no password)."""
+    """Where deals and their versions are kept. ``location`` says where, for messages (no credential); ``created``
+    is whether this repository started the register, new and empty, when it was opened."""
 
     location: str
+    created: bool
+
+    def check(self) -> None:
+        """Raise ``RegisterUnavailable`` if the register can no longer be used as opened (its file was deleted or
+        moved); every other method checks this first."""
+        ...
 
     def add_version(self, key: str, new: NewVersion, base_version: int | None) -> VersionInfo:
         """Store ``new`` as the next version of deal ``key``; ``base_version`` is the version the edits started
@@ -57,6 +75,14 @@ class Repository(Protocol):
         """Every archive and unarchive of the deal, oldest first."""
         ...
 
+    def heads(self) -> dict[str, int]:
+        """Every deal's key (archived or not) and the number its latest version should have, as recorded."""
+        ...
+
+    def stored_versions(self, key: str) -> list[StoredVersion]:
+        """Every version of the deal with its text, oldest first, as stored (for ``service.verify``)."""
+        ...
+
     def close(self) -> None:
         ...
 
@@ -80,6 +106,7 @@ class InMemoryRepository:
 
     def __init__(self, clock: Clock = now, location: str = "memory"):
         self.location = location
+        self.created = False
         self._clock = clock
         self._deals: dict[str, _Deal] = {}
         self._lock = threading.Lock()
@@ -92,13 +119,16 @@ class InMemoryRepository:
                 if deal is None:
                     raise DealNotFound(key, self.location)
                 raise VersionConflict(key, base_version, deal.versions[-1].info)
-            moment = self._clock()
+            moment = utc(self._clock())
             if deal is None:
                 deal = self._deals[key] = _Deal(key, moment)
-            info = VersionInfo(key, (latest or 0) + 1, new.author, moment, new.note, new.deal_name, new.nhs_name,
-                               new.partner_name, new.headlines, new.restored_from)
+            previous = deal.versions[-1].info.chain if deal.versions else ""
+            info = new.as_version(key, (latest or 0) + 1, moment, previous)
             deal.versions.append(StoredVersion(info, new.content, new.content_format, new.sha256))
             return info
+
+    def check(self) -> None:
+        pass
 
     def _get(self, key: str) -> _Deal:
         deal = self._deals.get(key)
@@ -144,10 +174,24 @@ class InMemoryRepository:
         with self._lock:
             return list(self._get(key).events)
 
+    def heads(self) -> dict[str, int]:
+        with self._lock:
+            return {key: deal.versions[-1].info.number for key, deal in self._deals.items()}
+
+    def stored_versions(self, key: str) -> list[StoredVersion]:
+        with self._lock:
+            return list(self._get(key).versions)
+
     def close(self) -> None:
         pass
 
-    def tamper(self, key: str, number: int, content: str) -> None:
-        """Test helper: change a stored text behind the register's back (as a hand edit of the database would)."""
+    def tamper(self, key: str, number: int, content: str | None = None, **record: Any) -> None:
+        """Test helper: change a stored version behind the register's back, as a hand edit of the database would:
+        its text, and any field of its record (``sha256=``, ``chain=``, ``note=``...)."""
         versions = self._get(key).versions
-        versions[number - 1] = replace(versions[number - 1], content=content)
+        stored = versions[number - 1]
+        if content is not None:
+            stored = replace(stored, content=content)
+        if "sha256" in record:
+            stored = replace(stored, sha256=record["sha256"])
+        versions[number - 1] = replace(stored, info=replace(stored.info, **record))

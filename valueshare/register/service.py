@@ -1,20 +1,24 @@
-"""The register's use cases: save, history, open, diff, restore, list, archive. Each takes a ``Repository``.
+"""The register's use cases: save, history, open, diff, restore, list, archive, verify. Each takes a
+``Repository``.
 
 The service validates every deal on the way in (and values it, to store its headline figures) and on the way out
-(a stored text that no longer parses, or no longer matches its checksum, is reported, never returned).
+(a stored text that no longer parses, or no longer matches its checksum, is reported, never returned). A history,
+and every version opened, is checked against the deal's audit chain (``records.chain_link``): a record changed
+outside valueshare is reported with its deal and version, never shown as if it were true. ``verify`` checks the
+whole register.
 """
 
 from __future__ import annotations
 
 import json
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from valueshare.compare import Comparison, compare
 from valueshare.engine.valuation import value_deal
 from valueshare.errors import DealInvalid, Problem
 from valueshare.model import Deal
-from valueshare.register.errors import SaveRefused
+from valueshare.register.errors import RegisterTampered, SaveRefused
 from valueshare.register.records import (
     KEY_MAX,
     KEY_PATTERN,
@@ -24,6 +28,7 @@ from valueshare.register.records import (
     NewVersion,
     StoredVersion,
     VersionInfo,
+    chain_link,
     checksum,
     deal_key,
 )
@@ -120,20 +125,62 @@ class Opened:
 
 
 def open_version(repo: Repository, key: str, number: int | None = None) -> Opened:
-    """Read a version (the latest when ``number`` is None), checking its text against its checksum and the rules."""
+    """Read a version (the latest when ``number`` is None), checking its text against its checksum, its record and
+    every earlier one against the audit chain, and the deal against the rules."""
     key = key_for(key)
     if number is None:
         number = repo.deal(key).latest.number
     stored = repo.version(key, number)
-    return Opened(stored.info, stored.content, stored.content_format, _deal_of(stored))
+    deal = _deal_of(stored, [v for v in repo.versions(key) if v.number <= number])
+    return Opened(stored.info, stored.content, stored.content_format, deal)
 
 
-def _deal_of(stored: StoredVersion) -> Deal:
-    source = f"register: deal '{stored.info.deal_key}' version {stored.info.number}"
+def _deal_of(stored: StoredVersion, upto: list[VersionInfo]) -> Deal:
+    number = stored.info.number
+    source = f"register: deal '{stored.info.deal_key}' version {number}"
     if stored.sha256 != checksum(stored.content):
         raise DealInvalid([Problem("", "its stored text no longer matches the checksum saved with it (the register "
                                        "was changed outside valueshare); restore another version")], source)
+    broken = broken_links(upto)
+    if broken:
+        which = "its record was" if broken[0] == number else f"version {broken[0]} of this deal was"
+        raise DealInvalid([Problem("", f"{which} changed outside valueshare (it no longer matches the register's "
+                                       f"audit chain), so this version was not opened: ask whoever looks after the "
+                                       f"register to restore it from a backup")], source)
     return read_text(stored.content, stored.content_format, source)
+
+
+def broken_links(versions: list[VersionInfo]) -> list[int]:
+    """The numbers of the versions (oldest first, from version 1) whose stored chain value is not the link of
+    their record to the version before: each was changed, or the one before it was rewritten with its chain."""
+    broken, previous = [], ""
+    for info in versions:
+        if chain_link(previous, info) != info.chain:
+            broken.append(info.number)
+        previous = info.chain
+    return broken
+
+
+def chain_problems(key: str, versions: list[VersionInfo], head: int | None = None) -> list[str]:
+    """Each way the deal's stored versions break its audit chain, one line each: a version missing from the
+    numbers 1, 2, 3..., a record that no longer matches the chain, a latest version that is not the one recorded."""
+    problems = []
+    expected = 1
+    for info in versions:
+        if info.number > expected:
+            gap = f"version {expected}" if info.number == expected + 1 else \
+                f"versions {expected} to {info.number - 1}"
+            problems.append(f"deal '{key}': {gap} {'is' if info.number == expected + 1 else 'are'} missing "
+                            f"(deleted outside valueshare)")
+        expected = info.number + 1
+    for number in broken_links(versions):
+        problems.append(f"deal '{key}' version {number}: its record no longer matches the register's audit chain "
+                        f"(changed outside valueshare)")
+    last = versions[-1].number if versions else 0
+    if head is not None and head != last:
+        problems.append(f"deal '{key}': the register records {head} version(s), but the last one stored is "
+                        f"version {last} (changed outside valueshare)")
+    return problems
 
 
 @dataclass(frozen=True)
@@ -144,8 +191,14 @@ class History:
 
 
 def history(repo: Repository, key: str) -> History:
+    """The deal, every version and every archive event; ``RegisterTampered`` if a version's record no longer
+    matches the audit chain."""
     key = key_for(key)
-    return History(repo.deal(key), repo.versions(key), repo.archive_events(key))
+    deal, versions = repo.deal(key), repo.versions(key)
+    problems = chain_problems(key, versions, deal.latest.number)
+    if problems:
+        raise RegisterTampered(key, problems)
+    return History(deal, versions, repo.archive_events(key))
 
 
 @dataclass(frozen=True)
@@ -187,3 +240,39 @@ def archive(repo: Repository, key: str, *, author: str, note: str = "", archived
     itself is recorded with who made it and when."""
     return repo.set_archived(key_for(key), archived, check_author(author), one_line(note)[:NOTE_MAX])
 
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What ``verify`` found: how many deals and versions it checked, and each problem on one line."""
+
+    deals: int
+    versions: int
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def counts(self) -> str:
+        """'2 deals, 5 versions'."""
+        return (f"{self.deals} deal{'' if self.deals == 1 else 's'}, "
+                f"{self.versions} version{'' if self.versions == 1 else 's'}")
+
+
+def verify(repo: Repository) -> Verification:
+    """Check the whole register: for every deal (archived ones too), that its versions are numbered 1, 2, 3... up
+    to the latest it records, that each version's text matches its checksum, and that each record matches the
+    deal's audit chain. Reads only; every problem is one line naming the deal and the version."""
+    heads = repo.heads()
+    problems: list[str] = []
+    count = 0
+    for key in sorted(heads):
+        stored = repo.stored_versions(key)
+        count += len(stored)
+        for version in stored:
+            if version.sha256 != checksum(version.content) or version.info.sha256 != version.sha256:
+                problems.append(f"deal '{key}' version {version.info.number}: its text no longer matches its "
+                                f"checksum (changed outside valueshare)")
+        problems += chain_problems(key, [v.info for v in stored], heads[key])
+    return Verification(len(heads), count, problems)

@@ -11,14 +11,26 @@ is refused with ``VersionConflict``; the unique constraint on (deal, number) and
 the database refuse a second version with the same number whatever program writes it. On SQLite a write begins
 with ``BEGIN IMMEDIATE`` (writers queue for up to ``timeout_seconds`` instead of failing when they meet); on
 PostgreSQL the update waits for the row lock and then sees the newer head.
+
+Each save is sealed into its deal's audit chain (``records.chain_link``) inside the same transaction, linked to the
+chain value of the version it is based on.
+
+An SQLite file is created (mode 0600) only when a register may be started (``create``), and never by a
+connection: connections open it with ``mode=rw``, and every call first checks that the path still names the file
+that was opened (``files.FileIdentity``), so a file deleted or moved while valueshare runs is reported as such
+(``RegisterFileGone``) rather than as "read-only", stale deals, or a new empty register. A PostgreSQL server on
+another machine is used only over TLS, and writes wait for its disk (``postgres``). Messages never show a
+credential (``location.masked``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import sqlite3
 from pathlib import Path
 from typing import Any, Iterator
+from urllib.parse import quote, quote_plus
 
 import sqlalchemy as sa
 from sqlalchemy import event, exc
@@ -28,11 +40,15 @@ from valueshare.register import location as loc
 from valueshare.register.errors import (
     DealNotFound,
     RegisterError,
+    RegisterFileGone,
     RegisterLocationInvalid,
+    RegisterNotFound,
     RegisterUnavailable,
     VersionConflict,
     VersionNotFound,
 )
+from valueshare.register.files import FileIdentity, create_private_file, private_folder, tighten_register
+from valueshare.register.postgres import WRITE_OPTION, durable_commits, transport_problem
 from valueshare.register.records import (
     ArchiveEvent,
     DealInfo,
@@ -48,7 +64,7 @@ from valueshare.register.tables import VERSION_TABLE, archive_events, deals, met
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 DEFAULT_TIMEOUT_SECONDS = 10.0
-_WRITE = "valueshare_write"
+_WRITE = WRITE_OPTION
 _LOCK_ID = 0x76616C7565  # "value": the advisory lock that serialises schema upgrades on PostgreSQL
 
 log = logging.getLogger(__name__)
@@ -64,7 +80,7 @@ def database_url(location: str) -> URL:
         raise RegisterLocationInvalid("the register location is empty: give a file path or a PostgreSQL URL")
     if not loc.is_url(text):
         return URL.create("sqlite", database=str(Path(text).expanduser().resolve()))
-    shown = loc.without_password(text)
+    shown = loc.masked(text)
     try:
         url = make_url(text)
     except (exc.ArgumentError, ValueError):
@@ -93,16 +109,45 @@ def database_url(location: str) -> URL:
 
 
 def describe(url: URL) -> str:
-    """The register's location for messages: the file, or the URL without its password."""
+    """The register's location for messages: the file, or the URL without its password and without the value of
+    any parameter that looks like a credential (``password``, ``sslpassword``, ``token``...)."""
     if url.get_backend_name() == "sqlite":
         return str(url.database)
-    return url.set(drivername=url.get_backend_name()).render_as_string(hide_password=True)
+    base = url.set(drivername=url.get_backend_name(), query={}).render_as_string(hide_password=True)
+    pairs = []
+    for name in sorted(url.query):
+        for value in _values(url.query[name]):
+            shown = loc.HIDDEN if loc.is_secret_name(name) else quote_plus(value, safe="/:,")
+            pairs.append(f"{quote_plus(name)}={shown}")
+    return loc.masked(base + ("?" + "&".join(pairs) if pairs else ""))
 
 
-def make_engine(url: URL, timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS) -> Engine:
-    """An engine for the register, set up so that writes on SQLite queue for a lock and foreign keys hold."""
+def _values(value: Any) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, (tuple, list)) else [str(value)]
+
+
+def _sqlite_connector(path: str, timeout_seconds: float) -> Any:
+    """Connections that open the file only if it exists (SQLite's mode=rw): a register file deleted while
+    valueshare runs must not come back as a new, empty database when the next connection is made."""
+    uri = f"file:{quote(path, safe='/')}?mode=rw"
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, timeout=timeout_seconds, check_same_thread=False)
+
+    return connect
+
+
+def make_engine(url: URL, timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS, *, where: str | None = None,
+                notes: list[str] | None = None, must_exist: bool = False) -> Engine:
+    """An engine for the register, set up so that writes on SQLite queue for a lock and foreign keys hold, and
+    writes on PostgreSQL wait for the server's disk (``postgres.durable_commits``; a server whose default does not
+    is noted in ``notes``). With ``must_exist`` (as the repository uses it) a connection never creates the SQLite
+    file."""
     if url.get_backend_name() == "sqlite":
-        engine = sa.create_engine(url, connect_args={"timeout": timeout_seconds})
+        if must_exist:
+            engine = sa.create_engine(url, creator=_sqlite_connector(str(url.database), timeout_seconds))
+        else:
+            engine = sa.create_engine(url, connect_args={"timeout": timeout_seconds})
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -119,8 +164,11 @@ def make_engine(url: URL, timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS) -> E
             connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
         return engine
-    return sa.create_engine(url, pool_pre_ping=True,
-                            connect_args={"connect_timeout": max(1, int(timeout_seconds))})
+    engine = sa.create_engine(url, pool_pre_ping=True,
+                              connect_args={"connect_timeout": max(1, int(timeout_seconds))})
+    durable_commits(engine, url, where or f"the register database {describe(url)}",
+                    notes if notes is not None else [])
+    return engine
 
 
 # -- errors --------------------------------------------------------------------------------------------------------
@@ -132,25 +180,25 @@ def _first_line(error: BaseException) -> str:
 
 
 def translate(error: exc.DBAPIError | exc.SQLAlchemyError, where: str, timeout_seconds: float) -> RegisterError:
-    """A database failure as a message that names the register and says what to do."""
-    reason = _first_line(error)
+    """A database failure as a message that names the register (``where``: 'the register file ...' or 'the
+    register database ...') and says what to do. Any credential in the database's own words is hidden."""
+    reason = loc.masked(_first_line(error))
     lower = reason.lower()
     if "database is locked" in lower or "database is busy" in lower:
         return RegisterUnavailable(
-            f"the register {where} is locked by another program (waited {timeout_seconds:g} s); nothing was saved: "
-            f"try again in a moment")
+            f"{where} is locked by another program (waited {timeout_seconds:g} s); nothing was saved: try again in "
+            f"a moment")
     if "file is not a database" in lower or "malformed" in lower or "disk image" in lower:
         return RegisterUnavailable(f"{where} is not a valueshare register, or it is damaged ({reason}); nothing "
                                    f"was saved: point the register at another file, or restore this one from a "
                                    f"backup")
     if "unable to open database file" in lower:
-        return RegisterUnavailable(f"cannot open the register file {where}: check that its folder exists and that "
-                                   f"you may write to it")
+        return RegisterUnavailable(f"cannot open {where}: check that its folder exists and that you may write to it")
     if "readonly" in lower or "read-only" in lower:
-        return RegisterUnavailable(f"the register {where} is read-only, so nothing can be saved to it")
+        return RegisterUnavailable(f"{where} is read-only, so nothing can be saved to it")
     if isinstance(error, exc.OperationalError) or "connection" in lower:
-        return RegisterUnavailable(f"cannot use the register database {where}: {reason}")
-    return RegisterUnavailable(f"the register {where} refused the request: {reason}")
+        return RegisterUnavailable(f"cannot use {where}: {reason}")
+    return RegisterUnavailable(f"{where} refused the request: {reason}")
 
 
 # -- migrations ----------------------------------------------------------------------------------------------------
@@ -184,16 +232,18 @@ def current_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE}).get_current_revision()
 
 
-def upgrade(engine: Engine, where: str, target: str = "head") -> None:
+def upgrade(engine: Engine, where: str, target: str = "head", *, create: bool = True) -> bool:
     """Bring the register's schema up to ``target`` (the newest revision by default), in one transaction, once even
-    if several programs open the register at the same time. A register from a newer release is refused."""
+    if several programs open the register at the same time. A register from a newer release is refused; a database
+    with no register in it yet is refused too unless ``create``. True if this call started the register (there
+    were no register tables before)."""
     from alembic import command
 
     with engine.connect() as connection:
         current = current_revision(connection)
         tables = set(sa.inspect(connection).get_table_names())
     if target == "head" and current == head_revision():
-        return
+        return False
     if current is None:
         ours = {t.name for t in metadata.sorted_tables}
         if engine.dialect.name == "sqlite" and tables and VERSION_TABLE not in tables:
@@ -202,14 +252,19 @@ def upgrade(engine: Engine, where: str, target: str = "head") -> None:
         if tables & ours:
             raise RegisterUnavailable(f"{where} has register tables but no schema revision, so it was not made by "
                                       f"valueshare: point the register elsewhere")
+        if not create:
+            raise RegisterNotFound(f"there is no register in {where} yet: check the location, or save a deal to "
+                                   f"start a new, empty register there")
     elif current not in known_revisions():
-        raise RegisterUnavailable(f"the register {where} was made by a newer release of valueshare (schema "
-                                  f"revision {current}); upgrade valueshare to open it")
+        raise RegisterUnavailable(f"{where} was made by a newer release of valueshare (schema revision {current}); "
+                                  f"upgrade valueshare to open it")
     with engine.execution_options(**{_WRITE: True}).begin() as connection:
         if engine.dialect.name == "postgresql":
             connection.execute(sa.text("SELECT pg_advisory_xact_lock(:id)"), {"id": _LOCK_ID})
+        before = current_revision(connection)  # under the lock: another program may have just done it
         command.upgrade(alembic_config(connection), target)
-    log.info("register %s upgraded from %s to %s", where, current, target)
+    log.info("%s upgraded from %s to %s", where, before, target)
+    return before is None
 
 
 # -- the repository ------------------------------------------------------------------------------------------------
@@ -221,11 +276,11 @@ def _headlines(row: Any) -> Headlines:
 
 def _info(key: str, row: Any) -> VersionInfo:
     return VersionInfo(key, row.number, row.author, utc(row.saved_at), row.note, row.deal_name or key,
-                       row.nhs_name or "", row.partner_name or "", _headlines(row), row.restored_from)
+                       row.nhs_name or "", row.partner_name or "", _headlines(row), row.restored_from,
+                       row.content_format, row.sha256, row.chain)
 
 
-_VERSION_COLUMNS = [c for c in versions.c
-                    if c.name not in ("id", "deal_id", "content", "sha256", "content_format", "search_text")]
+_VERSION_COLUMNS = [c for c in versions.c if c.name not in ("id", "deal_id", "content", "search_text")]
 
 
 def _escape_like(text: str) -> str:
@@ -234,32 +289,103 @@ def _escape_like(text: str) -> str:
 
 class SqlRepository:
     """The register in a database; see the module docstring. Safe to share between threads (one engine, one
-    connection per call); a process of its own makes its own repository."""
+    connection per call); a process of its own makes its own repository.
+
+    ``create``: whether a register may be started if there is none at ``url`` yet (``created`` then says it was).
+    ``show_path``: whether messages name an SQLite file by its path (the CLI) or as "the register file" (the app,
+    whose users need not see the server's folders). ``notes``: warnings about the database that do not stop it
+    being used (PostgreSQL's ``synchronous_commit``)."""
 
     def __init__(self, url: URL, *, timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS, clock: Clock = now,
-                 migrate: bool = True):
+                 migrate: bool = True, create: bool = True, show_path: bool = True):
         self.url = url
         self.location = describe(url)
         self.timeout_seconds = timeout_seconds
+        self.created = False
+        self.notes: list[str] = []
         self._clock = clock
+        self._file: Path | None = None
+        self._identity: FileIdentity | None = None
+        self._at = self.location if show_path else ""
+        made_file = False
+        if url.get_backend_name() == "sqlite":
+            self._file = Path(str(url.database))
+            self.where = f"the register file {self._file}" if show_path else "the register file"
+            made_file = self._open_file(create)
+        else:
+            self.where = f"the register database {self.location}"
+            problem = transport_problem(url)
+            if problem:
+                raise RegisterLocationInvalid(f"{self.where} {problem}")
         try:
-            self.engine = make_engine(url, timeout_seconds)
+            self.engine = make_engine(url, timeout_seconds, where=self.where, notes=self.notes, must_exist=True)
         except ImportError as error:
-            raise RegisterUnavailable(f"the register {self.location} needs the Python package '{error.name}', "
-                                      f"which is not installed (PostgreSQL: pip install 'psycopg[binary]')") from None
+            raise RegisterUnavailable(f"{self.where} needs the Python package '{error.name}', which is not "
+                                      f"installed (PostgreSQL: pip install 'psycopg[binary]')") from None
         self._writer = self.engine.execution_options(**{_WRITE: True})
         if migrate:
-            with self._errors():
-                upgrade(self.engine, self.location)
+            try:
+                with self._errors():
+                    self.created = upgrade(self.engine, self.where, create=create) or made_file
+            except RegisterError:
+                self.engine.dispose()
+                if made_file:
+                    self._forget_file()
+                raise
+
+    # the file
+
+    def _open_file(self, create: bool) -> bool:
+        """Make sure the register file exists (creating it, 0600, if ``create``) and remember which file it is.
+        True if this call created it."""
+        assert self._file is not None
+        made = False
+        if not self._file.exists():
+            if not self._file.parent.is_dir():
+                raise RegisterUnavailable(f"cannot open {self.where}: check that its folder exists and that you may "
+                                          f"write to it")
+            if not create:
+                raise RegisterNotFound(f"there is no register at {self._at or 'the register file'} yet: check the "
+                                       f"location, or save a deal to start a new, empty register there")
+            try:
+                made = create_private_file(self._file)
+            except OSError as error:
+                raise RegisterUnavailable(f"cannot create {self.where} ({error.strerror or error}): check that you "
+                                          f"may write to its folder") from None
+        try:
+            self._identity = FileIdentity.of(self._file)
+        except OSError as error:
+            raise RegisterUnavailable(f"cannot open {self.where} ({error.strerror or error})") from None
+        return made
+
+    def _forget_file(self) -> None:
+        """Remove the file this repository created for a register it then could not start."""
+        assert self._file is not None and self._identity is not None
+        with contextlib.suppress(OSError):
+            if self._identity.still_at(self._file) and self._file.stat().st_size == 0:
+                self._file.unlink()
+
+    def _gone(self) -> RegisterFileGone | None:
+        if self._file is None or self._identity is None or self._identity.still_at(self._file):
+            return None
+        return RegisterFileGone(self.where)
+
+    def check(self) -> None:
+        gone = self._gone()
+        if gone is not None:
+            log.warning("%s", gone)
+            raise gone
 
     @contextlib.contextmanager
     def _errors(self) -> Iterator[None]:
+        self.check()
         try:
             yield
         except exc.IntegrityError:
             raise
         except (exc.DBAPIError, exc.SQLAlchemyError) as error:
-            raise translate(error, self.location, self.timeout_seconds) from None
+            # A file deleted under an open connection reads as "read-only": say what really happened.
+            raise (self._gone() or translate(error, self.where, self.timeout_seconds)) from None
 
     # writing
 
@@ -269,11 +395,11 @@ class SqlRepository:
                 found = conn.execute(sa.select(deals.c.id, deals.c.head).where(deals.c.key == key)).first()
                 if found is None:
                     if base_version is not None:
-                        raise DealNotFound(key, self.location)
-                    moment = self._clock()
+                        raise DealNotFound(key, self._at)
+                    moment = utc(self._clock())
                     deal_id = conn.execute(sa.insert(deals).values(key=key, created_at=moment, head=1)
                                            ).inserted_primary_key[0]
-                    number = 1
+                    number, previous = 1, ""
                 else:
                     deal_id = found.id
                     if base_version != found.head:
@@ -283,10 +409,13 @@ class SqlRepository:
                                          .values(head=number))
                     if moved.rowcount != 1:  # PostgreSQL: someone moved the head while we waited for the row
                         raise VersionConflict(key, base_version, self._latest(conn, key, deal_id))
-                    moment = self._clock()
+                    previous = conn.execute(sa.select(versions.c.chain).where(
+                        versions.c.deal_id == deal_id, versions.c.number == base_version)).scalar() or ""
+                    moment = utc(self._clock())
+                info = new.as_version(key, number, moment, previous)
                 conn.execute(sa.insert(versions).values(
                     deal_id=deal_id, number=number, author=new.author, saved_at=moment, note=new.note,
-                    content_format=new.content_format, content=new.content, sha256=new.sha256,
+                    content_format=new.content_format, content=new.content, sha256=new.sha256, chain=info.chain,
                     nhs_npv_gbp=new.headlines.nhs_npv, partner_npv_gbp=new.headlines.partner_npv,
                     partner_irr=new.headlines.partner_irr, cost_recovery_ratio=new.headlines.cost_recovery,
                     nhs_share=new.headlines.nhs_share, launch_probability=new.headlines.launch_probability,
@@ -300,27 +429,26 @@ class SqlRepository:
                 found = conn.execute(sa.select(deals.c.id).where(deals.c.key == key)).first()
                 latest = self._latest(conn, key, found.id) if found is not None else None
             if latest is None or latest.number == base_version:
-                raise translate(error, self.location, self.timeout_seconds) from None
+                raise translate(error, self.where, self.timeout_seconds) from None
             raise VersionConflict(key, base_version, latest) from None
-        return VersionInfo(key, number, new.author, utc(moment), new.note, new.deal_name, new.nhs_name,
-                           new.partner_name, new.headlines, new.restored_from)
+        return info
 
     def set_archived(self, key: str, archived: bool, author: str, note: str) -> ArchiveEvent:
         with self._errors(), self._writer.begin() as conn:
             deal_id = self._deal_id(conn, key)
             if self._archived(conn, deal_id) == archived:
                 raise RegisterError(f"deal '{key}' is {'already' if archived else 'not'} archived")
-            moment = self._clock()
+            moment = utc(self._clock())
             conn.execute(sa.insert(archive_events).values(deal_id=deal_id, archived=archived, author=author,
                                                           at=moment, note=note))
-        return ArchiveEvent(key, archived, author, utc(moment), note)
+        return ArchiveEvent(key, archived, author, moment, note)
 
     # reading
 
     def _deal_id(self, conn: Connection, key: str) -> int:
         found = conn.execute(sa.select(deals.c.id).where(deals.c.key == key)).scalar()
         if found is None:
-            raise DealNotFound(key, self.location)
+            raise DealNotFound(key, self._at)
         return found
 
     def _latest(self, conn: Connection, key: str, deal_id: int) -> VersionInfo:
@@ -340,7 +468,7 @@ class SqlRepository:
     def deal(self, key: str) -> DealInfo:
         found = self.deals(key=key, include_archived=True)
         if not found:
-            raise DealNotFound(key, self.location)
+            raise DealNotFound(key, self._at)
         return found[0]
 
     def versions(self, key: str) -> list[VersionInfo]:
@@ -353,8 +481,7 @@ class SqlRepository:
     def version(self, key: str, number: int) -> StoredVersion:
         with self._errors(), self.engine.connect() as conn:
             deal_id = self._deal_id(conn, key)
-            row = conn.execute(sa.select(*_VERSION_COLUMNS, versions.c.content, versions.c.content_format,
-                                         versions.c.sha256)
+            row = conn.execute(sa.select(*_VERSION_COLUMNS, versions.c.content)
                                .where(versions.c.deal_id == deal_id, versions.c.number == number)).first()
             if row is None:
                 head = conn.execute(sa.select(deals.c.head).where(deals.c.id == deal_id)).scalar()
@@ -385,20 +512,40 @@ class SqlRepository:
                                 .order_by(archive_events.c.id)).all()
         return [ArchiveEvent(key, bool(r.archived), r.author, utc(r.at), r.note) for r in rows]
 
+    def heads(self) -> dict[str, int]:
+        with self._errors(), self.engine.connect() as conn:
+            return {row.key: row.head for row in conn.execute(sa.select(deals.c.key, deals.c.head))}
+
+    def stored_versions(self, key: str) -> list[StoredVersion]:
+        with self._errors(), self.engine.connect() as conn:
+            deal_id = self._deal_id(conn, key)
+            rows = conn.execute(sa.select(*_VERSION_COLUMNS, versions.c.content)
+                                .where(versions.c.deal_id == deal_id).order_by(versions.c.number)).all()
+        return [StoredVersion(_info(key, row), row.content, row.content_format, row.sha256) for row in rows]
+
     def close(self) -> None:
         self.engine.dispose()
 
 
 def open_register(location: str | None = None, *, timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
-                  clock: Clock = now) -> SqlRepository:
-    """Open (creating it if need be) and upgrade the register at ``location``, or at the one setting
-    ``VALUESHARE_REGISTER_URL``, or at the default file."""
+                  clock: Clock = now, create: bool = True, show_path: bool = True) -> SqlRepository:
+    """Open and upgrade the register at ``location``, or at the one setting ``VALUESHARE_REGISTER_URL``, or at the
+    default file. If there is no register there yet, a new, empty one is started (``created`` is then True) only
+    if ``create``; otherwise ``RegisterNotFound``. The default file's folder is made (0700) when it is missing, and
+    it and the file are kept readable by their user only."""
     where, default = loc.chosen(location)
     url = database_url(where)
+    if default and not create and not Path(str(url.database)).exists():
+        raise RegisterNotFound(f"there is no register at {url.database} yet: save a deal to start a new, empty "
+                               f"register there" if show_path else "there is no register yet: save a deal to "
+                               "start one")
     if default:
-        try:
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise RegisterUnavailable(f"cannot create the folder for the register {url.database} "
-                                      f"({error.strerror or error})") from None
-    return SqlRepository(url, timeout_seconds=timeout_seconds, clock=clock)
+        folder = Path(str(url.database)).parent
+        if create or folder.is_dir():
+            try:
+                private_folder(folder)
+            except OSError as error:
+                raise RegisterUnavailable(f"cannot create the folder for the register {url.database} "
+                                          f"({error.strerror or error})") from None
+            tighten_register(Path(str(url.database)))
+    return SqlRepository(url, timeout_seconds=timeout_seconds, clock=clock, create=create, show_path=show_path)

@@ -46,6 +46,9 @@ versions = sa.Table(
     sa.Column("partner_name", sa.String(200)),
     sa.Column("restored_from", sa.Integer),
     sa.Column("search_text", sa.Text),   # key, name, NHS body and partner, lower-cased by Python
+    # Added by revision 0003: the version's value in its deal's audit chain (records.chain_link), computed by that
+    # revision for versions saved before it.
+    sa.Column("chain", sa.String(64), nullable=False, server_default=""),
     sa.UniqueConstraint("deal_id", "number", name="register_versions_one_number_per_deal"),
     sa.CheckConstraint("number >= 1", name="register_versions_number_positive"),
     sa.CheckConstraint("content_format IN ('yaml', 'json')", name="register_versions_known_format"),
