@@ -19,7 +19,7 @@ from ui.text import md
 from valueshare.compare import Comparison
 from valueshare.errors import DealInvalid
 from valueshare.model import Deal
-from valueshare.scenario import deal_from_data, deal_from_yaml, deal_to_data
+from valueshare.scenario import deal_from_data, deal_from_file_content, deal_to_data
 
 MODES = {"variants": "Its variants", "example": "Another example", "file": "A counter-offer file"}
 COUNTER = "compare:counter"         # (file name, deal data) of the last counter-offer file that could be read
@@ -79,7 +79,7 @@ def _on_counter(key: str) -> None:
     if uploaded is None:
         return
     try:
-        deal = deal_from_yaml(uploaded.getvalue(), source=uploaded.name)
+        deal = deal_from_file_content(uploaded.getvalue(), uploaded.name)
     except DealInvalid as error:
         st.session_state[COUNTER_PROBLEMS] = (uploaded.name, error.problems)
         return
@@ -125,7 +125,7 @@ def chosen_deals(valid: state.Valid) -> list[tuple[str, Deal]]:
         other = next(e for e in examples if e.path == path)
         return [(THIS_DEAL, deal), (other.name, deal_from_data(other.data))]
     key = "compare:upload"
-    st.file_uploader("Counter-offer (YAML)", type=["yaml", "yml"], key=key, on_change=_on_counter, args=(key,),
+    st.file_uploader("Counter-offer (YAML or JSON)", type=["yaml", "yml", "json"], key=key, on_change=_on_counter, args=(key,),
                      help="A valueshare scenario file, such as the other side's version of this deal.")
     refused = st.session_state.get(COUNTER_PROBLEMS)
     if refused:

@@ -40,7 +40,7 @@ def inputs_editor(form: Form, draft: dict[str, Any], *, expanded: bool) -> None:
                    help=fields["comparables"].help + " Each needs a source and a date.", item="Comparable")
         organisation = (draft.get("nhs") or {}).get("name") or ""
         if organisation:
-            st.button(f"Add {organisation}'s earlier deals from the register", key="do:register-comparables",
+            st.button(f"Add {md(organisation)}'s earlier deals from the register", key="do:register-comparables",
                       icon=":material/inventory_2:", on_click=_add_from_register, args=(organisation,),
                       help="Each earlier deal of this NHS organisation saved in the register (its latest version) "
                            "joins your comparables: what its partner paid for access per year, for the data of its "

@@ -7,7 +7,7 @@ import streamlit as st
 from ui import state
 from ui.text import md
 from valueshare.errors import DealInvalid, Problem
-from valueshare.scenario import deal_from_yaml, deal_to_data, new_deal_data
+from valueshare.scenario import deal_from_file_content, deal_to_data, new_deal_data
 
 UPLOAD_PROBLEMS = "upload_problems"
 #: Where a new deal comes from, as the sidebar says it.
@@ -41,7 +41,7 @@ def _on_new() -> None:
 def receive_file(name: str, content: bytes) -> list[Problem]:
     """Load an uploaded deal, or keep the current one and remember why the file was refused."""
     try:
-        deal = deal_from_yaml(content, source=name)
+        deal = deal_from_file_content(content, name)
     except DealInvalid as error:
         st.session_state[UPLOAD_PROBLEMS] = (name, error.problems)
         return error.problems
@@ -68,8 +68,8 @@ def sidebar() -> None:
                  format_func=examples.get, on_change=_on_example, placeholder="Choose an example",
                  help="Replaces the deal you are editing with one of the example deals.")
     key = _uploader_key()
-    st.file_uploader("Or open a deal file", type=["yaml", "yml"], key=key, on_change=_on_upload, args=(key,),
-                     help="A valueshare scenario file (YAML), such as one downloaded from this app.")
+    st.file_uploader("Or open a deal file", type=["yaml", "yml", "json"], key=key, on_change=_on_upload, args=(key,),
+                     help="A valueshare scenario file (YAML, or JSON), such as one downloaded from this app.")
     st.button("Start a new deal", key="start:new", on_click=_on_new, icon=":material/note_add:", width="stretch",
               help="Replaces the deal you are editing with an empty one: name it, its parties and the use of the "
                    "data, then add what the NHS contributes, the route to market and the terms. Download or save "

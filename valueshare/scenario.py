@@ -35,12 +35,16 @@ def deal_from_yaml(text: str | bytes, source: str | None = None) -> Deal:
     return deal_from_data(load_yaml(text, source), source)
 
 
+def deal_from_file_content(content: bytes, name: str) -> Deal:
+    """Validate a deal file's content (an upload, say): JSON when ``name`` ends ``.json``, else YAML."""
+    if Path(name).suffix.lower() == ".json":
+        return deal_from_data(load_json(content, name), name)
+    return deal_from_yaml(content, name)
+
+
 def load_deal(path: str | Path) -> Deal:
     """Read and validate a scenario file: YAML, or JSON when its name ends ``.json``."""
-    raw = read_file(path)
-    if Path(path).suffix.lower() == ".json":
-        return deal_from_data(load_json(raw, str(path)), str(path))
-    return deal_from_yaml(raw, str(path))
+    return deal_from_file_content(read_file(path), str(path))
 
 
 def deal_to_data(deal: Deal) -> dict[str, Any]:
