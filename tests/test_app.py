@@ -325,17 +325,33 @@ def test_each_document_is_built_when_asked_for_and_only_for_the_current_deal():
     assert [b.label for b in at.download_button] == ["Deal file (YAML)", "Deal file for the partner (YAML)"]
 
 
-def test_the_deal_file_for_the_partner_leaves_out_the_nhss_position():
-    from ui.documents import shareable_yaml
-    from ui.state import Valid
+def test_the_deal_file_for_the_partner_is_the_cores_partner_file_and_leaves_out_the_nhss_position(monkeypatch):
+    import streamlit
 
-    data = deal_to_data(load_deal(IMAGING))
-    data["negotiation"] = {"nhs_walk_away_gbp": 123_457, "notes": "walk at £123k"}
-    deal = deal_from_data(data)
-    text = shareable_yaml(Valid(deal, deal.model_dump_json(), value_deal(deal)))
-    assert "123457" not in text and "walk at" not in text
-    assert deal_from_yaml(text).negotiation.nhs_walk_away_gbp is None
-    assert deal_from_yaml(text).terms == deal.terms
+    from test_hardening import SECRETS, _deal_with_secrets_everywhere
+    from valueshare.sharing import partner_yaml
+
+    downloads: dict[str, object] = {}
+    original = streamlit.download_button
+
+    def recorded(label, data, *args, **kwargs):  # what each download would hand the browser
+        downloads[label] = data
+        return original(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "download_button", recorded)
+    deal = _deal_with_secrets_everywhere()  # a secret planted in every internal place the format has
+    at = open_app()
+    at.session_state["pending_load"] = (deal_to_data(deal), "secret.yaml")
+    at.run()
+    at.switch_page("app_pages/documents.py").run()
+    text = downloads["Deal file for the partner (YAML)"]
+    assert text == partner_yaml(deal)
+    assert not [secret for secret in SECRETS if secret in text]
+    assert "313131" in deal_to_yaml(deal)  # (the NHS's cost of access, in the full deal file)
+    at.checkbox(key="documents:with-nhs-costs").check().run()
+    assert not at.exception
+    assert downloads["Deal file for the partner (YAML)"] == partner_yaml(deal, with_nhs_costs=True)
+    assert "313131" in downloads["Deal file for the partner (YAML)"]
 
 
 def test_a_table_edit_survives_a_visit_to_another_page():

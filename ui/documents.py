@@ -19,8 +19,8 @@ import streamlit as st
 from ui import state
 from ui.text import md
 from valueshare.errors import ValueshareError
-from valueshare.model import NegotiationInputs
 from valueshare.scenario import deal_to_yaml
+from valueshare.sharing import partner_yaml
 
 _LOG = logging.getLogger(__name__)
 REQUEST = "documents:request"
@@ -51,11 +51,6 @@ def excel_bytes(valid: state.Valid) -> bytes:
     from valueshare.reports.excel import deal_workbook
 
     return deal_workbook(valid.deal, valid.valuation)
-
-
-def shareable_yaml(valid: state.Valid) -> str:
-    """The deal file without the NHS's negotiating position (walk-away, target, notes): fit to send to the partner."""
-    return deal_to_yaml(valid.deal.model_copy(update={"negotiation": NegotiationInputs()}))
 
 
 @dataclass(frozen=True)
@@ -99,10 +94,18 @@ def deal_files(valid: state.Valid) -> None:
         left.download_button("Deal file (YAML)", deal_to_yaml(valid.deal), file_name=f"{stem}.yaml",
                              mime="application/x-yaml", icon=":material/download:", width="stretch",
                              help="Everything, including the NHS's negotiating position: keep it inside the NHS.")
-        right.download_button("Deal file for the partner (YAML)", shareable_yaml(valid),
-                              file_name=f"{stem}-for-partner.yaml", mime="application/x-yaml",
-                              icon=":material/download:", width="stretch",
-                              help="The same deal without the NHS's walk-away, target and internal notes.")
+        with right:
+            costs = st.checkbox("Disclose the NHS's costs of access to the partner", key="documents:with-nhs-costs",
+                                help="The NHS's costs of giving access are left out of the partner's file unless "
+                                     "you choose to disclose them: its default walk-away (full cost recovery) can "
+                                     "be read from them.")
+            st.download_button("Deal file for the partner (YAML)", partner_yaml(valid.deal, with_nhs_costs=costs),
+                               file_name=f"{stem}-for-partner.yaml", mime="application/x-yaml",
+                               icon=":material/download:", width="stretch",
+                               help="The terms, the product and what the NHS contributes; never the NHS's "
+                                    "negotiating position and notes, its fair-share judgements, the case for its "
+                                    "contribution's value, or a variant not marked shared. The same file as "
+                                    "`python -m valueshare export DEAL.yaml --partner-yaml OUT.yaml`.")
 
 
 def _request(document: Document) -> None:
