@@ -117,9 +117,14 @@ def test_a_save_needs_an_author_and_a_note(repo, author, note, message):
         repo.deal(KEY)
 
 
-def test_notes_are_kept_on_one_line_without_control_characters(repo):
-    save(repo, base=None, note="fee\nagreed\x1b[31m  in   full")
-    assert repo.versions(KEY)[0].note == "fee agreed[31m in full"
+def test_notes_are_kept_on_one_line_and_a_control_character_is_refused_not_dropped(repo):
+    save(repo, base=None, note="fee\nagreed  in   full")
+    assert repo.versions(KEY)[0].note == "fee agreed in full"
+    for author, note, where in [("Ana", "fee\x1b[31m", "note"), ("A\x00na", "n", "author"),
+                                ("Ana", "next\x85line", "note")]:
+        with pytest.raises(SaveRefused, match=rf"the {where} holds the character U\+00(1B|00|85) .* remove it"):
+            save(repo, base=1, author=author, note=note)
+    assert len(repo.versions(KEY)) == 1  # nothing was saved
 
 
 def test_the_deal_key_comes_from_the_name_unless_one_is_given(repo):

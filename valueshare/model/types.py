@@ -135,6 +135,8 @@ Hours = _number(float, "hours", 0.0, MAX_HOURS)
 # paragraph separators; lone surrogates (no UTF-8 file can hold them); and the non-characters U+FFFE and U+FFFF.
 _NEVER = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff"
 _NOT_IN_PROSE = re.compile(f"[{_NEVER}]")
+#: What no text valueshare keeps may hold (a deal's prose, a register note): search a text with it.
+NOT_IN_TEXT = _NOT_IN_PROSE
 _NOT_IN_A_LINE = re.compile(f"[{_NEVER}\n\r]")
 
 

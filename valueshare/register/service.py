@@ -18,6 +18,7 @@ from valueshare.compare import Comparison, compare
 from valueshare.engine.valuation import value_deal
 from valueshare.errors import DealInvalid, Problem
 from valueshare.model import Deal
+from valueshare.model.types import NOT_IN_TEXT
 from valueshare.register.errors import RegisterTampered, SaveRefused
 from valueshare.register.records import (
     KEY_MAX,
@@ -34,7 +35,7 @@ from valueshare.register.records import (
 )
 from valueshare.register.repository import Repository
 from valueshare.scenario import deal_from_data, deal_from_yaml, deal_to_yaml
-from valueshare.textio import load_json
+from valueshare.textio import describe_character, load_json
 
 AUTHOR_MAX = 100
 NOTE_MAX = 2000
@@ -57,9 +58,16 @@ def one_line(text: str | None) -> str:
     return " ".join(printable.split())
 
 
-def _clean(text: str | None, what: str, limit: int, missing: str) -> str:
+def _clean(text: str | None, what: str, limit: int, missing: str | None) -> str:
+    """The author or note on one line (its line breaks and runs of spaces become one space); a control or invisible
+    character is refused, named, rather than dropped, so what is kept is what was typed."""
+    bad = NOT_IN_TEXT.search(text or "")
+    if bad:
+        raise SaveRefused(f"the {what} holds the character {describe_character(bad.group())} at character "
+                          f"{bad.start() + 1}, which the register cannot keep (a control or invisible character, "
+                          f"perhaps pasted in): remove it")
     value = one_line(text)
-    if not value:
+    if not value and missing is not None:
         raise SaveRefused(missing)
     if len(value) > limit:
         raise SaveRefused(f"the {what} is too long (at most {limit:,} characters)")
@@ -238,7 +246,7 @@ def find(repo: Repository, search: str = "", include_archived: bool = False) -> 
 def archive(repo: Repository, key: str, *, author: str, note: str = "", archived: bool = True) -> ArchiveEvent:
     """Hide a deal from the default list (or, ``archived=False``, put it back). Nothing is deleted, and the change
     itself is recorded with who made it and when."""
-    return repo.set_archived(key_for(key), archived, check_author(author), one_line(note)[:NOTE_MAX])
+    return repo.set_archived(key_for(key), archived, check_author(author), _clean(note, "note", NOTE_MAX, None))
 
 
 
