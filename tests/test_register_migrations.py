@@ -38,18 +38,23 @@ def upgrade_to(location: str, revision: str) -> sa.Engine:
     return engine
 
 
-def release_one_save(conn, deal_id: int, key: str, number: int, author: str, note: str, fee: float,
-                     name: str = "Retinal AI") -> None:
-    """Write a version as the first release did: move the head, then insert the version (no search columns)."""
-    deal = fee_deal(fee, name=name)
-    text = deal_to_yaml(deal)
-    v = value_deal(deal)
+def _move_head(conn, deal_id: int, key: str, number: int) -> None:
+    """Make the deal (for version 1) or move its head, as the first two releases did, before inserting a version."""
     if number == 1:
         conn.execute(sa.text("INSERT INTO register_deals (id, key, created_at, head) VALUES (:id, :key, :at, 1)"),
                      {"id": deal_id, "key": key, "at": T0})
     else:
         conn.execute(sa.text("UPDATE register_deals SET head = :n WHERE id = :id AND head = :b"),
                      {"n": number, "id": deal_id, "b": number - 1})
+
+
+def release_one_save(conn, deal_id: int, key: str, number: int, author: str, note: str, fee: float,
+                     name: str = "Retinal AI") -> None:
+    """Write a version as the first release did: move the head, then insert the version (no search columns)."""
+    deal = fee_deal(fee, name=name)
+    text = deal_to_yaml(deal)
+    v = value_deal(deal)
+    _move_head(conn, deal_id, key, number)
     conn.execute(sa.text(
         "INSERT INTO register_versions (deal_id, number, author, saved_at, note, content_format, content, sha256, "
         "nhs_npv_gbp, partner_npv_gbp, partner_irr, cost_recovery_ratio, nhs_share, launch_probability) VALUES "
@@ -149,12 +154,7 @@ def release_two_save(conn, deal_id: int, key: str, number: int, author: str, not
     deal = fee_deal(fee, name=name)
     text = deal_to_yaml(deal) if content_format == "yaml" else service.text_of(deal, "json")
     v = value_deal(deal)
-    if number == 1:
-        conn.execute(sa.text("INSERT INTO register_deals (id, key, created_at, head) VALUES (:id, :key, :at, 1)"),
-                     {"id": deal_id, "key": key, "at": T0})
-    else:
-        conn.execute(sa.text("UPDATE register_deals SET head = :n WHERE id = :id AND head = :b"),
-                     {"n": number, "id": deal_id, "b": number - 1})
+    _move_head(conn, deal_id, key, number)
     conn.execute(sa.text(
         "INSERT INTO register_versions (deal_id, number, author, saved_at, note, content_format, content, sha256, "
         "nhs_npv_gbp, partner_npv_gbp, partner_irr, cost_recovery_ratio, nhs_share, launch_probability, deal_name, "
