@@ -234,9 +234,13 @@ def _validate(files: list[Path], out: TextIO, err: TextIO) -> int:
     return status
 
 
-def _write_pdf(deal: Deal, valuation: Valuation, target: Path, *, brief: bool = False,
+def _write_pdf(deal: Deal, valuation: Valuation, target: Path, err: TextIO, *, brief: bool = False,
                negotiation: Negotiation | None = None) -> None:
+    """Write the term sheet (or the brief) to ``target``; each character the PDF's font cannot draw is a
+    ``warning:`` line on ``err`` (the PDF is written all the same)."""
     # reportlab is only loaded when a PDF is asked for
+    from valueshare.reports.glyphs import missing_glyphs
+
     if brief:
         from valueshare.reports.brief import brief_pdf
 
@@ -249,6 +253,8 @@ def _write_pdf(deal: Deal, valuation: Valuation, target: Path, *, brief: bool = 
         target.write_bytes(data)
     except OSError as error:
         raise ValueshareError(f"{target}: cannot write the PDF ({error.strerror or error})") from None
+    for line in missing_glyphs(deal):
+        print(f"warning: {target}: {line}", file=err)
 
 
 def _deal(args: argparse.Namespace) -> Deal:
@@ -256,11 +262,11 @@ def _deal(args: argparse.Namespace) -> Deal:
     return deal.variant(args.variant) if getattr(args, "variant", None) else deal
 
 
-def _value(args: argparse.Namespace, out: TextIO) -> int:
+def _value(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     deal = _deal(args)
     valuation = value_deal(deal)
     if args.pdf:
-        _write_pdf(deal, valuation, args.pdf)
+        _write_pdf(deal, valuation, args.pdf, err)
     assessment = assess(deal, valuation)
     worth = value_contribution(deal, valuation)
     if args.json:
@@ -275,7 +281,7 @@ def _value(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _negotiate(args: argparse.Namespace, out: TextIO) -> int:
+def _negotiate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     deal = _deal(args)
     if args.target is not None:  # the target set here replaces the deal's own, for this run
         kind, value = args.target
@@ -288,7 +294,7 @@ def _negotiate(args: argparse.Namespace, out: TextIO) -> int:
         raise DealInvalid([Problem("--term", f"'{args.term}' is not a term that can be solved for (terms: {known})")])
     n = negotiate(deal, term=args.term, mix=args.mix)
     if args.brief:
-        _write_pdf(deal, n.valuation, args.brief, brief=True, negotiation=n)
+        _write_pdf(deal, n.valuation, args.brief, err, brief=True, negotiation=n)
     if args.json:
         data = {"deal": deal.name, **n.to_dict(), "contribution_value": n.worth.to_dict(), **n.assessment.to_dict()}
         print(json.dumps(data, indent=2, allow_nan=False), file=out)
@@ -400,12 +406,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         if args.command == "compare":
             return _compare(args, out)
         if args.command == "negotiate":
-            return _negotiate(args, out)
+            return _negotiate(args, out, err)
         if args.command == "export":
             return export_command(args, out, err)
         if getattr(args, "register_command", None):
             return cli_register.run(args, out, err)
-        return _value(args, out)
+        return _value(args, out, err)
     except ValueshareError as error:
         _report_problems(error, err)
         return 1

@@ -16,6 +16,7 @@ from typing import Sequence
 from reportlab.graphics.shapes import Drawing, Group, Line, Polygon, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from valueshare.engine.valuation import Valuation
@@ -169,14 +170,20 @@ def _ticks(top: float) -> tuple[float, float]:
     return _STEPS[-1], _STEPS[-1] * 8
 
 
+#: The band chart's legend: the band, the deal's share, and what stands in its place when it cannot be measured.
+_BAND_LEGEND = ("fair band [ours], centre marked", "the deal's NHS share", "the deal's share cannot be measured")
+
+
 def _band_chart(fair: FairShare) -> Drawing:
     """The fair band on a percentage axis, its centre marked, and the deal's share as a dark line; a legend on the
     right names both, so nothing rests on colour alone."""
-    width, scale = CONTENT_WIDTH, 118 * W
+    left, gap = 6.0, 10 * W
+    # the legend's words set the room it takes at the right; the axis has the rest of the width
+    legend_room = 13 + max(stringWidth(label, FONT, 7) for label in _BAND_LEGEND)
+    width, scale = CONTENT_WIDTH, CONTENT_WIDTH - left - gap - legend_room
     step, end = _ticks(max(fair.high, fair.actual or 0.0))
     drawing = Drawing(width, 40, initialFontName=FONT, initialFontSize=7)
     shapes = Group()  # lifted off the bottom edge, so the tick labels clear what follows
-    left = 6.0
 
     def x(share: float) -> float:
         return left + scale * min(share, end) / end
@@ -191,19 +198,18 @@ def _band_chart(fair: FairShare) -> Drawing:
     shapes.add(Rect(x(fair.low), 12, max(x(fair.high) - x(fair.low), 0.8), 12, fillColor=band_fill,
                     strokeColor=NHS_COLOUR, strokeWidth=0.6))
     shapes.add(Line(x(fair.centre), 12, x(fair.centre), 24, strokeColor=NHS_COLOUR, strokeWidth=1))
-    legend = left + scale + 10 * W
+    legend = left + scale + gap
+    band_label, share_label, no_share_label = _BAND_LEGEND
     shapes.add(Rect(legend, 20, 9, 7, fillColor=band_fill, strokeColor=NHS_COLOUR, strokeWidth=0.6))
-    shapes.add(String(legend + 13, 21.5, "fair band [ours], centre marked", fontName=FONT, fontSize=7,
-                      fillColor=INK))
+    shapes.add(String(legend + 13, 21.5, band_label, fontName=FONT, fontSize=7, fillColor=INK))
     if fair.actual is not None:
         mark = x(fair.actual)
         shapes.add(Line(mark, 7, mark, 29, strokeColor=INK, strokeWidth=1.6))
         shapes.add(Polygon([mark - 3, 33, mark + 3, 33, mark, 29], fillColor=INK, strokeColor=None))
         shapes.add(Line(legend + 4.5, 5, legend + 4.5, 14, strokeColor=INK, strokeWidth=1.6))
-        shapes.add(String(legend + 13, 7, "the deal's NHS share", fontName=FONT, fontSize=7, fillColor=INK))
+        shapes.add(String(legend + 13, 7, share_label, fontName=FONT, fontSize=7, fillColor=INK))
     else:
-        shapes.add(String(legend, 7, "the deal's share cannot be measured", fontName=FONT, fontSize=7,
-                          fillColor=MUTED))
+        shapes.add(String(legend + 13, 7, no_share_label, fontName=FONT, fontSize=7, fillColor=MUTED))
     shapes.translate(0, 6)
     drawing.add(shapes)
     return drawing

@@ -1,12 +1,20 @@
 """Building blocks shared by every valueshare PDF: font, escaping, styles, page furniture, tables and a chart.
 
-Three rules keep the documents safe and stable:
+Four rules keep the documents safe and stable:
 
 * Every string that came from a user goes through :func:`para`, which escapes it, so reportlab never parses a
   deal's names as its mini-markup (``<font>``, ``</b>`` and ``<img src=...>`` would otherwise be obeyed).
-* The font is Bitstream Vera, shipped inside reportlab, registered as a TrueType family so that it is embedded and
-  has the glyphs we print (``£``, ``×``, ``–``); the base-14 fonts are neither embedded nor complete.
+* The font is DejaVu Sans, shipped inside the package (``valueshare/data/fonts``, with its licence), registered as a
+  TrueType family so that it is embedded. It has the glyphs we print (``£``, ``×``, ``–``) and those of the names
+  users type: all of Latin-1, Latin Extended-A (Welsh ``ŵ ŷ``, Polish, Czech, Hungarian), Greek, Cyrillic and more.
+  The base-14 fonts are neither embedded nor complete, and reportlab's own Bitstream Vera lacks most of Latin
+  Extended-A. A character the font lacks would print as an empty box: :mod:`valueshare.reports.glyphs` names each
+  one so that the user is told.
 * Documents are built with ``invariant=1`` and an explicit issue date, so the same inputs give the same bytes.
+* Nothing a user types is cut or runs off the page: a word wider than its line or table cell is broken across
+  lines (``splitLongWords``), tables split between rows and repeat their header, and the running header's title
+  is the one place text is shortened (with an ellipsis; the title is printed whole on page 1). Every text field at
+  its longest lays out: ``tests/test_pdf_long_text.py``.
 
 "Page N of M" needs M before page 1 is drawn, so :func:`render` builds twice: the first pass counts the pages.
 (A canvas that holds pages back until it knows M would break outline bookmarks, which point at the page being
@@ -17,13 +25,12 @@ from __future__ import annotations
 
 import datetime
 import math
-import os
 from dataclasses import dataclass
 from io import BytesIO
+from pathlib import Path
 from typing import Callable, Sequence
 from xml.sax.saxutils import escape
 
-import reportlab
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, Group, Line, String
@@ -40,8 +47,15 @@ from reportlab.platypus import (
 
 from valueshare.format import money
 
-FONT = "Vera"
-FONT_BOLD = "Vera-Bold"
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+FONT_ITALIC = "DejaVuSans-Oblique"
+FONT_BOLD_ITALIC = "DejaVuSans-BoldOblique"
+#: The folder of the font files and their licence, inside the package.
+FONT_FOLDER = Path(__file__).resolve().parent.parent / "data" / "fonts"
+#: Each face of the family, by its registered name, and its file in ``FONT_FOLDER``.
+FACES = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf", FONT_ITALIC: "DejaVuSans-Oblique.ttf",
+         FONT_BOLD_ITALIC: "DejaVuSans-BoldOblique.ttf"}
 MARKING = "OFFICIAL-SENSITIVE: COMMERCIAL"
 
 #: Okabe-Ito colours, distinguishable with the common colour-vision deficiencies. Each party keeps its colour in
@@ -63,19 +77,18 @@ CONTENT_WIDTH = PAGE_SIZE[0] - 2 * MARGIN
 
 
 def register_fonts() -> None:
-    """Register Vera (regular, bold, italic, bold italic) as one family; safe to call more than once."""
+    """Register DejaVu Sans (regular, bold, oblique, bold oblique) as one family; safe to call more than once."""
     if FONT in pdfmetrics.getRegisteredFontNames():
         return
-    folder = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
-    faces = {FONT: "Vera.ttf", FONT_BOLD: "VeraBd.ttf", "Vera-Italic": "VeraIt.ttf", "Vera-BoldItalic": "VeraBI.ttf"}
-    for name, file in faces.items():
-        pdfmetrics.registerFont(TTFont(name, os.path.join(folder, file)))
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic="Vera-Italic",
-                                  boldItalic="Vera-BoldItalic")
+    for name, file in FACES.items():
+        pdfmetrics.registerFont(TTFont(name, str(FONT_FOLDER / file)))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC,
+                                  boldItalic=FONT_BOLD_ITALIC)
 
 
 def _style(name: str, size: float, **options) -> ParagraphStyle:
     options.setdefault("fontName", FONT)
+    options.setdefault("splitLongWords", 1)  # reportlab's default, relied on: a 200-letter name must wrap in a cell
     options.setdefault("textColor", INK)
     return ParagraphStyle(name, fontSize=size, leading=round(size * 1.2, 1), **options)
 
@@ -183,7 +196,9 @@ class Keep(KeepTogether):
             self.wrap(aW, aH)
         frame = getattr(self, "_frame", None)
         if frame is not None and self._H > aH >= self.min_room * frame._height:
-            return self._content[:]
+            # The document draws the first flowable returned as it is, unsplit: an empty one first lets each of the
+            # content's flowables split in turn (a table taller than the room left would otherwise be a LayoutError).
+            return [self.NullActionFlowable(), *self._content]
         return super().split(aW, aH)
 
 
@@ -216,7 +231,9 @@ class ReportDoc(BaseDocTemplate):
         canv.setFont(FONT, 8)
         issued = f"{self.kind} · issued {long_date(self.issued)}"
         room = CONTENT_WIDTH - pdfmetrics.stringWidth(issued, FONT, 8) - 12
-        canv.drawString(MARGIN, height - 17 * mm, _fit(self.doc_title, FONT, 8, room))
+        # a paragraph prints a tab or a line break as a space; drawn directly, it would be an empty box
+        title = " ".join(self.doc_title.split())
+        canv.drawString(MARGIN, height - 17 * mm, _fit(title, FONT, 8, room))
         canv.drawRightString(right, height - 17 * mm, issued)
         pages = f"Page {doc.page} of {self.total_pages or doc.page}"
         canv.drawRightString(right, 15 * mm, pages)
