@@ -6,5 +6,6 @@ from ui import documents, results
 valid = results.deal_page("Documents", nothing="No valid version of this deal yet: fix the problems shown to make "
                                                "its documents.")
 documents.deal_files(valid)
+documents.glyph_warnings(valid)
 for document in documents.DOCUMENTS:
     documents.document_card(document, valid)

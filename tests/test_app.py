@@ -491,3 +491,24 @@ def test_every_page_shows_a_new_deal_with_nothing_paid_or_sold_without_an_error(
             at.session_state["risk:tab"] = tab
             at.run()
         assert not at.exception and not errors(at), (page, tab, errors(at))
+
+
+def test_the_documents_page_warns_of_characters_the_pdfs_cannot_print():
+    from valueshare.reports.glyphs import missing_glyphs
+
+    data = deal_to_data(load_deal(IMAGING))
+    data["partner"]["name"] = "Acme 🏥 Ltd"       # an emoji: not in the PDFs' font
+    data["nhs"]["name"] = "Ysbyty Gwynedd ŵ ŷ"   # Welsh: in the font, so no warning
+    at = open_app()
+    at.session_state["pending_load"] = (data, "emoji.yaml")
+    at.run()
+    at.switch_page("app_pages/documents.py").run()
+    assert not at.exception
+    warnings = [w.value for w in at.warning if "cannot be printed" in w.value]
+    assert len(warnings) == 1
+    shown = warnings[0].replace("\\", "")
+    assert "partner.name: U+1F3E5 (HOSPITAL) at character 6" in shown
+    assert "nhs.name" not in shown
+    assert missing_glyphs(deal_from_data(data)) == [
+        "partner.name: U+1F3E5 (HOSPITAL) at character 6 cannot be printed in the PDF's font; it shows as an "
+        "empty box"]

@@ -108,6 +108,19 @@ def deal_files(valid: state.Valid) -> None:
                                     "`python -m valueshare export DEAL.yaml --partner-yaml OUT.yaml`.")
 
 
+def glyph_warnings(valid: state.Valid) -> list[str]:
+    """Warn, before a PDF is sent, of each character of the deal that the PDFs' font cannot draw (it would print as
+    an empty box); returns the lines shown."""
+    from valueshare.reports.glyphs import missing_glyphs  # reportlab is loaded when the page first needs it
+
+    lines = missing_glyphs(valid.deal)
+    if lines:
+        st.warning("**Some characters cannot be printed in the term sheet and the brief**: each would show as an "
+                   "empty box. Replace them (or accept the boxes) before you send a PDF.\n\n"
+                   + "\n".join(f"- {md(line)}" for line in lines), icon=":material/warning:")
+    return lines
+
+
 def _request(document: Document) -> None:
     st.session_state[REQUEST] = document.key
 
