@@ -21,6 +21,7 @@ import pytest
 from pydantic import BaseModel
 
 from apptest_support import open_page
+from test_pdf_long_text import schema_text_fields
 from hostile import ACCEPTED
 from ui.fields import _unwrap
 from ui.text import md
@@ -100,10 +101,40 @@ def _richest_deal() -> dict:
     return deal_to_data(deal_from_data(data))  # as the app holds it: every field, in its own type
 
 
-def hostile_deal(strings: list[str], shift: int = 0) -> tuple[dict, dict[tuple, str]]:
-    """The richest deal with every free-text value replaced by a hostile string (cycling from ``shift``), each
-    one distinct; returns the deal's data and the string at each path."""
-    data = _richest_deal()
+def _consent_deal() -> dict:
+    """The non-commercial example, its consent-to-commercialise clause holding a milestone and an in-kind benefit:
+    the text fields only such a clause has."""
+    data = deal_to_data(load_deal(ROOT / "scenarios" / "academic-study-consent.yaml"))
+    clause = next(term for term in data["terms"] if term["kind"] == "consent_to_commercialise")
+    clause["terms"] += [
+        {"kind": "milestone", "stage": data["route_to_market"]["stages"][1]["name"], "amount_gbp": 1000},
+        {"kind": "in_kind_benefit", "description": "Training", "value_gbp_per_year": 100,
+         "partner_cost_gbp_per_year": 50, "start_year": 4}]
+    return deal_to_data(deal_from_data(data))
+
+
+#: The deals the hostile text goes into: between them they hold every text field the format has.
+BASES = {"richest": _richest_deal, "consent": _consent_deal}
+
+
+def schema_path(data: dict, path: tuple) -> str:
+    """A path in the form of tests/test_pdf_long_text.schema_text_fields: ``[]`` for an index, ``<kind>`` after
+    a term's."""
+    out, here, parent = "", data, None
+    for key in path:
+        here = here[key]
+        if isinstance(key, int):
+            out += "[]" + (f"<{here['kind']}>" if parent == "terms" else "")
+        else:
+            out += f".{key}" if out else key
+        parent = key
+    return out
+
+
+def hostile_deal(strings: list[str], shift: int = 0, base: str = "richest") -> tuple[dict, dict[tuple, str]]:
+    """A base deal with every free-text value replaced by a hostile string (cycling from ``shift``), each one
+    distinct; returns the deal's data and the string at each path."""
+    data = BASES[base]()
     deal = deal_from_data(data)
     placed: dict[tuple, str] = {}
     stages: dict[str, str] = {}
@@ -111,7 +142,7 @@ def hostile_deal(strings: list[str], shift: int = 0) -> tuple[dict, dict[tuple, 
     for k, path in enumerate(text_paths(deal)):
         if path[-1] == "input" and path[0] == "uncertainty":
             continue  # a path to another input, not free text
-        if path[0] == "terms" and path[-1] == "stage":
+        if "terms" in path and path[-1] == "stage":
             milestones.append(path)  # names a stage: set below, to the stage's new name
             continue
         old = _get(data, path)
@@ -121,7 +152,8 @@ def hostile_deal(strings: list[str], shift: int = 0) -> tuple[dict, dict[tuple, 
         if path[:2] == ("route_to_market", "stages"):
             stages[old] = text
     for path in milestones:
-        _set(data, path, stages[_get(data, path)])
+        placed[path] = stages[_get(data, path)]
+        _set(data, path, placed[path])
     # a field too short for its string (a unit: 40 characters) takes a short one that still holds markup
     try:
         deal_from_data(data)
@@ -154,7 +186,12 @@ def test_the_hostile_deal_puts_hostile_text_in_every_kind_of_text_field():
                   ("contribution_value", "comparables", "notes"), ("negotiation", "notes"),
                   ("variants", "name"), ("variants", "description")]:
         assert where in kinds, where
-    assert len(placed) >= 30 and len(set(placed)) == len(placed)
+    own = [text for path, text in where_placed.items() if path[-1] != "stage"]  # a milestone names its stage
+    assert len(own) >= 30 and len(set(own)) == len(own)
+    # every text field of the format (read from its schema, as the PDF tests do) holds hostile text in one of them
+    consent, in_consent = hostile_deal(MARKUP, 0, "consent")
+    covered = {schema_path(data, path) for path in where_placed} | {schema_path(consent, p) for p in in_consent}
+    assert covered >= set(schema_text_fields())
     # the two deals the page test opens place every markup string of the corpus between them
     rotated = list(hostile_deal(MARKUP, SHIFT)[1].values())
     assert {text.rsplit(" #", 1)[0] for text in placed + rotated} >= set(MARKUP)
@@ -206,10 +243,11 @@ def _open(page: str, data: dict):
     return at.switch_page(page).run()
 
 
-@pytest.mark.parametrize("shift", [0, SHIFT], ids=["markup", "markup-rotated"])
+@pytest.mark.parametrize("shift, base", [(0, "richest"), (SHIFT, "richest"), (0, "consent")],
+                         ids=["markup", "markup-rotated", "markup-consent-clause"])
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: Path(p).stem)
-def test_every_page_shows_hostile_text_escaped_in_every_label_and_never_fails(page, shift):
-    data, placed = hostile_deal(MARKUP, shift)
+def test_every_page_shows_hostile_text_escaped_in_every_label_and_never_fails(page, shift, base):
+    data, placed = hostile_deal(MARKUP, shift, base)
     at = _open(page, data)
     assert not at.exception
     assert not [e.value for e in at.error if "Something went wrong" in e.value]
@@ -284,7 +322,8 @@ def test_the_compare_page_shows_a_hostile_counter_offer_escaped():
     counter, placed2 = hostile_deal(MARKUP, SHIFT)
     at = _open("app_pages/compare.py", data)
     at.segmented_control[0].set_value("file").run()
-    at.main.file_uploader[0].set_value((f"{MARKUP[0]}.yaml", deal_to_yaml(deal_from_data(counter)).encode(), "application/x-yaml"))
+    text = deal_to_yaml(deal_from_data(counter)).encode()
+    at.main.file_uploader[0].set_value((f"{MARKUP[0]}.yaml", text, "application/x-yaml"))
     at.run()
     assert not at.exception and not [e.value for e in at.error]
     assert raw_user_text(at, list(placed.values()) + list(placed2.values()) + [MARKUP[0]]) == []

@@ -125,8 +125,8 @@ def chosen_deals(valid: state.Valid) -> list[tuple[str, Deal]]:
         other = next(e for e in examples if e.path == path)
         return [(THIS_DEAL, deal), (other.name, deal_from_data(other.data))]
     key = "compare:upload"
-    st.file_uploader("Counter-offer (YAML or JSON)", type=["yaml", "yml", "json"], key=key, on_change=_on_counter, args=(key,),
-                     help="A valueshare scenario file, such as the other side's version of this deal.")
+    st.file_uploader("Counter-offer (YAML or JSON)", type=["yaml", "yml", "json"], key=key, on_change=_on_counter,
+                     args=(key,), help="A valueshare scenario file, such as the other side's version of this deal.")
     refused = st.session_state.get(COUNTER_PROBLEMS)
     if refused:
         name, problems = refused

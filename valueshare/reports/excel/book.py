@@ -53,12 +53,14 @@ class Formats:
 
     book: Any
     cache: dict[tuple, Any] = field(default_factory=dict)
-    keys: dict[int, tuple] = field(default_factory=dict)
+    options: dict[int, dict[str, Any]] = field(default_factory=dict)  # each format's arguments to get, by its id
 
     def get(self, num_format: str = PLAIN, *, kind: str = "calc", bold: bool = False, italic: bool = False,
             wrap: bool = False, grey: bool = False, top_border: bool = False, size: int | None = None,
             fill: str | None = None, quote: bool = False) -> Any:
-        key = (num_format, kind, bold, italic, wrap, grey, top_border, size, fill, quote)
+        options = {"num_format": num_format, "kind": kind, "bold": bold, "italic": italic, "wrap": wrap,
+                   "grey": grey, "top_border": top_border, "size": size, "fill": fill, "quote": quote}
+        key = tuple(options.values())
         if key not in self.cache:
             spec: dict[str, Any] = dict(INPUT_STYLE if kind == "input" else CALC_STYLE)
             spec["num_format"] = num_format
@@ -75,14 +77,12 @@ class Formats:
                 spec["quote_prefix"] = True
             spec["valign"] = "top"
             self.cache[key] = self.book.add_format(spec)
-            self.keys[id(self.cache[key])] = key
+            self.options[id(self.cache[key])] = options  # the cache keeps the format, so its id stays its own
         return self.cache[key]
 
     def quoted(self, fmt: Any) -> Any:
         """The same format as ``fmt`` (one this object made) with Excel's quote prefix."""
-        key = self.keys[id(fmt)]
-        return self.get(*key[:1], kind=key[1], bold=key[2], italic=key[3], wrap=key[4], grey=key[5],
-                        top_border=key[6], size=key[7], fill=key[8], quote=True)
+        return self.get(**{**self.options[id(fmt)], "quote": True})
 
 
 class Sheet:
