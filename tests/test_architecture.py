@@ -14,3 +14,40 @@ def test_core_imports_no_ui_pdf_or_database_library():
             "('streamlit', 'reportlab', 'sqlalchemy', 'altair', 'pandas'))))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert json.loads(out) == []
+
+
+def _imports(path: Path) -> set[str]:
+    """The modules a source file imports (``import a.b`` and ``from a.b import c`` both give ``a.b``; a relative
+    import is named from its package)."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-node.level]) if node.level else ""
+            base = ".".join(part for part in (package, node.module or "") if part)
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return found
+
+
+def test_nothing_in_valueshare_imports_the_cli_so_the_cli_only_parses_and_dispatches():
+    # The CLI is an entry point: reports, the register's commands and the core never reach back into it (the
+    # plain-text reports are valueshare.reports.text). Only __main__, which runs it, may import it.
+    offenders = {}
+    for path in sorted((ROOT / "valueshare").rglob("*.py")):
+        if path.name == "__main__.py" and path.parent.name == "valueshare":
+            continue
+        cli = {name for name in _imports(path) if name == "valueshare.cli" or name.startswith("valueshare.cli.")}
+        if cli:
+            offenders[str(path.relative_to(ROOT))] = sorted(cli)
+    assert offenders == {}
+
+
+def test_the_register_commands_do_not_import_the_cli():
+    imported = _imports(ROOT / "valueshare" / "cli_register.py")
+    assert not {name for name in imported if name == "valueshare.cli" or name.startswith("valueshare.cli.")}
+    assert "valueshare.reports.text" in imported  # its tables are the reports layer's

@@ -12,24 +12,20 @@ import sys
 from pathlib import Path
 from typing import Sequence, TextIO, cast
 
-from valueshare import cli_register
-from valueshare.cli_export import add_export_parser, export_command
+from valueshare.cli_export import add_export_parser
 from valueshare.cli_register import add_register_parsers
-from valueshare.compare import Comparison, compare, variants_of
-from valueshare.contribution import ContributionValue, value_contribution
-from valueshare.contribution import text as contribution_text
+from valueshare.compare import compare, variants_of
+from valueshare.contribution import value_contribution
 from valueshare.engine import Valuation, value_deal
-from valueshare.engine.montecarlo import DEFAULT_TRIALS, Simulation, simulate
+from valueshare.engine.montecarlo import DEFAULT_TRIALS, simulate
 from valueshare.errors import DealInvalid, Problem, ValueshareError, problem_lines
-from valueshare.format import money, percent, ratio
-from valueshare.framework import Assessment, assess, closing_candidates
+from valueshare.framework import assess, closing_candidates
 from valueshare.model import Deal
 from valueshare.negotiation import Negotiation, negotiate
-from valueshare.negotiation import text as words
 from valueshare.negotiation.equivalents import DEFAULT_MIX
-from valueshare.terminal import CleanStream, clean
+from valueshare.reports import text as reports
 from valueshare.scenario import NO_DEFAULT, deal_from_data, load_deal, new_deal_yaml
-
+from valueshare.terminal import CleanStream, clean
 
 MAX_TRIALS = 5_000_000
 
@@ -49,22 +45,27 @@ def _parser() -> argparse.ArgumentParser:
 
     new = commands.add_parser("new", help="write a new, empty deal to fill in")
     new.add_argument("file", type=Path, metavar="OUT.yaml")
+    new.set_defaults(run=_new)
 
     check = commands.add_parser("validate", help="check scenario files and list every problem")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    check.set_defaults(run=_validate)
 
     value = commands.add_parser("value", help="value a deal and print a summary")
     value.add_argument("scenario", type=Path, metavar="SCENARIO.yaml")
     value.add_argument("--json", action="store_true", help="print the results as JSON")
     value.add_argument("--pdf", type=Path, metavar="OUT.pdf", help="also write the term sheet PDF")
     value.add_argument("--variant", metavar="NAME", help="value this named variant instead of the base deal")
+    value.set_defaults(run=_value)
 
     sim = commands.add_parser("simulate", help="Monte Carlo: NPV ranges for both parties")
     sim.add_argument("scenario", type=Path, metavar="SCENARIO.yaml")
-    sim.add_argument("--trials", type=_trials, default=DEFAULT_TRIALS, help=f"number of trials (default {DEFAULT_TRIALS:,})")
+    sim.add_argument("--trials", type=_trials, default=DEFAULT_TRIALS,
+                     help=f"number of trials (default {DEFAULT_TRIALS:,})")
     sim.add_argument("--seed", type=int, default=None, help="seed for reproducible results")
     sim.add_argument("--variant", metavar="NAME", help="simulate this named variant instead of the base deal")
     sim.add_argument("--json", action="store_true", help="print the results as JSON")
+    sim.set_defaults(run=_simulate)
 
     neg = commands.add_parser("negotiate", help="walk-aways, the zone of agreement, term values, equivalent "
                                                 "offers; --brief writes the internal brief")
@@ -80,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
                           "subscription, milestones, royalty)")
     neg.add_argument("--json", action="store_true", help="print the results as JSON")
     neg.add_argument("--brief", type=Path, metavar="OUT.pdf", help="write the negotiation brief (internal)")
+    neg.set_defaults(run=_negotiate)
 
     add_export_parser(commands)
     add_register_parsers(commands)
@@ -88,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     comp.add_argument("files", nargs="+", type=Path, metavar="FILE",
                       help="one scenario (its base and variants) or several (e.g. an offer and a counter-offer)")
     comp.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    comp.set_defaults(run=_compare)
     return parser
 
 
@@ -138,75 +141,13 @@ def _mix(text: str) -> dict[str, float]:
     return out
 
 
-def summary(valuation: Valuation) -> str:
-    """The readable summary ``value`` prints."""
-    v = valuation
-    rows = [
-        ("NHS NPV", money(v.nhs_npv)),
-        ("Partner NPV", money(v.partner_npv)),
-        ("Partner IRR", v.partner_irr.text()),
-        ("Cost recovery", ratio(v.cost_recovery_ratio) if v.cost_recovery_ratio is not None
-         else f"n/a ({v.cost_recovery_note})"),
-        ("NHS share of value", percent(v.nhs_share) if v.nhs_share is not None else f"n/a ({v.nhs_share_note})"),
-        ("Probability of reaching market", percent(v.launch_probability) if v.launch_probability is not None
-         else "no product"),
-    ]
-    width = max(len(label) for label, _ in rows)
-    lines = [v.deal_name, "=" * len(v.deal_name)]
-    lines += [f"{label:<{width}}  {text}" for label, text in rows]
-    lines += ["", "Present value by line (NHS at its rate; partner at its rate)"]
-    for item in v.nhs_lines:
-        lines.append(f"  NHS      {money(item.present_value):>10}  {item.label}")
-    for item in v.partner_lines:
-        lines.append(f"  Partner  {money(item.present_value):>10}  {item.label}")
-    return "\n".join(lines)
-
-
-def framework_summary(a: Assessment) -> str:
-    """The framework check as ``value`` prints it: pillars in their own units, principles, fair share."""
-    p, f = a.pillars, a.fair_share
-    lines = [f"Framework check ({a.rules.short_name})", "",
-             "1. Patient benefit: "
-             f"{p.patient.total_patients:,.0f} patients expected, {p.patient.qalys_discounted:,.1f} QALYs "
-             f"(discounted), worth {money(p.patient.qaly_value_nhs)} (NHS lens) / "
-             f"{money(p.patient.qaly_value_societal)} (societal lens); NHS cost offsets {money(p.patient.cost_offsets)}",
-             f"2. UK growth: {p.growth.fte_years:,.0f} FTE-years, additional GVA {money(p.growth.additional_gva)}, "
-             f"UK investment {money(p.growth.uk_investment)}",
-             f"3. NHS return: cash {money(p.nhs_return.cash_receipts)}, price-discount savings "
-             f"{money(p.nhs_return.price_discount_savings)}, in kind {money(p.nhs_return.in_kind_value)}, "
-             f"costs {money(p.nhs_return.nhs_costs)}, NPV {money(p.nhs_return.total)}", ""]
-    for check in a.checks:
-        lines.append(f"  {check.status.label:<15}{check.title}: {check.reason}")
-    actual = percent(f.actual) if f.actual is not None else "n/a"
-    lines += ["", f"Fair NHS share: {percent(f.low)} to {percent(f.high)} of the partner's value; this deal: "
-                  f"{actual} ({f.position})"]
-    if a.closing is not None:
-        lines.append(f"  To reach the band: {a.closing.path} from {a.closing.current:g} to {a.closing.value:.6g}")
-    elif a.closing_note:
-        lines.append(f"  No single change closes the gap: {a.closing_note}")
-    lines += [f"  Flag: {flag}" for flag in a.patient_first]
-    return "\n".join(lines)
-
-
-def contribution_summary(cv: ContributionValue) -> str:
-    """What the NHS's contribution is worth, as ``value`` prints it: each approach, the range, the ask, the flags."""
-    rows = contribution_text.approach_rows(cv)
-    width = max(len(r[0]) for r in rows)
-    lines = [contribution_text.TITLE, ""]
-    lines += [f"  {title:<{width}}  {central:>10}  {share:>6} of the partner's value   range {spread}; {note}"
-              for title, central, spread, share, note in rows]
-    lines += ["", contribution_text.range_text(cv), contribution_text.ask_text(cv)]
-    lines += [f"  Why they differ: {reason}" for reason in cv.reasons]
-    lines += [f"  Flag: {flag.message}" for flag in cv.flags]
-    return "\n".join(lines)
-
-
 def _report_problems(error: ValueshareError, err: TextIO) -> None:
     for line in problem_lines(error):
         print(line, file=err)
 
 
-def _new(path: Path, out: TextIO, err: TextIO) -> int:
+def _new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    path = args.file
     try:
         with path.open("x", encoding="utf-8") as file:  # never over a file that is already there
             file.write(new_deal_yaml())
@@ -221,9 +162,9 @@ def _new(path: Path, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def _validate(files: list[Path], out: TextIO, err: TextIO) -> int:
+def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     status = 0
-    for path in files:
+    for path in args.files:
         try:
             load_deal(path)
         except DealInvalid as error:
@@ -273,9 +214,9 @@ def _value(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         data = {**valuation.to_dict(), **assessment.to_dict(), "contribution_value": worth.to_dict()}
         print(json.dumps(data, indent=2, allow_nan=False), file=out)
     else:
-        print(summary(valuation), file=out)
-        print("\n" + framework_summary(assessment), file=out)
-        print("\n" + contribution_summary(worth), file=out)
+        print(reports.summary(valuation), file=out)
+        print("\n" + reports.framework_summary(assessment), file=out)
+        print("\n" + reports.contribution_summary(worth), file=out)
         if args.pdf:
             print(f"\nTerm sheet written to {args.pdf}", file=out)
     return 0
@@ -299,50 +240,12 @@ def _negotiate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         data = {"deal": deal.name, **n.to_dict(), "contribution_value": n.worth.to_dict(), **n.assessment.to_dict()}
         print(json.dumps(data, indent=2, allow_nan=False), file=out)
     else:
-        print(negotiation_summary(n), file=out)
-        print("\n" + contribution_summary(n.worth), file=out)
-        print("\n" + framework_summary(n.assessment), file=out)
+        print(reports.negotiation_summary(n), file=out)
+        print("\n" + reports.contribution_summary(n.worth), file=out)
+        print("\n" + reports.framework_summary(n.assessment), file=out)
         if args.brief:
             print(f"\nNegotiation brief (internal: not for the partner) written to {args.brief}", file=out)
     return 0
-
-
-def negotiation_summary(n: Negotiation) -> str:
-    """Walk-aways, the zone, the solved term and the equivalent offers, as ``negotiate`` prints them."""
-    z, deal = n.zone, n.deal
-    lines = [f"{deal.name}: negotiation (internal: not for the partner)", "", words.SCALE, ""]
-    rows = words.position_rows(z)
-    width = max(len(r[0]) for r in rows)
-    lines += [f"  {name:<{width}}  {value:>10}  {share:>7}  {basis}" for name, value, share, basis in rows]
-    lines += ["", z.verdict]
-    lines += [f"  Would open a zone: {words.opener_text(deal, o)}" for o in z.openers]
-    if n.term_results:
-        lines += ["", words.term_heading(deal, n)]
-        lines += [f"  {words.term_result_text(deal, r)}" for r in n.term_results]
-    if n.offers:
-        lines += ["", "Equivalent offers: " + words.offers_intro(n), words.offers_summary(n)]
-        head = ["Structure", "NHS NPV", "NHS P10 / P50 / P90", "Partner NPV", "Paid yrs 0-2", "Contingent"]
-        table = [head, *words.offer_rows(n.offers)]
-        widths = [max(len(r[k]) for r in table) for k in range(len(head))]
-        lines += ["  " + "  ".join(cell.ljust(w) if k == 0 else cell.rjust(w) for k, (cell, w) in
-                                   enumerate(zip(row, widths))) for row in table]
-        lines += [f"  {note}" for note in words.offer_notes(n.offers)]
-    if deal.negotiation.notes:
-        lines += ["", f"Internal notes: {deal.negotiation.notes}"]
-    return "\n".join(lines)
-
-
-def simulation_summary(sim: Simulation) -> str:
-    """The readable summary ``simulate`` prints."""
-    lines = [f"{sim.deal_name}: {sim.trials:,} trials" + (f", seed {sim.seed}" if sim.seed is not None else ""), ""]
-    lines.append(f"{'':<12}{'mean':>12}{'P10':>12}{'P50':>12}{'P90':>12}   risk-adjusted (no Monte Carlo)")
-    for name, spread, expected in (("NHS NPV", sim.nhs, sim.expected_nhs_npv),
-                                   ("Partner NPV", sim.partner, sim.expected_partner_npv)):
-        lines.append(f"{name:<12}{money(spread.mean):>12}{money(spread.p10):>12}{money(spread.p50):>12}"
-                     f"{money(spread.p90):>12}   {money(expected)}")
-    lines += ["", f"Chance the NHS does not recover its costs (NHS NPV below zero): {percent(sim.probability_nhs_loses_money)}",
-              f"Chance the partner's NPV is negative: {percent(sim.partner.probability_negative)}"]
-    return "\n".join(lines)
 
 
 def _simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -355,63 +258,28 @@ def _simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.json:
         print(json.dumps(sim.to_dict(), indent=2, allow_nan=False), file=out)
     else:
-        print(simulation_summary(sim), file=out)
+        print(reports.simulation_summary(sim), file=out)
     return 0
 
 
-def comparison_table(comparison: Comparison) -> str:
-    """The readable table ``compare`` prints; differing rows are marked with '*'."""
-    names = [c.name for c in comparison.columns]
-    pair = len(names) == 2  # an offer and a counter-offer: add the difference
-    width = min(60, max(24, *(len(r.label) for r in comparison.figures + comparison.inputs)))
-    col = max(14, *(min(len(n), 40) for n in names))
-    head = names + (["Difference"] if pair else [])
-    lines = [" " * (width + 2) + "".join(f"{n[:40]:>{col + 2}}" for n in head)]
-    for title, rows in (("Figures", comparison.figures), ("Inputs that differ", comparison.inputs)):
-        lines += ["", title]
-        if not rows and title == "Inputs that differ":
-            lines.append("  none: " + ("the deal has no variants (name some in its file's variants section, or "
-                                       "give another file to compare it with)" if len(names) == 1 else
-                                       "every input is the same in each deal"))
-        for row in rows:
-            mark = "*" if row.differs else " "
-            texts = row.texts + ([row.change_text or (f"{row.change:+g}" if row.change else "")] if pair else [])
-            cells = "".join(f"{t[:40]:>{col + 2}}" for t in texts)
-            lines.append(f"{mark} {row.label[:width]:<{width}}{cells}")
-    return "\n".join(lines)
-
-
-def _compare(args: argparse.Namespace, out: TextIO) -> int:
+def _compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     deals = [load_deal(path) for path in args.files]
     named = variants_of(deals[0]) if len(deals) == 1 else [(f"{p.name}", d) for p, d in zip(args.files, deals)]
     comparison = compare(named)
     if args.json:
         print(json.dumps(comparison.to_dict(), indent=2, allow_nan=False), file=out)
     else:
-        print(comparison_table(comparison), file=out)
+        print(reports.comparison_table(comparison), file=out)
     return 0
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Parse ``argv`` and run the command it names (each sub-command's parser sets ``run``); the exit code."""
     out = cast(TextIO, CleanStream(out or sys.stdout))
     err = cast(TextIO, CleanStream(err or sys.stderr))
     args = _parser().parse_args(argv)
     try:
-        if args.command == "new":
-            return _new(args.file, out, err)
-        if args.command == "validate":
-            return _validate(args.files, out, err)
-        if args.command == "simulate":
-            return _simulate(args, out, err)
-        if args.command == "compare":
-            return _compare(args, out)
-        if args.command == "negotiate":
-            return _negotiate(args, out, err)
-        if args.command == "export":
-            return export_command(args, out, err)
-        if getattr(args, "register_command", None):
-            return cli_register.run(args, out, err)
-        return _value(args, out, err)
+        return args.run(args, out, err)
     except ValueshareError as error:
         _report_problems(error, err)
         return 1

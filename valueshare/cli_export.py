@@ -2,7 +2,8 @@
 
 ``--xlsx`` writes the deal as an Excel model; ``--partner-yaml`` writes the deal file for the partner, without the
 NHS's internal position, notes, internal variants or (unless ``--with-nhs-costs``) its costs of access
-(``valueshare.sharing``). ``add_export_parser`` adds the sub-command to the CLI's parser; ``export_command`` runs it.
+(``valueshare.sharing``). ``add_export_parser`` adds the sub-command to the CLI's parser, whose ``run`` is
+``export_command``.
 Like the rest of the CLI it turns problems the user can fix into one line each on ``err`` and exit code 1, never a
 traceback.
 """
@@ -33,6 +34,7 @@ def add_export_parser(subparsers) -> argparse.ArgumentParser:
                         help="with --partner-yaml: also disclose the NHS's costs of access (from which full cost "
                              "recovery, the NHS's default walk-away, can be read)")
     export.add_argument("--variant", metavar="NAME", help="export this named variant instead of the base deal")
+    export.set_defaults(run=export_command)
     return export
 
 

@@ -1,13 +1,13 @@
 """The register on the command line: ``save``, ``history``, ``show``, ``diff``, ``restore``, ``list``, ``archive``,
 ``unarchive`` and ``verify``.
 
-``add_register_parsers(subparsers)`` adds the commands to ``python -m valueshare``; ``run(args, out, err)`` runs
-the one chosen (``args.register_command`` is set for these commands only). Each command opens the register given by
+``add_register_parsers(subparsers)`` adds the commands to ``python -m valueshare``, each with ``run`` (this module's
+``run(args, out, err)``) and ``register_command`` (the command itself) set. Each command opens the register given by
 ``--register``, else ``VALUESHARE_REGISTER_URL``, else the default file, upgrading its schema if an earlier release
 made it. Only ``save`` starts a register where there is none yet, and says so on stderr ("Started a new, empty
 register at ..."); every other command says there is no register there yet and creates nothing. Warnings about the
 database (PostgreSQL's ``synchronous_commit``) go to stderr as ``warning: ...``. SQLAlchemy is loaded only when a
-command runs.
+command runs. The tables and lines printed are ``valueshare.reports.text``'s.
 
 Exit codes: 0 success; 1 a problem the user can fix (one line per problem, never a traceback), or ``verify`` found
 the register changed outside valueshare; 2 the command itself is wrong (argparse).
@@ -23,13 +23,12 @@ from pathlib import Path
 from typing import Any, Callable, Sequence, TextIO
 
 from valueshare.errors import DealInvalid, Problem, ValueshareError, problem_lines
-from valueshare.format import money, percent
 from valueshare.model import Deal
 from valueshare.register import service
 from valueshare.register.errors import SaveRefused
 from valueshare.register.location import ENV
-from valueshare.register.records import VersionInfo, when
 from valueshare.register.repository import Repository
+from valueshare.reports import text as reports
 from valueshare.scenario import load_deal
 
 AUTHOR_ENV = "VALUESHARE_AUTHOR"
@@ -66,47 +65,47 @@ def add_register_parsers(subparsers: Any) -> None:
                       help="the version your edits started from; required once the deal is in the register, so "
                            "that nobody's newer version is overwritten")
     save.add_argument("--deal", metavar="DEAL", help="the deal in the register (default: the key of the deal's name)")
-    save.set_defaults(register_command=_save)
+    save.set_defaults(run=run, register_command=_save)
 
     hist = subparsers.add_parser("history", parents=[where], help="every version of a deal, with its figures")
     hist.add_argument("deal", metavar="DEAL", help="the deal's key or name")
-    hist.set_defaults(register_command=_history)
+    hist.set_defaults(run=run, register_command=_history)
 
     show = subparsers.add_parser("show", parents=[where], help="one version of a deal; --yaml writes its file")
     show.add_argument("deal", metavar="DEAL")
     show.add_argument("--version", type=_number, metavar="N", help="the version (default: the latest)")
     show.add_argument("--yaml", metavar="OUT", help="write the version as a scenario file ('-' for the screen)")
-    show.set_defaults(register_command=_show)
+    show.set_defaults(run=run, register_command=_show)
 
     diff = subparsers.add_parser("diff", parents=[where], help="what changed between two versions of a deal")
     diff.add_argument("deal", metavar="DEAL")
     diff.add_argument("first", type=_number, metavar="V1")
     diff.add_argument("second", type=_number, metavar="V2")
-    diff.set_defaults(register_command=_diff)
+    diff.set_defaults(run=run, register_command=_diff)
 
     restore = subparsers.add_parser("restore", parents=[where, who],
                                     help="save an old version again as the newest version")
     restore.add_argument("deal", metavar="DEAL")
     restore.add_argument("version", type=_number, metavar="N")
     restore.add_argument("--note", required=True, metavar="TEXT", help="why it is restored")
-    restore.set_defaults(register_command=_restore)
+    restore.set_defaults(run=run, register_command=_restore)
 
     listing = subparsers.add_parser("list", parents=[where], help="the deals in the register")
     listing.add_argument("--search", metavar="TEXT", default="", help="only deals whose name, key, NHS body or "
                                                                       "partner contains TEXT")
     listing.add_argument("--archived", action="store_true", help="include archived deals")
-    listing.set_defaults(register_command=_list)
+    listing.set_defaults(run=run, register_command=_list)
 
     for name, archived, text in (("archive", True, "hide a deal from the list (nothing is deleted)"),
                                  ("unarchive", False, "put an archived deal back in the list")):
         command = subparsers.add_parser(name, parents=[where, who], help=text)
         command.add_argument("deal", metavar="DEAL")
         command.add_argument("--note", default="", metavar="TEXT", help="why")
-        command.set_defaults(register_command=_archive, archived=archived)
+        command.set_defaults(run=run, register_command=_archive, archived=archived)
 
     check = subparsers.add_parser("verify", parents=[where],
                                   help="check every deal and version against its checksum and the audit chain")
-    check.set_defaults(register_command=_verify)
+    check.set_defaults(run=run, register_command=_verify)
 
 
 # -- the commands ------------------------------------------------------------------------------------------------
@@ -126,63 +125,27 @@ def read_scenario(path: Path) -> Deal:
     return load_deal(path)
 
 
-def figures(info: VersionInfo) -> str:
-    h = info.headlines
-    return f"NHS NPV {money(h.nhs_npv)}, partner NPV {money(h.partner_npv)}, partner IRR {percent(h.partner_irr)}"
-
-
 def _save(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
     deal = args.scenario_deal
     info = service.save(repo, deal, author=_author(args), note=args.note, base_version=args.base_version,
                         key=args.deal, content_format="json" if args.scenario.suffix.lower() == ".json" else "yaml")
     print(f"Saved '{info.deal_name}' as version {info.number} of {info.deal_key} in {repo.location}", file=out)
-    print(f"  {figures(info)}", file=out)
+    print(f"  {reports.version_figures(info)}", file=out)
     return 0
 
 
-def history_table(history: service.History) -> str:
-    """The history as ``history`` prints it: one line per version and per archive event, oldest first."""
-    deal = history.deal
-    title = f"{deal.name} ({deal.key})" + (" [archived]" if deal.archived else "")
-    head = ["Version", "Saved", "Author", "NHS NPV", "Partner NPV", "Partner IRR", "Note"]
-    rows = []
-    for v in history.versions:
-        note = v.note + (f" (restores version {v.restored_from})" if v.restored_from else "")
-        rows.append((v.saved_at, [str(v.number), v.when(), v.author, money(v.headlines.nhs_npv),
-                                  money(v.headlines.partner_npv), percent(v.headlines.partner_irr), note]))
-    for e in history.events:
-        text = f"{'archived' if e.archived else 'unarchived'}" + (f": {e.note}" if e.note else "")
-        rows.append((e.at, ["-", e.when(), e.author, "", "", "", text]))
-    rows.sort(key=lambda row: row[0])  # stable: a version and an event at the same instant keep their order
-    cells = [head] + [r for _, r in rows]
-    widths = [max(len(c[i]) for c in cells) for i in range(len(head) - 1)]
-    right = {0, 3, 4, 5}
-
-    def line(cols: list[str]) -> str:
-        parts = [f"{c:>{w}}" if i in right else f"{c:<{w}}" for i, (c, w) in enumerate(zip(cols, widths))]
-        return "  ".join(parts + [cols[-1]]).rstrip()
-
-    return "\n".join([title, "=" * len(title)] + [line(c) for c in cells])
-
-
 def _history(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
-    print(history_table(service.history(repo, args.deal)), file=out)
+    print(reports.history_table(service.history(repo, args.deal)), file=out)
     return 0
 
 
 def _show(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
     opened = service.open_version(repo, args.deal, args.version)
-    info = opened.info
     text = service.text_of(opened.deal, "yaml")
     if args.yaml == "-":
         print(text, end="", file=out)
         return 0
-    lines = [f"{info.deal_name} ({info.deal_key}), version {info.number}",
-             f"  saved by {info.author} on {info.when()}: {info.note}"]
-    if info.restored_from:
-        lines.append(f"  restores version {info.restored_from}")
-    lines += [f"  {label}: {value}" for label, value in info.headlines.texts().items()]
-    lines.append(f"  audit chain: {info.chain}")
+    lines = [reports.version_summary(opened.info)]
     if args.yaml:
         try:
             Path(args.yaml).write_text(text, encoding="utf-8")
@@ -194,36 +157,23 @@ def _show(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
 
 
 def _diff(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
-    from valueshare.cli import comparison_table  # at run time: valueshare.cli imports this module
-
     found = service.diff(repo, args.deal, args.first, args.second)
     for v in (found.older, found.newer):
         print(f"Version {v.number}: {v.author}, {v.when()}: {v.note}", file=out)
     print(file=out)
-    print(comparison_table(found.comparison), file=out)
+    print(reports.comparison_table(found.comparison), file=out)
     return 0
 
 
 def _restore(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
     info = service.restore(repo, args.deal, args.version, author=_author(args), note=args.note)
     print(f"Restored version {args.version} of {info.deal_key} as version {info.number}", file=out)
-    print(f"  {figures(info)}", file=out)
+    print(f"  {reports.version_figures(info)}", file=out)
     return 0
 
 
-def list_table(found: list[Any]) -> str:
-    if not found:
-        return "No deals found."
-    head = ["Deal", "Name", "NHS", "Partner", "Latest", "Saved", "By"]
-    cells = [head] + [[d.key, d.name + (" [archived]" if d.archived else ""), d.latest.nhs_name,
-                       d.latest.partner_name, str(d.latest.number), when(d.latest.saved_at), d.latest.author]
-                      for d in found]
-    widths = [max(len(c[i]) for c in cells) for i in range(len(head))]
-    return "\n".join("  ".join(f"{c:<{w}}" for c, w in zip(row, widths)).rstrip() for row in cells)
-
-
 def _list(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
-    print(list_table(service.find(repo, args.search, include_archived=args.archived)), file=out)
+    print(reports.list_table(service.find(repo, args.search, include_archived=args.archived)), file=out)
     return 0
 
 
