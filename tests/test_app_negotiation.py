@@ -9,7 +9,7 @@ import pytest
 from apptest_support import errors, open_page as open_app, texts
 
 from valueshare.format import money
-from valueshare.framework.text import term_name, term_value
+from valueshare.inputs import label, write
 from valueshare.negotiation import Goal, goal_solution, negotiate
 from valueshare.negotiation import text as words
 from valueshare.scenario import deal_from_data, example_paths, load_deal
@@ -65,7 +65,7 @@ def test_a_chosen_term_is_solved_for_a_chosen_goal():
     at.selectbox(key="negotiation:goal").select("partner_walk_away").run()
     deal = load_deal(IMAGING)
     s = goal_solution(deal, "terms[0].amount_gbp", Goal("partner_walk_away"))
-    want = f"{term_name(deal, 'terms[0].amount_gbp')}: {term_value(s.path, s.value)} (now {term_value(s.path, s.current)})."
+    want = f"{label('terms[0].amount_gbp', deal)}: {write(s.path, s.value)} (now {write(s.path, s.current)})."
     assert want in texts(at) and not errors(at)
 
 

@@ -19,15 +19,15 @@ from ui import charts
 from ui.compare import figures_frame, inputs_frame, unique
 from ui.results import STALE
 from ui.risk import (
-    DEFAULT_SEED, DEFAULT_TRIALS, default_pair, grid, input_label, new_uncertain, numeric_inputs, reshape,
-    spread_frame, summarise, tornado_table, uncertain_inputs, write,
+    DEFAULT_SEED, DEFAULT_TRIALS, input_label, new_uncertain, reshape, spread_frame, summarise, tornado_table,
+    uncertain_inputs, write,
 )
 from valueshare.compare import compare, variants_of
 from valueshare.engine.montecarlo import simulate
 from valueshare.format import money, percent
-from valueshare.model.uncertainty import UNCERTAIN_INPUT
+from valueshare.inputs import may_be_uncertain
 from valueshare.scenario import deal_from_data, deal_to_data, deal_to_yaml, example_paths, load_deal
-from valueshare.sensitivity import Driver, TornadoBar, TwoWay, tornado
+from valueshare.sensitivity import Driver, TornadoBar, TwoWay, default_pair, grid, tornado, two_way_inputs
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 EXAMPLES = example_paths()
@@ -155,7 +155,7 @@ def test_spread_frame_lays_each_sides_percentiles_beside_the_deterministic_value
 def test_inputs_are_written_in_their_units_and_named_for_people():
     deal = load_deal(IMAGING)
     assert write("route_to_market.sales.peak_uptake", 0.139174) == "13.92%"
-    assert write("terms[0].amount_gbp", 60000.0) == "£60.0k"
+    assert write("terms[0].amount_gbp", 60000.0) == "£60,000"  # an input is written exactly, as typed
     assert write("route_to_market.stages[1].duration_years", 1.5) == "1.5 years"
     assert write("partner.kind", "large_company") == "Large company"
     assert write("terms[3].kind", "royalty") == "Royalty"
@@ -169,7 +169,7 @@ def test_inputs_are_written_in_their_units_and_named_for_people():
 def test_every_input_offered_as_uncertain_is_one_the_model_allows():
     draft = deal_to_data(load_deal(IMAGING))
     offered = uncertain_inputs(draft)
-    assert all(UNCERTAIN_INPUT.match(p) for p in offered)
+    assert all(may_be_uncertain(p) for p in offered)
     assert "route_to_market.sales.price_gbp" in offered and "route_to_market.stages[3].duration_years" in offered
     assert uncertain_inputs({"terms": [{"kind": "equity"}]}) == ["terms[0].exit_value_gbp"]
 
@@ -191,7 +191,7 @@ def test_switching_distribution_keeps_the_centre_and_the_range():
 
 def test_two_way_inputs_cover_stages_sales_terms_and_rates_but_not_descriptions():
     deal = load_deal(IMAGING)
-    options = numeric_inputs(deal)
+    options = two_way_inputs(deal)
     for path in ("route_to_market.stages[0].probability_of_success", "route_to_market.sales.price_gbp",
                  "terms[4].tiers[1].rate", "terms[0].amount_gbp", "terms[2].amount_gbp",
                  "assumptions.nhs_discount_rate", "assumptions.partner_discount_rate"):
@@ -362,7 +362,7 @@ def test_compare_frames_mark_differing_rows_and_name_inputs_for_people():
     assert frame["Differs"].tolist() == ["Yes" if r.differs else "" for r in comparison.figures]
     inputs = inputs_frame(comparison)
     row = inputs[inputs["Field path"] == "route_to_market.sales.peak_uptake"].iloc[0]
-    assert row["Input"] == "Sales: peak uptake" and (row["Base"], row["Downside"], row["Upside"]) == (
+    assert row["Input"] == "Sales: peak uptake (%)" and (row["Base"], row["Downside"], row["Upside"]) == (
         "25%", "15%", "35%")
     assert unique(["A", "A", "B"]) == ["A", "A (2)", "B"]
 
@@ -385,7 +385,7 @@ def test_the_deal_can_be_compared_with_another_example_and_a_counter_offer_file(
     assert "terms[0].amount_gbp" in inputs["Field path"].tolist() and "name" in inputs["Field path"].tolist()
     # Each term and each figure with its difference: the fee falls by £20,000, so does the NHS's NPV (at signature).
     fee = inputs[inputs["Field path"] == "terms[0].amount_gbp"].iloc[0]
-    assert (fee["This deal"], fee["Difference"]) == ("£60.0k", "-£20.0k")
+    assert (fee["This deal"], fee["Difference"]) == ("£60,000", "-£20,000")  # inputs are written exactly
     nhs = figures[figures["Figure"] == "NHS NPV"].iloc[0]
     assert nhs["Difference"] == "-£20.0k"
     assert not errors(at)

@@ -114,7 +114,7 @@ def test_a_target_out_of_a_terms_reach_is_refused_with_the_reason():
     with pytest.raises(NoAnswer) as refused:
         # even a 100% royalty gives the NHS 10,000 × A10 = £37.9k of value: £50k is out of reach
         goal_solution(fixed_sales([ROYALTY]), "terms[0].tiers[0].rate", Goal("value", 50_000))
-    assert str(refused.value) == "at 100.00%, the value to the NHS is only £37.9k, below £50.0k"
+    assert str(refused.value) == "at 100%, the value to the NHS is only £37.9k, below £50.0k"
     with pytest.raises(NoAnswer) as refused:
         # with a £40k fee as well, even a 0% royalty gives more than £30k
         goal_solution(fixed_sales([ROYALTY, {"kind": "access_fee", "amount_gbp": 40_000}]), "terms[0].tiers[0].rate",

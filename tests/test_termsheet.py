@@ -20,7 +20,7 @@ from valueshare.model import ConsentToCommercialise
 from valueshare.reports.framework_page import TITLE as FRAMEWORK_TITLE
 from valueshare.reports.pdfkit import MARKING
 from valueshare.reports.termsheet import term_sheet_pdf
-from valueshare.sensitivity import label
+from valueshare.inputs import label
 from valueshare.scenario import deal_to_data, example_paths
 from valueshare.wording import term_title
 
@@ -241,8 +241,10 @@ def test_a_share_below_the_band_names_the_term_and_the_value_that_reaches_the_ba
     text = " ".join(framework_pages(build(deal)))
     assert "below the band" in text
     assert assessment.closing.path == "terms[2].tiers[0].rate"
-    assert f"{flat(label(deal, assessment.closing.path))} of tier 1: from 0.20% to " \
-           f"{percent(assessment.closing.value, 2)}" in text
+    # the catalogue's label and value writer: a rate to at most two decimals, trailing zeros dropped
+    written = f"{assessment.closing.value * 100:.2f}".rstrip("0").rstrip(".") + "%"
+    assert f"{flat(label(assessment.closing.path, deal))}: from 0.2% to {written}" in text
+    assert flat(label(assessment.closing.path, deal)) == "Royalty (term 3): rate (%), tier 1"
     assert "Warning" in text
 
 

@@ -19,53 +19,9 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from valueshare import paths
-from valueshare.errors import ValueshareError
-from valueshare.model import TERM_LABELS
+from valueshare import inputs
+from valueshare.inputs import field_input
 from valueshare.model.base import Choice
-
-#: Labels that the generic rule below would word badly.
-_LABELS = {
-    "nhs_discount_rate": "NHS discount rate (%)",
-    "nhs_discount_rate_after_30": "NHS discount rate after year 30 (%)",
-    "partner_discount_rate": "Partner discount rate (%)",
-    "from_gbp": "From yearly sales (£)",
-    "exclusive_raw_data_access": "Exclusive access to raw data",
-    "term_years": "Years after launch",
-    "end_year": "Last year of sales",
-    "year": "Year it would become commercial",
-    "probability": "Chance it becomes commercial (%)",
-    "illustrative": "Illustrative figures",
-    "linked": "Linked",
-    "unique": "Unique",
-    "kind": "Kind",
-    "unit": "Unit of volume",
-    "price_gbp": "Price per unit (£)",
-    "horizon_years": "Horizon (years)",
-    "preparation_gbp": "Preparation cost (£)",
-    "yearly_gbp": "Yearly cost (£)",
-    "qalys_per_patient": "QALYs per patient",
-    "cost_offset_per_patient_gbp": "NHS cost offset per patient (£)",
-    "value_per_qaly_gbp": "Value of a QALY, NHS lens (£)",
-    "societal_value_per_qaly_gbp": "Value of a QALY, societal lens (£)",
-    "uk_jobs_fte": "UK jobs (FTE)",
-    "jobs_years": "Jobs last (years)",
-    "gva_per_fte_gbp": "GVA per FTE a year (£)",
-    "data_criticality": "How critical the data is (1-5)",
-    "partner_ip": "Partner's own IP (1-5)",
-    "partner_commercialisation": "Partner's commercialisation work (1-5)",
-    "share_at_equal_contribution": "Fair share at equal contributions (%)",
-    "band_width": "Band half-width (%)",
-    "ehr_factor": "EHR factor",
-    "patient_reported_outcomes_factor": "Patient-reported outcomes factor",
-    "records_elasticity": "Records elasticity (0-1)",
-    "history_elasticity": "History elasticity (0-1)",
-    "setup_gbp": "Set-up (£)",
-    "historical_gbp": "Historical cost (£)",
-    "replacement_gbp": "Replacement cost (£)",
-}
-_WORDS = {"nhs": "NHS", "uk": "UK", "gbp": "£"}
-_UNIT_SUFFIX = {"fraction": " (%)", "gbp": " (£)"}
 
 
 @dataclass(frozen=True)
@@ -88,57 +44,14 @@ class Spec:
         return self.default is None and not self.optional
 
 
-def label_for(name: str, unit: str | None = None) -> str:
-    """``amount_gbp_per_year`` -> ``Amount per year (£)``; ``duration_years`` -> ``Duration (years)``."""
-    if name in _LABELS:
-        return _LABELS[name]
-    words = name.split("_")
-    suffix = _UNIT_SUFFIX.get(unit or "", "")
-    if "gbp" in words:
-        words.remove("gbp")
-        suffix = " (£)"
-    if len(words) > 1 and words[-1] == "years":
-        words.pop()
-        suffix = " (years)"
-    text = " ".join(_WORDS.get(w, w) for w in words)
-    return text[:1].upper() + text[1:] + suffix
-
-
 def path_words(path: str, draft: Any = None) -> str:
-    """A field's path in people's words; with the draft, a term is named by its kind and a stage by its name.
+    """A field's path in people's words (the catalogue of inputs' ``where``); with the draft, a term is named by
+    its kind and a stage by its name.
 
-    >>> path_words("contribution.expertise[0].cost_per_hour_gbp")
-    'Contribution, expertise 1, cost per hour (£)'
     >>> path_words("terms[1].rate", {"terms": [{"kind": "access_fee"}, {"kind": "revenue_share"}]})
-    'Term 2 (Revenue share), rate'
-    >>> path_words("route_to_market.stages[0].duration_years", {"route_to_market": {"stages": [{"name": "Trial"}]}})
-    "Route to market, stage 1 ('Trial'), duration (years)"
+    'Term 2 (Revenue share), rate (%)'
     """
-    try:
-        keys = paths.parse(path)
-    except ValueshareError:
-        return path
-    words: list[str] = []
-    here = draft
-    for index, key in enumerate(keys):
-        item = None
-        if isinstance(here, dict):
-            item = here.get(key)
-        elif isinstance(here, list) and isinstance(key, int) and 0 <= key < len(here):
-            item = here[key]
-        named = item if isinstance(key, int) and isinstance(item, dict) else {}
-        if isinstance(key, int) and words:
-            if keys[index - 1] == "terms" and named.get("kind") in TERM_LABELS:
-                words[-1] = f"{words[-1].removesuffix('s')} {key + 1} ({TERM_LABELS[named['kind']]})"
-            elif keys[index - 1] == "stages" and isinstance(named.get("name"), str) and named["name"]:
-                words[-1] = f"{words[-1].removesuffix('s')} {key + 1} ('{named['name']}')"
-            else:
-                words[-1] += f" {key + 1}"
-        else:
-            word = label_for(str(key))
-            words.append(word if not words or word[:2].isupper() else word[:1].lower() + word[1:])
-        here = item
-    return ", ".join(words)
+    return inputs.where(path, draft)
 
 
 def _unwrap(annotation: Any) -> tuple[Any, bool, dict[str, Any]]:
@@ -158,7 +71,7 @@ def _unwrap(annotation: Any) -> tuple[Any, bool, dict[str, Any]]:
     return annotation, optional, extra
 
 
-def _spec(name: str, info: FieldInfo) -> Spec:
+def _spec(model: type[BaseModel], name: str, info: FieldInfo) -> Spec:
     bare, optional, extra = _unwrap(info.annotation)
     if isinstance(info.json_schema_extra, dict):
         extra = {**extra, **info.json_schema_extra}
@@ -166,26 +79,27 @@ def _spec(name: str, info: FieldInfo) -> Spec:
     default = None
     if info.default is not PydanticUndefined and info.default is not None:
         default = info.default
-    common = {"name": name, "help": info.description or "", "optional": optional, "default": default}
+    label = field_input(model, name).label
+    common = {"name": name, "label": label, "help": info.description or "", "optional": optional, "default": default}
     if typing.get_origin(bare) is typing.Literal:
-        return Spec(label=label_for(name), kind="fixed", **common)
+        return Spec(kind="fixed", **common)
     if isinstance(bare, type) and issubclass(bare, Choice):
-        return Spec(label=label_for(name), kind="choice", choice=bare, **common)
+        return Spec(kind="choice", choice=bare, **common)
     if bare is bool:
-        return Spec(label=label_for(name), kind="bool", **common)
+        return Spec(kind="bool", **common)
     if bare in (int, float):
-        return Spec(label=label_for(name, unit), kind="number", unit=unit, whole=bare is int, **common)
+        return Spec(kind="number", unit=unit, whole=bare is int, **common)
     if bare is str:
-        return Spec(label=label_for(name), kind="text", **common)
+        return Spec(kind="text", **common)
     if bare is datetime.date:
-        return Spec(label=label_for(name), kind="date", **common)
+        return Spec(kind="date", **common)
     if typing.get_origin(bare) is list:
         item = typing.get_args(bare)[0]
         while typing.get_origin(item) is typing.Annotated:  # a bounded text type, e.g. list[Annotated[Name, ...]]
             item = typing.get_args(item)[0]
-        return Spec(label=label_for(name), kind="list", item=item, **common)
+        return Spec(kind="list", item=item, **common)
     if isinstance(bare, type) and issubclass(bare, BaseModel):
-        return Spec(label=label_for(name), kind="model", item=bare, **common)
+        return Spec(kind="model", item=bare, **common)
     raise TypeError(f"no widget for field {name!r} of type {bare!r}")
 
 
@@ -236,7 +150,7 @@ def specs(model: type[BaseModel]) -> dict[str, Spec]:
     link = method_link(model)
     out = {}
     for name, info in model.model_fields.items():
-        spec = _spec(name, info)
+        spec = _spec(model, name, info)
         if link and spec.help:
             spec = replace(spec, help=f"{spec.help} {link}")
         out[name] = spec

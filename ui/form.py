@@ -24,8 +24,9 @@ import streamlit as st
 from pydantic import BaseModel
 
 from ui import state
-from ui.fields import Spec, label_for, shown, specs, stored
+from ui.fields import Spec, shown, specs, stored
 from ui.text import md
+from valueshare import inputs
 from valueshare.errors import Problem
 
 _FORMATS = {"fraction": "%g", "gbp": "%.2f", "count": "%.2f", "hours": "%g", "years": "%g"}
@@ -51,6 +52,12 @@ def _plain(value: Any) -> Any:
     return value.item() if hasattr(value, "item") and not isinstance(value, (str, bytes)) else value
 
 
+def _label(path: str) -> str:
+    """The label of the field a problem's path ends in, from the catalogue of inputs (a list item: its list's)."""
+    found = inputs.entry(path) or inputs.entry(re.sub(r"(\[\d+\])+$", "", path))
+    return found.label if found is not None else path.rsplit(".", 1)[-1]
+
+
 class Form:
     """Draws widgets for parts of the draft and shows the model's problems next to them."""
 
@@ -71,7 +78,7 @@ class Form:
                     best = where
         return best
 
-    def _describe(self, slot: _Slot, rest: str, message: str) -> str:
+    def _describe(self, slot: _Slot, owner: str, rest: str, message: str) -> str:
         if not rest:
             return message
         row = _ROW.match(rest)
@@ -79,9 +86,9 @@ class Form:
             index, name, more = row.groups()
             where = f"{slot.item} {int(index) + 1}"
             if name:
-                where += f", {slot.columns.get(name) or label_for(name)}{more}"
+                where += f", {slot.columns.get(name) or _label(owner + rest)}{more}"
             return f"{where}: {message}"
-        return f"{label_for(rest.lstrip('.').split('.')[-1])}: {message}"
+        return f"{_label(owner + rest)}: {message}"
 
     def place(self, problems: list[Problem]) -> list[Problem]:
         """Show each problem in its field's slot; return those this page has no slot for."""
@@ -92,7 +99,7 @@ class Form:
             if owner is None:
                 unplaced.append(problem)
                 continue
-            text = self._describe(self._slots[owner], problem.path[len(owner):], problem.message)
+            text = self._describe(self._slots[owner], owner, problem.path[len(owner):], problem.message)
             found.setdefault(owner, []).append(text)
         for owner, lines in found.items():
             self._slots[owner].place.error("  \n".join(md(line) for line in lines), icon=":material/error:")

@@ -18,6 +18,7 @@ from ui.fields import specs
 from ui.form import Form
 from ui.risk import keep, remember
 from ui.text import md
+from valueshare import inputs
 from valueshare.compare import variants_of
 from valueshare.contribution import text as worth_words
 from valueshare.engine.valuation import Valuation, value_deal
@@ -82,7 +83,7 @@ def closing_choice(deal: Deal) -> str | None:
     default = closing_term(deal) or options[0]
     return keep(CLOSING, st.selectbox(
         "Term to change", options, key=remember(CLOSING, default, options),
-        format_func=lambda path: words.term_name(deal, path),
+        format_func=lambda path: inputs.label(path, deal),
         help="The one term whose change would bring the NHS's share up to the fair band, all other terms as they "
              "are. Terms inside a consent-to-commercialise clause are left out."))
 

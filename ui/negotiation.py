@@ -18,9 +18,9 @@ from ui.fields import section_link, specs
 from ui.form import Form
 from ui.risk import keep, remember
 from ui.text import md
+from valueshare import inputs
 from valueshare.errors import NoAnswer, ValueshareError
 from valueshare.format import money, percent
-from valueshare.framework.text import term_name, term_value
 from valueshare.model import Deal, NegotiationInputs
 from valueshare.negotiation import GOALS, Goal, Negotiation, goal_solution, negotiate, solvable_terms
 from valueshare.negotiation import text as words
@@ -93,7 +93,7 @@ def term_section(valid: state.Valid) -> str | None:
     n0 = picture(valid)
     default = n0.term if n0.term in options else options[0]
     term = keep("negotiation:term", st.selectbox("Term", options, key=remember("negotiation:term", default, options),
-                                                 format_func=lambda p: term_name(deal, p),
+                                                 format_func=lambda p: inputs.label(p, deal),
                                                  help=f"The term to solve for; every other term as drafted. {LINK}"))
     n = picture(valid, term=term)
     st.markdown("\n".join(f"- {md(words.term_result_text(deal, r))}" for r in n.term_results))
@@ -118,8 +118,8 @@ def term_section(valid: state.Valid) -> str | None:
     except (NoAnswer, ValueshareError) as error:
         st.info(md(f"No value of this term alone reaches it: {error}"))
     else:
-        st.success(md(f"{term_name(deal, term)}: {term_value(term, solution.value)} (now "
-                      f"{term_value(term, solution.current)})."))
+        st.success(md(f"{inputs.label(term, deal)}: {inputs.write(term, solution.value)} (now "
+                      f"{inputs.write(term, solution.current)})."))
     return term
 
 

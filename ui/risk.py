@@ -12,9 +12,7 @@ widgets the same way the draft does.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
-from functools import cache
 from typing import Any
 
 import numpy as np
@@ -22,22 +20,29 @@ import pandas as pd
 import streamlit as st
 
 from ui import charts, state
-from ui.fields import Spec, label_for, path_words, section_link, shown, specs, stored
+from ui.fields import Spec, path_words, section_link, shown, specs, stored
 from ui.form import Form
-from ui.terms import MODELS
 from ui.text import md
-from valueshare import paths
-from valueshare.compare import leaves
+from valueshare import inputs, paths
 from valueshare.engine.montecarlo import Simulation, Spread, simulate
 from valueshare.errors import DealInvalid, ValueshareError
 from valueshare.format import money, percent
+from valueshare.inputs import Input
 from valueshare.model import (
-    TERM_LABELS, AccessCosts, Assumptions, DataAsset, Deal, Expertise, NhsParty, Partner, RoyaltyTier, Sales, Stage,
+    Deal,
 )
-from valueshare.model.base import Choice
-from valueshare.model.uncertainty import UNCERTAIN_INPUT, Fixed, Lognormal, Normal, Pert, Triangular, Uniform
-from valueshare.sensitivity import TornadoBar, TwoWay, around, base_data, label, tornado, two_way
-from valueshare.units import write as write_number
+from valueshare.model.uncertainty import Fixed, Lognormal, Normal, Pert, Triangular, Uniform
+from valueshare.sensitivity import (
+    TornadoBar,
+    TwoWay,
+    base_data,
+    default_pair,
+    default_range,
+    grid,
+    tornado,
+    two_way,
+    two_way_inputs,
+)
 
 LINK = section_link(8, "the Monte Carlo")
 
@@ -47,96 +52,29 @@ BIG_RUN = 100_000  # from this many trials a run takes long enough (about 0.3 s 
 
 # -- inputs: which ones, their names and their values in words ----------------------------------------------------
 
-STAGE_INPUTS = ("duration_years", "partner_cost_gbp", "probability_of_success")
-SALES_INPUTS = ("volume_per_year", "price_gbp", "peak_uptake", "years_to_peak", "uk_share", "operating_margin")
-_TIER = re.compile(r"^terms\[(\d+)\]\.tiers\[(\d+)\]\.\w+$")
-_INNER = re.compile(r"^terms\[(\d+)\]\.terms\[(\d+)\]\.(\w+)$")
-
-
-@cache
-def _field_specs() -> dict[str, Spec]:
-    """Every numeric field of the deal's parts, by name (no two parts use one name with different units)."""
-    merged: dict[str, Spec] = {}
-    for model in (Stage, Sales, RoyaltyTier, Assumptions, AccessCosts, DataAsset, Expertise, *MODELS.values()):
-        for name, spec in specs(model).items():
-            if spec.kind == "number":
-                merged.setdefault(name, spec)
-    return merged
-
-
-def input_spec(path: str) -> Spec | None:
-    """The field an input's path ends in: its unit, and whether it is a whole number."""
-    return _field_specs().get(path.rsplit(".", 1)[-1])
+def input_spec(path: str) -> Input | None:
+    """The catalogue's entry for an input: its unit, and whether it is a whole number."""
+    return inputs.entry(path)
 
 
 def write(path: str, value: Any) -> str:
-    """An input's value for people, in its unit: 0.25 of a share is '25%', a price is '£10'.
+    """An input's value for people, in its unit, as the catalogue of inputs writes it.
 
     >>> write("route_to_market.sales.peak_uptake", 0.25), write("terms[0].amount_gbp", 60000.0)
-    ('25%', '£60.0k')
+    ('25%', '£60,000')
     """
-    if isinstance(value, str):
-        return _choice_label(path, value)
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
-        return "—" if value is None else str(value)
-    return write_number(path, value)
-
-
-@cache
-def _choice_fields() -> dict[str, list[type[Choice]]]:
-    """The choices each field name can hold (several parts have a 'kind', each with its own choices)."""
-    found: dict[str, list[type[Choice]]] = {}
-    for model in (Deal, NhsParty, Partner, DataAsset, Expertise, Stage, Sales, *MODELS.values()):
-        for name, spec in specs(model).items():
-            if spec.kind == "choice" and spec.choice is not None and spec.choice not in found.get(name, []):
-                found.setdefault(name, []).append(spec.choice)
-    return found
-
-
-def _choice_label(path: str, value: str) -> str:
-    """A choice's label ('large_company' -> 'Large company'); any other text as it is."""
-    name = path.rsplit(".", 1)[-1]
-    if name == "kind" and re.match(r"^terms\[\d+\](\.terms\[\d+\])?\.kind$", path):
-        return TERM_LABELS.get(value, value)
-    for choice in _choice_fields().get(name, []):
-        if value in {m.value for m in choice}:
-            return choice(value).label
-    return value
+    return inputs.write(path, value)
 
 
 def input_label(deals: Deal | list[Deal], path: str) -> str:
-    """A people-facing name for an input, from ``sensitivity.label`` where it knows the path (trying each deal in
-    turn, since a stage or term may exist in only one of them), else built from the path's parts."""
-    for deal in deals if isinstance(deals, list) else [deals]:
-        try:
-            inner = _INNER.match(path)
-            if inner:
-                outer, item, field = int(inner.group(1)), int(inner.group(2)), inner.group(3)
-                kind = deal.terms[outer].terms[item].kind  # type: ignore[union-attr]
-                return (f"{TERM_LABELS[kind]} if the work turns commercial (term {outer + 1}, item {item + 1}): "
-                        f"{label_for(field).lower()}")
-            if path.split(".")[0].split("[")[0] not in ("route_to_market", "terms", "assumptions"):
-                break
-            text = label(deal, path)
-        except (LookupError, AttributeError, TypeError, ValueshareError):
-            continue
-        tier = _TIER.match(path)
-        if tier:
-            text += f", tier {int(tier.group(2)) + 1}"
-        return text
-    return path_words(path)
+    """A people-facing name for an input from the catalogue, named within the first deal that has it (a stage or a
+    term may exist in only one of the deals compared)."""
+    return inputs.label_in(path, deals if isinstance(deals, list) else [deals])
 
 
 def uncertain_inputs(draft: dict[str, Any]) -> list[str]:
-    """The inputs of this draft that may be uncertain: each stage's duration, cost and chance, the sales inputs,
-    and each equity term's exit value."""
-    route = draft.get("route_to_market") or {}
-    found = [f"route_to_market.stages[{i}].{f}" for i, _ in enumerate(route.get("stages") or []) for f in STAGE_INPUTS]
-    if route.get("sales") is not None:
-        found += [f"route_to_market.sales.{f}" for f in SALES_INPUTS]
-    found += [f"terms[{i}].exit_value_gbp" for i, t in enumerate(draft.get("terms") or [])
-              if isinstance(t, dict) and t.get("kind") == "equity"]
-    return [p for p in found if UNCERTAIN_INPUT.match(p)]
+    """The inputs of this draft that may be uncertain (the catalogue's ``uncertain_paths``)."""
+    return inputs.uncertain_paths(draft)
 
 
 # -- distributions -----------------------------------------------------------------------------------------------
@@ -306,8 +244,8 @@ def _parameter(distribution: dict[str, Any], kind: str, name: str, path: str, in
     model_spec = specs(DISTRIBUTIONS[kind])[name]
     unit = input_spec_.unit if input_spec_ is not None else None
     spec = replace(model_spec, unit=unit, whole=False)
-    label = (_CUT[name] if kind == "normal" and name in _CUT else _NAMES[name]) + {
-        "fraction": " (%)", "gbp": " (£)", "years": " (years)"}.get(unit or "", "")
+    label = (_CUT[name] if kind == "normal" and name in _CUT else _NAMES[name]) + (
+        input_spec_.unit_suffix if input_spec_ is not None else "")
     before = distribution.get(name)
     key = state.WIDGET + path
     if key not in st.session_state:
@@ -534,61 +472,6 @@ def tornado_section(valid: state.Valid) -> None:
 
 # -- two-way table -----------------------------------------------------------------------------------------------
 
-_GROUPS = ("route_to_market", "terms", "assumptions", "contribution")
-
-
-def numeric_inputs(deal: Deal) -> list[str]:
-    """Every numeric input of the deal that a two-way table can vary, route and sales first, then the terms, the
-    discount rates and the NHS's costs. Left out: the uncertain inputs' parameters, descriptive figures (data
-    assets), the price base year and the first royalty tier's £0 start, which changing would only break."""
-    found = []
-    for path, value in leaves(base_data(deal)).items():
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
-            continue
-        if path.startswith(("uncertainty", "contribution.data_assets")) or path == "assumptions.price_base_year":
-            continue
-        if re.search(r"\.tiers\[0\]\.from_gbp$", path):
-            continue
-        found.append(path)
-    group = {name: i for i, name in enumerate(_GROUPS)}
-    return sorted(found, key=lambda p: group.get(p.split(".")[0].split("[")[0], len(_GROUPS)))
-
-
-def default_pair(options: list[str]) -> tuple[str, str]:
-    """A royalty rate (else a revenue share, a subscription or a fee) for the rows, and peak uptake (else a
-    stage's chance of success) for the columns."""
-    rows = (r"^terms\[\d+\]\.tiers\[0\]\.rate$", r"^terms\[\d+\]\.rate$", r"^terms\[\d+\]\.amount_gbp_per_year$",
-            r"^terms\[\d+\]\.amount_gbp$")
-    row = next((p for pattern in rows for p in options if re.match(pattern, p)), options[0])
-    col = next((p for p in ("route_to_market.sales.peak_uptake",) if p in options), None) or next(
-        (p for p in options if p.endswith("probability_of_success")), None)
-    if col is None or col == row:
-        col = next(p for p in options if p != row)
-    return row, col
-
-
-def grid(path: str, low: float, high: float, steps: int) -> list[float]:
-    """``steps`` values from low to high; whole numbers for a whole-number input, each value once.
-
-    >>> grid("terms[0].years", 1, 4, 7)
-    [1, 2, 3, 4]
-    """
-    spec = input_spec(path)
-    values = [round(float(v), 10) for v in np.linspace(low, high, steps)]
-    if spec is not None and spec.whole:
-        values = [int(round(v)) for v in values]
-    return list(dict.fromkeys(values))
-
-
-def _default_range(path: str, base: float) -> tuple[float, float]:
-    spec = input_spec(path)
-    fraction = spec is not None and spec.unit == "fraction"
-    if base == 0:
-        return 0.0, 0.1 if fraction else 1.0
-    values = around(base, steps=2, spread=0.5, upper=1.0 if fraction else None)
-    return values[0], values[-1]
-
-
 @st.cache_data(max_entries=32, show_spinner=False)
 def _two_way(deal_json: str, row: str, row_values: tuple, col: str, col_values: tuple, _deal: Deal) -> TwoWay:
     return two_way(_deal, row, list(row_values), col, list(col_values))
@@ -608,7 +491,7 @@ def _axis(which: str, title: str, options: list[str], default: str, deal: Deal, 
         if st.session_state[VIEW].get(f"risk:{which}:for") != (path, base):
             forget(*keys)
             keep(f"risk:{which}:for", (path, base))
-        low, high = _default_range(path, base)
+        low, high = default_range(path, base)
         unit = {"fraction": " (%)", "gbp": " (£)", "years": " (years)"}.get(spec.unit or "", "")
         left, right, count = st.columns([2, 2, 1])
         fmt = "%g" if spec.unit != "gbp" else "%.0f"
@@ -631,7 +514,7 @@ def _format(path: str) -> str:
 
 def two_way_section(valid: state.Valid) -> None:
     deal = valid.deal
-    options = numeric_inputs(deal)
+    options = two_way_inputs(deal)
     if len(options) < 2:
         st.info("This deal has fewer than two numeric inputs to vary.")
         return

@@ -12,26 +12,12 @@ from typing import Any
 
 import numpy as np
 
-from valueshare import paths
+from valueshare import inputs, paths
 from valueshare.engine.sampling import percentile_points
 from valueshare.engine.valuation import Valuation, value_deal
-from valueshare.model.types import MAX_COUNT, MAX_GBP
-from valueshare.model import TERM_LABELS, Deal
+from valueshare.errors import DealInvalid
+from valueshare.model import Deal
 from valueshare.scenario import deal_from_data
-
-#: Relative changes used for an input that has no distribution of its own [ours]: (low factor, high factor).
-DEFAULT_SWINGS: dict[str, tuple[float, float]] = {
-    "probability_of_success": (0.8, 1.2),
-    "duration_years": (0.75, 1.5),
-    "volume_per_year": (0.8, 1.2),
-    "price_gbp": (0.8, 1.2),
-    "peak_uptake": (0.8, 1.2),
-    "years_to_peak": (0.5, 1.5),
-    "operating_margin": (0.8, 1.2),
-}
-#: Absolute changes for rates: ± this many percentage points (as fractions).
-RATE_SWINGS = {"assumptions.partner_discount_rate": 0.02, "assumptions.nhs_discount_rate": 0.005}
-_UPPER_ONE = {"probability_of_success", "peak_uptake", "operating_margin", "uk_share"}
 
 
 @dataclass(frozen=True)
@@ -76,67 +62,32 @@ def value_with(deal: Deal, changes: dict[str, Any]) -> Valuation:
     return value_deal(deal_from_data(data))
 
 
-def label(deal: Deal, path: str) -> str:
-    """A people-facing name for an input: ``route_to_market.stages[1].duration_years`` -> "Stage 'External
-    validation': duration (years)"."""
-    keys = paths.parse(path)
-    field = str(keys[-1])
-    words = field.replace("_gbp", " (£)").replace("_years", " (years)").replace("_", " ")
-    words = re.sub(r"\bnhs\b", "NHS", words)
-    words = words[0].upper() + words[1:]
-    if keys[0] == "route_to_market" and len(keys) > 2 and keys[1] == "stages":
-        return f"Stage '{deal.route_to_market.stages[int(keys[2])].name}': {words.lower()}"  # type: ignore[union-attr]
-    if keys[0] == "route_to_market" and keys[1] == "sales":
-        return f"Sales: {words.lower()}"
-    if keys[0] == "terms":
-        return f"{TERM_LABELS[deal.terms[int(keys[1])].kind]} (term {int(keys[1]) + 1}): {words.lower()}"
-    if keys[0] == "assumptions":
-        return words
-    return f"{paths.parse(path)[0]}: {words.lower()}"
-
-
-def _clip(field: str, value: float) -> float:
-    value = round(max(value, 0.0), 10)
-    if field in _UPPER_ONE:
-        return min(value, 1.0)
-    if field.endswith("_gbp"):
-        return min(value, MAX_GBP)  # a swing never takes an input past what the model allows
-    return min(value, MAX_COUNT) if field == "volume_per_year" else value
-
-
 def default_drivers(deal: Deal) -> list[Driver]:
-    """Every uncertain input at its P10 and P90; the main route and sales inputs at a default swing; the discount
-    rates at ± a few points. Inputs that would not move are left out."""
+    """Every uncertain input at its P10 and P90; every other input the model gives a default swing [ours] (the
+    route's and the sales' main inputs ×0.8 to ×1.2 or so, the discount rates ± a few points), each kept within what
+    its field allows. Inputs that would not move are left out."""
     rng = np.random.default_rng(0)
     data = base_data(deal)
     out: list[Driver] = []
     uncertain = {item.input for item in deal.uncertainty}
     for item in deal.uncertainty:
         low, high = percentile_points(item.distribution, rng)
-        out.append(Driver(item.input, label(deal, item.input), float(paths.get(data, item.input)), low, high,
+        out.append(Driver(item.input, inputs.label(item.input, data), float(paths.get(data, item.input)), low, high,
                           "distribution (P10-P90)"))
-    candidates: list[str] = []
-    route = deal.route_to_market
-    if route is not None:
-        for i in range(len(route.stages)):
-            candidates += [f"route_to_market.stages[{i}].{f}" for f in ("probability_of_success", "duration_years")]
-        if route.sales is not None:
-            candidates += [f"route_to_market.sales.{f}" for f in ("volume_per_year", "price_gbp", "peak_uptake",
-                                                                  "years_to_peak", "operating_margin")]
-    for path in candidates:
-        if path in uncertain:
+    for path in inputs.concrete(data, lambda e: e.swing is not None or e.swing_points is not None):
+        found = inputs.entry(path, data)
+        if path in uncertain or found is None:
             continue
-        field = path.rsplit(".", 1)[-1]
         base = float(paths.get(data, path))
-        lo_f, hi_f = DEFAULT_SWINGS[field]
-        low, high = _clip(field, base * lo_f), _clip(field, base * hi_f)
-        if field == "duration_years" or field == "probability_of_success":
-            low = max(low, 0.01)
-        out.append(Driver(path, label(deal, path), base, low, high, f"default swing (×{lo_f:g} to ×{hi_f:g})"))
-    for path, step in RATE_SWINGS.items():
-        base = float(paths.get(data, path))
-        out.append(Driver(path, label(deal, path), base, round(max(base - step, 0.0), 10), round(base + step, 10),
-                          f"default swing (± {step * 100:g} points)"))
+        if found.swing is not None:
+            lo_f, hi_f = found.swing
+            low, high = found.clip(base * lo_f), found.clip(base * hi_f)
+            source = f"default swing (×{lo_f:g} to ×{hi_f:g})"
+        else:
+            step = float(found.swing_points or 0.0)
+            low, high = found.clip(base - step), found.clip(base + step)
+            source = f"default swing (± {step * 100:g} points)"
+        out.append(Driver(path, inputs.label(path, data), base, low, high, source))
     return [d for d in out if d.low != d.high]
 
 
@@ -187,7 +138,7 @@ def two_way(deal: Deal, row_path: str, row_values: list[float], col_path: str, c
         for c, cv in enumerate(col_values):
             v = value_with(deal, {row_path: rv, col_path: cv})
             nhs[r, c], partner[r, c] = v.nhs_npv, v.partner_npv
-    return TwoWay(row_path, label(deal, row_path), np.asarray(row_values, float), col_path, label(deal, col_path),
+    return TwoWay(row_path, inputs.label(row_path, deal), np.asarray(row_values, float), col_path, inputs.label(col_path, deal),
                   np.asarray(col_values, float), nhs, partner)
 
 
@@ -201,3 +152,69 @@ def around(base: float, *, steps: int = 7, spread: float = 0.5, upper: float | N
     if upper is not None:
         values = np.minimum(values, upper)
     return [round(float(v), 10) for v in values]
+
+
+#: The order a two-way table offers inputs in: the route and sales, the terms, the discount rates, the NHS's costs.
+_GROUPS = ("route_to_market", "terms", "assumptions", "contribution")
+
+
+def two_way_inputs(deal: Deal) -> list[str]:
+    """Every numeric input of the deal that a two-way table can vary, route and sales first, then the terms, the
+    discount rates and the NHS's costs. Left out: the uncertain inputs' parameters, descriptive figures (data
+    assets), calendar years (the price base year) and the first royalty tier's £0 start, which changing would only
+    break; and optional inputs left empty."""
+    data = base_data(deal)
+    found = []
+    for path in inputs.concrete(data, lambda e: e.kind == "number" and e.unit != "calendar_year"):
+        if path.startswith(("uncertainty", "contribution.data_assets")) or re.search(r"\.tiers\[0\]\.from_gbp$", path):
+            continue
+        value = paths.get(data, path) if _present(data, path) else None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            found.append(path)
+    group = {name: i for i, name in enumerate(_GROUPS)}
+    return sorted(found, key=lambda p: group.get(p.split(".")[0].split("[")[0], len(_GROUPS)))
+
+
+def _present(data: dict[str, Any], path: str) -> bool:
+    try:
+        paths.get(data, path)
+    except DealInvalid:
+        return False
+    return True
+
+
+def default_pair(options: list[str]) -> tuple[str, str]:
+    """A royalty rate (else a revenue share, a subscription or a fee) for the rows, and peak uptake (else a
+    stage's chance of success) for the columns [ours]."""
+    rows = (r"^terms\[\d+\]\.tiers\[0\]\.rate$", r"^terms\[\d+\]\.rate$", r"^terms\[\d+\]\.amount_gbp_per_year$",
+            r"^terms\[\d+\]\.amount_gbp$")
+    row = next((p for pattern in rows for p in options if re.match(pattern, p)), options[0])
+    col = next((p for p in ("route_to_market.sales.peak_uptake",) if p in options), None) or next(
+        (p for p in options if p.endswith("probability_of_success")), None)
+    if col is None or col == row:
+        col = next(p for p in options if p != row)
+    return row, col
+
+
+def grid(path: str, low: float, high: float, steps: int) -> list[float]:
+    """``steps`` values from low to high; whole numbers for a whole-number input, each value once.
+
+    >>> grid("terms[0].years", 1, 4, 7)
+    [1, 2, 3, 4]
+    """
+    found = inputs.entry(path)
+    values: list[float] = [round(float(v), 10) for v in np.linspace(low, high, steps)]
+    if found is not None and found.whole:
+        values = [int(round(v)) for v in values]
+    return list(dict.fromkeys(values))
+
+
+def default_range(path: str, base: float) -> tuple[float, float]:
+    """Where a two-way axis starts: half to one and a half times the deal's value (a fraction at most 100%); from 0
+    to 10% or to 1 when the deal's value is 0 [ours]."""
+    found = inputs.entry(path)
+    fraction = found is not None and found.unit == "fraction"
+    if base == 0:
+        return 0.0, 0.1 if fraction else 1.0
+    values = around(base, steps=2, spread=0.5, upper=1.0 if fraction else None)
+    return values[0], values[-1]

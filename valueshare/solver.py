@@ -13,6 +13,7 @@ from typing import Callable
 from valueshare import paths
 from valueshare.engine.valuation import Valuation, value_deal
 from valueshare.errors import NoAnswer
+from valueshare.inputs import entry
 from valueshare.model import Deal
 from valueshare.scenario import deal_from_data
 from valueshare.sensitivity import base_data
@@ -20,14 +21,6 @@ from valueshare.sensitivity import base_data
 Measure = Callable[[Valuation], "float | None"]
 DealMeasure = Callable[[Deal, Valuation], "float | None"]
 
-#: Inputs that are fractions, and the largest value each may take.
-_FRACTION_TOPS = {"rate": 1.0, "stake": 1.0, "price_discount": 0.99, "exit_probability": 1.0, "probability": 1.0,
-                  "escalation_rate": 1.0, "peak_uptake": 1.0, "uk_share": 1.0, "operating_margin": 1.0,
-                  "partner_discount_rate": 1.0, "nhs_discount_rate": 1.0, "relief_from_royalty_rate": 1.0}
-#: Inputs that must stay above zero: searched from just above it.
-_ABOVE_ZERO = {"probability_of_success": (1e-6, 1.0), "duration_years": (1e-6, 100.0)}
-#: Inputs in years that may be zero.
-_YEARS = {"years_to_peak": (0.0, 100.0)}
 #: How far the search for an amount or a count may go before giving up.
 _MONEY_LIMIT = 1e12
 
@@ -41,22 +34,20 @@ class Solution:
     iterations: int
 
 
-def search_bounds(path: str) -> tuple[float, float | None]:
-    """Lowest and highest value to search; ``None`` as highest means "double until the target is passed".
+def search_bounds(path: str, data: object = None) -> tuple[float, float | None]:
+    """Lowest and highest value to search, from the catalogue of inputs (``Input.solver_range``); ``None`` as
+    highest means "double until the target is passed".
 
     >>> search_bounds("terms[4].tiers[0].rate"), search_bounds("terms[0].amount_gbp")
     ((0.0, 1.0), (0.0, None))
+    >>> search_bounds("terms[0].price_discount"), search_bounds("route_to_market.stages[0].probability_of_success")
+    ((0.0, 0.99), (1e-06, 1.0))
     """
-    field = path.rsplit(".", 1)[-1]
-    if field in _FRACTION_TOPS:
-        return 0.0, _FRACTION_TOPS[field]
-    if field in _ABOVE_ZERO:
-        return _ABOVE_ZERO[field]
-    if field in _YEARS:
-        return _YEARS[field]
-    if field.endswith("_gbp") or field.endswith("_gbp_per_year") or field == "volume_per_year":
-        return 0.0, None
-    raise NoAnswer(f"{path}: only a rate, share, probability, duration, amount in £ or volume can be solved for")
+    found = entry(path, data)
+    found_range = None if found is None else found.solver_range()
+    if found_range is None:
+        raise NoAnswer(f"{path}: only a rate, share, probability, duration, amount in £ or count can be solved for")
+    return found_range
 
 
 def deal_with(deal: Deal, path: str, value: float) -> Deal:
@@ -80,7 +71,7 @@ def solve_deal(deal: Deal, path: str, measure: DealMeasure, target: float, *, to
     """As ``solve``, for a figure of the changed deal and its valuation (e.g. a gap between two positions that both
     move with the input)."""
     current = float(paths.get(base_data(deal), path))
-    lo, hi = search_bounds(path)
+    lo, hi = search_bounds(path, base_data(deal))
 
     def figure(value: float) -> float:
         changed = deal_with(deal, path, value)

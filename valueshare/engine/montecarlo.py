@@ -20,7 +20,7 @@ from valueshare.engine.sampling import draw
 from valueshare.engine.timeline import discount_factors
 from valueshare.engine.valuation import deal_flows, value_deal
 from valueshare.model import Deal, Equity, Use
-from valueshare.model.uncertainty import UNCERTAIN_INPUT
+from valueshare.paths import parse
 
 DEFAULT_TRIALS = 10_000
 CHUNK = 5_000  # small chunks stay in cache; 50,000 was 4x slower here (measured in bench/)
@@ -103,12 +103,11 @@ def _draw_inputs(deal: Deal, n: int, rng: np.random.Generator):
     assert route is not None
     stage, sales = base_inputs(route, n)
     for item in deal.uncertainty:
-        match = UNCERTAIN_INPUT.match(item.input)
-        assert match is not None
-        name = item.input.rsplit(".", 1)[-1]
-        if match.group(2) is not None:
-            stage[name][:, int(match.group(2))] = draw(item.distribution, n, rng)
-        elif name in SALES_INPUTS:
+        keys = parse(item.input)
+        name = str(keys[-1])
+        if keys[:2] == ["route_to_market", "stages"]:
+            stage[name][:, int(keys[2])] = draw(item.distribution, n, rng)
+        elif keys[:2] == ["route_to_market", "sales"] and name in SALES_INPUTS:
             sales[name] = draw(item.distribution, n, rng)
     return stage, sales
 

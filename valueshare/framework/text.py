@@ -4,22 +4,19 @@ any brief. Each aim is a list of (label, figure) rows in the aim's own units; no
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from valueshare import inputs
 from valueshare.engine.valuation import Valuation
 from valueshare.format import money, number, percent, ratio
 from valueshare.framework import Assessment, Status
 from valueshare.framework.fairshare import FairShare
 from valueshare.framework.pillars import GrowthPillar, PatientPillar, Pillars, ReturnPillar
 from valueshare.model import Deal
-from valueshare.sensitivity import label as input_label
 from valueshare.solver import Solution
 
 #: The framework's three aims, in its order.
 AIMS = ("1. Patient benefit", "2. UK economic growth", "3. NHS financial return")
-#: Term fields that are fractions, written as percentages when a change to them is proposed.
-FRACTION_FIELDS = {"rate", "stake", "price_discount", "exit_probability", "probability", "escalation_rate"}
 #: A pale fill behind each status word (Okabe-Ito hues, distinct with the common colour-vision deficiencies). The
 #: word is always written: the colour only helps the eye find it.
 STATUS_COLOURS = {Status.PASS: "#D5EFE6", Status.WARNING: "#FBE9C4", Status.FAIL: "#F6D3C2",
@@ -118,28 +115,9 @@ def band_text(fair: FairShare, v: Valuation) -> str:
     return f"{band} This deal gives the NHS {percent(fair.actual)}: {POSITION[fair.position]}."
 
 
-def term_value(path: str, value: float) -> str:
-    """A term's value as the term sheet writes it: a rate as a percentage, an amount in pounds."""
-    field = path.rsplit(".", 1)[-1]
-    if field in FRACTION_FIELDS:
-        return percent(value, 2)
-    if field.endswith("_gbp_per_year"):
-        return f"{money(value, exact=True)} a year"
-    if field.endswith("_gbp"):
-        return money(value, exact=True)
-    return number(round(value, 4))
-
-
-def term_name(deal: Deal, path: str) -> str:
-    """The shared input label, plus the tier when the path points into a tiered royalty (``tiers[0].rate``)."""
-    name = input_label(deal, path)
-    tier = re.search(r"\.tiers\[(\d+)\]\.", path)
-    return f"{name} of tier {int(tier.group(1)) + 1}" if tier else name
-
-
 def closing_text(deal: Deal, closing: Solution) -> str:
-    return (f"{term_name(deal, closing.path)}: from {term_value(closing.path, closing.current)} to "
-            f"{term_value(closing.path, closing.value)} would bring the NHS's share to the band's low end "
+    return (f"{inputs.label(closing.path, deal)}: from {inputs.write(closing.path, closing.current)} to "
+            f"{inputs.write(closing.path, closing.value)} would bring the NHS's share to the band's low end "
             f"({percent(closing.achieved)}), other terms unchanged.")
 
 

@@ -44,16 +44,17 @@ class PreparationCost(Model):
     Give what was spent (historical), what it would cost to do again today (replacement), or staff time (hours at a
     cost per hour, e.g. clinicians labelling images), which is then the replacement cost."""
 
-    activity: CostActivity = Field(description="What the money or time was spent on.")
-    description: Prose = Field(default="", max_length=300, description="A few words on the work.")
-    historical_gbp: Gbp | None = Field(
+    activity: CostActivity = Field(title="Activity", description="What the money or time was spent on.")
+    description: Prose = Field(title="Description", default="", max_length=300, description="A few words on the work.")
+    historical_gbp: Gbp | None = Field(title="Historical cost",
         default=None, description="What the NHS actually spent on it, in £ of the price base year; empty if not "
                                   "known (the replacement cost is then used).")
-    replacement_gbp: Gbp | None = Field(
+    replacement_gbp: Gbp | None = Field(title="Replacement cost",
         default=None, description="What doing it again today would cost, in £; empty to use the staff time below, "
                                   "or the historical cost.")
-    hours: Hours | None = Field(default=None, description="Staff hours the work took or would take.")
-    cost_per_hour_gbp: Gbp | None = Field(default=None, description="Full cost of one hour of that staff time, in £.")
+    hours: Hours | None = Field(title="Hours", default=None, description="Staff hours the work took or would take.")
+    cost_per_hour_gbp: Gbp | None = Field(
+        title="Cost per hour", default=None, description="Full cost of one hour of that staff time, in £.")
 
     @model_validator(mode="after")
     def _some_cost(self) -> PreparationCost:
@@ -95,46 +96,52 @@ class Comparable(Model):
 
     The same fields describe valueshare's own table of published comparables and the ones a user adds."""
 
-    name: Name = Field(max_length=200, description="What was bought, e.g. 'CPRD research licence, lowest price'.")
-    source: Name = Field(max_length=400, description="Who published the price, and where.")
-    published: datetime.date = Field(description="When the price was published or took effect (YYYY-MM-DD).")
-    price_gbp: Gbp = Field(description="The price, in £ of its own date (not uprated).")
-    unit: PriceUnit = Field(description="Whether the price is paid each year or once.")
-    setup_gbp: Gbp = Field(default=0.0, description="A one-off charge at the start, on top of a yearly price, in £.")
-    records: Count | None = Field(
+    name: Name = Field(
+        title="Name", max_length=200, description="What was bought, e.g. 'CPRD research licence, lowest price'.")
+    source: Name = Field(title="Source", max_length=400, description="Who published the price, and where.")
+    published: datetime.date = Field(
+        title="Published", description="When the price was published or took effect (YYYY-MM-DD).")
+    price_gbp: Gbp = Field(title="Price per unit", description="The price, in £ of its own date (not uprated).")
+    unit: PriceUnit = Field(title="Unit of volume", description="Whether the price is paid each year or once.")
+    setup_gbp: Gbp = Field(
+        title="Set-up", default=0.0, description="A one-off charge at the start, on top of a yearly price, in £.")
+    records: Count | None = Field(title="Records",
         default=None, description="Patients whose data the price covers; empty when the price does not depend on "
                                   "it (a service charge), so it is not scaled by records.")
-    history_years: YearsNonNegative | None = Field(
+    history_years: YearsNonNegative | None = Field(title="History",
         default=None, description="Years of history the data covers; empty to leave it unscaled by history.")
-    data_type: DataType | None = Field(
+    data_type: DataType | None = Field(title="Data type",
         default=None, description="The kind of data; empty to leave it unscaled by data type.")
-    exclusive: bool = Field(default=False, description="Whether the price buys exclusive access.")
-    tag: Literal["pub", "ours", "user"] = Field(
+    exclusive: bool = Field(title="Exclusive", default=False, description="Whether the price buys exclusive access.")
+    tag: Literal["pub", "ours", "user"] = Field(title="Tag",
         default="user", description="pub: a published figure; ours: valueshare's reading of one; user: your own.")
-    notes: Prose = Field(default="", max_length=600, description="What the price includes, and any caveat.")
+    notes: Prose = Field(
+        title="Notes", default="", max_length=600, description="What the price includes, and any caveat.")
 
 
 class MarketScaling(Model):
     """How a comparable's price is scaled to this deal [ours]: value grows with records and history less than in
     proportion (an elasticity below 1), richer data types are worth more, exclusivity carries a premium."""
 
-    records_elasticity: Elasticity = Field(
+    records_elasticity: Elasticity = Field(title="Records elasticity (0-1)",
         default=0.5, description="Price ∝ records^e: 0.5 means four times the records is worth twice as much "
                                  "[ours].")
-    history_elasticity: Elasticity = Field(
+    history_elasticity: Elasticity = Field(title="History elasticity (0-1)",
         default=0.5, description="Price ∝ years of history^e (at least one year counts) [ours].")
-    ehr_factor: Factor = Field(default=1.0, description="Worth of a record of this type against an EHR record: "
+    ehr_factor: Factor = Field(
+        title="EHR factor", default=1.0, description="Worth of a record of this type against an EHR record: "
                                                         "electronic health records, the reference (1).")
-    imaging_factor: Factor = Field(default=2.0, description="Imaging against EHR [ours].")
-    genomics_factor: Factor = Field(
+    imaging_factor: Factor = Field(title="Imaging factor", default=2.0, description="Imaging against EHR [ours].")
+    genomics_factor: Factor = Field(title="Genomics factor",
         default=10.0, description="Genomics against EHR: EY (2019) put an EHR record at over £100 and a genomic and "
                                   "phenotypic record at £1,000-£5,000; 10 is the low end of that ratio [ours, "
                                   "anchored on pub].")
-    pathology_factor: Factor = Field(default=2.0, description="Pathology against EHR [ours].")
-    patient_reported_outcomes_factor: Factor = Field(
+    pathology_factor: Factor = Field(title="Pathology factor", default=2.0, description="Pathology against EHR [ours].")
+    patient_reported_outcomes_factor: Factor = Field(title="Patient-reported outcomes factor",
         default=1.0, description="Patient-reported outcomes against EHR [ours].")
-    other_factor: Factor = Field(default=1.0, description="Other data against EHR [ours].")
-    exclusivity_premium: _number(float, "factor", 1.0, 100.0) = Field(  # type: ignore[valid-type]
+    other_factor: Factor = Field(title="Other factor", default=1.0, description="Other data against EHR [ours].")
+    exclusivity_premium: _number(float, "factor", 1.0, 100.0) = Field(
+        title="Exclusivity premium",   # type: ignore[valid-type]
         default=2.0, description="How much more exclusive access is worth than non-exclusive access [ours].")
 
     def factor(self, data_type: DataType) -> float:
@@ -155,20 +162,20 @@ labels("Anchor", {"fair_share": "Fair share (centre of the band)", "cost": "Cost
 class ContributionValueInputs(Model):
     """What the value of the NHS's contribution rests on, and which approach anchors the NHS's ask."""
 
-    preparation_costs: list[PreparationCost] = Field(
+    preparation_costs: list[PreparationCost] = Field(title="Preparation costs",
         default_factory=list, max_length=50,
         description="What the NHS spent, or would spend again, to make the data usable.")
-    comparables: list[Comparable] = Field(
+    comparables: list[Comparable] = Field(title="Comparables",
         default_factory=list, max_length=50, description="Your own comparables: prices you know of access to "
                                                          "comparable data, e.g. your organisation's earlier deals.")
-    use_published_comparables: bool = Field(
+    use_published_comparables: bool = Field(title="Use published comparables",
         default=True, description="Include valueshare's table of published comparables (docs/method.md lists it).")
-    scaling: MarketScaling = Field(default_factory=MarketScaling,
+    scaling: MarketScaling = Field(title="Scaling", default_factory=MarketScaling,
                                    description="How comparables are scaled to this deal [ours].")
-    relief_from_royalty_rate: Fraction = Field(
+    relief_from_royalty_rate: Fraction = Field(title="Relief from royalty rate",
         default=0.02, description="The royalty on sales a partner would pay to licence this contribution: the "
                                   "income approach applies it to the product's risk-adjusted sales. Default 2%, "
                                   "the middle of the 1%-3% range for a non-exclusive, data-only NHS contribution "
                                   "[ours].")
-    anchor: Anchor = Field(default=Anchor.FAIR_SHARE,
+    anchor: Anchor = Field(title="Anchor", default=Anchor.FAIR_SHARE,
                            description="Which approach anchors the NHS's ask in a negotiation.")

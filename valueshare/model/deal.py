@@ -16,7 +16,7 @@ from valueshare.model.negotiation import NegotiationInputs
 from valueshare.model.parties import Contribution, NhsParty, Partner
 from valueshare.model.route import RouteToMarket
 from valueshare.model.terms import SALES_LINKED, ConsentToCommercialise, Milestone, Term
-from valueshare.model.uncertainty import UNCERTAIN_INPUT, UncertainInput, Variant
+from valueshare.model.uncertainty import UncertainInput, Variant
 from valueshare.model.types import DiscountRate, Name, Prose, WholeYears, _number
 
 #: HM Treasury Green Book social time preference rate (real), years 0 to 30, and its rate after year 30.
@@ -49,62 +49,69 @@ labels("AccessRoute", {"nhs_analysis": "NHS staff analyse, partner receives resu
 class Assumptions(Model):
     """Valuation settings: how far ahead to look and how to discount."""
 
-    horizon_years: WholeYears = Field(default=20, description="Years valued after signature (year 0 to this year).")
-    nhs_discount_rate: DiscountRate = Field(
+    horizon_years: WholeYears = Field(
+        title="Horizon", default=20, description="Years valued after signature (year 0 to this year).")
+    nhs_discount_rate: DiscountRate = Field(json_schema_extra={"x-swing-points": 0.005}, title="NHS discount rate",
         default=GREEN_BOOK_RATE,
         description="Real discount rate for the NHS's cash flows, years 1 to 30 (HM Treasury Green Book: 3.5%).")
-    nhs_discount_rate_after_30: DiscountRate = Field(
+    nhs_discount_rate_after_30: DiscountRate = Field(title="NHS discount rate after year 30",
         default=GREEN_BOOK_RATE_AFTER_30,
         description="NHS discount rate after year 30 (HM Treasury Green Book: 3.0%).")
-    partner_discount_rate: DiscountRate = Field(
+    partner_discount_rate: DiscountRate = Field(json_schema_extra={"x-swing-points": 0.02}, title="Partner discount rate",
         default=0.10,
         description="The partner's hurdle rate. Stage probabilities already carry technical risk, so this should "
                     "carry market risk only (industry practice: 8-12%; 15% for a start-up).")
-    price_base_year: _number(int, "calendar_year", 2000, 2100) = Field(  # type: ignore[valid-type]
+    price_base_year: _number(int, "calendar_year", 2000, 2100) = Field(
+        title="Price base year",   # type: ignore[valid-type]
         default=2026, description="The year whose prices all money figures are in (real terms).")
-    currency: Literal["GBP"] = Field(default="GBP", description="Currency of every money figure.")
+    currency: Literal["GBP"] = Field(title="Currency", default="GBP", description="Currency of every money figure.")
 
 
 class Deal(Model):
     """A data partnership between an NHS organisation and a partner, with its value-sharing terms."""
 
-    name: Name = Field(description="Name of the deal.", max_length=200)
-    description: Prose = Field(default="", max_length=4000, description="A short description of the partnership.")
-    illustrative: bool = Field(
+    name: Name = Field(title="Name", description="Name of the deal.", max_length=200)
+    description: Prose = Field(
+        title="Description", default="", max_length=4000, description="A short description of the partnership.")
+    illustrative: bool = Field(title="Illustrative figures",
         default=False, description="True when the figures are made up for illustration, not from a real deal.")
-    nhs: NhsParty = Field(description="The NHS side of the deal.")
-    partner: Partner = Field(description="The partner.")
-    use: Use = Field(description="What the data will be used for: commercial or non-commercial.")
-    purpose: Prose = Field(default="", max_length=4000,
+    nhs: NhsParty = Field(title="NHS", description="The NHS side of the deal.")
+    partner: Partner = Field(title="Partner", description="The partner.")
+    use: Use = Field(title="Use", description="What the data will be used for: commercial or non-commercial.")
+    purpose: Prose = Field(title="Purpose", default="", max_length=4000,
                          description="The purpose, and the benefit to patients that the partnership aims at.")
-    access_route: AccessRoute = Field(default=AccessRoute.SDE, description="How the partner reaches the data.")
-    exclusive_raw_data_access: bool = Field(
+    access_route: AccessRoute = Field(
+        title="Access route", default=AccessRoute.SDE, description="How the partner reaches the data.")
+    exclusive_raw_data_access: bool = Field(title="Exclusive access to raw data",
         default=False, description="True if the partner gets exclusive access to raw NHS data (the 2019 principles "
                                    "forbid this).")
-    contribution: Contribution = Field(default_factory=Contribution, description="What the NHS contributes.")
-    route_to_market: RouteToMarket | None = Field(
+    contribution: Contribution = Field(
+        title="Contribution", default_factory=Contribution, description="What the NHS contributes.")
+    route_to_market: RouteToMarket | None = Field(title="Route to market",
         default=None, description="The product's path to market: development stages, then sales. Empty if there is "
                                   "no product.")
-    terms: list[Term] = Field(default_factory=list, max_length=30, description="The value-sharing terms.")
-    assumptions: Assumptions = Field(default_factory=Assumptions, description="Valuation settings.")
-    patient_benefit: PatientBenefit = Field(
+    terms: list[Term] = Field(
+        title="Terms", default_factory=list, max_length=30, description="The value-sharing terms.")
+    assumptions: Assumptions = Field(
+        title="Assumptions", default_factory=Assumptions, description="Valuation settings.")
+    patient_benefit: PatientBenefit = Field(title="Patient benefit",
         default_factory=PatientBenefit, description="What the product does for patients (the framework's first aim).")
-    economic_growth: EconomicGrowth = Field(
+    economic_growth: EconomicGrowth = Field(title="Economic growth",
         default_factory=EconomicGrowth, description="What the partnership does for UK growth (the second aim).")
-    fair_share: FairShareInputs = Field(
+    fair_share: FairShareInputs = Field(title="Fair share",
         default_factory=FairShareInputs, description="Judgements and overrides for the fair-share estimate.")
-    contribution_value: ContributionValueInputs = Field(
+    contribution_value: ContributionValueInputs = Field(title="Contribution value",
         default_factory=ContributionValueInputs,
         description="What the value of the NHS's contribution rests on: costs, comparables, a royalty rate.")
-    negotiation: NegotiationInputs = Field(
+    negotiation: NegotiationInputs = Field(title="Negotiation",
         default_factory=NegotiationInputs,
         description="The NHS's walk-away and target and the partner's walk-away. Internal: the negotiation brief "
                     "shows them, the term sheet never does.")
-    uncertainty: list[UncertainInput] = Field(
+    uncertainty: list[UncertainInput] = Field(title="Uncertainty",
         default_factory=list, max_length=50,
         description="Inputs whose value is uncertain, each with a distribution for the Monte Carlo. The deal's own "
                     "value of each input stays the base case.")
-    variants: list[Variant] = Field(
+    variants: list[Variant] = Field(title="Variants",
         default_factory=list, max_length=20,
         description="Named variants of the deal (upside, downside, counter-offer...), each as changes to the base.")
 
@@ -169,9 +176,9 @@ def uncertainty_problems(deal: Deal):
         if item.input in seen:
             yield f"{where}: '{item.input}' is already uncertain above"
         seen.add(item.input)
-        match = UNCERTAIN_INPUT.match(item.input)
-        assert match is not None  # UncertainInput checked the pattern
-        stage, term = match.group(2), match.group(5)
+        keys = paths.parse(item.input)  # UncertainInput checked it is an input that may be uncertain
+        stage = keys[2] if keys[:2] == ["route_to_market", "stages"] else None
+        term = keys[1] if keys[0] == "terms" else None
         if stage is not None and (route is None or int(stage) >= len(route.stages)):
             yield f"{where}: this deal has no stage {stage} (stages are numbered from 0)"
         elif item.input.startswith("route_to_market.sales") and (route is None or route.sales is None):

@@ -18,23 +18,23 @@ class NegotiationInputs(Model):
     """Where the NHS will walk away, what it aims for, and when the partner walks away. Internal: never printed in
     the term sheet."""
 
-    nhs_walk_away_gbp: Gbp | None = Field(
+    nhs_walk_away_gbp: Gbp | None = Field(title="NHS walk away",
         default=None, description="The least value to the NHS it will accept, in £ (present value, at the partner's "
                                   "rate, of what the partner gives it). Empty: full cost recovery and the low end of "
                                   "the fair-share band.")
-    nhs_walk_away_share: Fraction | None = Field(
+    nhs_walk_away_share: Fraction | None = Field(title="NHS walk away share",
         default=None, description="The same walk-away as a share of the partner's value before payments (0.1 is "
                                   "10%); give it in £ or as a share, not both.")
-    nhs_target_gbp: Gbp | None = Field(
+    nhs_target_gbp: Gbp | None = Field(title="NHS target",
         default=None, description="The value to the NHS it aims for, in £. Empty: the NHS's ask on the contribution "
                                   "value's anchor (by default the middle of the fair-share band), never below the "
                                   "walk-away.")
-    nhs_target_share: Fraction | None = Field(
+    nhs_target_share: Fraction | None = Field(title="NHS target share",
         default=None, description="The same target as a share of the partner's value; in £ or as a share, not both.")
-    partner_min_irr: DiscountRate | None = Field(
+    partner_min_irr: DiscountRate | None = Field(title="Partner min irr",
         default=None, description="The partner walks away below this internal rate of return (0.15 is 15%). Empty: "
                                   "it walks away when its NPV at its discount rate falls below zero.")
-    notes: Prose = Field(default="", max_length=4000,
+    notes: Prose = Field(title="Notes", default="", max_length=4000,
                        description="Internal notes for the negotiation brief; never printed in the term sheet.")
 
     @model_validator(mode="after")

@@ -23,15 +23,15 @@ class Fixed(Model):
     """No uncertainty: always this value."""
 
     dist: Literal["fixed"] = "fixed"
-    value: Real = Field(description="The value used in every trial.")
+    value: Real = Field(title="Value", description="The value used in every trial.")
 
 
 class Uniform(Model):
     """Any value between low and high is equally likely."""
 
     dist: Literal["uniform"] = "uniform"
-    low: Real = Field(description="Lowest value.")
-    high: Real = Field(description="Highest value.")
+    low: Real = Field(title="Low", description="Lowest value.")
+    high: Real = Field(title="High", description="Highest value.")
 
     @model_validator(mode="after")
     def _ordered(self) -> Uniform:
@@ -41,9 +41,9 @@ class Uniform(Model):
 
 
 class _ThreePoint(Model):
-    low: Real = Field(description="Lowest plausible value.")
-    mode: Real = Field(description="Most likely value.")
-    high: Real = Field(description="Highest plausible value.")
+    low: Real = Field(title="Low", description="Lowest plausible value.")
+    mode: Real = Field(title="Mode", description="Most likely value.")
+    high: Real = Field(title="High", description="Highest plausible value.")
 
     @model_validator(mode="after")
     def _ordered(self):
@@ -74,10 +74,10 @@ class Normal(Model):
     """Bell curve, cut off at low and high when they are given."""
 
     dist: Literal["normal"] = "normal"
-    mean: Real = Field(description="Centre of the bell curve before truncation.")
-    sd: Spread = Field(description="Standard deviation before truncation.")
-    low: Real | None = Field(default=None, description="Values below this are never drawn.")
-    high: Real | None = Field(default=None, description="Values above this are never drawn.")
+    mean: Real = Field(title="Mean", description="Centre of the bell curve before truncation.")
+    sd: Spread = Field(title="Sd", description="Standard deviation before truncation.")
+    low: Real | None = Field(title="Low", default=None, description="Values below this are never drawn.")
+    high: Real | None = Field(title="High", default=None, description="Values above this are never drawn.")
 
     @model_validator(mode="after")
     def _bounds_hold_enough_of_the_curve(self) -> Normal:
@@ -94,8 +94,8 @@ class Lognormal(Model):
     """Skewed to the right, never negative: suits sales volumes, prices and exit values."""
 
     dist: Literal["lognormal"] = "lognormal"
-    mean: Spread = Field(description="Mean of the value (not of its logarithm).")
-    sd: Spread = Field(description="Standard deviation of the value (not of its logarithm).")
+    mean: Spread = Field(title="Mean", description="Mean of the value (not of its logarithm).")
+    sd: Spread = Field(title="Sd", description="Standard deviation of the value (not of its logarithm).")
 
     @model_validator(mode="after")
     def _spread_is_a_spread(self) -> Lognormal:
@@ -111,24 +111,19 @@ class Lognormal(Model):
 
 Distribution = Annotated[Union[Fixed, Uniform, Triangular, Pert, Normal, Lognormal], Field(discriminator="dist")]
 
-#: Inputs that may be uncertain, as patterns over the deal's field paths.
-UNCERTAIN_INPUT = re.compile(
-    r"^(route_to_market\.stages\[(\d+)\]\.(duration_years|partner_cost_gbp|probability_of_success)"
-    r"|route_to_market\.sales\.(volume_per_year|price_gbp|peak_uptake|years_to_peak|uk_share|operating_margin)"
-    r"|terms\[(\d+)\]\.exit_value_gbp)$"
-)
-
-
 class UncertainInput(Model):
     """One input of the deal with a distribution instead of a single value."""
 
-    input: str = Field(description="Which input, as its field path, e.g. 'route_to_market.sales.price_gbp' or "
+    input: str = Field(
+        title="Input", description="Which input, as its field path, e.g. 'route_to_market.sales.price_gbp' or "
                                    "'route_to_market.stages[1].duration_years'.", max_length=120)
-    distribution: Distribution = Field(description="How the input is spread.")
+    distribution: Distribution = Field(title="Distribution", description="How the input is spread.")
 
     @model_validator(mode="after")
     def _input_is_allowed(self) -> UncertainInput:
-        if not UNCERTAIN_INPUT.match(self.input):
+        from valueshare.inputs import may_be_uncertain
+
+        if not may_be_uncertain(self.input):
             raise ValueError("input: only a stage's duration, cost or probability, a sales input, or an equity exit "
                              "value can be uncertain (e.g. 'route_to_market.sales.price_gbp')")
         problem = support_problem(self.input, self.distribution)
@@ -137,18 +132,14 @@ class UncertainInput(Model):
         return self
 
 
-#: The bounds of each uncertain input's field: (lowest, highest, lowest excluded).
-_BOUNDS = {
-    "duration_years": (0.0, 100.0, True), "partner_cost_gbp": (0.0, None, False),
-    "probability_of_success": (0.0, 1.0, True), "volume_per_year": (0.0, None, False),
-    "price_gbp": (0.0, None, False), "peak_uptake": (0.0, 1.0, False), "years_to_peak": (0.0, 100.0, False),
-    "uk_share": (0.0, 1.0, False), "operating_margin": (0.0, 1.0, False), "exit_value_gbp": (0.0, None, False),
-}
-
-
 def field_bounds(path: str) -> tuple[float, float | None, bool]:
-    """(lowest, highest or None, whether the lowest is excluded) for the field an uncertain input names."""
-    return _BOUNDS[path.rsplit(".", 1)[-1]]
+    """(lowest, highest or None, whether the lowest is excluded) for the field an uncertain input names, from the
+    catalogue of inputs (money and counts have no highest that matters here)."""
+    from valueshare.inputs import entry
+
+    found = entry(path)
+    assert found is not None and found.lo is not None, path
+    return found.lo, found.ceiling, found.lo_open
 
 
 def support_problem(path: str, distribution) -> str | None:
@@ -175,13 +166,14 @@ def support_problem(path: str, distribution) -> str | None:
 class Variant(Model):
     """A named variant of the deal (e.g. upside, downside, counter-offer): the base deal with some inputs changed."""
 
-    name: Name = Field(description="Name of the variant, e.g. 'Downside'.", max_length=100)
-    description: Prose = Field(default="", max_length=1000, description="What the variant assumes.")
-    shared: bool = Field(
+    name: Name = Field(title="Name", description="Name of the variant, e.g. 'Downside'.", max_length=100)
+    description: Prose = Field(
+        title="Description", default="", max_length=1000, description="What the variant assumes.")
+    shared: bool = Field(title="Shared",
         default=False, description="True if the variant may go to the partner in the partner's deal file. A variant "
                                    "is internal by default (an NHS fallback, a counter-offer being weighed); a shared "
                                    "one may not change the NHS's internal sections or its costs.")
-    overrides: dict[str, Any] = Field(
+    overrides: dict[str, Any] = Field(title="Overrides",
         min_length=1, max_length=200, description="Inputs that differ from the base deal, by field path, e.g. "
                                   "'route_to_market.sales.peak_uptake: 0.15' or 'terms[4].tiers[0].rate: 0.02'.")
 

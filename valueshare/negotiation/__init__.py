@@ -9,16 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from valueshare import inputs
 from valueshare.contribution import ContributionValue, value_contribution
 from valueshare.engine.valuation import Valuation, value_deal
 from valueshare.errors import NoAnswer, ValueshareError
+from valueshare.format import money, percent
 from valueshare.framework import Assessment, assess, closing_candidates, closing_term
 from valueshare.model import Deal, Use
 from valueshare.negotiation.equivalents import STRUCTURES, Offer, equivalent_offers
 from valueshare.negotiation.zone import Opener, Position, Zone, partner_limit, zone
 from valueshare.sensitivity import TornadoBar, tornado
-from valueshare.format import money, percent
-from valueshare.framework.text import term_value
 from valueshare.solver import Solution, deal_with, search_bounds, solve, solve_deal
 
 __all__ = ["Goal", "Negotiation", "Offer", "Opener", "Position", "STRUCTURES", "TermResult", "Zone", "goal_solution",
@@ -138,8 +138,8 @@ def _why_not(deal: Deal, path: str, goal: Goal) -> str:
         priced = deal if r is None else deal_with(deal, "assumptions.partner_discount_rate", r)
         at_lo, at_top = (value_deal(deal_with(priced, path, x)).partner_npv for x in (lo, top))
         if at_lo < 0:
-            return f"even at {term_value(path, lo)}, the partner's NPV is {money(at_lo)}: it loses money already"
-        where = f"at {term_value(path, top)}" if hi is not None else "however large it is"
+            return f"even at {inputs.write(path, lo)}, the partner's NPV is {money(at_lo)}: it loses money already"
+        where = f"at {inputs.write(path, top)}" if hi is not None else "however large it is"
         return f"{where}, the partner still keeps a positive NPV ({money(at_top)})"
     read = {"value": lambda v: v.payments_to_nhs_partner_pv, "share": lambda v: v.nhs_share,
             "nhs_npv": lambda v: v.nhs_npv}[goal.kind]
@@ -149,9 +149,9 @@ def _why_not(deal: Deal, path: str, goal: Goal) -> str:
     if at_lo is None or at_top is None:
         return f"{name} cannot be measured (the partner's value is not positive)"
     if at_lo > goal.target:
-        return (f"even at {term_value(path, lo)}, {name} is {write(at_lo)}, already above {write(goal.target)}: "
+        return (f"even at {inputs.write(path, lo)}, {name} is {write(at_lo)}, already above {write(goal.target)}: "
                 f"the other terms give more than that")
-    where = f"at {term_value(path, top)}" if hi is not None else "however large it is"
+    where = f"at {inputs.write(path, top)}" if hi is not None else "however large it is"
     return f"{where}, {name} is only {write(at_top)}, below {write(goal.target)}"
 
 

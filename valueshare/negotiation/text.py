@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from valueshare import inputs
 from valueshare.format import money, percent
-from valueshare.framework.text import term_name, term_value
 from valueshare.model import Deal
 from valueshare.negotiation import Negotiation, Offer, TermResult
 from valueshare.negotiation.zone import Opener, Zone
 from valueshare.sensitivity import TornadoBar
-from valueshare.units import write
 
 SCALE = ("Value to the NHS: the present value, at the partner's rate, of everything the partner gives the NHS; as "
          "a share, that value over the partner's value before any payment to the NHS (the framework's measure).")
@@ -25,21 +24,21 @@ def position_rows(z: Zone) -> list[list[str]]:
 
 
 def opener_text(deal: Deal, o: Opener) -> str:
-    return f"{o.label}: from {term_value(o.path, o.current)} to {term_value(o.path, o.needed)}"
+    return f"{o.label}: from {inputs.write(o.path, o.current)} to {inputs.write(o.path, o.needed)}"
 
 
 def term_result_text(deal: Deal, r: TermResult) -> str:
     if r.solution is None:
         return f"{r.position} ({money(r.target)}): no value of this term alone reaches it: {r.note}."
     s = r.solution
-    return (f"{r.position} ({money(r.target)}): {term_value(s.path, s.value)} "
-            f"(now {term_value(s.path, s.current)}).")
+    return (f"{r.position} ({money(r.target)}): {inputs.write(s.path, s.value)} "
+            f"(now {inputs.write(s.path, s.current)}).")
 
 
 def term_heading(deal: Deal, n: Negotiation) -> str:
     if n.term is None:
         return "The deal has no term that could be solved for."
-    return f"What {term_name(deal, n.term).lower()} would have to be, other terms as they are:"
+    return f"What {inputs.label(n.term, deal).lower()} would have to be, other terms as they are:"
 
 
 def offer_rows(offers: list[Offer]) -> list[list[str]]:
@@ -92,6 +91,6 @@ def offer_notes(offers: list[Offer]) -> list[str]:
 
 
 def sensitivity_rows(bars: list[TornadoBar]) -> list[list[str]]:
-    return [[b.driver.label, f"{write(b.driver.path, b.driver.low)} to {write(b.driver.path, b.driver.high)}",
+    return [[b.driver.label, f"{inputs.write(b.driver.path, b.driver.low)} to {inputs.write(b.driver.path, b.driver.high)}",
              f"{money(b.nhs_low)} to {money(b.nhs_high)}", f"{money(b.partner_low)} to {money(b.partner_high)}"]
             for b in bars]

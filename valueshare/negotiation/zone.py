@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from valueshare import inputs
 from valueshare.contribution import ContributionValue, value_contribution
 from valueshare.engine.valuation import Valuation, value_deal
 from valueshare.errors import NoAnswer, ValueshareError
 from valueshare.format import money, percent
 from valueshare.framework.fairshare import FairShare, fair_share
 from valueshare.model import Deal, Use
-from valueshare.sensitivity import default_drivers, label
+from valueshare.sensitivity import default_drivers
 from valueshare.solver import deal_with, solve_deal
 
 
@@ -178,6 +179,6 @@ def _openers(deal: Deal, walk_away: float, most: int = 4) -> list[Opener]:
         except (NoAnswer, ValueshareError):
             continue
         if s.current or s.value:
-            found.append(Opener(path, label(deal, path), s.current, s.value))
+            found.append(Opener(path, inputs.label(path, deal), s.current, s.value))
     found.sort(key=lambda o: abs(o.needed - o.current) / max(abs(o.current), 1e-9))
     return found[:most]
