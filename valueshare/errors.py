@@ -5,7 +5,6 @@ The app, the CLI and the reports all show ``Problem.line()``; none of them shows
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -14,13 +13,33 @@ from pydantic import ValidationError
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input: where it is (``terms[2].tiers[0].rate``) and the rule it breaks."""
+    """One thing wrong with an input: where it is (``terms[2].tiers[0].rate``), the rule it breaks (a short name:
+    ``required``, ``bounds``, ``milestone_stage``...) and the message that says so in people's words."""
 
     path: str
     message: str
+    rule: str = ""
 
     def line(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
+
+    def within(self, prefix: str) -> Problem:
+        """The same problem, its path taken as relative to ``prefix``."""
+        return Problem(_join(prefix, self.path), self.message, self.rule)
+
+
+class Invalid(ValueError):
+    """What a model's validator raises: the problems it found as objects, each path relative to the model that
+    checks it (pydantic keeps the exception, and ``problems_from_validation`` reads its problems as they are)."""
+
+    def __init__(self, *problems: Problem):
+        self.problems = problems
+        super().__init__("; ".join(p.line() for p in problems))
+
+
+def invalid(path: str, rule: str, message: str) -> Invalid:
+    """One problem to raise: ``raise invalid("tiers[0].from_gbp", "first_tier_at_zero", "must start at 0")``."""
+    return Invalid(Problem(path, message, rule))
 
 
 class ValueshareError(Exception):
@@ -54,13 +73,14 @@ class NoAnswer(ValueshareError):
     """A calculation has no answer for this input (e.g. no IRR); the message says why."""
 
 
-_SUBPATH = re.compile(r"^([A-Za-z_][\w]*(?:\[\d+\])*(?:\.[A-Za-z_][\w]*(?:\[\d+\])*)*): (.+)$", re.S)
-# pydantic puts the tag of a discriminated union into the location (terms -> 2 -> royalty -> rate); users never
-# wrote that tag as a key, so it is dropped from the path they see.
-_UNION_TAGS = {
-    "access_fee", "subscription", "milestone", "royalty", "revenue_share", "equity", "nhs_price_discount",
-    "in_kind_benefit", "consent_to_commercialise",
-}
+
+
+def _union_tags() -> frozenset[str]:
+    """The tags of the term union: pydantic puts the tag of a discriminated union into the location (terms -> 2 ->
+    royalty -> rate); users never wrote that tag as a key, so it is dropped from the path they see. Read from the
+    model when first needed: the model imports this module."""
+    from valueshare.model.terms import TERM_KINDS
+    return frozenset(TERM_KINDS)
 
 
 _DISTRIBUTION_TAGS = {"fixed", "uniform", "triangular", "pert", "normal", "lognormal"}
@@ -70,10 +90,11 @@ def format_path(loc: Iterable[Any]) -> str:
     """``('terms', 2, 'royalty', 'tiers', 0, 'rate')`` -> ``terms[2].tiers[0].rate``."""
     out = ""
     previous: Any = None
+    union_tags = _union_tags()
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif (isinstance(previous, int) and part in _UNION_TAGS) or (
+        elif (isinstance(previous, int) and part in union_tags) or (
                 previous == "distribution" and part in _DISTRIBUTION_TAGS):
             pass
         else:
@@ -83,8 +104,8 @@ def format_path(loc: Iterable[Any]) -> str:
 
 
 def _join(path: str, sub: str) -> str:
-    if not path:
-        return sub
+    if not path or not sub:
+        return path or sub
     return f"{path}{sub}" if sub.startswith("[") else f"{path}.{sub}"
 
 
@@ -138,10 +159,9 @@ def problems_from_validation(error: ValidationError, prefix: str = "") -> list[P
     problems: list[Problem] = []
     for err in error.errors(include_url=False):
         path = _join(prefix, format_path(err["loc"])) if prefix else format_path(err["loc"])
-        for text in _message(err).split("\n"):
-            match = _SUBPATH.match(text)
-            if match:
-                problems.append(Problem(_join(path, match.group(1)), match.group(2)))
-            else:
-                problems.append(Problem(path, text))
+        raised = (err.get("ctx") or {}).get("error")
+        if isinstance(raised, Invalid):
+            problems += [p.within(path) for p in raised.problems]
+        else:
+            problems.append(Problem(path, _message(dict(err)), err["type"]))
     return problems

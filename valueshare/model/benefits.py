@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
+from valueshare.errors import invalid
 from valueshare.model.base import Choice, Model, labels
 from valueshare.model.types import (
     Count, DiscountRate, Fraction, Gbp, Name, SignedGbp, WholeYears, YearIndex, _number,
@@ -129,6 +130,6 @@ class FairShareInputs(Model):
         seen: set[str] = set()
         for k, item in enumerate(self.overrides):
             if item.factor in seen:
-                raise ValueError(f"overrides[{k}].factor: '{item.factor.value}' is overridden twice")
+                raise invalid(f"overrides[{k}].factor", "factor_once", f"'{item.factor.value}' is overridden twice")
             seen.add(item.factor)
         return self

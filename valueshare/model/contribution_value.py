@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from valueshare.errors import invalid
 from valueshare.model.base import Choice, Model, labels
 from valueshare.model.parties import DataType
 from valueshare.model.types import Count, Fraction, Gbp, Hours, Name, Prose, YearsNonNegative, _number
@@ -60,11 +61,11 @@ class PreparationCost(Model):
     def _some_cost(self) -> PreparationCost:
         if (self.hours is None) != (self.cost_per_hour_gbp is None):
             missing = "cost_per_hour_gbp" if self.cost_per_hour_gbp is None else "hours"
-            raise ValueError(f"{missing}: staff time needs both its hours and its cost per hour")
+            raise invalid(missing, "staff_time_complete", "staff time needs both its hours and its cost per hour")
         if self.hours is not None and self.replacement_gbp is not None:
-            raise ValueError("replacement_gbp: give either a replacement cost or staff time, not both")
+            raise invalid("replacement_gbp", "one_replacement_basis", "give either a replacement cost or staff time, not both")
         if self.historical_gbp is None and self.replacement_gbp is None and self.hours is None:
-            raise ValueError("historical_gbp: give a historical cost, a replacement cost or staff time")
+            raise invalid("historical_gbp", "a_cost_basis", "give a historical cost, a replacement cost or staff time")
         return self
 
     @property

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, ValidationError, model_validator
 
 from valueshare import paths
-from valueshare.errors import DealInvalid, Problem, problems_from_validation
+from valueshare.errors import DealInvalid, Invalid, Problem, problems_from_validation
 
 from valueshare.model.base import Choice, Model, labels
 from valueshare.model.benefits import EconomicGrowth, FairShareInputs, PatientBenefit
@@ -121,7 +121,7 @@ class Deal(Model):
         if not problems:
             problems = list(variant_problems(self))
         if problems:
-            raise ValueError("\n".join(problems))
+            raise Invalid(*problems)
         return self
 
     def variant(self, name: str) -> Deal:
@@ -143,19 +143,21 @@ def term_problems(deal: Deal):
     has_sales = deal.route_to_market is not None and deal.route_to_market.sales is not None
     clauses = [i for i, t in enumerate(deal.terms) if isinstance(t, ConsentToCommercialise)]
     if len(clauses) > 1:
-        yield f"terms[{clauses[1]}]: a deal has at most one consent-to-commercialise clause"
+        yield Problem(f"terms[{clauses[1]}]", "a deal has at most one consent-to-commercialise clause", "one_clause")
     if clauses and deal.use is not Use.NON_COMMERCIAL_RESEARCH:
-        yield (f"terms[{clauses[0]}]: a consent-to-commercialise clause is for non-commercial use; "
-               f"this deal's use is {deal.use.label.lower()}")
+        yield Problem(f"terms[{clauses[0]}]", f"a consent-to-commercialise clause is for non-commercial use; this "
+                      f"deal's use is {deal.use.label.lower()}", "clause_for_non_commercial_use")
     discounts = [(where, t.price_discount) for where, t in _all_terms(deal) if t.kind == "nhs_price_discount"]
     if sum(d for _, d in discounts) >= 1:
-        yield f"{discounts[-1][0]}.price_discount: the NHS price discounts add up to 100% or more"
+        yield Problem(f"{discounts[-1][0]}.price_discount", "the NHS price discounts add up to 100% or more",
+                      "discounts_below_100_percent")
     for where, term in _all_terms(deal):
         if isinstance(term, Milestone) and term.stage not in stage_names:
             known = ", ".join(f"'{n}'" for n in stage_names) or "none"
-            yield f"{where}.stage: no stage is called '{term.stage}' (stages: {known})"
+            yield Problem(f"{where}.stage", f"no stage is called '{term.stage}' (stages: {known})", "milestone_stage")
         if term.kind in SALES_LINKED and not has_sales:
-            yield f"{where}: this term is paid on sales, so route_to_market.sales must be filled in"
+            yield Problem(where, "this term is paid on sales, so route_to_market.sales must be filled in",
+                          "sales_linked_needs_sales")
 
 
 def _all_terms(deal: Deal):
@@ -174,17 +176,17 @@ def uncertainty_problems(deal: Deal):
     for k, item in enumerate(deal.uncertainty):
         where = f"uncertainty[{k}].input"
         if item.input in seen:
-            yield f"{where}: '{item.input}' is already uncertain above"
+            yield Problem(where, f"'{item.input}' is already uncertain above", "uncertain_once")
         seen.add(item.input)
         keys = paths.parse(item.input)  # UncertainInput checked it is an input that may be uncertain
         stage = keys[2] if keys[:2] == ["route_to_market", "stages"] else None
         term = keys[1] if keys[0] == "terms" else None
         if stage is not None and (route is None or int(stage) >= len(route.stages)):
-            yield f"{where}: this deal has no stage {stage} (stages are numbered from 0)"
+            yield Problem(where, f"this deal has no stage {stage} (stages are numbered from 0)", "uncertain_input_exists")
         elif item.input.startswith("route_to_market.sales") and (route is None or route.sales is None):
-            yield f"{where}: this deal has no sales to make uncertain"
+            yield Problem(where, "this deal has no sales to make uncertain", "uncertain_input_exists")
         elif term is not None and (int(term) >= len(deal.terms) or deal.terms[int(term)].kind != "equity"):
-            yield f"{where}: terms[{term}] is not an equity term"
+            yield Problem(where, f"terms[{term}] is not an equity term", "uncertain_input_exists")
 
 
 def apply_overrides(deal: Deal, variant: Variant) -> dict:
@@ -222,18 +224,19 @@ def variant_problems(deal: Deal):
     names: set[str] = set()
     for k, variant in enumerate(deal.variants):
         if variant.name in names:
-            yield f"variants[{k}].name: '{variant.name}' is used by another variant"
+            yield Problem(f"variants[{k}].name", f"'{variant.name}' is used by another variant", "variant_name_unique")
         names.add(variant.name)
         if variant.shared:
             for path in variant.overrides:
                 if is_internal_path(path):
-                    yield (f"variants[{k}].overrides: {path}: a variant shared with the partner cannot change the "
-                           f"NHS's internal figures or its costs; set shared: false to keep the variant internal")
+                    yield Problem(f"variants[{k}].overrides", f"{path}: a variant shared with the partner cannot change "
+                                  f"the NHS's internal figures or its costs; set shared: false to keep the variant "
+                                  f"internal", "shared_variant_not_internal")
         try:
             Deal.model_validate(apply_overrides(deal, variant))
         except DealInvalid as error:
             for p in error.problems:
-                yield f"variants[{k}].overrides: {p.path}: {p.message}"
+                yield Problem(f"variants[{k}].overrides", p.line(), p.rule or "variant_makes_a_deal")
         except ValidationError as error:
             for p in problems_from_validation(error):
-                yield f"variants[{k}].overrides: {p.line()}"
+                yield Problem(f"variants[{k}].overrides", p.line(), p.rule or "variant_makes_a_deal")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
+from valueshare.errors import invalid
 from valueshare.model.base import Model
 from valueshare.model.types import DiscountRate, Fraction, Gbp, Prose
 
@@ -41,5 +42,6 @@ class NegotiationInputs(Model):
     def _one_way_each(self) -> NegotiationInputs:
         for name in ("walk_away", "target"):
             if getattr(self, f"nhs_{name}_gbp") is not None and getattr(self, f"nhs_{name}_share") is not None:
-                raise ValueError(f"nhs_{name}_share: give the {name.replace('_', '-')} in £ or as a share, not both")
+                raise invalid(f"nhs_{name}_share", "pounds_or_share",
+                              f"give the {name.replace('_', '-')} in £ or as a share, not both")
         return self

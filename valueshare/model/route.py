@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
+from valueshare.errors import invalid
 from valueshare.model.base import Model
 from valueshare.model.types import Count, Line, Name, DurationYears, Fraction, Gbp, Probability, YearIndex, YearsNonNegative
 
@@ -56,6 +57,6 @@ class RouteToMarket(Model):
         seen: set[str] = set()
         for stage in self.stages:
             if stage.name in seen:
-                raise ValueError(f"stage names must be unique: '{stage.name}' appears twice")
+                raise invalid("", "stage_names_unique", f"stage names must be unique: '{stage.name}' appears twice")
             seen.add(stage.name)
         return self

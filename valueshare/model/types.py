@@ -23,20 +23,21 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
+from valueshare.errors import invalid
 from valueshare.textio import describe_character
 
 
 def _reject_text_and_booleans(value: Any) -> Any:
     if isinstance(value, bool):
-        raise ValueError(f"must be a number, not {str(value).lower()} (YAML reads yes/no/on/off as true/false)")
+        raise invalid("", "number", f"must be a number, not {str(value).lower()} (YAML reads yes/no/on/off as true/false)")
     if isinstance(value, str):
-        raise ValueError(f"must be a number, not the text {value!r} (write 1000 or 1.0e+3, without quotes or commas)")
+        raise invalid("", "number", f"must be a number, not the text {value!r} (write 1000 or 1.0e+3, without quotes or commas)")
     return value
 
 
 def _reject_non_finite(value: float) -> float:
     if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError("must be a finite number")
+        raise invalid("", "finite", "must be a finite number")
     return value
 
 
@@ -80,7 +81,7 @@ def _bounds_check(lo: float | None, hi: float | None, lo_open: bool, hi_open: bo
             or (hi is not None and (value > hi or (hi_open and value == hi)))
         )
         if bad:
-            raise ValueError(describe())
+            raise invalid("", "bounds", describe())
         return value
 
     return check
@@ -146,9 +147,9 @@ def _refuse_characters(pattern: re.Pattern[str], prose: bool):
         if match:
             char = match.group()
             if char in "\n\r" and not prose:
-                raise ValueError(f"must be on one line: it holds a line break, {describe_character(char)}, at "
+                raise invalid("", "one_line", f"must be on one line: it holds a line break, {describe_character(char)}, at "
                                  f"character {match.start() + 1}")
-            raise ValueError(f"holds the character {describe_character(char)} at character {match.start() + 1}, which a "
+            raise invalid("", "characters", f"holds the character {describe_character(char)} at character {match.start() + 1}, which a "
                              f"deal cannot keep (a control or invisible character, perhaps pasted in): remove it")
         return value
 
@@ -157,7 +158,7 @@ def _refuse_characters(pattern: re.Pattern[str], prose: bool):
 
 def _not_blank(value: str) -> str:
     if not value.strip():
-        raise ValueError("must not be blank")
+        raise invalid("", "not_blank", "must not be blank")
     return value
 
 

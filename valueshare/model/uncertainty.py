@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field, field_validator, model_validator
 
+from valueshare.errors import invalid
 from valueshare.model.base import Model
 from valueshare.model.types import MAX_GBP, Name, Prose, _number
 
@@ -36,7 +37,7 @@ class Uniform(Model):
     @model_validator(mode="after")
     def _ordered(self) -> Uniform:
         if not self.low < self.high:
-            raise ValueError("high: must be above low")
+            raise invalid("high", "high_above_low", "must be above low")
         return self
 
 
@@ -48,9 +49,9 @@ class _ThreePoint(Model):
     @model_validator(mode="after")
     def _ordered(self):
         if not self.low <= self.mode <= self.high:
-            raise ValueError("mode: must lie between low and high")
+            raise invalid("mode", "mode_within", "must lie between low and high")
         if not self.low < self.high:
-            raise ValueError("high: must be above low")
+            raise invalid("high", "high_above_low", "must be above low")
         return self
 
 
@@ -84,9 +85,9 @@ class Normal(Model):
         lo = -math.inf if self.low is None else (self.low - self.mean) / self.sd
         hi = math.inf if self.high is None else (self.high - self.mean) / self.sd
         if self.low is not None and self.high is not None and not self.low < self.high:
-            raise ValueError("high: must be above low")
+            raise invalid("high", "high_above_low", "must be above low")
         if _normal_cdf(hi) - _normal_cdf(lo) < 0.01:
-            raise ValueError("low: the bounds keep less than 1% of the bell curve; move them or the mean")
+            raise invalid("low", "bounds_keep_the_curve", "the bounds keep less than 1% of the bell curve; move them or the mean")
         return self
 
 
@@ -100,7 +101,8 @@ class Lognormal(Model):
     @model_validator(mode="after")
     def _spread_is_a_spread(self) -> Lognormal:
         if self.sd > 1000 * self.mean:
-            raise ValueError("sd: must be at most 1,000 times the mean (a wider spread draws values no deal can hold)")
+            raise invalid("sd", "sd_at_most_1000_means",
+                          "must be at most 1,000 times the mean (a wider spread draws values no deal can hold)")
         return self
 
     def log_parameters(self) -> tuple[float, float]:
@@ -124,11 +126,11 @@ class UncertainInput(Model):
         from valueshare.inputs import may_be_uncertain
 
         if not may_be_uncertain(self.input):
-            raise ValueError("input: only a stage's duration, cost or probability, a sales input, or an equity exit "
-                             "value can be uncertain (e.g. 'route_to_market.sales.price_gbp')")
+            raise invalid("input", "may_be_uncertain", "only a stage's duration, cost or probability, a sales input, or "
+                          "an equity exit value can be uncertain (e.g. 'route_to_market.sales.price_gbp')")
         problem = support_problem(self.input, self.distribution)
         if problem:
-            raise ValueError(f"distribution: {problem}")
+            raise invalid("distribution", "distribution_within_bounds", problem)
         return self
 
 
@@ -183,7 +185,7 @@ class Variant(Model):
         for path in overrides:
             if len(path) > OVERRIDE_PATH_MAX or not _OVERRIDE_PATH.match(path):
                 shown = path if len(path) <= 60 else path[:57] + "..."
-                raise ValueError(f"{shown!r} is not a field path like 'terms[4].tiers[0].rate' (letters, digits, _, "
+                raise invalid("", "field_path", f"{shown!r} is not a field path like 'terms[4].tiers[0].rate' (letters, digits, _, "
                                  f"dots and [n], at most {OVERRIDE_PATH_MAX} characters)")
         return overrides
 
