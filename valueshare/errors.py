@@ -73,8 +73,6 @@ class NoAnswer(ValueshareError):
     """A calculation has no answer for this input (e.g. no IRR); the message says why."""
 
 
-
-
 def _union_tags() -> frozenset[str]:
     """The tags of the term union: pydantic puts the tag of a discriminated union into the location (terms -> 2 ->
     royalty -> rate); users never wrote that tag as a key, so it is dropped from the path they see. Read from the

@@ -6,7 +6,7 @@ A term with ``start_year`` and ``years`` pays in years ``start_year`` to ``start
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, ClassVar, Literal, Union, get_args
 
 from pydantic import Field, model_validator
 
@@ -36,6 +36,8 @@ class AccessFee(Model):
     """A fee for access to the data: the cost-recovery charge the NHS always makes."""
 
     kind: Literal["access_fee"] = "access_fee"
+    label: ClassVar[str] = "Access fee"
+    sales_linked: ClassVar[bool] = False
     amount_gbp: Gbp = Field(description="The fee, in £ (each year, if yearly).")
     frequency: Frequency = Field(default=Frequency.ONE_OFF, description="Paid once, or every year.")
     start_year: YearIndex = Field(default=0, description="Year of the (first) payment; year 0 is signature.")
@@ -52,6 +54,8 @@ class Subscription(Model):
     """A yearly subscription for ongoing access, optionally rising each year."""
 
     kind: Literal["subscription"] = "subscription"
+    label: ClassVar[str] = "Subscription"
+    sales_linked: ClassVar[bool] = False
     amount_gbp_per_year: Gbp = Field(description="The subscription in its first year, in £.")
     start_year: YearIndex = Field(default=1, description="First year it is paid; year 0 is signature.")
     years: WholeYears = Field(description="How many years it is paid.")
@@ -62,6 +66,8 @@ class Milestone(Model):
     """A payment due when a named stage of the route to market succeeds."""
 
     kind: Literal["milestone"] = "milestone"
+    label: ClassVar[str] = "Milestone payment"
+    sales_linked: ClassVar[bool] = False
     stage: Name = Field(description="Name of the stage whose success triggers the payment.", max_length=100)
     amount_gbp: Gbp = Field(description="The payment, in £.")
 
@@ -77,6 +83,8 @@ class Royalty(Model):
     """A royalty on net sales, in bands like income tax: each rate applies only to sales within its band."""
 
     kind: Literal["royalty"] = "royalty"
+    label: ClassVar[str] = "Royalty"
+    sales_linked: ClassVar[bool] = True
     tiers: list[RoyaltyTier] = Field(min_length=1, max_length=10,
                                      description="The bands, lowest first; the first starts at £0.")
     territory: Territory = Field(default=Territory.WORLDWIDE, description="Which sales the royalty is paid on.")
@@ -98,6 +106,8 @@ class RevenueShare(Model):
     """A flat share of the partner's revenue from the product."""
 
     kind: Literal["revenue_share"] = "revenue_share"
+    label: ClassVar[str] = "Revenue share"
+    sales_linked: ClassVar[bool] = True
     rate: Fraction = Field(description="Share of net sales paid to the NHS (0.05 is 5%).")
     territory: Territory = Field(default=Territory.WORLDWIDE, description="Which sales the share is paid on.")
     term_years: DurationYears | None = Field(
@@ -108,6 +118,8 @@ class Equity(Model):
     """A stake in the partner, worth something only if there is an exit (a sale or listing)."""
 
     kind: Literal["equity"] = "equity"
+    label: ClassVar[str] = "Equity"
+    sales_linked: ClassVar[bool] = False
     stake: Fraction = Field(description="Share of the partner's equity held by the NHS at exit (0.05 is 5%).")
     exit_value_gbp: Gbp = Field(description="Value of the whole partner company at exit, in £.")
     exit_year: YearIndex = Field(description="Year of the exit, counted from signature.")
@@ -118,6 +130,8 @@ class NhsPriceDiscount(Model):
     """A discount off the list price of the product when the NHS buys it."""
 
     kind: Literal["nhs_price_discount"] = "nhs_price_discount"
+    label: ClassVar[str] = "NHS price discount"
+    sales_linked: ClassVar[bool] = True
     price_discount: DiscountFraction = Field(description="Discount off the list price on NHS purchases (0.2 is 20%).")
 
 
@@ -125,6 +139,8 @@ class InKindBenefit(Model):
     """A benefit given in kind, e.g. free licences, training or trial access."""
 
     kind: Literal["in_kind_benefit"] = "in_kind_benefit"
+    label: ClassVar[str] = "In-kind benefit"
+    sales_linked: ClassVar[bool] = False
     description: Prose = Field(description="What the benefit is.", max_length=300)
     value_gbp_per_year: Gbp = Field(description="What the benefit is worth to the NHS each year, in £.")
     partner_cost_gbp_per_year: Gbp | None = Field(
@@ -148,6 +164,8 @@ class ConsentToCommercialise(Model):
     """
 
     kind: Literal["consent_to_commercialise"] = "consent_to_commercialise"
+    label: ClassVar[str] = "Consent-to-commercialise clause"
+    sales_linked: ClassVar[bool] = False
     probability: Fraction = Field(description="Chance that the work becomes commercial (0.1 is 10%).")
     year: YearIndex = Field(description="Year in which it would become commercial, counted from signature.")
     terms: list[CommercialTerm] = Field(
@@ -160,18 +178,27 @@ Term = Annotated[
     Field(discriminator="kind"),
 ]
 
-#: The people-facing name of each mechanism, by ``kind``; the app, the PDF and the docs all use these.
-TERM_LABELS: dict[str, str] = {
-    "access_fee": "Access fee",
-    "subscription": "Subscription",
-    "milestone": "Milestone payment",
-    "royalty": "Royalty",
-    "revenue_share": "Revenue share",
-    "equity": "Equity",
-    "nhs_price_discount": "NHS price discount",
-    "in_kind_benefit": "In-kind benefit",
-    "consent_to_commercialise": "Consent-to-commercialise clause",
-}
+#: Every mechanism's model, in the order of ``Term`` (the order the app, the docs and valueshare.mechanisms list them).
+TERM_MODELS: tuple[type[Model], ...] = get_args(get_args(Term)[0])
+#: The models that may appear inside a consent-to-commercialise clause.
+COMMERCIAL_MODELS: tuple[type[Model], ...] = get_args(get_args(CommercialTerm)[0])
 
-#: Mechanisms whose payments depend on the product's sales.
-SALES_LINKED = frozenset({"royalty", "revenue_share", "nhs_price_discount"})
+
+def kind_of(model: type[Model]) -> str:
+    """The ``kind`` tag a scenario file gives a term of this model.
+
+    >>> kind_of(Royalty)
+    'royalty'
+    """
+    return model.model_fields["kind"].default
+
+
+#: Every ``kind``, in the order of ``Term``.
+TERM_KINDS: tuple[str, ...] = tuple(kind_of(m) for m in TERM_MODELS)
+
+#: The people-facing name of each mechanism, by ``kind`` (each model's ``label``); the app, the PDF and the docs all
+#: use these.
+TERM_LABELS: dict[str, str] = {kind_of(m): m.label for m in TERM_MODELS}  # type: ignore[attr-defined]
+
+#: Mechanisms whose payments depend on the product's sales (each model's ``sales_linked``).
+SALES_LINKED = frozenset(kind_of(m) for m in TERM_MODELS if m.sales_linked)  # type: ignore[attr-defined]
