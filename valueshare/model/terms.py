@@ -10,6 +10,7 @@ from typing import Annotated, ClassVar, Literal, Union, get_args
 
 from pydantic import Field, model_validator
 
+from valueshare.errors import invalid
 from valueshare.model.base import Choice, Model, labels
 from valueshare.model.types import (
     DiscountFraction, DurationYears, Fraction, Gbp, GrowthRate, Name, Prose, YearIndex, WholeYears,
@@ -38,15 +39,17 @@ class AccessFee(Model):
     kind: Literal["access_fee"] = "access_fee"
     label: ClassVar[str] = "Access fee"
     sales_linked: ClassVar[bool] = False
-    amount_gbp: Gbp = Field(description="The fee, in £ (each year, if yearly).")
-    frequency: Frequency = Field(default=Frequency.ONE_OFF, description="Paid once, or every year.")
-    start_year: YearIndex = Field(default=0, description="Year of the (first) payment; year 0 is signature.")
-    years: WholeYears = Field(default=1, description="For a yearly fee: how many years it is paid.")
+    amount_gbp: Gbp = Field(title="Amount", description="The fee, in £ (each year, if yearly).")
+    frequency: Frequency = Field(title="Frequency", default=Frequency.ONE_OFF, description="Paid once, or every year.")
+    start_year: YearIndex = Field(
+        title="Start year", default=0, description="Year of the (first) payment; year 0 is signature.")
+    years: WholeYears = Field(title="Years", default=1, description="For a yearly fee: how many years it is paid.")
 
     @model_validator(mode="after")
     def _one_off_is_one_year(self) -> AccessFee:
         if self.frequency is Frequency.ONE_OFF and self.years != 1:
-            raise ValueError("years: a one-off fee is paid once, so years must be 1 (or choose frequency: yearly)")
+            raise invalid("years", "one_off_is_one_year",
+                          "a one-off fee is paid once, so years must be 1 (or choose frequency: yearly)")
         return self
 
 
@@ -56,10 +59,12 @@ class Subscription(Model):
     kind: Literal["subscription"] = "subscription"
     label: ClassVar[str] = "Subscription"
     sales_linked: ClassVar[bool] = False
-    amount_gbp_per_year: Gbp = Field(description="The subscription in its first year, in £.")
-    start_year: YearIndex = Field(default=1, description="First year it is paid; year 0 is signature.")
-    years: WholeYears = Field(description="How many years it is paid.")
-    escalation_rate: GrowthRate = Field(default=0.0, description="Yearly rise in the subscription (0.03 is 3%).")
+    amount_gbp_per_year: Gbp = Field(title="Amount per year", description="The subscription in its first year, in £.")
+    start_year: YearIndex = Field(
+        title="Start year", default=1, description="First year it is paid; year 0 is signature.")
+    years: WholeYears = Field(title="Years", description="How many years it is paid.")
+    escalation_rate: GrowthRate = Field(
+        title="Escalation rate", default=0.0, description="Yearly rise in the subscription (0.03 is 3%).")
 
 
 class Milestone(Model):
@@ -68,15 +73,17 @@ class Milestone(Model):
     kind: Literal["milestone"] = "milestone"
     label: ClassVar[str] = "Milestone payment"
     sales_linked: ClassVar[bool] = False
-    stage: Name = Field(description="Name of the stage whose success triggers the payment.", max_length=100)
-    amount_gbp: Gbp = Field(description="The payment, in £.")
+    stage: Name = Field(
+        title="Stage", description="Name of the stage whose success triggers the payment.", max_length=100)
+    amount_gbp: Gbp = Field(title="Amount", description="The payment, in £.")
 
 
 class RoyaltyTier(Model):
     """One band of a tiered royalty: the rate applies to yearly net sales above ``from_gbp``."""
 
-    from_gbp: Gbp = Field(description="Yearly net sales at which this tier's rate starts to apply, in £.")
-    rate: Fraction = Field(description="Royalty rate on net sales in this band (0.02 is 2%).")
+    from_gbp: Gbp = Field(
+        title="From yearly sales", description="Yearly net sales at which this tier's rate starts to apply, in £.")
+    rate: Fraction = Field(title="Rate", description="Royalty rate on net sales in this band (0.02 is 2%).")
 
 
 class Royalty(Model):
@@ -85,20 +92,22 @@ class Royalty(Model):
     kind: Literal["royalty"] = "royalty"
     label: ClassVar[str] = "Royalty"
     sales_linked: ClassVar[bool] = True
-    tiers: list[RoyaltyTier] = Field(min_length=1, max_length=10,
+    tiers: list[RoyaltyTier] = Field(title="Tiers", min_length=1, max_length=10,
                                      description="The bands, lowest first; the first starts at £0.")
-    territory: Territory = Field(default=Territory.WORLDWIDE, description="Which sales the royalty is paid on.")
-    term_years: DurationYears | None = Field(
+    territory: Territory = Field(
+        title="Territory", default=Territory.WORLDWIDE, description="Which sales the royalty is paid on.")
+    term_years: DurationYears | None = Field(title="Years after launch",
         default=None, description="Years after launch for which the royalty is due; empty means until sales end.")
-    cap_gbp: Gbp | None = Field(default=None, description="Most the royalty can pay in total, in £; empty for no cap.")
+    cap_gbp: Gbp | None = Field(
+        title="Cap", default=None, description="Most the royalty can pay in total, in £; empty for no cap.")
 
     @model_validator(mode="after")
     def _tiers_ascend_from_zero(self) -> Royalty:
         if self.tiers[0].from_gbp != 0:
-            raise ValueError("tiers[0].from_gbp: the first tier must start at 0")
+            raise invalid("tiers[0].from_gbp", "first_tier_at_zero", "the first tier must start at 0")
         for i in range(1, len(self.tiers)):
             if self.tiers[i].from_gbp <= self.tiers[i - 1].from_gbp:
-                raise ValueError(f"tiers[{i}].from_gbp: each tier must start above the one before it")
+                raise invalid(f"tiers[{i}].from_gbp", "tiers_ascend", "each tier must start above the one before it")
         return self
 
 
@@ -108,9 +117,10 @@ class RevenueShare(Model):
     kind: Literal["revenue_share"] = "revenue_share"
     label: ClassVar[str] = "Revenue share"
     sales_linked: ClassVar[bool] = True
-    rate: Fraction = Field(description="Share of net sales paid to the NHS (0.05 is 5%).")
-    territory: Territory = Field(default=Territory.WORLDWIDE, description="Which sales the share is paid on.")
-    term_years: DurationYears | None = Field(
+    rate: Fraction = Field(title="Rate", description="Share of net sales paid to the NHS (0.05 is 5%).")
+    territory: Territory = Field(
+        title="Territory", default=Territory.WORLDWIDE, description="Which sales the share is paid on.")
+    term_years: DurationYears | None = Field(title="Years after launch",
         default=None, description="Years after launch for which the share is due; empty means until sales end.")
 
 
@@ -120,10 +130,12 @@ class Equity(Model):
     kind: Literal["equity"] = "equity"
     label: ClassVar[str] = "Equity"
     sales_linked: ClassVar[bool] = False
-    stake: Fraction = Field(description="Share of the partner's equity held by the NHS at exit (0.05 is 5%).")
-    exit_value_gbp: Gbp = Field(description="Value of the whole partner company at exit, in £.")
-    exit_year: YearIndex = Field(description="Year of the exit, counted from signature.")
-    exit_probability: Fraction = Field(description="Chance that an exit happens in that year (0.2 is 20%).")
+    stake: Fraction = Field(
+        title="Stake", description="Share of the partner's equity held by the NHS at exit (0.05 is 5%).")
+    exit_value_gbp: Gbp = Field(json_schema_extra={"x-uncertain": True}, title="Exit value", description="Value of the whole partner company at exit, in £.")
+    exit_year: YearIndex = Field(title="Exit year", description="Year of the exit, counted from signature.")
+    exit_probability: Fraction = Field(
+        title="Exit probability", description="Chance that an exit happens in that year (0.2 is 20%).")
 
 
 class NhsPriceDiscount(Model):
@@ -132,7 +144,8 @@ class NhsPriceDiscount(Model):
     kind: Literal["nhs_price_discount"] = "nhs_price_discount"
     label: ClassVar[str] = "NHS price discount"
     sales_linked: ClassVar[bool] = True
-    price_discount: DiscountFraction = Field(description="Discount off the list price on NHS purchases (0.2 is 20%).")
+    price_discount: DiscountFraction = Field(
+        title="Price discount", description="Discount off the list price on NHS purchases (0.2 is 20%).")
 
 
 class InKindBenefit(Model):
@@ -141,12 +154,13 @@ class InKindBenefit(Model):
     kind: Literal["in_kind_benefit"] = "in_kind_benefit"
     label: ClassVar[str] = "In-kind benefit"
     sales_linked: ClassVar[bool] = False
-    description: Prose = Field(description="What the benefit is.", max_length=300)
-    value_gbp_per_year: Gbp = Field(description="What the benefit is worth to the NHS each year, in £.")
-    partner_cost_gbp_per_year: Gbp | None = Field(
+    description: Prose = Field(title="Description", description="What the benefit is.", max_length=300)
+    value_gbp_per_year: Gbp = Field(
+        title="Value per year", description="What the benefit is worth to the NHS each year, in £.")
+    partner_cost_gbp_per_year: Gbp | None = Field(title="Partner cost per year",
         default=None, description="What it costs the partner each year, in £; empty means the same as its value.")
-    start_year: YearIndex = Field(default=1, description="First year it is given.")
-    years: WholeYears = Field(default=1, description="How many years it is given.")
+    start_year: YearIndex = Field(title="Start year", default=1, description="First year it is given.")
+    years: WholeYears = Field(title="Years", default=1, description="How many years it is given.")
 
 
 #: The mechanisms that may appear inside a consent-to-commercialise clause.
@@ -166,9 +180,11 @@ class ConsentToCommercialise(Model):
     kind: Literal["consent_to_commercialise"] = "consent_to_commercialise"
     label: ClassVar[str] = "Consent-to-commercialise clause"
     sales_linked: ClassVar[bool] = False
-    probability: Fraction = Field(description="Chance that the work becomes commercial (0.1 is 10%).")
-    year: YearIndex = Field(description="Year in which it would become commercial, counted from signature.")
-    terms: list[CommercialTerm] = Field(
+    probability: Fraction = Field(
+        title="Chance it becomes commercial", description="Chance that the work becomes commercial (0.1 is 10%).")
+    year: YearIndex = Field(
+        title="Year it would become commercial", description="Year in which it would become commercial, counted from signature.")
+    terms: list[CommercialTerm] = Field(title="Terms",
         min_length=1, max_length=20, description="The value-sharing terms that then apply.")
 
 
