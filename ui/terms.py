@@ -5,6 +5,7 @@ A consent-to-commercialise clause is a card holding its own list of terms, edite
 
 from __future__ import annotations
 
+import typing
 from typing import Any
 
 import streamlit as st
@@ -14,19 +15,20 @@ from ui import state
 from ui.fields import section_link, specs
 from ui.form import Form
 from ui.text import md
-from valueshare.model import (
-    TERM_LABELS, AccessFee, CommercialTerm, ConsentToCommercialise, Equity, InKindBenefit, Milestone,
-    NhsPriceDiscount, RevenueShare, Royalty, RoyaltyTier, Subscription, Term,
-)
+from valueshare.mechanisms import MECHANISMS
+from valueshare.model import CommercialTerm, ConsentToCommercialise, Milestone, Royalty, RoyaltyTier, Term
 from valueshare.wording import term_sentence
 
-MODELS = {m.model_fields["kind"].default: m for m in (
-    AccessFee, Subscription, Milestone, Royalty, RevenueShare, Equity, NhsPriceDiscount, InKindBenefit,
-    ConsentToCommercialise)}
-ALL_KINDS = list(TERM_LABELS)
-COMMERCIAL_KINDS = [k for k in TERM_LABELS if k != "consent_to_commercialise"]
+MODELS = {kind: m.model for kind, m in MECHANISMS.items()}
+ALL_KINDS = list(MECHANISMS)
+COMMERCIAL_KINDS = [kind for kind, m in MECHANISMS.items() if m.in_clause]
 _TERM = TypeAdapter(Term)
 _COMMERCIAL = TypeAdapter(CommercialTerm)
+_TERMS_ITEM = typing.get_args(typing.get_args(CommercialTerm)[0])  # the models a list of terms (a clause's) holds
+
+
+def _label(kind: str) -> str:
+    return MECHANISMS[kind].label
 
 
 def new_term(kind: str, draft: dict[str, Any]) -> dict[str, Any]:
@@ -35,14 +37,11 @@ def new_term(kind: str, draft: dict[str, Any]) -> dict[str, Any]:
     for spec in specs(MODELS[kind]).values():
         if spec.default is not None and spec.kind != "fixed":
             term[spec.name] = getattr(spec.default, "value", spec.default)
-    if kind == "royalty":
-        term["tiers"] = [{"from_gbp": 0.0}]  # the first tier must start at £0; its rate is the user's to set
-    if kind == "milestone":
-        stages = ((draft.get("route_to_market") or {}).get("stages")) or []
-        if stages and stages[0].get("name"):
-            term["stage"] = stages[0]["name"]
-    if kind == "consent_to_commercialise":
-        term["terms"] = [new_term("access_fee", draft)]
+        if spec.kind == "list" and typing.get_args(spec.item) == _TERMS_ITEM:
+            term[spec.name] = [new_term(COMMERCIAL_KINDS[0], draft)]  # a clause starts with one term of its own
+    starter = MECHANISMS[kind].starter
+    if starter is not None:
+        term.update(starter(draft))
     return term
 
 
@@ -67,7 +66,7 @@ def terms_editor(form: Form, obj: dict[str, Any], path: str, *, inner: bool = Fa
     picker = f"add:{path}"
     pick, add = st.columns([3, 1], vertical_alignment="bottom")
     pick.selectbox("Mechanism to add" if not inner else "Mechanism to add to the clause", kinds, key=picker,
-                   format_func=TERM_LABELS.get, help="The kind of value-sharing term to add: press Add, then fill in "
+                   format_func=_label, help="The kind of value-sharing term to add: press Add, then fill in "
                    f"its figures on its card. {section_link(5, 'the mechanisms')}")
     add.button("Add", key=f"do:add:{path}", on_click=_add, args=(path, picker), icon=":material/add:",
                width="stretch")
@@ -80,7 +79,7 @@ def _card(form: Form, term: dict[str, Any], list_path: str, index: int, inner: b
     model = MODELS.get(kind)
     with st.container(border=True):
         title, remove = st.columns([3, 1], vertical_alignment="center")
-        title.markdown(f"**{index + 1}. {TERM_LABELS.get(kind, 'Unknown mechanism')}**",
+        title.markdown(f"**{index + 1}. {MECHANISMS[kind].label if model else 'Unknown mechanism'}**",
                        help=model.__doc__.strip().splitlines()[0] if model and model.__doc__ else None)
         remove.button("Remove", key=f"do:remove:{path}", on_click=_remove, args=(list_path, index),
                       icon=":material/delete:", width="content")
@@ -88,14 +87,15 @@ def _card(form: Form, term: dict[str, Any], list_path: str, index: int, inner: b
         if model is None:
             return
         names = [s.name for s in specs(model).values() if s.kind not in ("fixed", "list")]
-        if kind == "milestone":
+        # the widgets only some models need: a stage picked from the route, a table of tiers, a clause's own terms
+        if model is Milestone:
             names.remove("stage")
             _stage_picker(form, term, path)
         form.fields(term, model, path, names, per_row=3)
-        if kind == "royalty":
+        if model is Royalty:
             form.table(term, "tiers", f"{path}.tiers", RoyaltyTier, label="Tiers",
                        help=specs(Royalty)["tiers"].help, item="Tier")
-        if kind == "consent_to_commercialise":
+        if model is ConsentToCommercialise:
             st.markdown("**Terms that apply if the work becomes commercial**",
                         help=specs(ConsentToCommercialise)["terms"].help)
             terms_editor(form, term, f"{path}.terms", inner=True)

@@ -15,36 +15,37 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from valueshare.model import (
-    AccessCosts, AccessFee, Assumptions, ConsentToCommercialise, Contribution, DataAsset, Deal, Equity, Expertise,
-    InKindBenefit, Milestone, NhsParty, NhsPriceDiscount, Partner, RevenueShare, RouteToMarket, Royalty, RoyaltyTier,
-    Sales, Stage, Subscription,
+    AccessCosts, Assumptions, Contribution, DataAsset, Deal, Expertise, NhsParty, Partner, RouteToMarket, Sales, Stage,
 )
 from valueshare.model.base import Choice
 from valueshare.model.benefits import EconomicGrowth, FactorOverride, FairShareInputs, PatientBenefit
 from valueshare.model.contribution_value import Comparable, ContributionValueInputs, MarketScaling, PreparationCost
 from valueshare.model.negotiation import NegotiationInputs
 from valueshare.model.uncertainty import Fixed, Lognormal, Normal, Pert, Triangular, UncertainInput, Uniform, Variant
-from valueshare.model.terms import TERM_LABELS
+from valueshare.model.terms import TERM_MODELS, kind_of
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 BEGIN = "<!-- BEGIN GENERATED: python -m valueshare.docgen -->"
 END = "<!-- END GENERATED -->"
+
+def _term_sections() -> list[tuple[str, type[BaseModel]]]:
+    """One section per mechanism, in the order of ``Term``, each followed by the parts it lists (a royalty's tiers)."""
+    out: list[tuple[str, type[BaseModel]]] = []
+    for model in TERM_MODELS:
+        out.append((f"terms[]: kind: {kind_of(model)} ({model.label})", model))  # type: ignore[attr-defined]
+        for name, field in model.model_fields.items():
+            item = get_args(field.annotation)[0] if get_origin(field.annotation) is list else None
+            if isinstance(item, type) and issubclass(item, BaseModel):
+                out.append((f"terms[].{name}[] ({model.label.lower()} {name})", item))  # type: ignore[attr-defined]
+    return out
+
 
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("Deal (top level)", Deal), ("nhs", NhsParty), ("partner", Partner), ("contribution", Contribution),
     ("contribution.data_assets[]", DataAsset), ("contribution.expertise[]", Expertise),
     ("contribution.access_costs", AccessCosts), ("route_to_market", RouteToMarket),
     ("route_to_market.stages[]", Stage), ("route_to_market.sales", Sales), ("assumptions", Assumptions),
-    (f"terms[]: kind: access_fee ({TERM_LABELS['access_fee']})", AccessFee),
-    (f"terms[]: kind: subscription ({TERM_LABELS['subscription']})", Subscription),
-    (f"terms[]: kind: milestone ({TERM_LABELS['milestone']})", Milestone),
-    (f"terms[]: kind: royalty ({TERM_LABELS['royalty']})", Royalty),
-    ("terms[].tiers[] (royalty tiers)", RoyaltyTier),
-    (f"terms[]: kind: revenue_share ({TERM_LABELS['revenue_share']})", RevenueShare),
-    (f"terms[]: kind: equity ({TERM_LABELS['equity']})", Equity),
-    (f"terms[]: kind: nhs_price_discount ({TERM_LABELS['nhs_price_discount']})", NhsPriceDiscount),
-    (f"terms[]: kind: in_kind_benefit ({TERM_LABELS['in_kind_benefit']})", InKindBenefit),
-    (f"terms[]: kind: consent_to_commercialise ({TERM_LABELS['consent_to_commercialise']})", ConsentToCommercialise),
+    *_term_sections(),
     ("patient_benefit", PatientBenefit), ("economic_growth", EconomicGrowth), ("fair_share", FairShareInputs),
     ("fair_share.overrides[]", FactorOverride),
     ("contribution_value", ContributionValueInputs), ("contribution_value.preparation_costs[]", PreparationCost),

@@ -6,25 +6,51 @@ The text here is plain (never markup): whoever prints it escapes it for its medi
 from __future__ import annotations
 
 from valueshare.format import money, number, percent, years
-from valueshare.model import (
-    TERM_LABELS, AccessFee, CommercialTerm, ConsentToCommercialise, Equity, Frequency, InKindBenefit, Milestone,
-    NhsPriceDiscount, RevenueShare, Royalty, Subscription, Term, Territory,
+from valueshare.model.terms import (
+    AccessFee, CommercialTerm, ConsentToCommercialise, Equity, Frequency, InKindBenefit, Milestone, NhsPriceDiscount,
+    RevenueShare, Royalty, Subscription, Term, Territory,
 )
 
 
 def term_title(term: Term | CommercialTerm) -> str:
-    """A short name: the mechanism's label, with what tells two of a kind apart."""
-    label = TERM_LABELS[term.kind]
-    if isinstance(term, Milestone):
-        return f"{label}: {term.stage}"
-    if isinstance(term, AccessFee):
-        return f"{label} ({term.frequency.label.lower()})"
-    if isinstance(term, InKindBenefit):
-        return f"{label}: {term.description}"
-    if isinstance(term, Royalty) and len(term.tiers) > 1:
-        return f"{label} (tiered)"
-    return label
+    """A short name: the mechanism's label, with what tells two of a kind apart (each mechanism's ``title``)."""
+    from valueshare.mechanisms import of  # the registry holds the functions below: importing it first is circular
+    return of(term).title(term)
 
+
+def term_sentence(term: Term | CommercialTerm, *, origin: str = "signature") -> str:
+    """One or two sentences that state the term and its figures; years count from ``origin`` (signature, or the
+    switch to commercial use inside a consent-to-commercialise clause). Each mechanism's ``sentence`` words it."""
+    from valueshare.mechanisms import of
+    return of(term).sentence(term, origin)
+
+
+# ---------------------------------------------------------------------------------------------------------- titles
+
+def label_title(term: Term | CommercialTerm) -> str:
+    """The mechanism's label alone: for a mechanism of which a deal rarely holds two."""
+    return type(term).label
+
+
+def access_fee_title(term: AccessFee) -> str:
+    return f"{term.label} ({term.frequency.label.lower()})"
+
+
+def milestone_title(term: Milestone) -> str:
+    return f"{term.label}: {term.stage}"
+
+
+def royalty_title(term: Royalty) -> str:
+    return f"{term.label} (tiered)" if len(term.tiers) > 1 else term.label
+
+
+def in_kind_benefit_title(term: InKindBenefit) -> str:
+    return f"{term.label}: {term.description}"
+
+
+# ------------------------------------------------------------------------------------------------------- sentences
+# Values are written here with valueshare.format: money(x, exact=True) for amounts a party pays ("£60,000"),
+# money(x) for a rounded figure (tier bounds, an exit value), percent(x, digits) for rates, years(x) for a term.
 
 def _year_span(start: int, count: int, origin: str) -> str:
     if count == 1:
@@ -55,51 +81,63 @@ def clause_intro(clause: ConsentToCommercialise) -> str:
             f"{number(clause.year)} after signature), these terms apply from that switch:")
 
 
-def term_sentence(term: Term | CommercialTerm, *, origin: str = "signature") -> str:
-    """One or two sentences that state the term and its figures; years count from ``origin`` (signature, or the
-    switch to commercial use inside a consent-to-commercialise clause)."""
-    if isinstance(term, AccessFee):
-        if term.frequency is Frequency.ONE_OFF:
-            return f"The partner pays a one-off access fee of {money(term.amount_gbp, exact=True)} {_when(term.start_year, origin)}."
-        return (f"The partner pays an access fee of {money(term.amount_gbp, exact=True)} a year, "
-                f"{_year_span(term.start_year, term.years, origin)}.")
-    if isinstance(term, Subscription):
-        rise = f", rising by {percent(term.escalation_rate)} a year" if term.escalation_rate else ""
-        return (f"The partner pays a subscription of {money(term.amount_gbp_per_year, exact=True)} a year{rise}, "
-                f"{_year_span(term.start_year, term.years, origin)}.")
-    if isinstance(term, Milestone):
-        return (f"The partner pays {money(term.amount_gbp, exact=True)} when the stage '{term.stage}' succeeds. "
-                f"Nothing is due if the stage fails.")
-    if isinstance(term, Royalty):
-        if len(term.tiers) == 1:
-            rates = f"{percent(term.tiers[0].rate, 2)} of {_sales_basis(term.territory, term.term_years)}"
-        else:
-            bands = []
-            for k, tier in enumerate(term.tiers):
-                if k + 1 < len(term.tiers):
-                    band = f"{money(tier.from_gbp)} to {money(term.tiers[k + 1].from_gbp)}"
-                else:
-                    band = f"above {money(tier.from_gbp)}"
-                bands.append(f"{percent(tier.rate, 2)} on yearly sales {band}")
-            rates = "; ".join(bands) + f", on {_sales_basis(term.territory, term.term_years)}"
-        cap = f" Total royalties are capped at {money(term.cap_gbp, exact=True)}." if term.cap_gbp is not None else ""
-        return f"The partner pays a royalty of {rates}.{cap}"
-    if isinstance(term, RevenueShare):
-        return (f"The partner pays the NHS {percent(term.rate, 2)} of its revenue from the product, on "
-                f"{_sales_basis(term.territory, term.term_years)}.")
-    if isinstance(term, Equity):
-        return (f"The NHS holds {percent(term.stake, 2)} of the partner's equity. Valued at an exit worth "
-                f"{money(term.exit_value_gbp)} in year {term.exit_year}, with a {percent(term.exit_probability, 0)} "
-                f"chance of that exit.")
-    if isinstance(term, NhsPriceDiscount):
-        return f"The NHS buys the product at {percent(term.price_discount)} off the list price."
-    if isinstance(term, InKindBenefit):
-        cost = ""
-        if term.partner_cost_gbp_per_year is not None:
-            cost = f" (costing the partner {money(term.partner_cost_gbp_per_year, exact=True)} a year)"
-        return (f"The partner provides {term.description}, worth {money(term.value_gbp_per_year, exact=True)} a year to "
-                f"the NHS{cost}, {_year_span(term.start_year, term.years, origin)}.")
-    if isinstance(term, ConsentToCommercialise):
-        inner = " ".join(term_sentence(t, origin=SWITCH) for t in term.terms)
-        return f"{clause_intro(term)} {inner}"
-    raise TypeError(f"unknown term {term!r}")
+def access_fee_sentence(term: AccessFee, origin: str) -> str:
+    if term.frequency is Frequency.ONE_OFF:
+        return f"The partner pays a one-off access fee of {money(term.amount_gbp, exact=True)} {_when(term.start_year, origin)}."
+    return (f"The partner pays an access fee of {money(term.amount_gbp, exact=True)} a year, "
+            f"{_year_span(term.start_year, term.years, origin)}.")
+
+
+def subscription_sentence(term: Subscription, origin: str) -> str:
+    rise = f", rising by {percent(term.escalation_rate)} a year" if term.escalation_rate else ""
+    return (f"The partner pays a subscription of {money(term.amount_gbp_per_year, exact=True)} a year{rise}, "
+            f"{_year_span(term.start_year, term.years, origin)}.")
+
+
+def milestone_sentence(term: Milestone, origin: str) -> str:
+    return (f"The partner pays {money(term.amount_gbp, exact=True)} when the stage '{term.stage}' succeeds. "
+            f"Nothing is due if the stage fails.")
+
+
+def royalty_sentence(term: Royalty, origin: str) -> str:
+    if len(term.tiers) == 1:
+        rates = f"{percent(term.tiers[0].rate, 2)} of {_sales_basis(term.territory, term.term_years)}"
+    else:
+        bands = []
+        for k, tier in enumerate(term.tiers):
+            if k + 1 < len(term.tiers):
+                band = f"{money(tier.from_gbp)} to {money(term.tiers[k + 1].from_gbp)}"
+            else:
+                band = f"above {money(tier.from_gbp)}"
+            bands.append(f"{percent(tier.rate, 2)} on yearly sales {band}")
+        rates = "; ".join(bands) + f", on {_sales_basis(term.territory, term.term_years)}"
+    cap = f" Total royalties are capped at {money(term.cap_gbp, exact=True)}." if term.cap_gbp is not None else ""
+    return f"The partner pays a royalty of {rates}.{cap}"
+
+
+def revenue_share_sentence(term: RevenueShare, origin: str) -> str:
+    return (f"The partner pays the NHS {percent(term.rate, 2)} of its revenue from the product, on "
+            f"{_sales_basis(term.territory, term.term_years)}.")
+
+
+def equity_sentence(term: Equity, origin: str) -> str:
+    return (f"The NHS holds {percent(term.stake, 2)} of the partner's equity. Valued at an exit worth "
+            f"{money(term.exit_value_gbp)} in year {term.exit_year}, with a {percent(term.exit_probability, 0)} "
+            f"chance of that exit.")
+
+
+def nhs_price_discount_sentence(term: NhsPriceDiscount, origin: str) -> str:
+    return f"The NHS buys the product at {percent(term.price_discount)} off the list price."
+
+
+def in_kind_benefit_sentence(term: InKindBenefit, origin: str) -> str:
+    cost = ""
+    if term.partner_cost_gbp_per_year is not None:
+        cost = f" (costing the partner {money(term.partner_cost_gbp_per_year, exact=True)} a year)"
+    return (f"The partner provides {term.description}, worth {money(term.value_gbp_per_year, exact=True)} a year to "
+            f"the NHS{cost}, {_year_span(term.start_year, term.years, origin)}.")
+
+
+def consent_sentence(term: ConsentToCommercialise, origin: str) -> str:
+    inner = " ".join(term_sentence(t, origin=SWITCH) for t in term.terms)
+    return f"{clause_intro(term)} {inner}"

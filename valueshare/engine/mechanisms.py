@@ -4,18 +4,23 @@ Each function takes one term, the route (or ``None``) and a ``Timing`` and retur
 arrays, the NHS's receipt (>= 0) and the partner's cost (>= 0). Sales-linked terms are computed on the sales *given
 launch* and then weighted by the chance of launch, so that tiers and caps act on the sales that would really happen
 (applying tiers to already risk-weighted sales would put too much of them in the lowest tier).
+
+A mechanism whose Monte Carlo draws more than the route (equity: whether the exit happens, at what value) has two
+more functions: one that draws its own part of each world (``equity_world``) and one that values it in those worlds
+(``equity_drawn``). valueshare.mechanisms says which function serves which mechanism.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any
 
 import numpy as np
 
 from valueshare.engine.route import RouteDraw
+from valueshare.engine.sampling import draw
 from valueshare.engine.timeline import one_hot_years, year_index, yearly_schedule
-from valueshare.model import (
+from valueshare.model.terms import (
     AccessFee, Equity, Frequency, InKindBenefit, Milestone, NhsPriceDiscount, RevenueShare, Royalty, RoyaltyTier,
     Subscription, Territory,
 )
@@ -85,8 +90,19 @@ def equity(term: Equity, route: RouteDraw | None, timing: Timing) -> Flow:
     return _same(_fixed(row, timing))
 
 
-def equity_drawn(term: Equity, exited: np.ndarray, exit_value: np.ndarray, timing: Timing) -> Flow:
+def equity_world(term: Equity, n: int, rng: np.random.Generator, uncertain: dict[str, Any]
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Equity's part of n drawn worlds: whether the exit happens (1) or not (0), and the exit value (drawn when
+    ``uncertain``, the term's uncertain inputs by field name, holds a distribution for it)."""
+    exited = (rng.random(n) < term.exit_probability).astype(float)
+    spread = uncertain.get("exit_value_gbp")
+    value = draw(spread, n, rng) if spread is not None else np.full(n, term.exit_value_gbp)
+    return exited, value
+
+
+def equity_drawn(term: Equity, world: tuple[np.ndarray, np.ndarray], timing: Timing) -> Flow:
     """Equity in a Monte Carlo: in each world the exit happens (1) or not (0), at that world's exit value."""
+    exited, exit_value = world
     when = one_hot_years(np.full(exited.shape[0], term.exit_year + timing.offset), timing.horizon_years)
     return _same((timing.weight * term.stake * exit_value * exited)[:, None] * when)
 
@@ -149,14 +165,3 @@ def nhs_price_discount(term: NhsPriceDiscount, route: RouteDraw | None, timing: 
     saving = term.price_discount * route.sales() * route.uk_share[:, None]
     return _same(saving * route.launched[:, None])
 
-
-MECHANISMS: dict[str, Callable[..., Flow]] = {
-    "access_fee": access_fee,
-    "subscription": subscription,
-    "milestone": milestone,
-    "royalty": royalty,
-    "revenue_share": revenue_share,
-    "equity": equity,
-    "nhs_price_discount": nhs_price_discount,
-    "in_kind_benefit": in_kind_benefit,
-}

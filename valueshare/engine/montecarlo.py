@@ -19,7 +19,8 @@ from valueshare.engine.route import SALES_INPUTS, RouteDraw, base_inputs, build_
 from valueshare.engine.sampling import draw
 from valueshare.engine.timeline import discount_factors
 from valueshare.engine.valuation import deal_flows, value_deal
-from valueshare.model import Deal, Equity, Use
+from valueshare.mechanisms import of
+from valueshare.model import Deal, Use
 from valueshare.paths import parse
 
 DEFAULT_TRIALS = 10_000
@@ -113,7 +114,8 @@ def _draw_inputs(deal: Deal, n: int, rng: np.random.Generator):
 
 
 def draw_worlds(deal: Deal, n: int, rng: np.random.Generator):
-    """n random worlds: the route (stages succeed or fail), whether the consent clause switched on, equity exits."""
+    """n random worlds: the route (stages succeed or fail), whether the consent clause switched on, and each
+    top-level term's own part of them where its mechanism draws one (equity's exits), by term index."""
     clause = deal.consent_clause
     switched = (rng.random(n) < clause.probability).astype(float) if clause else np.zeros(n)
     route: RouteDraw | None = None
@@ -125,15 +127,15 @@ def draw_worlds(deal: Deal, n: int, rng: np.random.Generator):
         route = build_route(deal.route_to_market, deal.assumptions.horizon_years, offset=offset, branch=branch,
                             durations=stage["duration_years"], costs=stage["partner_cost_gbp"], success=success,
                             sales=sales)
-    drawn_values = {item.input: item.distribution for item in deal.uncertainty}
-    exits = {}
+    drawn = {}
     for i, term in enumerate(deal.terms):
-        if isinstance(term, Equity):
-            exited = (rng.random(n) < term.exit_probability).astype(float)
-            spread = drawn_values.get(f"terms[{i}].exit_value_gbp")
-            value = draw(spread, n, rng) if spread is not None else np.full(n, term.exit_value_gbp)
-            exits[i] = (exited, value)
-    return route, switched, exits
+        world = of(term).world
+        if world is not None:
+            prefix = f"terms[{i}]."
+            uncertain = {item.input[len(prefix):]: item.distribution for item in deal.uncertainty
+                         if item.input.startswith(prefix)}
+            drawn[i] = world(term, n, rng, uncertain)
+    return route, switched, drawn
 
 
 def simulate(deal: Deal, *, trials: int = DEFAULT_TRIALS, seed: int | None = None, chunk_size: int = CHUNK,

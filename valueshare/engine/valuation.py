@@ -6,16 +6,18 @@ costs negative; the partner's operating profit is positive, its stage costs and 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from valueshare import mechanisms as registry  # by module: the registry imports this package's mechanisms
 from valueshare.engine.finance import Irr, irr, npv
-from valueshare.engine.mechanisms import MECHANISMS, Flow, Timing, equity_drawn
+from valueshare.engine.mechanisms import Flow, Timing
 from valueshare.engine.route import RouteDraw, expected_route
 from valueshare.engine.timeline import discount_factors, yearly_schedule
-from valueshare.model import ConsentToCommercialise, Deal, Equity, NhsPriceDiscount
+from valueshare.model import ConsentToCommercialise, Deal, NhsPriceDiscount
 from valueshare.wording import term_title
 
 
@@ -95,12 +97,18 @@ def nhs_cost_lines(deal: Deal, trials: int) -> list[Line]:
     return [Line(x.key, x.label, -x.values[None, :]) for x in lines]  # the same in every world: (1, years)
 
 
+def _flows(function: Callable[..., Flow] | None) -> Callable[..., Flow]:
+    assert function is not None  # only a consent clause has none, and its own terms are valued instead
+    return function
+
+
 def deal_flows(deal: Deal, route: RouteDraw | None, clause_weight: np.ndarray,
-               exits: dict[int, tuple[np.ndarray, np.ndarray]] | None = None) -> DealFlows:
+               drawn: dict[int, Any] | None = None) -> DealFlows:
     """Both parties' cash flows for the worlds in ``route``; ``clause_weight`` (n,) says, per world, whether (or how
-    likely) a consent-to-commercialise clause has switched on. ``exits`` gives, for a Monte Carlo, each top-level
-    equity term's per-world exit (0/1) and exit value, by term index; without it equity is valued at its expectation."""
-    exits = exits or {}
+    likely) a consent-to-commercialise clause has switched on. ``drawn`` gives, for a Monte Carlo, what each top-level
+    term whose mechanism draws its own part of the worlds drew (equity: the exit, 0/1, and exit value), by term
+    index; without it such a term is valued at its expectation. Each term's mechanism gives its flows."""
+    drawn = drawn or {}
     horizon = deal.assumptions.horizon_years
     n = clause_weight.shape[0]
     discount = total_price_discount(deal)
@@ -117,11 +125,11 @@ def deal_flows(deal: Deal, route: RouteDraw | None, clause_weight: np.ndarray,
             inner = Timing(term.year, clause_weight, horizon, discount)
             for j, sub in enumerate(term.terms):
                 add(f"terms[{i}].terms[{j}]", f"If commercialised: {term_title(sub)}",
-                    MECHANISMS[sub.kind](sub, route, inner))
-        elif isinstance(term, Equity) and i in exits:
-            add(f"terms[{i}]", term_title(term), equity_drawn(term, *exits[i], top))
+                    _flows(registry.of(sub).flows)(sub, route, inner))
+        elif i in drawn:
+            add(f"terms[{i}]", term_title(term), _flows(registry.of(term).flows_drawn)(term, drawn[i], top))
         else:
-            add(f"terms[{i}]", term_title(term), MECHANISMS[term.kind](term, route, top))
+            add(f"terms[{i}]", term_title(term), _flows(registry.of(term).flows)(term, route, top))
 
     operating: list[Line] = []
     expected_sales = np.zeros((n, horizon + 1))
@@ -225,7 +233,7 @@ def value_deal(deal: Deal) -> Valuation:
     given = -float(npv(_sum(flows.partner_payments, flows.expected_sales.shape)[0], df_partner))
     share, share_note = _ratio(given, before, "the partner's value before payments to the NHS is not positive, "
                                               "so a share of it has no meaning")
-    fee_keys = {f"terms[{i}]" for i, t in enumerate(deal.terms) if t.kind in ("access_fee", "subscription")}
+    fee_keys = {f"terms[{i}]" for i, t in enumerate(deal.terms) if registry.of(t).fee_like}
     fees_pv = sum(float(npv(x.values[0], df_nhs)) for x in flows.nhs_receipts if x.key in fee_keys)
     costs_pv = -sum(float(npv(x.values[0], df_nhs)) for x in flows.nhs_costs)
     recovery, recovery_note = _ratio(fees_pv, costs_pv, "no NHS access costs are entered")

@@ -10,6 +10,7 @@ from valueshare.errors import NoAnswer
 from valueshare.framework.fairshare import FairShare, fair_share
 from valueshare.framework.pillars import Pillars, pillars
 from valueshare.framework.principles import VSF_2023, Check, RuleSet, Status, check_principles
+from valueshare.mechanisms import closing_defaults, of
 from valueshare.model import ConsentToCommercialise, Deal, Use
 from valueshare.solver import Solution, solve
 
@@ -41,38 +42,32 @@ class Assessment:
 
 def closing_term(deal: Deal) -> str | None:
     """The term whose change closes a fair-share gap by default: a royalty's first rate, a revenue share's rate,
-    an access fee or a subscription, whichever comes first in that order."""
+    an access fee or a subscription, whichever comes first in that order (each mechanism's ``default_closing``)."""
     top = [(i, t) for i, t in enumerate(deal.terms) if not isinstance(t, ConsentToCommercialise)]
-    for kind, field in (("royalty", "tiers[0].rate"), ("revenue_share", "rate"), ("access_fee", "amount_gbp"),
-                        ("subscription", "amount_gbp_per_year")):
+    for m in closing_defaults():
         for i, term in top:
-            if term.kind == kind:
-                return f"terms[{i}].{field}"
+            if of(term) is m:
+                return f"terms[{i}].{m.default_closing_field()}"
     return None
-
-
-#: For each mechanism, the fields a closing change may move: each raises the NHS's share as it rises.
-_CLOSING_FIELDS = {"access_fee": ("amount_gbp",), "subscription": ("amount_gbp_per_year",),
-                   "milestone": ("amount_gbp",), "revenue_share": ("rate",), "equity": ("stake",),
-                   "nhs_price_discount": ("price_discount",), "in_kind_benefit": ("value_gbp_per_year",)}
 
 
 def closing_candidates(deal: Deal) -> list[str]:
     """Every term field that could close a fair-share gap on its own: each royalty tier's rate, a revenue share's
     rate, each fee, subscription, milestone, equity stake, price discount and in-kind value (terms inside a consent
-    clause are left out: they count only if the work turns commercial). ``closing_term`` is the default among them.
+    clause are left out: they count only if the work turns commercial). Each mechanism's ``closing_fields`` say
+    which; ``closing_term`` is the default among them.
 
     >>> from valueshare.scenario import example_paths, load_deal
     >>> closing_candidates(load_deal(example_paths()[1]))[:3]
     ['terms[0].amount_gbp', 'terms[1].amount_gbp', 'terms[2].amount_gbp']
     """
-    out = []
-    for i, term in enumerate(deal.terms):
-        if term.kind == "royalty":
-            out += [f"terms[{i}].tiers[{k}].rate" for k in range(len(term.tiers))]  # type: ignore[union-attr]
-        else:
-            out += [f"terms[{i}].{field}" for field in _CLOSING_FIELDS.get(term.kind, ())]
-    return out
+    return [f"terms[{i}].{name}" for i, term in enumerate(deal.terms) for name in of(term).closing(term)]
+
+
+def _no_closing_term() -> str:
+    """Why no closing change is offered when the deal has no term of a default kind."""
+    labels = [m.label.lower() for m in closing_defaults()]
+    return f"no {', '.join(labels[:-1])} or {labels[-1]} to change"
 
 
 def _patient_first_in_deal(deal: Deal, v: Valuation, p: Pillars) -> list[str]:
@@ -107,7 +102,7 @@ def assess(deal: Deal, valuation: Valuation | None = None, *, rules: RuleSet = V
     if fair.position == "below":
         path = term_path or closing_term(deal)
         if path is None:
-            note = "no royalty, revenue share, access fee or subscription to change"
+            note = _no_closing_term()
         else:
             try:
                 closing = solve(deal, path, lambda x: x.nhs_share, fair.low)

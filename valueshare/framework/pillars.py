@@ -16,6 +16,7 @@ import numpy as np
 from valueshare.engine.route import expected_route
 from valueshare.engine.timeline import discount_factors, yearly_schedule
 from valueshare.engine.valuation import Valuation, total_price_discount
+from valueshare.mechanisms import Benefit, Mechanism, of
 from valueshare.model import Deal
 
 
@@ -126,13 +127,13 @@ def growth_pillar(deal: Deal) -> GrowthPillar:
     )
 
 
-def _term_kind(deal: Deal, key: str) -> str:
+def _mechanism(deal: Deal, key: str) -> Mechanism:
     """The mechanism behind a line key such as ``terms[2]`` or ``terms[1].terms[0]``."""
     parts = [int(p.split("]")[0]) for p in key.split("[")[1:]]
     term: Any = deal.terms[parts[0]]
     if len(parts) > 1:
         term = term.terms[parts[1]]
-    return term.kind
+    return of(term)
 
 
 def return_pillar(deal: Deal, valuation: Valuation) -> ReturnPillar:
@@ -141,10 +142,10 @@ def return_pillar(deal: Deal, valuation: Valuation) -> ReturnPillar:
         if not line.key.startswith("terms["):
             costs += line.present_value
             continue
-        kind = _term_kind(deal, line.key)
-        if kind == "nhs_price_discount":
+        benefit = _mechanism(deal, line.key).benefit
+        if benefit is Benefit.PRICE_DISCOUNT:
             discount += line.present_value
-        elif kind == "in_kind_benefit":
+        elif benefit is Benefit.IN_KIND:
             in_kind += line.present_value
         else:
             cash += line.present_value

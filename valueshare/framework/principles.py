@@ -14,9 +14,8 @@ from typing import Any
 from valueshare.engine.valuation import Valuation
 from valueshare.format import money, percent, ratio
 from valueshare.framework.fairshare import FairShare
+from valueshare.mechanisms import of
 from valueshare.model import Deal, PartnerKind, Use
-
-COST_RECOVERY_KINDS = ("access_fee", "subscription")
 
 
 class Status(IntEnum):
@@ -106,8 +105,8 @@ def principle_1(deal: Deal, v: Valuation, rules: RuleSet) -> Check:
 
 def principle_2(deal: Deal, v: Valuation, rules: RuleSet) -> Check:
     title = "The NHS always charges, at least to recover its costs"
-    fees = [t for t in deal.terms if t.kind in COST_RECOVERY_KINDS and
-            (getattr(t, "amount_gbp", 0) or getattr(t, "amount_gbp_per_year", 0))]
+    # a fee charges something when its amount (the field a closing change would raise) is not zero
+    fees = [t for t in deal.terms if of(t).fee_like and any(getattr(t, name) for name in of(t).closing(t))]
     r = v.cost_recovery_ratio
     figures = {"Cost recovery": ratio(r) if r is not None else f"n/a ({v.cost_recovery_note})"}
     if not fees:
@@ -125,7 +124,7 @@ def principle_2(deal: Deal, v: Valuation, rules: RuleSet) -> Check:
 
 def principle_3(deal: Deal, v: Valuation, fair: FairShare, rules: RuleSet) -> Check:
     title = "The charge depends on the type of data and how it is used"
-    shares = [t.kind for t in deal.terms if t.kind not in COST_RECOVERY_KINDS + ("consent_to_commercialise",)]
+    shares = [t.kind for t in deal.terms if of(t).value_share]
     richness = next(f.score for f in fair.factors if f.factor.value == "curation_and_linkage")
     figures = {"Use": deal.use.label, "Value-sharing mechanisms beyond cost recovery": str(len(shares)),
                "Curation and linkage score": f"{richness}/5"}

@@ -15,7 +15,7 @@ from valueshare.model.contribution_value import ContributionValueInputs
 from valueshare.model.negotiation import NegotiationInputs
 from valueshare.model.parties import Contribution, NhsParty, Partner
 from valueshare.model.route import RouteToMarket
-from valueshare.model.terms import SALES_LINKED, ConsentToCommercialise, Milestone, Term
+from valueshare.model.terms import ConsentToCommercialise, Equity, Milestone, NhsPriceDiscount, Term
 from valueshare.model.uncertainty import UncertainInput, Variant
 from valueshare.model.types import DiscountRate, Name, Prose, WholeYears, _number
 
@@ -147,7 +147,7 @@ def term_problems(deal: Deal):
     if clauses and deal.use is not Use.NON_COMMERCIAL_RESEARCH:
         yield Problem(f"terms[{clauses[0]}]", f"a consent-to-commercialise clause is for non-commercial use; this "
                       f"deal's use is {deal.use.label.lower()}", "clause_for_non_commercial_use")
-    discounts = [(where, t.price_discount) for where, t in _all_terms(deal) if t.kind == "nhs_price_discount"]
+    discounts = [(where, t.price_discount) for where, t in _all_terms(deal) if isinstance(t, NhsPriceDiscount)]
     if sum(d for _, d in discounts) >= 1:
         yield Problem(f"{discounts[-1][0]}.price_discount", "the NHS price discounts add up to 100% or more",
                       "discounts_below_100_percent")
@@ -155,7 +155,7 @@ def term_problems(deal: Deal):
         if isinstance(term, Milestone) and term.stage not in stage_names:
             known = ", ".join(f"'{n}'" for n in stage_names) or "none"
             yield Problem(f"{where}.stage", f"no stage is called '{term.stage}' (stages: {known})", "milestone_stage")
-        if term.kind in SALES_LINKED and not has_sales:
+        if term.sales_linked and not has_sales:
             yield Problem(where, "this term is paid on sales, so route_to_market.sales must be filled in",
                           "sales_linked_needs_sales")
 
@@ -185,7 +185,7 @@ def uncertainty_problems(deal: Deal):
             yield Problem(where, f"this deal has no stage {stage} (stages are numbered from 0)", "uncertain_input_exists")
         elif item.input.startswith("route_to_market.sales") and (route is None or route.sales is None):
             yield Problem(where, "this deal has no sales to make uncertain", "uncertain_input_exists")
-        elif term is not None and (int(term) >= len(deal.terms) or deal.terms[int(term)].kind != "equity"):
+        elif term is not None and (int(term) >= len(deal.terms) or not isinstance(deal.terms[int(term)], Equity)):
             yield Problem(where, f"terms[{term}] is not an equity term", "uncertain_input_exists")
 
 

@@ -23,44 +23,48 @@ from valueshare.engine.valuation import Valuation, value_deal
 from valueshare.errors import DealInvalid, NoAnswer
 from valueshare.format import money, percent
 from valueshare.framework import Assessment, Status, assess
-from valueshare.model import SALES_LINKED, Deal
+from valueshare.mechanisms import MECHANISMS
+from valueshare.model import AccessFee, Deal, Milestone, Royalty, Subscription, kind_of
 from valueshare.scenario import deal_from_data
 from valueshare.sensitivity import base_data
 
-COST_RECOVERY = ("access_fee", "subscription")
+#: The cost-recovery mechanisms every structure keeps (the fee-like ones).
+COST_RECOVERY = frozenset(k for k, m in MECHANISMS.items() if m.fee_like)
 #: Mechanisms paid only if development stages succeed (or the product sells): the NHS shares that risk.
-CONTINGENT = {"milestone", *SALES_LINKED, "equity"}
-STRUCTURES = {"upfront": "All upfront", "subscription": "Subscription", "milestones": "Milestones",
-              "royalty": "Royalty", "mix": "Your mix"}
-RISK = {"upfront": "the partner: the fee is paid at signature whether or not the product succeeds",
-        "subscription": "the partner: it pays every year of access whether or not the product succeeds",
-        "milestones": "shared: each payment falls due only if its stage succeeds",
-        "royalty": "shared fully: the NHS is paid only on sales, if the product reaches the market",
-        "mix": "shared, in proportion to the mix"}
-DEFAULT_MIX = {"upfront": 0.25, "subscription": 0.0, "milestones": 0.25, "royalty": 0.5}
+CONTINGENT = frozenset(k for k, m in MECHANISMS.items() if m.contingent)
+#: The structures, by the key the CLI and the app name them with (each named after the instrument it adds).
+UPFRONT, SUBSCRIPTION, MILESTONES, ROYALTY, MIX = "upfront", "subscription", "milestones", "royalty", "mix"
+STRUCTURES = {UPFRONT: "All upfront", SUBSCRIPTION: "Subscription", MILESTONES: "Milestones",
+              ROYALTY: "Royalty", MIX: "Your mix"}
+RISK = {UPFRONT: "the partner: the fee is paid at signature whether or not the product succeeds",
+        SUBSCRIPTION: "the partner: it pays every year of access whether or not the product succeeds",
+        MILESTONES: "shared: each payment falls due only if its stage succeeds",
+        ROYALTY: "shared fully: the NHS is paid only on sales, if the product reaches the market",
+        MIX: "shared, in proportion to the mix"}
+DEFAULT_MIX = {UPFRONT: 0.25, SUBSCRIPTION: 0.0, MILESTONES: 0.25, ROYALTY: 0.5}
 
 
 def _instrument(kind: str, size: float, deal: Deal) -> list[dict[str, Any]]:
     """The terms one instrument of ``size`` adds (an amount in £; a royalty's rate)."""
-    if kind == "upfront":
-        return [{"kind": "access_fee", "amount_gbp": size, "frequency": "one_off", "start_year": 0}]
-    if kind == "subscription":
-        return [{"kind": "subscription", "amount_gbp_per_year": size, "start_year": 1,
+    if kind == UPFRONT:
+        return [{"kind": kind_of(AccessFee), "amount_gbp": size, "frequency": "one_off", "start_year": 0}]
+    if kind == SUBSCRIPTION:
+        return [{"kind": kind_of(Subscription), "amount_gbp_per_year": size, "start_year": 1,
                  "years": deal.contribution.access_costs.years}]
-    if kind == "milestones":
+    if kind == MILESTONES:
         stages = deal.route_to_market.stages if deal.route_to_market else []
-        return [{"kind": "milestone", "stage": s.name, "amount_gbp": size} for s in stages]
-    if kind == "royalty":
-        return [{"kind": "royalty", "tiers": [{"from_gbp": 0, "rate": size}], "territory": "worldwide"}]
+        return [{"kind": kind_of(Milestone), "stage": s.name, "amount_gbp": size} for s in stages]
+    if kind == ROYALTY:
+        return [{"kind": kind_of(Royalty), "tiers": [{"from_gbp": 0, "rate": size}], "territory": "worldwide"}]
     raise ValueError(kind)
 
 
 def available(deal: Deal) -> dict[str, str]:
     """Each instrument's reason it cannot be used in this deal ("" when it can)."""
     route = deal.route_to_market
-    return {"upfront": "", "subscription": "",
-            "milestones": "" if route and route.stages else "the deal has no development stages",
-            "royalty": "" if route and route.sales else "the deal has no sales to pay a royalty on"}
+    return {UPFRONT: "", SUBSCRIPTION: "",
+            MILESTONES: "" if route and route.stages else "the deal has no development stages",
+            ROYALTY: "" if route and route.sales else "the deal has no sales to pay a royalty on"}
 
 
 def _with_terms(deal: Deal, terms: list[dict[str, Any]]) -> Deal:
@@ -81,13 +85,13 @@ def _sized(deal: Deal, base: list[dict[str, Any]], kind: str, value: float) -> l
     if value <= 0:
         return []
     nothing = _value_to_nhs(_with_terms(deal, base))
-    unit = _value_to_nhs(_with_terms(deal, base + _instrument(kind, 1.0 if kind != "royalty" else 0.01, deal)))
-    per_unit = (unit - nothing) / (1.0 if kind != "royalty" else 0.01)
+    unit = _value_to_nhs(_with_terms(deal, base + _instrument(kind, 1.0 if kind != ROYALTY else 0.01, deal)))
+    per_unit = (unit - nothing) / (1.0 if kind != ROYALTY else 0.01)
     if per_unit <= 0:
         raise NoAnswer(f"{STRUCTURES[kind]}: in this deal it adds nothing to the NHS's value "
                        f"(e.g. it falls after the horizon)")
     size = value / per_unit
-    if kind == "royalty" and size > 1:
+    if kind == ROYALTY and size > 1:
         raise NoAnswer(f"{STRUCTURES[kind]}: reaching {money(value)} would take a royalty of {percent(size)} of sales")
     return _instrument(kind, size, deal)
 
@@ -123,7 +127,7 @@ def _contingent_share(deal: Deal, v: Valuation) -> float:
 def _framework(key: str, a: Assessment) -> list[str]:
     out = [f"{c.title}: {c.status.label.lower()}. {c.reason}" for c in a.checks
            if c.status in (Status.WARNING, Status.FAIL)]
-    if key in ("royalty", "mix"):
+    if key in (ROYALTY, MIX):
         out.append("royalties are expected only in a minority of deals, mainly where the partner prefers them.")
     return out
 
@@ -134,7 +138,7 @@ def build_offer(deal: Deal, key: str, target: float, *, mix: dict[str, float] | 
     base = [t.model_dump(mode="json") for t in deal.terms if t.kind in COST_RECOVERY]
     reasons = available(deal)
     try:
-        if key == "mix":
+        if key == MIX:
             given = mix or DEFAULT_MIX
             weights = {k: given[k] for k in STRUCTURES if given.get(k, 0) > 0}
             total = sum(weights.values())

@@ -4,30 +4,25 @@ Rows follow ``Valuation.nhs_lines`` and ``partner_lines`` (same order, same labe
 then each party's net cash flow, discount factor and discounted cash flow; below them, the workings the lines are
 built from (sales given launch, each stage's cost, each sales-linked term's base). The formulas mirror
 ``engine/route.py`` and ``engine/mechanisms.py`` line for line; docs/excel-model.md maps each one to the method.
+Each mechanism's own rows are its record's ``excel`` (valueshare.mechanisms, written in ``excel/terms.py``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from collections.abc import Callable
 
 from valueshare.engine import Valuation
-from valueshare.model import (
-    AccessFee, ConsentToCommercialise, Deal, Equity, InKindBenefit, Milestone, NhsPriceDiscount, RevenueShare,
-    Royalty, Subscription,
-)
+from valueshare.mechanisms import of
+from valueshare.model import ConsentToCommercialise, Deal
 from valueshare.reports.excel.book import COUNT, FACTOR, GBP, WHOLE, YEARS, Book, Sheet
-from valueshare.reports.excel.formula import (
-    ABS, AND, IF, ISBLANK, MAX, MIN, SIGN, SUM, SUMPRODUCT, Range, X, lift,
-)
+from valueshare.reports.excel.formula import ABS, IF, ISBLANK, MAX, MIN, SIGN, SUM, SUMPRODUCT, Range, X, lift
 from valueshare.reports.excel.inputs import Cells
+from valueshare.reports.excel.terms import Cell, ExcelRows, in_years
 
 LABEL, KEY, HOW, PV = 0, 1, 2, 3
 FIRST_YEAR = 4          # column of year 0
 HEADER = 3              # row holding the years
 TOP = 5                 # first row of the NHS section
-
-Cell = Callable[[int], X]   # column -> the formula for that year
 
 
 @dataclass
@@ -116,10 +111,6 @@ def ramp(x: X, years: X) -> X:
     return m ** 2 / (2 * years) + (s - m)
 
 
-def _in_years(t: X, start: X, count: X) -> X:
-    return AND(t.ge(start), t.le(start + count - 1))
-
-
 class Builder:
     """Writes every row of the Cash flows sheet for one deal."""
 
@@ -171,7 +162,9 @@ class Builder:
                                      "start); share elapsed = MIN(MAX(t − start, 0), duration) / duration", cell))
         self.rows["stages"] = stage_rows  # type: ignore[assignment]
 
-    def term_workings(self, term: Royalty | RevenueShare, where: str, name: str) -> None:
+    def net_sales_base(self, where: str, name: str) -> int:
+        """The rows of a sales-linked term's base: net sales within its term, given launch, in its territory; the
+        row of that base."""
         g, c = self.g, self.c
         L, E, n = c["launch_time"], c["route_to_market.sales.end_year"], c["ramp_years"]
         window = c[f"{where}.term_years"]
@@ -188,104 +181,28 @@ class Builder:
                        "volume × peak uptake × (R(end within term) − R(start)) × list price",
                        lambda col: volume * uptake * (g.at(rhi, col) - g.at(self.rows["rlo"], col)) * price)
         territory = c[f"{where}.territory"]
-        base = g.work(f"{name}: net sales it is paid on, given launch",
+        return g.work(f"{name}: net sales it is paid on, given launch",
                       "uk: sales × UK share × (1 − total discount); worldwide: sales × (1 − UK share × total discount)",
                       lambda col: g.at(gross, col) * IF(territory.eq("uk"), uk * (1 - d), 1 - uk * d))
-        if isinstance(term, RevenueShare):
-            self.base[where] = base
-            return
-        tiers = term.tiers
-
-        def tiered(col: int) -> X:
-            b = g.at(base, col)
-            total: X | None = None
-            for k in range(len(tiers)):
-                rate, start = c[f"{where}.tiers[{k}].rate"], c[f"{where}.tiers[{k}].from_gbp"]
-                if k + 1 < len(tiers):
-                    part = rate * MIN(MAX(b - start, 0), c[f"{where}.tiers[{k + 1}].from_gbp"] - start)
-                else:
-                    part = rate * MAX(b - start, 0)
-                total = part if total is None else total + part
-            assert total is not None
-            return total
-        before = g.work(f"{name}: royalty given launch, before any cap",
-                        "Σ tiers: rate × MIN(MAX(net sales − tier start, 0), next tier start − tier start)", tiered)
-        cap = c[f"{where}.cap_gbp"]
-        first = self.g.cols[0]
-
-        def capped(col: int) -> X:
-            so_far = SUM(self.g.sheet.row_range(before, first, col, col_abs_first=True))
-            return IF(ISBLANK(cap), g.at(before, col), MIN(so_far, cap) - MIN(so_far - g.at(before, col), cap))
-        self.base[where] = g.work(f"{name}: royalty given launch, after the cap",
-                                  "no cap: as above; else MIN(total to date, cap) − MIN(total before this year, cap)",
-                                  capped)
 
     # ------------------------------------------------------------------ lines
-    def term_cells(self, term, where: str, name: str, inner: bool) -> tuple[Cell, Cell | None]:
-        """The NHS receipt of a term, and the partner's cost when it is not simply the receipt."""
-        c, g = self.c, self.g
-        origin = c["clause_year"] if inner else None
-        weight = c["clause_probability"] if inner else None
-
-        def start(key: str) -> X:
-            s = c[f"{where}.{key}"]
-            return s if origin is None else origin + s
-
-        def weighted(x: X) -> X:
-            return x if weight is None else weight * x
-
-        if isinstance(term, AccessFee):
-            years = IF(c[f"{where}.frequency"].eq("one_off"), 1, c[f"{where}.years"])
-            return (lambda col: weighted(IF(_in_years(g.t(col), start("start_year"), years), c[f"{where}.amount_gbp"],
-                                            0))), None
-        if isinstance(term, Subscription):
-            s, amount, rise = start("start_year"), c[f"{where}.amount_gbp_per_year"], c[f"{where}.escalation_rate"]
-            return (lambda col: weighted(IF(_in_years(g.t(col), s, c[f"{where}.years"]),
-                                            amount * (1 + rise) ** (g.t(col) - s), 0))), None
-        if isinstance(term, Milestone):
-            i = [st.name for st in self.deal.route_to_market.stages].index(term.stage)  # type: ignore[union-attr]
-            return (lambda col: IF(g.t(col).eq(c[f"stages[{i}].year"]),
-                                   c[f"{where}.amount_gbp"] * c[f"stages[{i}].passed"], 0)), None
-        if isinstance(term, Royalty):
-            return (lambda col: g.at(self.base[where], col) * c["launch_probability"]), None
-        if isinstance(term, RevenueShare):
-            return (lambda col: c[f"{where}.rate"] * g.at(self.base[where], col) * c["launch_probability"]), None
-        if isinstance(term, Equity):
-            worth = c[f"{where}.stake"] * c[f"{where}.exit_value_gbp"] * c[f"{where}.exit_probability"]
-            return (lambda col: weighted(IF(g.t(col).eq(start("exit_year")), worth, 0))), None
-        if isinstance(term, NhsPriceDiscount):
-            return (lambda col: c[f"{where}.price_discount"] * g.at(self.rows["sales"], col)
-                    * c["route_to_market.sales.uk_share"] * c["launch_probability"]), None
-        if isinstance(term, InKindBenefit):
-            s, years = start("start_year"), c[f"{where}.years"]
-            value, cost = c[f"{where}.value_gbp_per_year"], c[f"{where}.partner_cost_gbp_per_year"]
-            return ((lambda col: weighted(IF(_in_years(g.t(col), s, years), value, 0))),
-                    (lambda col: -weighted(IF(_in_years(g.t(col), s, years), IF(ISBLANK(cost), value, cost), 0))))
-        raise TypeError(f"no Excel formula for {term!r}")  # pragma: no cover
-
     def cost_cell(self, key: str) -> Cell:
         c, g = self.c, self.g
         if key == "costs.preparation":
             return lambda col: -IF(g.t(col).eq(0), c["contribution.access_costs.preparation_gbp"], 0)
         if key == "costs.yearly":
-            return lambda col: -IF(_in_years(g.t(col), lift(1), c["contribution.access_costs.years"]),
+            return lambda col: -IF(in_years(g.t(col), lift(1), c["contribution.access_costs.years"]),
                                    c["contribution.access_costs.yearly_gbp"], 0)
         k = int(key[len("costs.expertise["):-1])
         where = f"contribution.expertise[{k}]"
-        return lambda col: -IF(_in_years(g.t(col), c[f"{where}.start_year"], c[f"{where}.years"]),
+        return lambda col: -IF(in_years(g.t(col), c[f"{where}.start_year"], c[f"{where}.years"]),
                                c[f"{where}.hours_per_year"] * c[f"{where}.cost_per_hour_gbp"], 0)
 
 
-MECHANISM_HOW = {
-    AccessFee: "fee in each year from its first year for its years (one year if one-off)",
-    Subscription: "first-year amount × (1 + yearly rise)^(year − first year), in its years",
-    Milestone: "payment × chance the stage succeeds, in the year the stage ends",
-    Royalty: "royalty given launch (after any cap) × chance of launch",
-    RevenueShare: "share × net sales it is paid on × chance of launch",
-    Equity: "stake × exit value × chance of exit, in the exit year",
-    NhsPriceDiscount: "discount × list-price sales given launch × UK share × chance of launch (the NHS's saving)",
-    InKindBenefit: "its yearly worth to the NHS, in its years",
-}
+def _excel(term) -> ExcelRows:
+    rows = of(term).excel
+    assert rows is not None  # every mechanism but the clause has rows, and the clause's own terms are written instead
+    return rows
 
 
 def _terms(deal: Deal):
@@ -331,16 +248,17 @@ def write_cash_flows(book: Book, deal: Deal, valuation: Valuation, cells: Cells)
 
     b.sales_workings()
     for key, (term, name, inner) in terms.items():
-        if isinstance(term, (Royalty, RevenueShare)):
-            b.term_workings(term, key, name)
+        workings = _excel(term).workings
+        if workings is not None:
+            workings(b, term, key, name)
 
     partner_costs: dict[str, Cell] = {}
     for row, line in enumerate(valuation.nhs_lines, start=nhs_top):
         if line.key in terms:
             term, name, inner = terms[line.key]
-            nhs, partner = b.term_cells(term, line.key, name, inner)
-            how = ("clause's chance × " if inner and term.kind in ("access_fee", "subscription", "equity",
-                                                                  "in_kind_benefit") else "") + MECHANISM_HOW[type(term)]
+            excel = _excel(term)
+            nhs, partner = excel.cells(b, term, line.key, inner)
+            how = ("clause's chance × " if inner and excel.clause_weighted else "") + excel.how
             if partner is not None:
                 partner_costs[line.key] = partner
         else:

@@ -11,10 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from valueshare.model import (
-    AccessFee, ConsentToCommercialise, Deal, Equity, InKindBenefit, Milestone, NhsPriceDiscount, RevenueShare,
-    Royalty, Subscription,
-)
+from valueshare.mechanisms import of
+from valueshare.model import ConsentToCommercialise, Deal, NhsPriceDiscount
 from valueshare.engine.timeline import GREEN_BOOK_STEP_YEAR
 from valueshare.reports.excel.book import COUNT, FACTOR, GBP_INPUT, PERCENT, WHOLE, YEARS, Book, Sheet
 from valueshare.reports.excel.formula import MAX, ROUND, ROUNDUP, SUM, X, lift
@@ -257,62 +255,10 @@ def write_inputs(book: Book, deal: Deal, cells: Cells, *, irr_guess: float) -> N
 
 
 def _term_inputs(s: InputsSheet, term: Any, where: str, name: str, *, origin: str) -> None:
-    """One term's inputs; ``name`` prefixes their names (term3, clause_term1)."""
-    year_note = f"Counted from {origin}."
-    if isinstance(term, AccessFee):
-        s.number("Fee", term.amount_gbp, "gbp", f"{name}_amount", f"{where}.amount_gbp", "Each year, if yearly.")
-        s.choice("Frequency", term.frequency.value, ["one_off", "yearly"], f"{name}_frequency", f"{where}.frequency",
-                 "one_off: paid once, in the first year; yearly: in each of the years.")
-        s.number("First year paid", term.start_year, "year", f"{name}_start", f"{where}.start_year", year_note)
-        s.number("Years paid (if yearly)", term.years, "whole_years", f"{name}_years", f"{where}.years",
-                 "A one-off fee is paid once whatever this says.")
-    elif isinstance(term, Subscription):
-        s.number("Subscription in its first year", term.amount_gbp_per_year, "gbp_year", f"{name}_amount",
-                 f"{where}.amount_gbp_per_year")
-        s.number("First year paid", term.start_year, "year", f"{name}_start", f"{where}.start_year", year_note)
-        s.number("Years paid", term.years, "whole_years", f"{name}_years", f"{where}.years")
-        s.number("Yearly rise", term.escalation_rate, "growth", f"{name}_escalation", f"{where}.escalation_rate")
-    elif isinstance(term, Milestone):
-        s.text("Stage whose success triggers it", term.stage, f"{where}.stage",
-               "Which stage is fixed when the workbook is made; export again to change it.")
-        s.number("Payment", term.amount_gbp, "gbp", f"{name}_amount", f"{where}.amount_gbp")
-    elif isinstance(term, (Royalty, RevenueShare)):
-        if isinstance(term, Royalty):
-            for k, tier in enumerate(term.tiers):
-                s.number(f"Tier {k + 1}: applies to yearly net sales above", tier.from_gbp, "gbp",
-                         f"{name}_tier{k + 1}_from", f"{where}.tiers[{k}].from_gbp",
-                         "The first tier starts at £0." if k == 0 else "")
-                s.number(f"Tier {k + 1}: royalty rate", tier.rate, "fraction", f"{name}_tier{k + 1}_rate",
-                         f"{where}.tiers[{k}].rate")
-        else:
-            s.number("Share of net sales", term.rate, "fraction", f"{name}_rate", f"{where}.rate")
-        s.choice("Paid on", term.territory.value, ["worldwide", "uk"], f"{name}_territory", f"{where}.territory",
-                 "worldwide: all net sales; uk: net UK sales only.")
-        s.number("Years after launch it is due", term.term_years, "duration", f"{name}_term_years",
-                 f"{where}.term_years", "Empty: until sales end.")
-        if isinstance(term, Royalty):
-            s.number("Cap on total royalties", term.cap_gbp, "gbp", f"{name}_cap", f"{where}.cap_gbp",
-                     "Empty: no cap. The cap applies to royalties given launch, before the chance of launch.")
-    elif isinstance(term, Equity):
-        s.number("Stake held at exit", term.stake, "fraction", f"{name}_stake", f"{where}.stake")
-        s.number("Value of the company at exit", term.exit_value_gbp, "gbp", f"{name}_exit_value",
-                 f"{where}.exit_value_gbp")
-        s.number("Year of the exit", term.exit_year, "year", f"{name}_exit_year", f"{where}.exit_year", year_note)
-        s.number("Chance of that exit", term.exit_probability, "probability", f"{name}_exit_probability",
-                 f"{where}.exit_probability")
-    elif isinstance(term, NhsPriceDiscount):
-        s.number("Discount off the list price", term.price_discount, "fraction", f"{name}_discount",
-                 f"{where}.price_discount", "On NHS (UK) purchases.",
-                 validation={"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 0.999999})
-    elif isinstance(term, InKindBenefit):
-        s.text("What the benefit is", term.description, f"{where}.description")
-        s.number("Worth to the NHS", term.value_gbp_per_year, "gbp_year", f"{name}_value", f"{where}.value_gbp_per_year")
-        s.number("Cost to the partner", term.partner_cost_gbp_per_year, "gbp_year", f"{name}_partner_cost",
-                 f"{where}.partner_cost_gbp_per_year", "Empty: the same as its worth to the NHS.")
-        s.number("First year given", term.start_year, "year", f"{name}_start", f"{where}.start_year", year_note)
-        s.number("Years given", term.years, "whole_years", f"{name}_years", f"{where}.years")
-    else:  # pragma: no cover - the model has no other mechanism
-        raise TypeError(f"no Excel inputs for {term!r}")
+    """One term's inputs (its mechanism's ``excel.inputs``); ``name`` prefixes their names (term3, clause_term1)."""
+    rows = of(term).excel
+    assert rows is not None  # a clause's inputs are written by the caller, then each of its terms'
+    rows.inputs(s, term, where, name, f"Counted from {origin}.")
 
 
 class WorkingsSheet:

@@ -8,6 +8,7 @@ year 30, the Green Book step) and must agree with the main figures.
 from __future__ import annotations
 
 from valueshare.engine import Valuation
+from valueshare.mechanisms import of
 from valueshare.model import Deal
 from valueshare.reports.excel.book import DIFFERENCE, FACTOR, GBP, PERCENT, YEARS, Sheet
 from valueshare.reports.excel.flows import PV, Layout
@@ -121,7 +122,7 @@ def write_summary(sheet: Sheet, deal: Deal, valuation: Valuation, cells: Cells, 
                                  "positive", given / before), PERCENT,
         v.nhs_share if v.nhs_share is not None else f"n/a: {v.nhs_share_note}",
         "what the partner gives the NHS ÷ its value before payments")
-    fees = [lay.nhs_rows[f"terms[{i}]"] for i, t in enumerate(deal.terms) if t.kind in ("access_fee", "subscription")]
+    fees = [lay.nhs_rows[f"terms[{i}]"] for i, t in enumerate(deal.terms) if of(t).fee_like]
     costs = [r for k, r in lay.nhs_rows.items() if k.startswith("costs.")]
     fees_pv, costs_pv = pv(fees), -pv(costs)
     put("Cost recovery", IF(costs_pv.le(1e-9), "n/a: no NHS access costs are entered", fees_pv / costs_pv), "0.00x",
