@@ -5,24 +5,26 @@ Defaults carry their source in the description: [pub] a published figure, [ours]
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field, model_validator
 
 from valueshare.errors import invalid
 from valueshare.model.base import Choice, Model, labels
 from valueshare.model.types import (
-    Count, DiscountRate, Fraction, Gbp, Name, SignedGbp, WholeYears, YearIndex, _number,
+    Count, DiscountRate, Fraction, Gbp, Name, SignedGbp, WholeYears, YearIndex, bounded,
 )
 
 #: A score on the fair-share scale: 1 (very little) to 5 (a great deal).
-Score = _number(int, "score", 1, 5)
+Score = Annotated[int, *bounded("score", 1, 5)]
 #: A weight given to one fair-share factor.
-Weight = _number(float, "weight", 0.0, 10.0)
+Weight = Annotated[float, *bounded("weight", 0.0, 10.0)]
 
 
 class PatientBenefit(Model):
     """What the product does for patients: the framework's first aim."""
 
-    patients_per_unit: _number(float, "count", 0.0, 1e6) = Field(title="Patients per unit",   # type: ignore[valid-type]
+    patients_per_unit: Annotated[float, *bounded("count", 0.0, 1e6)] = Field(title="Patients per unit",
         default=1.0, description="UK patients who benefit from each unit sold (e.g. 1 per scan). Used when patients "
                                  "per year is left empty: patients then follow the UK sales of the route to market.")
     patients_per_year: Count | None = Field(title="Patients per year",
@@ -33,8 +35,8 @@ class PatientBenefit(Model):
                                                          "benefit.")
     years: WholeYears = Field(
         title="Years", default=10, description="With patients per year entered: for how many years.")
-    qalys_per_patient: _number(float, "qalys", 0.0, 50.0) = Field(
-        title="QALYs per patient",   # type: ignore[valid-type]
+    qalys_per_patient: Annotated[float, *bounded("qalys", 0.0, 50.0)] = Field(
+        title="QALYs per patient",
         default=0.0, description="Health gain for each patient who benefits, in quality-adjusted life years (QALYs).")
     cost_offset_per_patient_gbp: SignedGbp = Field(title="NHS cost offset per patient",
         default=0.0, description="NHS costs saved for each patient who benefits (fewer appointments, admissions), "
@@ -54,7 +56,7 @@ class PatientBenefit(Model):
 class EconomicGrowth(Model):
     """What the partnership does for the UK economy: the framework's second aim."""
 
-    uk_jobs_fte: _number(float, "fte", 0.0, 1e7) = Field(title="UK jobs (FTE)",   # type: ignore[valid-type]
+    uk_jobs_fte: Annotated[float, *bounded("fte", 0.0, 1e7)] = Field(title="UK jobs (FTE)",
         default=0.0, description="Direct UK jobs the partnership creates or keeps, in full-time equivalents.")
     jobs_start_year: YearIndex = Field(title="Jobs start year", default=1, description="First year of those jobs.")
     jobs_years: WholeYears = Field(title="Jobs last", default=5, description="How many years the jobs last.")
@@ -121,7 +123,7 @@ class FairShareInputs(Model):
         default=0.15, description="Fair NHS share of the partner's value when both sides contribute equally "
                                   "[ours: between a data-only royalty and the 25% rule of thumb for a full "
                                   "IP licence].")
-    band_width: _number(float, "fraction", 0.0, 0.9) = Field(title="Band half-width",   # type: ignore[valid-type]
+    band_width: Annotated[float, *bounded("fraction", 0.0, 0.9)] = Field(title="Band half-width",
         default=0.33, description="Half-width of the fair band, as a share of its centre (0.33: a third either "
                                   "side) [ours].")
 

@@ -7,19 +7,19 @@ Defaults carry their source in the description: [pub] a published figure, [ours]
 from __future__ import annotations
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
 from valueshare.errors import invalid
 from valueshare.model.base import Choice, Model, labels
 from valueshare.model.parties import DataType
-from valueshare.model.types import Count, Fraction, Gbp, Hours, Name, Prose, YearsNonNegative, _number
+from valueshare.model.types import Count, Fraction, Gbp, Hours, Name, Prose, YearsNonNegative, bounded
 
 #: A multiplier, above zero.
-Factor = _number(float, "factor", 0.0, 1000.0, lo_open=True)
+Factor = Annotated[float, *bounded("factor", 0.0, 1000.0, lo_open=True)]
 #: An elasticity: how far a price follows a quantity (1: in proportion; 0: not at all).
-Elasticity = _number(float, "elasticity", 0.0, 1.0)
+Elasticity = Annotated[float, *bounded("elasticity", 0.0, 1.0)]
 
 
 class CostActivity(Choice):
@@ -141,8 +141,8 @@ class MarketScaling(Model):
     patient_reported_outcomes_factor: Factor = Field(title="Patient-reported outcomes factor",
         default=1.0, description="Patient-reported outcomes against EHR [ours].")
     other_factor: Factor = Field(title="Other factor", default=1.0, description="Other data against EHR [ours].")
-    exclusivity_premium: _number(float, "factor", 1.0, 100.0) = Field(
-        title="Exclusivity premium",   # type: ignore[valid-type]
+    exclusivity_premium: Annotated[float, *bounded("factor", 1.0, 100.0)] = Field(
+        title="Exclusivity premium",
         default=2.0, description="How much more exclusive access is worth than non-exclusive access [ours].")
 
     def factor(self, data_type: DataType) -> float:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
@@ -17,7 +17,7 @@ from valueshare.model.parties import Contribution, NhsParty, Partner
 from valueshare.model.route import RouteToMarket
 from valueshare.model.terms import ConsentToCommercialise, Equity, Milestone, NhsPriceDiscount, Term
 from valueshare.model.uncertainty import UncertainInput, Variant
-from valueshare.model.types import DiscountRate, Name, Prose, WholeYears, _number
+from valueshare.model.types import DiscountRate, Name, Prose, WholeYears, bounded
 
 #: HM Treasury Green Book social time preference rate (real), years 0 to 30, and its rate after year 30.
 GREEN_BOOK_RATE = 0.035
@@ -61,8 +61,8 @@ class Assumptions(Model):
         default=0.10,
         description="The partner's hurdle rate. Stage probabilities already carry technical risk, so this should "
                     "carry market risk only (industry practice: 8-12%; 15% for a start-up).")
-    price_base_year: _number(int, "calendar_year", 2000, 2100) = Field(
-        title="Price base year",   # type: ignore[valid-type]
+    price_base_year: Annotated[int, *bounded("calendar_year", 2000, 2100)] = Field(
+        title="Price base year",
         default=2026, description="The year whose prices all money figures are in (real terms).")
     currency: Literal["GBP"] = Field(title="Currency", default="GBP", description="Currency of every money figure.")
 

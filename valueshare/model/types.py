@@ -87,48 +87,49 @@ def _bounds_check(lo: float | None, hi: float | None, lo_open: bool, hi_open: bo
     return check
 
 
-def _number(kind: type, unit: str, lo: float | None = None, hi: float | None = None, *,
-            lo_open: bool = False, hi_open: bool = False):
+def bounded(unit: str, lo: float | None = None, hi: float | None = None, *,
+            lo_open: bool = False, hi_open: bool = False) -> tuple[Any, ...]:
+    """The metadata of a number in ``unit`` between ``lo`` and ``hi``: spread into ``Annotated`` after its type
+    (``Annotated[float, *bounded("fraction", 0.0, 1.0)]``) so that mypy sees a float and pydantic the rules."""
     schema: dict[str, Any] = {"x-unit": unit}
     if lo is not None:
         schema["exclusiveMinimum" if lo_open else "minimum"] = lo
     if hi is not None:
         schema["exclusiveMaximum" if hi_open else "maximum"] = hi
-    return Annotated[
-        kind,
+    return (
         BeforeValidator(_reject_text_and_booleans),
         AfterValidator(_reject_non_finite),
         AfterValidator(_bounds_check(lo, hi, lo_open, hi_open, unit == "fraction", unit == "gbp")),
         Field(json_schema_extra=schema),
-    ]
+    )
 
 
 #: A share, rate or probability written as a fraction: 0.02 is 2%.
-Fraction = _number(float, "fraction", 0.0, 1.0)
+Fraction = Annotated[float, *bounded("fraction", 0.0, 1.0)]
 #: A probability of success that can be 1 but not 0 (a stage that cannot succeed is not a stage).
-Probability = _number(float, "fraction", 0.0, 1.0, lo_open=True)
+Probability = Annotated[float, *bounded("fraction", 0.0, 1.0, lo_open=True)]
 #: A discount off a price, below 100%.
-DiscountFraction = _number(float, "fraction", 0.0, 1.0, hi_open=True)
+DiscountFraction = Annotated[float, *bounded("fraction", 0.0, 1.0, hi_open=True)]
 #: A yearly rate that may be negative (e.g. a real price fall), within ±100%.
-GrowthRate = _number(float, "fraction", -0.99, 1.0)
+GrowthRate = Annotated[float, *bounded("fraction", -0.99, 1.0)]
 #: A discount rate per year, as a fraction: 0.035 is 3.5%.
-DiscountRate = _number(float, "fraction", 0.0, 1.0)
+DiscountRate = Annotated[float, *bounded("fraction", 0.0, 1.0)]
 #: Pounds sterling, in the deal's price base year, never negative.
-Gbp = _number(float, "gbp", 0.0, MAX_GBP)
+Gbp = Annotated[float, *bounded("gbp", 0.0, MAX_GBP)]
 #: Pounds that may be negative (a saving that is a cost), within ±``MAX_GBP``.
-SignedGbp = _number(float, "gbp", -MAX_GBP, MAX_GBP)
+SignedGbp = Annotated[float, *bounded("gbp", -MAX_GBP, MAX_GBP)]
 #: A duration in years that may be fractional (six months is 0.5), above zero.
-DurationYears = _number(float, "years", 0.0, 100.0, lo_open=True)
+DurationYears = Annotated[float, *bounded("years", 0.0, 100.0, lo_open=True)]
 #: A duration in years that may be zero.
-YearsNonNegative = _number(float, "years", 0.0, 100.0)
+YearsNonNegative = Annotated[float, *bounded("years", 0.0, 100.0)]
 #: A whole year counted from signature (year 0 is signature).
-YearIndex = _number(int, "year", 0, 100)
+YearIndex = Annotated[int, *bounded("year", 0, 100)]
 #: A whole number of years, at least one.
-WholeYears = _number(int, "years", 1, 100)
+WholeYears = Annotated[int, *bounded("years", 1, 100)]
 #: A count of things (patients, records, units), never negative.
-Count = _number(float, "count", 0.0, MAX_COUNT)
+Count = Annotated[float, *bounded("count", 0.0, MAX_COUNT)]
 #: Hours of staff time.
-Hours = _number(float, "hours", 0.0, MAX_HOURS)
+Hours = Annotated[float, *bounded("hours", 0.0, MAX_HOURS)]
 
 
 # Characters no text may hold: C0 controls but tab, line feed and carriage return; DEL; the C1 controls (U+0085

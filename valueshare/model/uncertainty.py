@@ -14,10 +14,10 @@ from pydantic import Field, field_validator, model_validator
 
 from valueshare.errors import invalid
 from valueshare.model.base import Model
-from valueshare.model.types import MAX_GBP, Name, Prose, _number
+from valueshare.model.types import MAX_GBP, Name, Prose, bounded
 
-Real = _number(float, "same as the input", -10 * MAX_GBP, 10 * MAX_GBP)
-Spread = _number(float, "same as the input", 0.0, 10 * MAX_GBP, lo_open=True)
+Real = Annotated[float, *bounded("same as the input", -10 * MAX_GBP, 10 * MAX_GBP)]
+Spread = Annotated[float, *bounded("same as the input", 0.0, 10 * MAX_GBP, lo_open=True)]
 
 
 class Fixed(Model):
