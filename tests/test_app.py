@@ -382,7 +382,7 @@ def test_a_problem_shown_on_another_page_names_its_field_in_words_with_its_path(
     at.switch_page("app_pages/valuation.py").run()
     box = errors(at)[0].replace("\\", "")  # markdown escapes
     assert "This deal has 2 problems" in box
-    assert "- **Term 7 (Revenue share), rate**: is required (terms[6].rate)" in box
+    assert "- **Term 7 (Revenue share), rate (%)**: is required (terms[6].rate)" in box  # the catalogue label
     assert "- **Assumptions, partner discount rate (%)**: must be between 0 and 1 (0% to 100%) " \
            "(assumptions.partner_discount_rate)" in box
 
