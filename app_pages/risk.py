@@ -7,15 +7,17 @@ hundred milliseconds that a user looking at another tab would otherwise wait for
 
 import streamlit as st
 
-from ui import results, risk, state
+from ui import montecarlo, results, sensitivity, state
+from ui.uncertainty import uncertainty_editor
+from ui.view import keep, remember
 
 TABS = ["Monte Carlo", "Tornado", "Two-way table"]
 tabs = []
 
 
 def draw_tabs() -> None:
-    tabs.extend(st.tabs(TABS, key=risk.remember("risk:tab", TABS[0], TABS), on_change="rerun"))
-    risk.keep("risk:tab", st.session_state["risk:tab"])
+    tabs.extend(st.tabs(TABS, key=remember("risk:tab", TABS[0], TABS), on_change="rerun"))
+    keep("risk:tab", st.session_state["risk:tab"])
 
 
 def uncertain_inputs(form, draft) -> None:
@@ -27,7 +29,7 @@ def uncertain_inputs(form, draft) -> None:
                      help="Inputs whose value is uncertain, each with a distribution. The deal's own value of each "
                           "input stays its base case, used by the Deal and Valuation pages; the simulation draws "
                           "from the distribution instead.")
-        risk.uncertainty_editor(form, draft, last.deal if last is not None else None)
+        uncertainty_editor(form, draft, last.deal if last is not None else None)
 
 
 valid = results.deal_page("Risk", nothing="No valid version of this deal yet: fix the problems shown to see how its "
@@ -36,10 +38,10 @@ simulation, swings, pairs = tabs
 if simulation.open:
     with simulation:
         st.subheader("Simulation", anchor=False)
-        risk.monte_carlo(valid)
+        montecarlo.monte_carlo(valid)
 if swings.open:
     with swings:
-        risk.tornado_section(valid)
+        sensitivity.tornado_section(valid)
 if pairs.open:
     with pairs:
-        risk.two_way_section(valid)
+        sensitivity.two_way_section(valid)

@@ -17,15 +17,14 @@ from streamlit.testing.v1 import AppTest
 from builders import base_data
 from ui import charts
 from ui.compare import figures_frame, inputs_frame, unique
+from ui.montecarlo import DEFAULT_SEED, DEFAULT_TRIALS, spread_frame, summarise
 from ui.results import STALE
-from ui.risk import (
-    DEFAULT_SEED, DEFAULT_TRIALS, input_label, new_uncertain, reshape, spread_frame, summarise, tornado_table,
-    uncertain_inputs, write,
-)
+from ui.sensitivity import tornado_table
 from valueshare.compare import compare, variants_of
+from valueshare.distributions import new_uncertain, reshape
 from valueshare.engine.montecarlo import simulate
 from valueshare.format import money, percent
-from valueshare.inputs import may_be_uncertain
+from valueshare.inputs import label_in, may_be_uncertain, uncertain_paths, write
 from valueshare.scenario import deal_from_data, deal_to_data, deal_to_yaml, example_paths, load_deal
 from valueshare.sensitivity import Driver, TornadoBar, TwoWay, default_pair, grid, tornado, two_way_inputs
 
@@ -159,19 +158,19 @@ def test_inputs_are_written_in_their_units_and_named_for_people():
     assert write("route_to_market.stages[1].duration_years", 1.5) == "1.5 years"
     assert write("partner.kind", "large_company") == "Large company"
     assert write("terms[3].kind", "royalty") == "Royalty"
-    assert input_label(deal, "terms[4].tiers[1].rate").endswith(", tier 2")
-    assert input_label(deal, "assumptions.nhs_discount_rate").startswith("NHS discount rate")
-    assert input_label(deal, "route_to_market.stages[0].duration_years").startswith("Stage '")
-    assert input_label(deal, "contribution.expertise[0].hours_per_year") == "Contribution, expertise 1, hours per year"
-    assert input_label(deal, "terms[99].amount_gbp") == "Terms 100, amount (£)"  # no such term: from the path
+    assert label_in("terms[4].tiers[1].rate", [deal]).endswith(", tier 2")
+    assert label_in("assumptions.nhs_discount_rate", [deal]).startswith("NHS discount rate")
+    assert label_in("route_to_market.stages[0].duration_years", [deal]).startswith("Stage '")
+    assert label_in("contribution.expertise[0].hours_per_year", [deal]) == "Contribution, expertise 1, hours per year"
+    assert label_in("terms[99].amount_gbp", [deal]) == "Terms 100, amount (£)"  # no such term: from the path
 
 
 def test_every_input_offered_as_uncertain_is_one_the_model_allows():
     draft = deal_to_data(load_deal(IMAGING))
-    offered = uncertain_inputs(draft)
+    offered = uncertain_paths(draft)
     assert all(may_be_uncertain(p) for p in offered)
     assert "route_to_market.sales.price_gbp" in offered and "route_to_market.stages[3].duration_years" in offered
-    assert uncertain_inputs({"terms": [{"kind": "equity"}]}) == ["terms[0].exit_value_gbp"]
+    assert uncertain_paths({"terms": [{"kind": "equity"}]}) == ["terms[0].exit_value_gbp"]
 
 
 def test_a_new_uncertain_input_is_a_triangle_around_the_deals_value_within_its_limits():

@@ -14,10 +14,11 @@ import streamlit as st
 from ui import charts, state
 from ui.charts import unique
 from ui.fields import section_link
-from ui.risk import input_label, keep, remember, write
 from ui.text import md
+from ui.view import keep, remember
 from valueshare.compare import Comparison
 from valueshare.errors import DealInvalid
+from valueshare.inputs import label_in, write
 from valueshare.model import Deal
 from valueshare.scenario import deal_from_data, deal_from_file_content, deal_to_data
 
@@ -60,7 +61,7 @@ def inputs_frame(comparison: Comparison) -> pd.DataFrame:
         if row.change is None:
             return [""]
         return [("+" if row.change > 0 else "") + _text(row.label, row.change)]
-    rows = [[input_label(deals, row.label), *[_text(row.label, v) for v in row.values], *change(row), row.label]
+    rows = [[label_in(row.label, deals), *[_text(row.label, v) for v in row.values], *change(row), row.label]
             for row in comparison.inputs]
     return pd.DataFrame(rows, columns=["Input", *names, *(["Difference"] if pair else []), "Field path"])
 

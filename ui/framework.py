@@ -16,8 +16,8 @@ import streamlit as st
 from ui import charts, contribution, state
 from ui.fields import specs
 from ui.form import Form
-from ui.risk import keep, remember
 from ui.text import md
+from ui.view import keep, remember
 from valueshare import inputs
 from valueshare.compare import variants_of
 from valueshare.contribution import text as worth_words

@@ -16,8 +16,8 @@ import streamlit as st
 from ui import charts, state
 from ui.fields import section_link, specs
 from ui.form import Form
-from ui.risk import keep, remember
 from ui.text import md
+from ui.view import keep, remember
 from valueshare import inputs
 from valueshare.errors import NoAnswer, ValueshareError
 from valueshare.format import money, percent
