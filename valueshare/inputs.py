@@ -450,7 +450,7 @@ def where(path: str, data: Any = None) -> str:
     for index, key in enumerate(keys):
         item = None
         if isinstance(here, dict):
-            item = here.get(key)  # type: ignore[call-overload]
+            item = here.get(key)
         elif isinstance(here, list) and isinstance(key, int) and 0 <= key < len(here):
             item = here[key]
         named = item if isinstance(key, int) and isinstance(item, dict) else {}

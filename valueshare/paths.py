@@ -52,7 +52,7 @@ def with_value(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     """
     out = copy.deepcopy(data)
     keys = parse(path)
-    parent = get(out, format_path(keys[:-1])) if len(keys) > 1 else out
+    parent: Any = get(out, format_path(keys[:-1])) if len(keys) > 1 else out
     last = keys[-1]
     try:
         parent[last] = value

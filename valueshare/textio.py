@@ -168,7 +168,7 @@ def _key_text(key: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "...'"
 
 
-class _StrictLoader(_BASE_LOADER):  # type: ignore[misc, valid-type]
+class _StrictLoader(_BASE_LOADER):
     """The safe loader, refusing a key named twice in one section (YAML itself says keys are unique)."""
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
@@ -220,7 +220,7 @@ def _check_shape(text: str) -> None:
             if event.anchor is not None:
                 anchors[event.anchor] = (1, 0)
         elif isinstance(event, yaml.AliasEvent):
-            count, levels = anchors.get(event.anchor, (1, 0))
+            count, levels = anchors.get(event.anchor or "", (1, 0))  # an alias always names its anchor
             values += count
             if depth + levels > MAX_DEPTH:
                 raise _Refused(f"the alias *{event.anchor} nests the sections and lists more than {MAX_DEPTH} deep",

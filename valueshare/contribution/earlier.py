@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 
-from valueshare.model import AccessFee, Comparable, ConsentToCommercialise, Deal, Frequency, Subscription
+from valueshare.model import AccessFee, Comparable, ConsentToCommercialise, Deal, Frequency, PriceUnit, Subscription
 from valueshare.register import service
 from valueshare.register.repository import Repository
 
@@ -45,7 +45,7 @@ def comparable_from_deal(deal: Deal, *, saved: datetime.date, source: str) -> Co
     years = deal.contribution.access_costs.years
     return Comparable(
         name=f"Earlier deal: {deal.name}"[:200], source=source[:400], published=saved,
-        price_gbp=charges / years, unit="per_year", records=asset.patients, history_years=asset.history_years,
+        price_gbp=charges / years, unit=PriceUnit.PER_YEAR, records=asset.patients, history_years=asset.history_years,
         data_type=asset.data_type, exclusive=deal.exclusive_raw_data_access, tag="user",
         notes=f"Access fees and subscriptions of {deal.partner.name}'s deal, per year over {years} year(s) of "
               f"access; royalties and other value-sharing terms not counted."[:600])

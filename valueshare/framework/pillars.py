@@ -62,7 +62,7 @@ class Pillars:
 
     def to_dict(self) -> dict[str, Any]:
         def plain(obj: Any) -> dict[str, Any]:
-            out = {}
+            out: dict[str, Any] = {}
             for key, value in obj.__dict__.items():
                 if isinstance(value, np.ndarray):
                     out[key] = [round(float(v), 4) for v in value]

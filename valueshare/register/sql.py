@@ -217,7 +217,10 @@ def alembic_config(connection: Connection | None = None, url: URL | None = None)
 def head_revision() -> str:
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if head is None:
+        raise RuntimeError("the register's migrations have no head revision")
+    return head
 
 
 def known_revisions() -> set[str]:
@@ -397,12 +400,14 @@ class SqlRepository:
                     if base_version is not None:
                         raise DealNotFound(key, self._at)
                     moment = utc(self._clock())
-                    deal_id = conn.execute(sa.insert(deals).values(key=key, created_at=moment, head=1)
-                                           ).inserted_primary_key[0]
+                    inserted = conn.execute(sa.insert(deals).values(key=key, created_at=moment, head=1)
+                                            ).inserted_primary_key
+                    assert inserted is not None  # an insert of one row always has its key
+                    deal_id = inserted[0]
                     number, previous = 1, ""
                 else:
                     deal_id = found.id
-                    if base_version != found.head:
+                    if base_version is None or base_version != found.head:
                         raise VersionConflict(key, base_version, self._latest(conn, key, deal_id))
                     number = base_version + 1
                     moved = conn.execute(sa.update(deals).where(deals.c.id == deal_id, deals.c.head == base_version)
@@ -485,7 +490,7 @@ class SqlRepository:
                                .where(versions.c.deal_id == deal_id, versions.c.number == number)).first()
             if row is None:
                 head = conn.execute(sa.select(deals.c.head).where(deals.c.id == deal_id)).scalar()
-                raise VersionNotFound(key, number, head)
+                raise VersionNotFound(key, number, int(head or 0))
         return StoredVersion(_info(key, row), row.content, row.content_format, row.sha256)
 
     def deals(self, search: str = "", include_archived: bool = False, *, key: str | None = None) -> list[DealInfo]:

@@ -132,7 +132,7 @@ def para(text: str, style: ParagraphStyle | str = "body", *, lead: str | None = 
 def heading(text: str, level: int = 0) -> Paragraph:
     """A section heading that also becomes an outline bookmark (level 0 is a section, 1 a sub-section)."""
     flowable = para(text, "h1" if level == 0 else "h2")
-    flowable.outline_level = level  # type: ignore[attr-defined]
+    flowable.outline_level = level
     return flowable
 
 

@@ -149,7 +149,7 @@ class Builder:
             self.rows.update(lo=lo, rlo=rlo, sales=sales, expected=expected)
         stage_rows = []
         for i, stage in enumerate(route.stages):
-            n, where = i + 1, f"route_to_market.stages[{i}]"
+            number, where = i + 1, f"route_to_market.stages[{i}]"
             start, dur, cost, reach = (c[f"stages[{i}].start"], c[f"{where}.duration_years"],
                                        c[f"{where}.partner_cost_gbp"], c[f"stages[{i}].reach"])
 
@@ -157,7 +157,7 @@ class Builder:
                 t = self.g.t(col)
                 done = MIN(MAX(t - start, 0), dur) - MIN(MAX(t - 1 - start, 0), dur)
                 return cost * reach * done / dur
-            stage_rows.append(g.work(f"Stage {n} cost, weighted by the chance it is reached",
+            stage_rows.append(g.work(f"Stage {number} cost, weighted by the chance it is reached",
                                      "cost × chance reached × (share of the stage elapsed by the year's end − by its "
                                      "start); share elapsed = MIN(MAX(t − start, 0), duration) / duration", cell))
         self.rows["stages"] = stage_rows  # type: ignore[assignment]
@@ -272,24 +272,31 @@ def write_cash_flows(book: Book, deal: Deal, valuation: Valuation, cells: Cells)
 
     for row, line in enumerate(valuation.partner_lines, start=partner_top):
         key = line.key
+        cell: Cell
         if key == "partner.operating_profit":
             how = "operating margin × expected sales"
             margin = cells["route_to_market.sales.operating_margin"] if "expected" in b.rows else None
-            cell: Cell = (lambda col, m=margin: m * g.at(b.rows["expected"], col)) if margin is not None \
-                else (lambda col: lift(0))
+            def profit(col: int, m: X | None = margin) -> X:
+                return m * g.at(b.rows["expected"], col) if m is not None else lift(0)
+            cell = profit
         elif key == "partner.stage_costs":
             how = "−(sum of the stages' weighted costs in the workings)"
             stage_rows: list[int] = b.rows["stages"]  # type: ignore[assignment]
-            cell = (lambda col, rows=stage_rows: -SUM(Range(f"{g.at(rows[0], col).text}:{g.at(rows[-1], col).text}",
-                                                            tuple(g.at(r, col).value for r in rows)))) if stage_rows \
-                else (lambda col: lift(0))
+            def stage_costs(col: int, rows: list[int] = stage_rows) -> X:
+                if not rows:
+                    return lift(0)
+                return -SUM(Range(f"{g.at(rows[0], col).text}:{g.at(rows[-1], col).text}",
+                                  tuple(g.at(r, col).value for r in rows)))
+            cell = stage_costs
         elif key in partner_costs:
             how, cell = "−(its cost to the partner in each of its years: its worth unless a cost is given)", \
                 partner_costs[key]
         else:
             nhs_row = lay.nhs_rows[key]
             how = "−(the NHS's receipt above)"
-            cell = (lambda col, r=nhs_row: -g.at(r, col))
+            def receipt(col: int, r: int = nhs_row) -> X:
+                return -g.at(r, col)
+            cell = receipt
         g.write(row, line.label, key, how, cell)
         lay.partner_rows[key] = row
     _totals(g, lay.partner_net, lay.partner_df, partner_disc, partner_top, "Partner",

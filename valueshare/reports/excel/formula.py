@@ -250,7 +250,7 @@ def IF(condition: X, then: object, otherwise: object) -> X:
 
 def AND(*conditions: X) -> X:
     truths = [_truth(c.value) for c in conditions]
-    error = _first_error(truths)  # type: ignore[arg-type]
+    error = _first_error(truths)
     return _call("AND", list(conditions), error or all(truths))
 
 
