@@ -16,11 +16,19 @@ from builders import base_data
 from valueshare import deal_from_data, load_deal, value_deal
 from valueshare.cli import main
 from valueshare.compare import compare
+from valueshare.contribution import value_contribution
 from valueshare.errors import DealInvalid, NoAnswer
 from valueshare.framework.fairshare import fair_share
-from valueshare.negotiation import Goal, goal_solution, negotiate, zone
+from valueshare.negotiation import (
+    Goal,
+    commercial,
+    default_goal,
+    default_term,
+    goal_solution,
+    negotiate,
+    zone,
+)
 from valueshare.negotiation.equivalents import STRUCTURES, build_offer
-from valueshare.contribution import value_contribution
 from valueshare.scenario import example_paths
 from valueshare.solver import deal_with
 
@@ -180,6 +188,56 @@ def test_a_non_commercial_deal_has_no_commercial_zone():
     assert not n.zone.exists and n.zone.verdict.startswith("Non-commercial use") and not n.offers
     assert not n.zone.partner_walk_away.applies
     assert [r.position for r in n.term_results] == ["NHS walk-away", "NHS target"]
+
+
+
+def _zone(deal):
+    v = value_deal(deal)
+    return zone(deal, v, value_contribution(deal, v))
+
+
+def test_an_offer_is_inside_the_zone_only_between_both_walk_aways():
+    # V is about £1,060 and the 2% royalty gives the NHS 0.02 × 2,000 × S3_5 = £83 (see the tests above).
+    assert _zone(deal_from_data(base_data(terms=[ROYALTY]))).offer_inside
+    short = _zone(deal_from_data(base_data(terms=[ROYALTY], negotiation={"nhs_walk_away_gbp": 300})))
+    assert short.exists and short.offer.value < 300 and not short.offer_inside
+    greedy = _zone(deal_from_data(base_data(terms=[ROYALTY, {"kind": "access_fee", "amount_gbp": 2000}])))
+    assert greedy.exists and greedy.offer.value > greedy.partner_walk_away.value and not greedy.offer_inside
+    costly = {"access_costs": {"preparation_gbp": 2000}}
+    no_zone = _zone(deal_from_data(base_data(terms=[ROYALTY], contribution=costly)))
+    assert not no_zone.exists and not no_zone.offer_inside
+
+
+def test_a_goal_starts_at_the_nhss_target_on_its_own_scale():
+    z = _zone(deal_from_data(base_data(terms=[ROYALTY], negotiation={"nhs_target_gbp": 700})))
+    assert default_goal(z, "value") == Goal("value", 700) == Goal("value", z.nhs_target.value)
+    assert default_goal(z, "nhs_npv") == Goal("nhs_npv", 700)
+    assert default_goal(z, "share") == Goal("share", pytest.approx(700 / z.partner_value))
+    assert default_goal(z, "partner_walk_away") == Goal("partner_walk_away")
+    with pytest.raises(ValueError, match="'upfront' is not a goal"):
+        default_goal(z, "upfront")
+
+
+def test_a_share_goal_starts_at_zero_when_the_partners_value_is_not_positive():
+    # Sales at £0 leave the partner nothing but its development costs: no share of its value can be measured.
+    sales = {**base_data()["route_to_market"]["sales"], "price_gbp": 0}
+    z = _zone(deal_from_data(base_data(terms=[ROYALTY], route_to_market={
+        **base_data()["route_to_market"], "sales": sales})))
+    assert z.nhs_target.share is None and default_goal(z, "share") == Goal("share", 0.0)
+
+
+def test_the_term_to_solve_for_is_the_closing_term_else_the_first_the_solver_can_move():
+    fee_and_royalty = deal_from_data(base_data(terms=[{"kind": "access_fee", "amount_gbp": 100}, ROYALTY]))
+    assert default_term(fee_and_royalty) == "terms[1].tiers[0].rate"  # a royalty comes first among closing terms
+    milestone = deal_from_data(base_data(terms=[{"kind": "milestone", "stage": "A", "amount_gbp": 100}]))
+    assert default_term(milestone) == "terms[0].amount_gbp"  # no closing kind: the first solvable term
+    assert default_term(deal_from_data(base_data())) is None
+
+
+def test_only_a_non_commercial_research_use_is_not_commercial():
+    academic = load_deal(next(p for p in example_paths() if p.name == "academic-study-consent.yaml"))
+    assert not commercial(academic) and not negotiate(academic, offers=False, sensitivities=False).commercial
+    assert commercial(deal_from_data(base_data(terms=[ROYALTY])))
 
 
 # ---- equivalent offers -----------------------------------------------------------------------------------------

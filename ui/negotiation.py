@@ -22,7 +22,16 @@ from valueshare import inputs
 from valueshare.errors import NoAnswer, ValueshareError
 from valueshare.format import money, percent
 from valueshare.model import Deal, NegotiationInputs
-from valueshare.negotiation import GOALS, Goal, Negotiation, goal_solution, negotiate, solvable_terms
+from valueshare.negotiation import (
+    GOALS,
+    Goal,
+    Negotiation,
+    default_goal,
+    default_term,
+    goal_solution,
+    negotiate,
+    solvable_terms,
+)
 from valueshare.negotiation import text as words
 from valueshare.negotiation.equivalents import DEFAULT_MIX, STRUCTURES
 
@@ -70,8 +79,7 @@ def zone_section(n: Negotiation) -> None:
         column.caption(f"{words.share_text(p.share)} of the partner's value. {md(p.basis[:1].upper() + p.basis[1:])}.")
     frame = charts.zone_frame(z)
     st.vega_lite_chart(spec=charts.zone_chart(frame, z.low, z.high), width="stretch")
-    (st.success if z.exists and z.nhs_walk_away.value <= z.offer.value <= z.partner_walk_away.value
-     else st.warning)(md(z.verdict))
+    (st.success if z.offer_inside else st.warning)(md(z.verdict))
     if z.openers:
         st.markdown("**Each of these, changed on its own, would open a zone:**\n" + "\n".join(
             f"- {md(words.opener_text(n.deal, o))}" for o in z.openers))
@@ -90,8 +98,7 @@ def term_section(valid: state.Valid) -> str | None:
     if not options:
         st.info("The deal has no term that could be solved for.")
         return None
-    n0 = picture(valid)
-    default = n0.term if n0.term in options else options[0]
+    default = default_term(deal)
     term = keep("negotiation:term", st.selectbox("Term", options, key=remember("negotiation:term", default, options),
                                                  format_func=lambda p: inputs.label(p, deal),
                                                  help=f"The term to solve for; every other term as drafted. {LINK}"))
@@ -104,8 +111,8 @@ def term_section(valid: state.Valid) -> str | None:
              f"the partner's walk-away. {LINK}"))
     if goal != "partner_walk_away":
         unit = "%" if goal == "share" else "£"
-        default_target = round((n.zone.nhs_target.share or 0) * 100, 2) if goal == "share" else \
-            round(n.zone.nhs_target.value)
+        start = default_goal(n.zone, goal).target
+        default_target = round(start * 100, 2) if goal == "share" else round(start)
         amount = keep(f"negotiation:{goal}", middle.number_input(
             f"Target ({unit})", min_value=0.0 if goal != "nhs_npv" else None,
             key=remember(f"negotiation:{goal}", float(default_target)), format="%g",
@@ -132,14 +139,14 @@ def offers_section(valid: state.Valid, term: str | None) -> None:
     st.subheader("Equivalent offers", anchor=False,
                  help="Structures that give the NHS the same value, to choose between on what else differs.")
     base = picture(valid, term=term)
-    if not base.offers and base.zone.verdict.startswith("Non-commercial"):
+    if not base.commercial:
         st.info("Non-commercial use: value sharing happens through the consent-to-commercialise clause, so there are "
                 "no commercial structures to compare.")
         return
     cols = st.columns([2, 1, 1, 1, 1], vertical_alignment="bottom")
     target = keep("negotiation:offers_target", cols[0].number_input(
         "Value to the NHS (£)", min_value=0.0, format="%.0f", step=10_000.0,
-        key=remember("negotiation:offers_target", float(round(base.zone.nhs_target.value))),
+        key=remember("negotiation:offers_target", float(round(base.offers_target))),
         help=f"Every structure is sized to give the NHS this value; it starts at the NHS's target. {LINK}"))
     mix = {}
     for column, k in zip(cols[1:], MIX_KEYS):

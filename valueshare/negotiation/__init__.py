@@ -21,8 +21,8 @@ from valueshare.negotiation.zone import Opener, Position, Zone, partner_limit, z
 from valueshare.sensitivity import TornadoBar, tornado
 from valueshare.solver import Solution, deal_with, search_bounds, solve, solve_deal
 
-__all__ = ["Goal", "Negotiation", "Offer", "Opener", "Position", "STRUCTURES", "TermResult", "Zone", "goal_solution",
-           "negotiate", "solvable_terms", "zone"]
+__all__ = ["Goal", "Negotiation", "Offer", "Opener", "Position", "STRUCTURES", "TermResult", "Zone", "commercial",
+           "default_goal", "default_term", "goal_solution", "negotiate", "solvable_terms", "zone"]
 
 #: What a term can be solved for.
 GOALS = {"value": "a value to the NHS of", "share": "an NHS share of", "nhs_npv": "an NHS NPV of",
@@ -33,6 +33,36 @@ GOALS = {"value": "a value to the NHS of", "share": "an NHS share of", "nhs_npv"
 class Goal:
     kind: str                 # value, share, nhs_npv or partner_walk_away
     target: float = 0.0       # £ for value and nhs_npv; a fraction for share; unused for partner_walk_away
+
+
+def default_goal(zone: Zone, kind: str) -> Goal:
+    """The goal of ``kind`` a term is solved for until someone sets another: the NHS's target, on the goal's own
+    scale. A value to the NHS, and an NHS NPV, start at the target's value (£); a share at the target's share of
+    the partner's value (0 when there is none: the partner's value is not positive); the partner's walk-away needs
+    no figure."""
+    target = zone.nhs_target
+    if kind == "share":
+        return Goal(kind, target.share or 0.0)
+    if kind == "partner_walk_away":
+        return Goal(kind)
+    if kind in ("value", "nhs_npv"):
+        return Goal(kind, target.value)
+    raise ValueError(f"{kind!r} is not a goal: choose one of {', '.join(GOALS)}")
+
+
+def commercial(deal: Deal) -> bool:
+    """Whether the deal is a commercial use, with a partner that walks away on its NPV and structures to compare.
+    A non-commercial research use has neither: the NHS charges its costs and shares in value through the
+    consent-to-commercialise clause if the work turns commercial."""
+    return deal.use is not Use.NON_COMMERCIAL_RESEARCH
+
+
+def default_term(deal: Deal) -> str | None:
+    """The term to solve for until someone picks another: the framework's closing term when the solver can move
+    it, else the first term it can move; ``None`` when it can move none."""
+    options = solvable_terms(deal)
+    preferred = closing_term(deal)
+    return preferred if preferred in options else (options[0] if options else None)
 
 
 def solvable_terms(deal: Deal) -> list[str]:
@@ -88,6 +118,11 @@ class Negotiation:
     offers: list[Offer]              # equivalent offers at the NHS's target
     offers_target: float
     tornado: list[TornadoBar]        # the main sensitivities, widest NHS swing first
+
+    @property
+    def commercial(self) -> bool:
+        """Whether the deal is a commercial use (``commercial``): a non-commercial one has no equivalent offers."""
+        return commercial(self.deal)
 
     def to_dict(self) -> dict[str, Any]:
         z = self.zone
@@ -183,8 +218,7 @@ def negotiate(deal: Deal, *, term: str | None = None, target: float | None = Non
     z = zone(deal, v, worth, fair=a.fair_share)
     path = term or closing_term(deal)
     goal = target if target is not None else z.nhs_target.value
-    commercial = deal.use is not Use.NON_COMMERCIAL_RESEARCH
-    made = equivalent_offers(deal, goal, mix=mix, trials=trials, seed=seed) if commercial and offers else []
+    made = equivalent_offers(deal, goal, mix=mix, trials=trials, seed=seed) if commercial(deal) and offers else []
     return Negotiation(deal, v, a, worth, z, path, _term_results(deal, z, path), made, goal,
                        tornado(deal)[:top] if sensitivities else [])
 

@@ -67,6 +67,13 @@ class Zone:
     def high(self) -> float | None:
         return self.partner_walk_away.value if self.exists else None
 
+    @property
+    def offer_inside(self) -> bool:
+        """Whether both sides could sign the deal as drafted: there is a zone and the offer lies in it, worth at
+        least the NHS's walk-away to the NHS and at most the partner's walk-away (never for a non-commercial use,
+        which has no zone)."""
+        return self.exists and self.nhs_walk_away.value <= self.offer.value <= self.partner_walk_away.value
+
 
 def _share(value: float, v: float) -> float | None:
     return value / v if v > 0 else None
