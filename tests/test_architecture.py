@@ -9,7 +9,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_core_imports_no_ui_pdf_or_database_library():
-    code = ("import sys, json, valueshare, valueshare.cli, valueshare.scenario, valueshare.engine; "
+    code = ("import sys, json, valueshare, valueshare.cli, valueshare.scenario, valueshare.engine, "
+            "valueshare.distributions, valueshare.negotiation; "
             "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
             "('streamlit', 'reportlab', 'sqlalchemy', 'altair', 'pandas'))))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
@@ -51,3 +52,19 @@ def test_the_register_commands_do_not_import_the_cli():
     imported = _imports(ROOT / "valueshare" / "cli_register.py")
     assert not {name for name in imported if name == "valueshare.cli" or name.startswith("valueshare.cli.")}
     assert "valueshare.reports.text" in imported  # its tables are the reports layer's
+
+
+#: The finance of the core: discounting, IRR, the stage tree, the solver. The app only calls what is built on them.
+FINANCE = ("numpy_financial", "valueshare.engine.finance", "valueshare.engine.route", "valueshare.engine.timeline",
+           "valueshare.engine.sampling", "valueshare.solver")
+
+
+def test_the_app_computes_no_finance_of_its_own():
+    # ui/ and app_pages/ lay out what the core computes: a module that discounted, drew trials or searched for a
+    # term's value would be a second engine, out of reach of the core's tests.
+    offenders = {}
+    for path in sorted([*(ROOT / "ui").rglob("*.py"), *(ROOT / "app_pages").rglob("*.py"), ROOT / "app.py"]):
+        found = {name for name in _imports(path) if any(name == f or name.startswith(f + ".") for f in FINANCE)}
+        if found:
+            offenders[str(path.relative_to(ROOT))] = sorted(found)
+    assert offenders == {}
