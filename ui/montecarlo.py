@@ -105,7 +105,8 @@ def spread_frame(summary: RiskSummary) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["Figure", "Unit", "NHS", "Partner"])
     frame[["NHS", "Partner"]] = frame[["NHS", "Partner"]].astype(float)
     for side in ("NHS", "Partner"):
-        frame[f"{side} "] = [percent(v) if u == "share" else money(v) for u, v in zip(frame["Unit"], frame[side])]
+        frame[f"{side} "] = [percent(v) if u == "share" else money(v)
+                             for u, v in zip(frame["Unit"], frame[side], strict=True)]
     return frame
 
 
@@ -158,7 +159,7 @@ def monte_carlo(valid: state.Valid) -> None:
 
     st.markdown("**How the NPV is spread over the trials**",
                 help="Each bar is the share of trials whose NPV falls in its range; the dashed line is £0.")
-    for column, side in zip(st.columns(2), (charts.NHS, charts.PARTNER)):
+    for column, side in zip(st.columns(2), (charts.NHS, charts.PARTNER), strict=True):
         column.vega_lite_chart(spec=charts.histogram_chart(summary.histograms, side), width="stretch")
     histogram_columns = [charts.SIDE, "NPV range", "Share", charts.TRIALS]
     data_table("Histogram figures", summary.histograms[histogram_columns],
@@ -168,7 +169,7 @@ def monte_carlo(valid: state.Valid) -> None:
     st.markdown("**Cash flow each year: the middle 80% of trials**",
                 help=f"The band runs from P10 to P90 of each year's cash flow and the line is the median (P50), "
                      f"from the first {summary.fan_trials:,} trials. Money in £ at the price base year.")
-    for column, side in zip(st.columns(2), (charts.NHS, charts.PARTNER)):
+    for column, side in zip(st.columns(2), (charts.NHS, charts.PARTNER), strict=True):
         column.vega_lite_chart(spec=charts.fan_chart(summary.fans, side), width="stretch")
     data_table("Fan chart figures", summary.fans[[charts.YEAR, charts.SIDE, "P10", "P50", "P90"]],
                summary.fans[[charts.YEAR, charts.SIDE, charts.P10, charts.P50, charts.P90]], "cash-flow-fan", "fan")

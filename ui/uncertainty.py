@@ -117,7 +117,7 @@ def _card(form: Form, draft: dict[str, Any], item: dict[str, Any], index: int, a
         spec = inputs.entry(item.get("input") or "")
         columns = st.columns(4)
         parameters = PARAMETERS.get(kind, ())
-        for column, parameter in zip(columns, parameters):
+        for column, parameter in zip(columns, parameters, strict=False):  # up to four
             with column:
                 _parameter(distribution, kind, parameter, f"{path}.distribution.{parameter}", spec)
                 form.slot(f"{path}.distribution.{parameter}")
