@@ -127,7 +127,7 @@ def test_a_target_out_of_a_terms_reach_is_refused_with_the_reason():
         # with a £40k fee as well, even a 0% royalty gives more than £30k
         goal_solution(fixed_sales([ROYALTY, {"kind": "access_fee", "amount_gbp": 40_000}]), "terms[0].tiers[0].rate",
                       Goal("value", 30_000))
-    assert str(refused.value).startswith("even at 0.00%, the value to the NHS is £40.0k, already above £30.0k")
+    assert str(refused.value).startswith("even at 0%, the value to the NHS is £40.0k, already above £30.0k")
 
 
 # ---- reservation points and the zone ---------------------------------------------------------------------------
