@@ -173,7 +173,7 @@ def test_6_the_term_sheet_downloads_as_a_pdf_of_this_deal(page, tmp_path):
     assert data.startswith(b"%PDF") and target.name.endswith("-term-sheet.pdf")
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
     assert load_deal(IMAGING).name in text
-    assert "5.00% on yearly sales £0 to £2.00m" in text  # the edited rate, not the example's 1%
+    assert "5% on yearly sales £0 to £2,000,000" in text  # the edited rate, not the example's 1%
 
 
 def test_7_the_deal_is_saved_in_the_register_and_opened_again(page, app_home):

@@ -57,7 +57,7 @@ SAMPLES = {
                     "escalation_rate": 0.1}]}, "terms[0]",
         # 100, 100 × 1.1 = 110, 100 × 1.1² = 121 in years 1 to 3
         [0, 100, 110, 121, 0, 0], [0, -100, -110, -121, 0, 0], "Subscription",
-        "The partner pays a subscription of £100 a year, rising by 10.0% a year, in years 1 to 3 after signature."),
+        "The partner pays a subscription of £100 a year, rising by 10% a year, in years 1 to 3 after signature."),
     "milestone": (
         {"terms": [{"kind": "milestone", "stage": "B", "amount_gbp": 1000}]}, "terms[0]",
         # 1,000 × P(A and B succeed) 0.4, in year 2 when B ends
@@ -68,25 +68,25 @@ SAMPLES = {
         "terms[0]",
         # given launch: 1% × 3,000 + 2% × 2,000 = 70 a year; × P(launch) 0.4 = 28 in years 3 to 5
         [0, 0, 0, 28, 28, 28], [0, 0, 0, -28, -28, -28], "Royalty (tiered)",
-        ("The partner pays a royalty of 1.00% on yearly sales £0 to £3,000; 2.00% on yearly sales above £3,000, on "
+        ("The partner pays a royalty of 1% on yearly sales £0 to £3,000; 2% on yearly sales above £3,000, on "
          "net sales worldwide until sales end.")),
     "revenue_share": (
         {"terms": [{"kind": "revenue_share", "rate": 0.05}]}, "terms[0]",
         # 5% × 5,000 × 0.4 = 100 in years 3 to 5
         [0, 0, 0, 100, 100, 100], [0, 0, 0, -100, -100, -100], "Revenue share",
-        "The partner pays the NHS 5.00% of its revenue from the product, on net sales worldwide until sales end."),
+        "The partner pays the NHS 5% of its revenue from the product, on net sales worldwide until sales end."),
     "equity": (
         {"terms": [{"kind": "equity", "stake": 0.1, "exit_value_gbp": 1_000_000, "exit_year": 4,
                     "exit_probability": 0.2}]}, "terms[0]",
         # 0.1 × 1,000,000 × 0.2 = 20,000 in the exit year
         [0, 0, 0, 0, 20_000, 0], [0, 0, 0, 0, -20_000, 0], "Equity",
-        ("The NHS holds 10.00% of the partner's equity. Valued at an exit worth £1.00m in year 4, with a 20% chance "
+        ("The NHS holds 10% of the partner's equity. Valued at an exit worth £1,000,000 in year 4, with a 20% chance "
          "of that exit.")),
     "nhs_price_discount": (
         {"terms": [{"kind": "nhs_price_discount", "price_discount": 0.2}]}, "terms[0]",
         # 20% × (5,000 × 50% UK) × 0.4 = 200 in years 3 to 5
         [0, 0, 0, 200, 200, 200], [0, 0, 0, -200, -200, -200], "NHS price discount",
-        "The NHS buys the product at 20.0% off the list price."),
+        "The NHS buys the product at 20% off the list price."),
     "in_kind_benefit": (
         {"terms": [{"kind": "in_kind_benefit", "description": "training", "value_gbp_per_year": 1000,
                     "partner_cost_gbp_per_year": 400, "start_year": 1, "years": 2}]}, "terms[0]",

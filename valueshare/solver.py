@@ -85,8 +85,10 @@ def solve_deal(deal: Deal, path: str, measure: DealMeasure, target: float, *, to
     if hi is None:
         hi = max(current, 1.0)
         f_hi = figure(hi)
-        while (f_hi - target) * (f_lo - target) > 0 and hi < _MONEY_LIMIT:
-            hi *= 4.0
+        found = entry(path, base_data(deal))
+        limit = min(_MONEY_LIMIT, found.hi) if found is not None and found.hi is not None else _MONEY_LIMIT
+        while (f_hi - target) * (f_lo - target) > 0 and hi < limit:
+            hi = min(hi * 4.0, limit)  # never past what the field allows: every trial is a valid deal
             f_hi = figure(hi)
     else:
         f_hi = figure(hi)

@@ -5,7 +5,8 @@ The text here is plain (never markup): whoever prints it escapes it for its medi
 
 from __future__ import annotations
 
-from valueshare.format import money, number, percent, years
+from valueshare.format import number, years
+from valueshare.inputs import field_input
 from valueshare.model.terms import (
     AccessFee, CommercialTerm, ConsentToCommercialise, Equity, Frequency, InKindBenefit, Milestone, NhsPriceDiscount,
     RevenueShare, Royalty, Subscription, Term, Territory,
@@ -49,8 +50,13 @@ def in_kind_benefit_title(term: InKindBenefit) -> str:
 
 
 # ------------------------------------------------------------------------------------------------------- sentences
-# Values are written here with valueshare.format: money(x, exact=True) for amounts a party pays ("£60,000"),
-# money(x) for a rounded figure (tier bounds, an exit value), percent(x, digits) for rates, years(x) for a term.
+# Every value a term holds is written by the catalogue of inputs (valueshare.inputs), as the app, the Excel model
+# and the docs write it: a rate 2% or 16.73%, money exactly (£60,000), a per-year amount '£60,000 a year'.
+
+
+def _w(term: object, field: str) -> str:
+    """The term's value of ``field``, written as the catalogue of inputs writes that field."""
+    return field_input(type(term), field).write(getattr(term, field))  # type: ignore[arg-type]
 
 def _year_span(start: int, count: int, origin: str) -> str:
     if count == 1:
@@ -65,7 +71,7 @@ def _when(start: int, origin: str) -> str:
 def _sales_basis(territory: Territory, term_years: float | None) -> str:
     basis = "net sales worldwide" if territory is Territory.WORLDWIDE else "net sales in the UK"
     if term_years is not None:
-        basis += f" for {years(term_years)} after launch"
+        basis += f" for {years(round(term_years, 2))} after launch"
     else:
         basis += " until sales end"
     return basis
@@ -77,64 +83,64 @@ SWITCH = "the switch"
 
 def clause_intro(clause: ConsentToCommercialise) -> str:
     """The sentence that opens a consent-to-commercialise clause, before its own terms."""
-    return (f"If the work becomes commercial (assumed {percent(clause.probability, 0)} likely, in year "
+    return (f"If the work becomes commercial (assumed {_w(clause, 'probability')} likely, in year "
             f"{number(clause.year)} after signature), these terms apply from that switch:")
 
 
 def access_fee_sentence(term: AccessFee, origin: str) -> str:
     if term.frequency is Frequency.ONE_OFF:
-        return f"The partner pays a one-off access fee of {money(term.amount_gbp, exact=True)} {_when(term.start_year, origin)}."
-    return (f"The partner pays an access fee of {money(term.amount_gbp, exact=True)} a year, "
+        return f"The partner pays a one-off access fee of {_w(term, 'amount_gbp')} {_when(term.start_year, origin)}."
+    return (f"The partner pays an access fee of {_w(term, 'amount_gbp')} a year, "
             f"{_year_span(term.start_year, term.years, origin)}.")
 
 
 def subscription_sentence(term: Subscription, origin: str) -> str:
-    rise = f", rising by {percent(term.escalation_rate)} a year" if term.escalation_rate else ""
-    return (f"The partner pays a subscription of {money(term.amount_gbp_per_year, exact=True)} a year{rise}, "
+    rise = f", rising by {_w(term, 'escalation_rate')} a year" if term.escalation_rate else ""
+    return (f"The partner pays a subscription of {_w(term, 'amount_gbp_per_year')}{rise}, "
             f"{_year_span(term.start_year, term.years, origin)}.")
 
 
 def milestone_sentence(term: Milestone, origin: str) -> str:
-    return (f"The partner pays {money(term.amount_gbp, exact=True)} when the stage '{term.stage}' succeeds. "
+    return (f"The partner pays {_w(term, 'amount_gbp')} when the stage '{term.stage}' succeeds. "
             f"Nothing is due if the stage fails.")
 
 
 def royalty_sentence(term: Royalty, origin: str) -> str:
     if len(term.tiers) == 1:
-        rates = f"{percent(term.tiers[0].rate, 2)} of {_sales_basis(term.territory, term.term_years)}"
+        rates = f"{_w(term.tiers[0], 'rate')} of {_sales_basis(term.territory, term.term_years)}"
     else:
         bands = []
         for k, tier in enumerate(term.tiers):
             if k + 1 < len(term.tiers):
-                band = f"{money(tier.from_gbp)} to {money(term.tiers[k + 1].from_gbp)}"
+                band = f"{_w(tier, 'from_gbp')} to {_w(term.tiers[k + 1], 'from_gbp')}"
             else:
-                band = f"above {money(tier.from_gbp)}"
-            bands.append(f"{percent(tier.rate, 2)} on yearly sales {band}")
+                band = f"above {_w(tier, 'from_gbp')}"
+            bands.append(f"{_w(tier, 'rate')} on yearly sales {band}")
         rates = "; ".join(bands) + f", on {_sales_basis(term.territory, term.term_years)}"
-    cap = f" Total royalties are capped at {money(term.cap_gbp, exact=True)}." if term.cap_gbp is not None else ""
+    cap = f" Total royalties are capped at {_w(term, 'cap_gbp')}." if term.cap_gbp is not None else ""
     return f"The partner pays a royalty of {rates}.{cap}"
 
 
 def revenue_share_sentence(term: RevenueShare, origin: str) -> str:
-    return (f"The partner pays the NHS {percent(term.rate, 2)} of its revenue from the product, on "
+    return (f"The partner pays the NHS {_w(term, 'rate')} of its revenue from the product, on "
             f"{_sales_basis(term.territory, term.term_years)}.")
 
 
 def equity_sentence(term: Equity, origin: str) -> str:
-    return (f"The NHS holds {percent(term.stake, 2)} of the partner's equity. Valued at an exit worth "
-            f"{money(term.exit_value_gbp)} in year {term.exit_year}, with a {percent(term.exit_probability, 0)} "
+    return (f"The NHS holds {_w(term, 'stake')} of the partner's equity. Valued at an exit worth "
+            f"{_w(term, 'exit_value_gbp')} in year {term.exit_year}, with a {_w(term, 'exit_probability')} "
             f"chance of that exit.")
 
 
 def nhs_price_discount_sentence(term: NhsPriceDiscount, origin: str) -> str:
-    return f"The NHS buys the product at {percent(term.price_discount)} off the list price."
+    return f"The NHS buys the product at {_w(term, 'price_discount')} off the list price."
 
 
 def in_kind_benefit_sentence(term: InKindBenefit, origin: str) -> str:
     cost = ""
     if term.partner_cost_gbp_per_year is not None:
-        cost = f" (costing the partner {money(term.partner_cost_gbp_per_year, exact=True)} a year)"
-    return (f"The partner provides {term.description}, worth {money(term.value_gbp_per_year, exact=True)} a year to "
+        cost = f" (costing the partner {_w(term, 'partner_cost_gbp_per_year')})"
+    return (f"The partner provides {term.description}, worth {_w(term, 'value_gbp_per_year')} to "
             f"the NHS{cost}, {_year_span(term.start_year, term.years, origin)}.")
 
 
