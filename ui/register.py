@@ -21,12 +21,12 @@ from ui.compare import figures_frame, highlighted, inputs_frame
 from ui.text import md
 from valueshare.compare import compare
 from valueshare.errors import DealInvalid, ValueshareError
-from valueshare.format import money, percent, ratio
+from valueshare.figures import select
 from valueshare.model import Deal
 from valueshare.register import service
 from valueshare.register.errors import RegisterFileGone, VersionConflict
 from valueshare.register.location import chosen, masked
-from valueshare.register.records import DealInfo, VersionInfo, deal_key, when
+from valueshare.register.records import HEADLINE_KEYS, DealInfo, VersionInfo, deal_key, when
 from valueshare.register.repository import Repository
 from valueshare.scenario import deal_to_data
 
@@ -299,13 +299,10 @@ def history_frame(history: service.History) -> pd.DataFrame:
     """One row per version, oldest first, with the headline figures as they were when it was saved."""
     rows = []
     for v in history.versions:
-        h = v.headlines
         note = v.note + (f" (restores version {v.restored_from})" if v.restored_from else "")
-        rows.append([v.number, v.when(), v.author, note, money(h.nhs_npv), money(h.partner_npv),
-                     percent(h.partner_irr), ratio(h.cost_recovery), percent(h.nhs_share),
-                     percent(h.launch_probability)])
-    return pd.DataFrame(rows, columns=["Version", "Saved", "Author", "Note", "NHS NPV", "Partner NPV", "Partner IRR",
-                                       "Cost recovery", "NHS share of value", "Chance of launch"])
+        rows.append([v.number, v.when(), v.author, note, *v.headlines.texts().values()])
+    return pd.DataFrame(rows, columns=["Version", "Saved", "Author", "Note",
+                                       *(figure.label for figure in select(*HEADLINE_KEYS))])
 
 
 def choose_deal(found: list[DealInfo], preferred: str | None) -> str | None:

@@ -4,45 +4,15 @@ differences."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from valueshare.engine.valuation import Valuation, value_deal
-from valueshare.format import money, percent, ratio
+from valueshare.figures import select
 from valueshare.model import Deal
 
-
-@dataclass(frozen=True)
-class Figure:
-    """A headline figure: how to read it from a valuation and how to write it."""
-
-    label: str
-    read: Callable[[Valuation], float | None]
-    write: Callable[[float | None], str]
-    write_change: Callable[[float | None], str]
-
-
-def _points(change: float | None) -> str:
-    """A change in a share or rate, in percentage points: 0.025 -> '+2.5 points'."""
-    return "" if change is None else f"{change * 100:+.1f} points"
-
-
-def _signed(write: Callable[[float | None], str]) -> Callable[[float | None], str]:
-    def signed(change: float | None) -> str:
-        if change is None:
-            return ""
-        return ("+" if change > 0 else "") + write(change)
-    return signed
-
-
-FIGURES: tuple[Figure, ...] = (
-    Figure("NHS NPV", lambda v: v.nhs_npv, money, _signed(money)),
-    Figure("Value to the NHS", lambda v: v.payments_to_nhs_partner_pv, money, _signed(money)),
-    Figure("Partner NPV", lambda v: v.partner_npv, money, _signed(money)),
-    Figure("Partner IRR", lambda v: v.partner_irr.value, percent, _points),
-    Figure("Cost recovery", lambda v: v.cost_recovery_ratio, ratio, _signed(ratio)),
-    Figure("NHS share of value", lambda v: v.nhs_share, percent, _points),
-    Figure("Chance of launch", lambda v: v.launch_probability, percent, _points),
-)
+#: The headline figures a comparison lines up (``valueshare.figures``), in order.
+FIGURE_KEYS = ("nhs_npv", "value_to_nhs", "partner_npv", "partner_irr", "cost_recovery", "nhs_share",
+               "launch_probability")
 
 
 @dataclass(frozen=True)
@@ -102,8 +72,8 @@ def compare(named: list[tuple[str, Deal]]) -> Comparison:
     """Value each deal and line them up: every headline figure, and every input that is not the same in all."""
     columns = [Column(name, deal, value_deal(deal)) for name, deal in named]
     figures = []
-    for figure in FIGURES:
-        values = [figure.read(c.valuation) for c in columns]
+    for figure in select(*FIGURE_KEYS):
+        values = [figure.value(c.valuation) for c in columns]
         rounded = [None if v is None else round(v, 6) for v in values]
         change = _change(values)
         figures.append(Row(figure.label, values, [figure.write(v) for v in values], len(set(rounded)) > 1, change,

@@ -10,11 +10,11 @@ import hashlib
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime, timezone
 
 from valueshare.engine.valuation import Valuation
-from valueshare.format import money, percent, ratio
+from valueshare.figures import select
 
 KEY_MAX = 80
 _NOT_KEY = re.compile(r"[^a-z0-9]+")
@@ -117,14 +117,19 @@ class Headlines:
 
     @classmethod
     def of(cls, valuation: Valuation) -> Headlines:
-        return cls(valuation.nhs_npv, valuation.partner_npv, valuation.partner_irr.value,
-                   valuation.cost_recovery_ratio, valuation.nhs_share, valuation.launch_probability)
+        return cls(*(figure.value(valuation) for figure in select(*HEADLINE_KEYS)))
+
+    def value(self, key: str) -> float | None:
+        """The recorded value of the headline figure ``key`` (one of ``HEADLINE_KEYS``)."""
+        return getattr(self, key)
 
     def texts(self) -> dict[str, str]:
-        """Each figure written for people, by the label the Compare page uses."""
-        return {"NHS NPV": money(self.nhs_npv), "Partner NPV": money(self.partner_npv),
-                "Partner IRR": percent(self.partner_irr), "Cost recovery": ratio(self.cost_recovery),
-                "NHS share of value": percent(self.nhs_share), "Chance of launch": percent(self.launch_probability)}
+        """Each figure written for people, by its label (``valueshare.figures``), as every surface writes it."""
+        return {figure.label: figure.write(self.value(figure.key)) for figure in select(*HEADLINE_KEYS)}
+
+
+#: The headline figures a version records (``valueshare.figures``), in the order of ``Headlines``' fields.
+HEADLINE_KEYS = tuple(f.name for f in fields(Headlines))
 
 
 @dataclass(frozen=True)

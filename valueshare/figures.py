@@ -1,0 +1,169 @@
+"""The headline figures of a valuation, one record each: what every surface calls a figure and how it writes it.
+
+A figure has a ``key``; a ``label`` in people's words, the one every surface uses for that idea; ``read``, how it is
+read from a result (a ``Valuation``, or for the contribution's value a ``ContributionValue``: ``source`` says
+which); ``write``, how it is written (``valueshare.format``); ``help``, one sentence on what it holds; and ``note``,
+what to say beside it for this result: why it has no answer ("n/a"), or a caveat ("one of several possible rates").
+``write_change`` writes the difference between two deals' values, as ``compare`` shows it.
+
+Each surface picks the figures it shows by key and loops over them: the CLI's ``value`` summary
+(``valueshare.reports.text``), the app's Valuation page (``ui.results``), the term sheet, the negotiation brief,
+the Excel model's Summary sheet (labels and the engine's figures; its formulas are its own), ``compare``, and the
+register's records of a version. A new figure, or a better label, is one change here.
+
+>>> from valueshare import load_deal, value_deal
+>>> from valueshare.scenario import example_paths
+>>> v = value_deal(load_deal(next(p for p in example_paths() if p.stem == "ai-imaging-device")))
+>>> [(f.label, f.text(v)) for f in select("nhs_npv", "launch_probability")]
+[('NHS NPV', '£1.05m'), ('Chance of launch', '25.2%')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from valueshare.contribution import ContributionValue
+from valueshare.contribution.text import span
+from valueshare.engine.valuation import Valuation
+from valueshare.format import money, number, percent, ratio
+
+R = TypeVar("R")
+
+
+def _nothing(result: Any) -> str:
+    return ""
+
+
+def _points(change: float | None) -> str:
+    """A change in a share or rate, in percentage points.
+
+    >>> _points(0.025), _points(None)
+    ('+2.5 points', '')
+    """
+    return "" if change is None else f"{change * 100:+.1f} points"
+
+
+def _signed(write: Callable[[float | None], str]) -> Callable[[float | None], str]:
+    """``write`` with a '+' before a rise: money(-5) is '-£5' already, a rise of 5 becomes '+£5'."""
+    def signed(change: float | None) -> str:
+        if change is None:
+            return ""
+        return ("+" if change > 0 else "") + write(change)
+    return signed
+
+
+def _year(value: float | None) -> str:
+    """A time in years from signature: 4.5 -> '4.5'; none (no product) as 'n/a'."""
+    return "n/a" if value is None else number(value)
+
+
+def _range(value: tuple[float | None, float | None]) -> str:
+    return span(*value)
+
+
+@dataclass(frozen=True)
+class Figure(Generic[R]):
+    """One headline figure: its label, how it is read from a result and written, what it holds."""
+
+    key: str
+    label: str
+    source: type[R]
+    read: Callable[[R], Any]
+    write: Callable[[Any], str]
+    help: str
+    note: Callable[[R], str] = _nothing
+    write_change: Callable[[float | None], str] = _nothing
+
+    def value(self, result: R) -> Any:
+        """The figure's value in ``result`` (None when it has no answer)."""
+        return self.read(result)
+
+    def text(self, result: R) -> str:
+        """The figure written for people: '£1.05m', '25.2%', 'n/a'."""
+        return self.write(self.read(result))
+
+    def noted(self, result: R) -> str:
+        """The text with its note, where there is room for both: 'n/a (no NHS access costs are entered)'."""
+        note = self.note(result)
+        return f"{self.text(result)} ({note})" if note else self.text(result)
+
+    def of(self, *results: Any) -> R:
+        """Of several results, the one this figure is read from."""
+        found = next((r for r in results if isinstance(r, self.source)), None)
+        if found is None:
+            raise TypeError(f"{self.key} is read from a {self.source.__name__}; none was given")
+        return found
+
+
+def _irr_note(v: Valuation) -> str:
+    irr = v.partner_irr
+    if irr.value is None:
+        return irr.reason
+    return "one of several possible rates" if irr.several_possible else ""
+
+
+def _unless(value: Callable[[Valuation], Any], note: Callable[[Valuation], str]) -> Callable[[Valuation], str]:
+    """The note only when the figure has no answer (an engine's note is meant for that case)."""
+    return lambda v: note(v) if value(v) is None else ""
+
+
+_money_change = _signed(money)
+
+_ALL: tuple[Figure[Any], ...] = (
+    Figure("nhs_npv", "NHS NPV", Valuation, lambda v: v.nhs_npv, money,
+           "Present value of what the NHS receives less its costs of giving access, discounted at the NHS rate "
+           "(HM Treasury Green Book).", write_change=_money_change),
+    Figure("value_to_nhs", "Value to the NHS", Valuation, lambda v: v.payments_to_nhs_partner_pv, money,
+           "Present value, at the partner's rate, of everything the partner gives the NHS: payments, price "
+           "discounts and benefits in kind.", write_change=_money_change),
+    Figure("partner_npv", "Partner NPV", Valuation, lambda v: v.partner_npv, money,
+           "Present value of the partner's profit from the product, less its development costs and its payments to "
+           "the NHS, at the partner's hurdle rate.", write_change=_money_change),
+    Figure("partner_irr", "Partner IRR", Valuation, lambda v: v.partner_irr.value, percent,
+           "The yearly return on the partner's cash flows: the discount rate at which the partner's NPV is zero.",
+           note=_irr_note, write_change=_points),
+    Figure("cost_recovery", "Cost recovery", Valuation, lambda v: v.cost_recovery_ratio, ratio,
+           "Present value of access fees and subscriptions over the NHS's costs of giving access; 1.00× means the "
+           "costs are just recovered.",
+           note=_unless(lambda v: v.cost_recovery_ratio, lambda v: v.cost_recovery_note), write_change=_signed(ratio)),
+    Figure("nhs_share", "NHS share of value", Valuation, lambda v: v.nhs_share, percent,
+           "Share of the partner's value (before any payment to the NHS) that goes to the NHS through the terms.",
+           note=_unless(lambda v: v.nhs_share, lambda v: v.nhs_share_note), write_change=_points),
+    Figure("launch_probability", "Chance of launch", Valuation, lambda v: v.launch_probability, percent,
+           "The chance that the product reaches the market: that every development stage succeeds (and, under a "
+           "consent-to-commercialise clause, that the work becomes commercial).",
+           note=_unless(lambda v: v.launch_probability, lambda v: "the deal has no route to market"),
+           write_change=_points),
+    Figure("partner_value_before_payments", "Partner's value before payments to the NHS", Valuation,
+           lambda v: v.partner_value_before_payments, money,
+           "Present value, at the partner's rate, of its operating profit less its development costs: the value the "
+           "NHS's share is a share of.", write_change=_money_change),
+    Figure("nhs_receipts_undiscounted", "NHS receipts, not discounted", Valuation,
+           lambda v: v.nhs_receipts_undiscounted, money,
+           "Everything the NHS is expected to receive over the horizon, added up without discounting.",
+           write_change=_money_change),
+    Figure("launch_year", "Launch, years from signature", Valuation, lambda v: v.launch_year, _year,
+           "When the product reaches the market if every development stage succeeds: the end of the last stage.",
+           note=_unless(lambda v: v.launch_year, lambda v: "the deal has no route to market")),
+    Figure("contribution_value", "Value of the NHS's contribution", ContributionValue,
+           lambda cv: (cv.low, cv.high), _range,
+           "The range the cost, market and income approaches put on what the NHS contributes."),
+)
+
+#: Every headline figure, by key, in the order surfaces show them.
+FIGURES: dict[str, Figure[Any]] = {f.key: f for f in _ALL}
+
+
+def select(*keys: str) -> list[Figure[Any]]:
+    """The figures with these keys, in the order given; an unknown key is a mistake in the caller.
+
+    >>> [f.label for f in select("partner_irr", "cost_recovery")]
+    ['Partner IRR', 'Cost recovery']
+    """
+    unknown = [k for k in keys if k not in FIGURES]
+    if unknown:
+        raise KeyError(f"no headline figure is called {', '.join(map(repr, unknown))}; the figures are: "
+                       f"{', '.join(FIGURES)}")
+    return [FIGURES[k] for k in keys]
