@@ -58,7 +58,7 @@ def test_save_prints_the_version_and_its_figures(tmp_path, register):
     assert (code, err) == (0, "")
     assert out.splitlines() == [
         f"Saved 'Test deal' as version 2 of test-deal in {register}",
-        "  NHS NPV £1,000, partner NPV £60, partner IRR 11.5%"]
+        "  NHS NPV £1,000, Partner NPV £60, Partner IRR 11.5%"]
 
 
 def test_save_on_a_stale_version_is_refused_with_who_saved_the_newer_one(tmp_path, register):

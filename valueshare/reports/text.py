@@ -14,7 +14,8 @@ from valueshare.contribution import ContributionValue
 from valueshare.contribution import text as contribution_text
 from valueshare.engine import Valuation
 from valueshare.engine.montecarlo import Simulation
-from valueshare.format import money, percent, ratio
+from valueshare.figures import select
+from valueshare.format import money, percent
 from valueshare.framework import Assessment
 from valueshare.negotiation import Negotiation
 from valueshare.negotiation import text as words
@@ -24,21 +25,18 @@ if TYPE_CHECKING:  # the register's service is only a type here
     from valueshare.register.service import History
 
 
+#: The headline figures (``valueshare.figures``) each report shows, in order.
+VALUE_FIGURES = ("nhs_npv", "partner_npv", "partner_irr", "cost_recovery", "nhs_share", "launch_probability")
+SIMULATED_FIGURES = ("nhs_npv", "partner_npv")
+VERSION_FIGURES = ("nhs_npv", "partner_npv", "partner_irr")  # a version's line, and the history's columns
+
+
 # -- value -----------------------------------------------------------------------------------------------------
 
 def summary(valuation: Valuation) -> str:
-    """The readable summary ``value`` prints."""
+    """The readable summary ``value`` prints: the headline figures, each with its note, then each line's value."""
     v = valuation
-    rows = [
-        ("NHS NPV", money(v.nhs_npv)),
-        ("Partner NPV", money(v.partner_npv)),
-        ("Partner IRR", v.partner_irr.text()),
-        ("Cost recovery", ratio(v.cost_recovery_ratio) if v.cost_recovery_ratio is not None
-         else f"n/a ({v.cost_recovery_note})"),
-        ("NHS share of value", percent(v.nhs_share) if v.nhs_share is not None else f"n/a ({v.nhs_share_note})"),
-        ("Probability of reaching market", percent(v.launch_probability) if v.launch_probability is not None
-         else "no product"),
-    ]
+    rows = [(figure.label, figure.noted(v)) for figure in select(*VALUE_FIGURES)]
     width = max(len(label) for label, _ in rows)
     lines = [v.deal_name, "=" * len(v.deal_name)]
     lines += [f"{label:<{width}}  {text}" for label, text in rows]
@@ -110,7 +108,7 @@ def negotiation_summary(n: Negotiation) -> str:
         table = [head, *words.offer_rows(n.offers)]
         widths = [max(len(r[k]) for r in table) for k in range(len(head))]
         lines += ["  " + "  ".join(cell.ljust(w) if k == 0 else cell.rjust(w) for k, (cell, w) in
-                                   enumerate(zip(row, widths))) for row in table]
+                                   enumerate(zip(row, widths, strict=True))) for row in table]
         lines += [f"  {note}" for note in words.offer_notes(n.offers)]
     if deal.negotiation.notes:
         lines += ["", f"Internal notes: {deal.negotiation.notes}"]
@@ -121,8 +119,9 @@ def simulation_summary(sim: Simulation) -> str:
     """The readable summary ``simulate`` prints."""
     lines = [f"{sim.deal_name}: {sim.trials:,} trials" + (f", seed {sim.seed}" if sim.seed is not None else ""), ""]
     lines.append(f"{'':<12}{'mean':>12}{'P10':>12}{'P50':>12}{'P90':>12}   risk-adjusted (no Monte Carlo)")
-    for name, spread, expected in (("NHS NPV", sim.nhs, sim.expected_nhs_npv),
-                                   ("Partner NPV", sim.partner, sim.expected_partner_npv)):
+    nhs, partner = (figure.label for figure in select(*SIMULATED_FIGURES))
+    for name, spread, expected in ((nhs, sim.nhs, sim.expected_nhs_npv),
+                                   (partner, sim.partner, sim.expected_partner_npv)):
         lines.append(f"{name:<12}{money(spread.mean):>12}{money(spread.p10):>12}{money(spread.p50):>12}"
                      f"{money(spread.p90):>12}   {money(expected)}")
     lines += ["", "Chance the NHS does not recover its costs (NHS NPV below zero): "
@@ -158,7 +157,7 @@ def comparison_table(comparison: Comparison) -> str:
 def version_figures(info: VersionInfo) -> str:
     """A saved version's main figures on one line, as ``save`` and ``restore`` print them."""
     h = info.headlines
-    return f"NHS NPV {money(h.nhs_npv)}, partner NPV {money(h.partner_npv)}, partner IRR {percent(h.partner_irr)}"
+    return ", ".join(f"{figure.label} {figure.write(h.value(figure.key))}" for figure in select(*VERSION_FIGURES))
 
 
 def version_summary(info: VersionInfo) -> str:
@@ -176,22 +175,25 @@ def history_table(history: History) -> str:
     """The history as ``history`` prints it: one line per version and per archive event, oldest first."""
     deal = history.deal
     title = f"{deal.name} ({deal.key})" + (" [archived]" if deal.archived else "")
-    head = ["Version", "Saved", "Author", "NHS NPV", "Partner NPV", "Partner IRR", "Note"]
+    shown = select(*VERSION_FIGURES)
+    head = ["Version", "Saved", "Author", *(figure.label for figure in shown), "Note"]
     rows = []
     for v in history.versions:
         note = v.note + (f" (restores version {v.restored_from})" if v.restored_from else "")
-        rows.append((v.saved_at, [str(v.number), v.when(), v.author, money(v.headlines.nhs_npv),
-                                  money(v.headlines.partner_npv), percent(v.headlines.partner_irr), note]))
+        texts = [figure.write(v.headlines.value(figure.key)) for figure in shown]
+        rows.append((v.saved_at, [str(v.number), v.when(), v.author, *texts, note]))
     for e in history.events:
         text = f"{'archived' if e.archived else 'unarchived'}" + (f": {e.note}" if e.note else "")
-        rows.append((e.at, ["-", e.when(), e.author, "", "", "", text]))
+        rows.append((e.at, ["-", e.when(), e.author, *([""] * len(shown)), text]))
     rows.sort(key=lambda row: row[0])  # stable: a version and an event at the same instant keep their order
     cells = [head] + [r for _, r in rows]
     widths = [max(len(c[i]) for c in cells) for i in range(len(head) - 1)]
-    right = {0, 3, 4, 5}
+    right = {0, *range(3, 3 + len(shown))}  # the version number and the figures
 
     def line(cols: list[str]) -> str:
-        parts = [f"{c:>{w}}" if i in right else f"{c:<{w}}" for i, (c, w) in enumerate(zip(cols, widths))]
+        # widths cover every column but the note, which runs on unpadded
+        parts = [f"{c:>{w}}" if i in right else f"{c:<{w}}"
+                 for i, (c, w) in enumerate(zip(cols, widths, strict=False))]
         return "  ".join(parts + [cols[-1]]).rstrip()
 
     return "\n".join([title, "=" * len(title)] + [line(c) for c in cells])
@@ -206,4 +208,4 @@ def list_table(found: list[DealInfo]) -> str:
                        d.latest.partner_name, str(d.latest.number), when(d.latest.saved_at), d.latest.author]
                       for d in found]
     widths = [max(len(c[i]) for c in cells) for i in range(len(head))]
-    return "\n".join("  ".join(f"{c:<{w}}" for c, w in zip(row, widths)).rstrip() for row in cells)
+    return "\n".join("  ".join(f"{c:<{w}}" for c, w in zip(row, widths, strict=True)).rstrip() for row in cells)
