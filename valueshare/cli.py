@@ -9,8 +9,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence, TextIO, cast
+from typing import TextIO, cast
 
 from valueshare.cli_export import add_export_parser
 from valueshare.cli_register import add_register_parsers
@@ -264,7 +265,8 @@ def _simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     deals = [load_deal(path) for path in args.files]
-    named = variants_of(deals[0]) if len(deals) == 1 else [(f"{p.name}", d) for p, d in zip(args.files, deals)]
+    named = variants_of(deals[0]) if len(deals) == 1 else \
+        [(f"{p.name}", d) for p, d in zip(args.files, deals, strict=True)]
     comparison = compare(named)
     if args.json:
         print(json.dumps(comparison.to_dict(), indent=2, allow_nan=False), file=out)

@@ -19,10 +19,11 @@ import argparse
 import getpass
 import os
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence, TextIO
+from typing import Any, TextIO
 
-from valueshare.errors import DealInvalid, Problem, ValueshareError, problem_lines
+from valueshare.errors import ValueshareError, problem_lines
 from valueshare.model import Deal
 from valueshare.register import service
 from valueshare.register.errors import SaveRefused
