@@ -5,10 +5,10 @@ Every figure is written by ``valueshare.format``; nothing here computes finance.
 
 from __future__ import annotations
 
-import streamlit as st
-
 from collections.abc import Callable
 from typing import Any
+
+import streamlit as st
 
 from ui import charts, state
 from ui.fields import path_words
@@ -17,46 +17,29 @@ from ui.state import Check
 from ui.text import md
 from valueshare.engine.valuation import Valuation
 from valueshare.errors import Problem
+from valueshare.figures import Figure, select
+from valueshare.format import percent
 from valueshare.model import Deal
-from valueshare.format import money, percent, ratio
 
 STALE = "Showing the figures of the last valid version of the deal; fix the highlighted fields."
 
-#: (label, one-line help) of each headline figure, in the order shown.
-HEADLINES = {
-    "nhs_npv": ("NHS NPV", "Present value of what the NHS receives less its costs of giving access, discounted at "
-                           "the NHS rate (HM Treasury Green Book)."),
-    "partner_npv": ("Partner NPV", "Present value of the partner's profit from the product, less its development "
-                                   "costs and its payments to the NHS, at the partner's hurdle rate."),
-    "partner_irr": ("Partner IRR", "The yearly return on the partner's cash flows: the discount rate at which the "
-                                   "partner's NPV is zero."),
-    "cost_recovery": ("Cost recovery", "Present value of access fees and subscriptions over the NHS's costs of "
-                                       "giving access; 1.00× means the costs are just recovered."),
-    "nhs_share": ("NHS share of value", "Share of the partner's value (before any payment to the NHS) that goes "
-                                        "to the NHS through the terms."),
-    "launch": ("Chance of launch", "Probability of reaching the market: that every development stage succeeds "
-                                   "and the product launches."),
-}
+#: The headline figures (``valueshare.figures``) the Valuation page shows, in order.
+HEADLINES = ("nhs_npv", "partner_npv", "partner_irr", "cost_recovery", "nhs_share", "launch_probability")
+
+
+def help_text(figure: Figure[Any], valuation: Valuation) -> str:
+    """What the figure holds, then its note for this deal: why it has no answer, or a caveat."""
+    note = figure.note(valuation)
+    if not note:
+        return figure.help
+    if figure.value(valuation) is None:
+        return f"{figure.help} Not available: {note}."
+    return f"{figure.help} {note[0].upper()}{note[1:]}."
 
 
 def headline_values(valuation: Valuation) -> dict[str, tuple[str, str]]:
-    """Each headline's text and the help shown with it (with the reason when a figure has no answer)."""
-    def with_note(key: str, note: str) -> str:
-        return HEADLINES[key][1] + (f" Not available: {note}." if note else "")
-
-    launch = valuation.launch_probability
-    irr = valuation.partner_irr
-    return {
-        "nhs_npv": (money(valuation.nhs_npv), HEADLINES["nhs_npv"][1]),
-        "partner_npv": (money(valuation.partner_npv), HEADLINES["partner_npv"][1]),
-        "partner_irr": (percent(irr.value), with_note("partner_irr", irr.reason) + (
-            " This is one of several rates that fit these cash flows." if irr.several_possible else "")),
-        "cost_recovery": (ratio(valuation.cost_recovery_ratio), with_note("cost_recovery",
-                                                                          valuation.cost_recovery_note)),
-        "nhs_share": (percent(valuation.nhs_share), with_note("nhs_share", valuation.nhs_share_note)),
-        "launch": (percent(launch) if launch is not None else "n/a",
-                   with_note("launch", "" if launch is not None else "the deal has no route to market")),
-    }
+    """Each headline's text and the help shown with it (with the reason when a figure has no answer), by key."""
+    return {figure.key: (figure.text(valuation), help_text(figure, valuation)) for figure in select(*HEADLINES)}
 
 
 def problems_box(check: Check, unplaced: list[Problem] | None = None) -> None:
@@ -126,12 +109,10 @@ def stale_notice(check: Check) -> None:
 
 
 def headlines(valuation: Valuation, per_row: int = 3, border: bool = True) -> None:
-    values = headline_values(valuation)
-    keys = list(HEADLINES)
-    for start in range(0, len(keys), per_row):
-        for column, key in zip(st.columns(per_row), keys[start:start + per_row]):
-            text, help_text = values[key]
-            column.metric(HEADLINES[key][0], text, help=help_text, border=border)
+    shown = select(*HEADLINES)
+    for start in range(0, len(shown), per_row):
+        for column, figure in zip(st.columns(per_row), shown[start:start + per_row], strict=False):
+            column.metric(figure.label, figure.text(valuation), help=help_text(figure, valuation), border=border)
 
 
 def cash_flows(valuation: Valuation, height: int = 220) -> None:
@@ -154,7 +135,7 @@ def present_values(valuation: Valuation, side_by_side: bool = True) -> None:
     st.markdown("**Present value of each term and cost**",
                 help="Each line discounted at that side's rate; the last line is the side's NPV.")
     columns = st.columns(2) if side_by_side else [st.container(), st.container()]
-    for column, side in zip(columns, (charts.NHS, charts.PARTNER)):
+    for column, side in zip(columns, (charts.NHS, charts.PARTNER), strict=True):
         with column:
             st.caption(f"{side} side")
             st.dataframe(charts.present_value_frame(valuation, side), hide_index=True, width="stretch")
