@@ -3,7 +3,8 @@
 It opens with a one-page summary (where each side walks away and the zone between them, the headline figures, the
 framework check in a line each, the contribution's value, the internal notes), then the negotiation itself (the
 zone, what one term would have to be, equivalent offers, the main sensitivities), what the NHS's contribution is
-worth, and how the deal meets the Value Sharing Framework. Every page is marked internal. Figures come from the same engine results as the app and the CLI, and are written by the
+worth, and how the deal meets the Value Sharing Framework. Every page is marked internal. Figures come from the
+same engine results as the app and the CLI, with the same labels (``valueshare.figures``), and are written by the
 same wording modules; user text reaches the page only through ``pdfkit.para``.
 """
 
@@ -15,15 +16,17 @@ from reportlab.platypus import Flowable, PageBreak
 
 from valueshare.contribution import text as worth_words
 from valueshare.engine.valuation import Valuation
-from valueshare.format import money, percent, ratio
+from valueshare.figures import select
+from valueshare.format import percent
+from valueshare.framework import Assessment
 from valueshare.framework import text as framework_words
 from valueshare.model import Deal
 from valueshare.negotiation import Negotiation, negotiate
 from valueshare.negotiation import text as words
 from valueshare.reports.contribution_page import contribution_page
-from valueshare.reports.negotiation_page import negotiation_sections
 from valueshare.reports.framework_page import TITLE as FRAMEWORK_TITLE
 from valueshare.reports.framework_page import framework_page
+from valueshare.reports.negotiation_page import negotiation_sections
 from valueshare.reports.pdfkit import CONTENT_WIDTH, MARKING, heading, para, render, table
 
 KIND = "Negotiation brief"
@@ -60,28 +63,35 @@ def _opening(deal: Deal) -> list[Flowable]:
     return out
 
 
+#: The headline figures (``valueshare.figures``) the summary page shows, in order.
+SUMMARY_FIGURES = ("nhs_npv", "partner_npv", "partner_irr", "cost_recovery", "nhs_share", "contribution_value")
+
+
+def _bases(deal: Deal, a: Assessment) -> dict[str, str]:
+    """What each figure on the summary page is based on; a figure's own note, when it has one, comes first."""
+    rates = deal.assumptions
+    fair = a.fair_share
+    return {
+        "nhs_npv": f"at {percent(rates.nhs_discount_rate)}, risk-adjusted",
+        "partner_npv": f"at its {percent(rates.partner_discount_rate)} rate, after every payment to the NHS",
+        "cost_recovery": "fees ÷ the NHS's costs of access",
+        "nhs_share": f"fair band {percent(fair.low)} to {percent(fair.high)}: "
+                     f"{framework_words.POSITION[fair.position]}",
+        "contribution_value": "cost, market and income approaches",
+    }
+
+
 def _summary(deal: Deal, v: Valuation, n: Negotiation) -> list[Flowable]:
     a, cv, z = n.assessment, n.worth, n.zone
-    fair = a.fair_share
-    share = percent(v.nhs_share) if v.nhs_share is not None else "n/a"
-    irr = v.partner_irr
     out: list[Flowable] = [heading("1. Summary"),
                            table(["Position", "Value to the NHS", "Share", "How it was set"],
                                  words.position_rows(z), [32 * W, 26 * W, 16 * W, 96 * W], numeric=(1, 2)),
                            para(z.verdict, lead="The zone.")]
     if words.offers_summary(n):
         out.append(para(words.offers_summary(n), lead="Equivalent offers."))
-    rows = [
-        ["NHS net present value", money(v.nhs_npv), f"at {percent(deal.assumptions.nhs_discount_rate)}, "
-                                                    "risk-adjusted"],
-        ["Partner net present value", money(v.partner_npv),
-         f"at its {percent(deal.assumptions.partner_discount_rate)} rate, after every payment to the NHS"],
-        ["Partner internal rate of return", irr.text() if irr.value is not None else "n/a", irr.reason],
-        ["Cost recovery", ratio(v.cost_recovery_ratio), v.cost_recovery_note or "fees ÷ the NHS's costs of access"],
-        ["NHS share of the partner's value", share,
-         f"fair band {percent(fair.low)} to {percent(fair.high)}: {framework_words.POSITION[fair.position]}"],
-        ["Value of the NHS's contribution", worth_words.span(cv.low, cv.high), "cost, market and income approaches"],
-    ]
+    bases = _bases(deal, a)
+    rows = [[figure.label, figure.text(result), "; ".join(filter(None, [figure.note(result), bases.get(figure.key)]))]
+            for figure in select(*SUMMARY_FIGURES) for result in [figure.of(v, cv)]]
     out.append(table(["Measure", "Figure", "Basis"], rows, [55 * W, 30 * W, 85 * W], numeric=(1,)))
     checks = "; ".join(f"{c.title}: {c.status.label.lower()}" for c in a.checks)
     out.append(para(checks + ".", lead="Framework check."))

@@ -14,14 +14,24 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
 from valueshare.engine.valuation import LineSummary, Valuation
-from valueshare.format import money, number, percent, ratio, years
+from valueshare.figures import select
+from valueshare.format import money, number, percent, years
 from valueshare.framework import Assessment, assess
 from valueshare.model import GREEN_BOOK_RATE, ConsentToCommercialise, Deal, Sales
 from valueshare.model.deal import GREEN_BOOK_RATE_AFTER_30
 from valueshare.reports.framework_page import TITLE as FRAMEWORK_TITLE
 from valueshare.reports.framework_page import framework_page
 from valueshare.reports.pdfkit import (
-    CONTENT_WIDTH, NHS_COLOUR, PARTNER_COLOUR, Keep, Series, cash_flow_chart, heading, para, render, table,
+    CONTENT_WIDTH,
+    NHS_COLOUR,
+    PARTNER_COLOUR,
+    Keep,
+    Series,
+    cash_flow_chart,
+    heading,
+    para,
+    render,
+    table,
 )
 from valueshare.wording import SWITCH, clause_intro, term_sentence, term_title
 
@@ -182,31 +192,30 @@ def _clause(n: int, clause: ConsentToCommercialise) -> list[Flowable]:
     return out
 
 
-def _or_note(text: str | None, note: str) -> tuple[str, str]:
-    return (text, "") if text is not None else ("n/a", note)
+#: The headline figures (``valueshare.figures``) the valuation summary shows, in order. The term sheet is shared
+#: with the partner: add none that would disclose a position of the NHS's own.
+SUMMARY_FIGURES = ("nhs_npv", "partner_npv", "partner_irr", "cost_recovery", "nhs_share", "launch_probability",
+                   "nhs_receipts_undiscounted")
+
+
+def _bases(deal: Deal) -> dict[str, str]:
+    """What each figure in the summary is based on, for this deal (a figure's own note, when it has one, wins)."""
+    a = deal.assumptions
+    reach = "that the work becomes commercial and " if deal.consent_clause else ""
+    return {
+        "nhs_npv": f"receipts and savings less the NHS's costs, at {percent(a.nhs_discount_rate)}",
+        "partner_npv": f"after every payment to the NHS, at {percent(a.partner_discount_rate)}",
+        "cost_recovery": "access fees and subscriptions ÷ the NHS's costs, in present values",
+        "nhs_share": "payments to the NHS ÷ the partner's value before them",
+        "launch_probability": f"chance {reach}that every development stage succeeds",
+        "nhs_receipts_undiscounted": "expected total over the horizon",
+    }
 
 
 def _valuation(deal: Deal, v: Valuation) -> list[Flowable]:
-    a = deal.assumptions
-    share = _or_note(None if v.nhs_share is None else percent(v.nhs_share), v.nhs_share_note)
-    recovery = _or_note(None if v.cost_recovery_ratio is None else ratio(v.cost_recovery_ratio), v.cost_recovery_note)
-    reach = "that the work becomes commercial and " if deal.consent_clause else ""
-    market = ((percent(v.launch_probability), f"chance {reach}that every development stage succeeds")
-              if v.launch_probability is not None else ("n/a", "the deal has no product"))
-    irr = v.partner_irr
-    irr_row = ("n/a", irr.reason) if irr.value is None else (irr.text(), "")
-    rows = [
-        ["NHS net present value", money(v.nhs_npv),
-         f"receipts and savings less the NHS's costs, at {percent(a.nhs_discount_rate)}"],
-        ["Partner net present value", money(v.partner_npv),
-         f"after every payment to the NHS, at {percent(a.partner_discount_rate)}"],
-        ["Partner internal rate of return", *irr_row],
-        ["Cost recovery", recovery[0], recovery[1] or "access fees and subscriptions ÷ the NHS's costs, "
-                                                      "in present values"],
-        ["NHS share of value", share[0], share[1] or "payments to the NHS ÷ the partner's value before them"],
-        ["Probability of reaching market", *market],
-        ["NHS receipts, not discounted", money(v.nhs_receipts_undiscounted), "expected total over the horizon"],
-    ]
+    bases = _bases(deal)
+    rows = [[figure.label, figure.text(v), figure.note(v) or bases.get(figure.key, "")]
+            for figure in select(*SUMMARY_FIGURES)]
     return [Keep([
         heading("6. Valuation summary"),
         para("Every figure is risk-adjusted: each flow is weighted by the chance that it happens.", "small"),

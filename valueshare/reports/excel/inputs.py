@@ -14,6 +14,7 @@ from typing import Any
 from valueshare.mechanisms import of
 from valueshare.model import ConsentToCommercialise, Deal, NhsPriceDiscount
 from valueshare.engine.timeline import GREEN_BOOK_STEP_YEAR
+from valueshare.figures import FIGURES
 from valueshare.reports.excel.book import COUNT, FACTOR, GBP_INPUT, PERCENT, WHOLE, YEARS, Book, Sheet
 from valueshare.reports.excel.formula import MAX, ROUND, ROUNDUP, SUM, X, lift
 from valueshare.wording import term_title
@@ -344,7 +345,7 @@ def write_workings(book: Book, deal: Deal, cells: Cells) -> None:
     w.heading("Launch")
     w.put("launch_time", "Launch", end, YEARS, "years from signature", "launch_time",
           "the end of the last stage" if route.stages else "the start of the route (no stages)")
-    w.put("launch_probability", "Chance the product reaches the market", passed, FACTOR, "probability",
+    w.put("launch_probability", FIGURES["launch_probability"].label, passed, FACTOR, "probability",
           "launch_probability", "chance the last stage succeeds" if route.stages else "chance the route is taken")
     if route.sales is not None:
         w.put("ramp_years", "Years to peak, as used in the uptake ramp", MAX(cells["route_to_market.sales.years_to_peak"],

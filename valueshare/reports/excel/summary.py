@@ -8,6 +8,7 @@ year 30, the Green Book step) and must agree with the main figures.
 from __future__ import annotations
 
 from valueshare.engine import Valuation
+from valueshare.figures import FIGURES
 from valueshare.mechanisms import of
 from valueshare.model import Deal
 from valueshare.reports.excel.book import DIFFERENCE, FACTOR, GBP, PERCENT, YEARS, Sheet
@@ -17,6 +18,11 @@ from valueshare.reports.excel.inputs import Cells
 
 NO_SIGN_CHANGE = "no IRR: the cash flows never change sign"
 NO_ROOT = "no IRR: no real rate makes the present value zero"
+
+#: The headline figures (``valueshare.figures``) the sheet writes, in order, each as a formula beside the engine's
+#: own value under the figure's label; the last two only when the deal has a route to market.
+SUMMARY_FIGURES = ("nhs_npv", "partner_npv", "partner_irr", "partner_value_before_payments", "value_to_nhs",
+                   "nhs_share", "cost_recovery", "nhs_receipts_undiscounted", "launch_probability", "launch_year")
 
 
 def _npv_value(rate: float, values: tuple) -> float:
@@ -51,7 +57,8 @@ def write_summary(sheet: Sheet, deal: Deal, valuation: Valuation, cells: Cells, 
         if isinstance(engine, (int, float)):
             engine_cell = sheet.number(row, 2, engine, f.get(num_format))
             if isinstance(expr.value, (int, float)) and not isinstance(expr.value, ExcelError):
-                sheet.formula(row, 3, IFERROR(cell - engine_cell, ""), f.get("0.00" if num_format == GBP else DIFFERENCE))
+                difference = f.get("0.00" if num_format == GBP else DIFFERENCE)
+                sheet.formula(row, 3, IFERROR(cell - engine_cell, ""), difference)
         elif engine is not None:
             sheet.text(row, 2, engine)
         sheet.text(row, 4, how, f.get(grey=True))
@@ -60,15 +67,22 @@ def write_summary(sheet: Sheet, deal: Deal, valuation: Valuation, cells: Cells, 
         row += 1
         return cell
 
+    def figure(key: str, expr: X, num_format: str, how: str, name: str = "", *, none: str | None = None) -> X:
+        """The row of the headline figure ``key``: its label, and the engine's value (``none`` when it has no
+        answer), from ``valueshare.figures``; the formula, its format and how it works are the sheet's own."""
+        assert key in SUMMARY_FIGURES, key
+        value = FIGURES[key].value(v)
+        return put(FIGURES[key].label, expr, num_format, none if value is None else value, how, name)
+
     def pv(rows: list[int]) -> X:
         return SUM(*(flows.ref(r, PV, other=sheet) for r in rows)) if rows else lift(0)
 
     v = valuation
     nhs_net, partner_net = lay.row(lay.nhs_net, other=sheet), lay.row(lay.partner_net, other=sheet)
-    put("NHS NPV", SUMPRODUCT(nhs_net, lay.row(lay.nhs_df, other=sheet)), GBP, v.nhs_npv,
-        "SUMPRODUCT(NHS net cash flow, NHS discount factor): Green Book rate, year 0 undiscounted", "nhs_npv")
-    put("Partner NPV", SUMPRODUCT(partner_net, lay.row(lay.partner_df, other=sheet)), GBP, v.partner_npv,
-        "SUMPRODUCT(partner net cash flow, partner discount factor): year 0 undiscounted", "partner_npv")
+    figure("nhs_npv", SUMPRODUCT(nhs_net, lay.row(lay.nhs_df, other=sheet)), GBP,
+           "SUMPRODUCT(NHS net cash flow, NHS discount factor): Green Book rate, year 0 undiscounted", "nhs_npv")
+    figure("partner_npv", SUMPRODUCT(partner_net, lay.row(lay.partner_df, other=sheet)), GBP,
+           "SUMPRODUCT(partner net cash flow, partner discount factor): year 0 undiscounted", "partner_npv")
 
     changes_range = lay.row(lay.sign_changes, other=sheet)
     changes = SUM(changes_range)
@@ -76,11 +90,10 @@ def write_summary(sheet: Sheet, deal: Deal, valuation: Valuation, cells: Cells, 
     irr_value: float | str | ExcelError = v.partner_irr.value if v.partner_irr.value is not None \
         else ExcelError("#NUM!")
     irr = IF(changes.eq(0), NO_SIGN_CHANGE, IFERROR(call("IRR", [partner_net, guess], irr_value), NO_ROOT))
-    engine_irr = v.partner_irr.value if v.partner_irr.value is not None else v.partner_irr.text()
-    put("Partner IRR", irr, PERCENT, engine_irr, "IRR(partner net cash flow, starting guess on Inputs); the rate at "
-        "which the partner's expected cash flow has NPV 0", "partner_irr")
-    put("Partner IRR: note", IF(changes.gt(1), "one of several possible rates (the cash flow changes sign "
-                                               "more than once)", ""), PERCENT,
+    figure("partner_irr", irr, PERCENT, "IRR(partner net cash flow, starting guess on Inputs); the rate at which the "
+           "partner's expected cash flow has NPV 0", "partner_irr", none=v.partner_irr.text())
+    put(f"{FIGURES['partner_irr'].label}: note",
+        IF(changes.gt(1), "one of several possible rates (the cash flow changes sign more than once)", ""), PERCENT,
         "one of several possible rates" if v.partner_irr.several_possible else None,
         "Descartes: as many possible rates as the cash flow has sign changes (counted in the Cash flows workings)")
 
@@ -100,12 +113,12 @@ def write_summary(sheet: Sheet, deal: Deal, valuation: Valuation, cells: Cells, 
         late = span(31, a.horizon_years)
         check = check + call("NPV", [after, late], _npv_value(a.nhs_discount_rate_after_30, late.values)) \
             / (1 + nhs_rate) ** 30
-    put("NHS NPV, by Excel's NPV() (check)", check, GBP, v.nhs_npv,
+    put(f"{FIGURES['nhs_npv'].label}, by Excel's NPV() (check)", check, GBP, v.nhs_npv,
         "year 0 + NPV(NHS rate, years 1 to 30)" + (" + NPV(rate after 30, years 31 on) / (1 + NHS rate)^30"
                                                     if a.horizon_years > 30 else "")
         + ": NPV() discounts its first value by a year, so year 0 is added outside it")
     partner_rest = flows.row_range(lay.partner_net, cols[1], cols[-1], other=sheet)
-    put("Partner NPV, by Excel's NPV() (check)",
+    put(f"{FIGURES['partner_npv'].label}, by Excel's NPV() (check)",
         flows.ref(lay.partner_net, cols[0], other=sheet)
         + call("NPV", [cells["assumptions.partner_discount_rate"], partner_rest],
                _npv_value(a.partner_discount_rate, partner_rest.values)),
@@ -114,20 +127,19 @@ def write_summary(sheet: Sheet, deal: Deal, valuation: Valuation, cells: Cells, 
     operating = [lay.partner_rows[k] for k in ("partner.operating_profit", "partner.stage_costs")
                  if k in lay.partner_rows]
     payments = [r for k, r in lay.partner_rows.items() if k.startswith("terms[")]
-    before = put("Partner's value before payments to the NHS", pv(operating), GBP,
-                 v.partner_value_before_payments, "PV at the partner's rate of operating profit and stage costs")
-    given = put("Everything the partner gives the NHS (at the partner's rate)", -pv(payments), GBP,
-                v.payments_to_nhs_partner_pv, "−(sum of the PVs of the partner's payment lines)")
-    put("NHS share of value", IF(before.le(1e-9), "n/a: the partner's value before payments to the NHS is not "
-                                 "positive", given / before), PERCENT,
-        v.nhs_share if v.nhs_share is not None else f"n/a: {v.nhs_share_note}",
-        "what the partner gives the NHS ÷ its value before payments")
+    before = figure("partner_value_before_payments", pv(operating), GBP,
+                    "PV at the partner's rate of operating profit and stage costs")
+    given = figure("value_to_nhs", -pv(payments), GBP, "everything the partner gives the NHS, at the partner's "
+                   "rate: −(sum of the PVs of the partner's payment lines)")
+    figure("nhs_share", IF(before.le(1e-9), "n/a: the partner's value before payments to the NHS is not positive",
+                           given / before), PERCENT,
+           "what the partner gives the NHS ÷ its value before payments", none=f"n/a: {v.nhs_share_note}")
     fees = [lay.nhs_rows[f"terms[{i}]"] for i, t in enumerate(deal.terms) if of(t).fee_like]
     costs = [r for k, r in lay.nhs_rows.items() if k.startswith("costs.")]
     fees_pv, costs_pv = pv(fees), -pv(costs)
-    put("Cost recovery", IF(costs_pv.le(1e-9), "n/a: no NHS access costs are entered", fees_pv / costs_pv), "0.00x",
-        v.cost_recovery_ratio if v.cost_recovery_ratio is not None else f"n/a: {v.cost_recovery_note}",
-        "PV of top-level access fees and subscriptions ÷ PV of the NHS's costs, both at the NHS rate")
+    figure("cost_recovery", IF(costs_pv.le(1e-9), "n/a: no NHS access costs are entered", fees_pv / costs_pv),
+           "0.00x", "PV of top-level access fees and subscriptions ÷ PV of the NHS's costs, both at the NHS rate",
+           none=f"n/a: {v.cost_recovery_note}")
     receipts = [r for k, r in lay.nhs_rows.items() if k.startswith("terms[")]
     if receipts:
         block = Range(f"{flows.ref(receipts[0], cols[0], other=sheet).text}:"
@@ -136,13 +148,11 @@ def write_summary(sheet: Sheet, deal: Deal, valuation: Valuation, cells: Cells, 
         total: X = SUM(block)
     else:
         total = lift(0)
-    put("NHS receipts, undiscounted", total, GBP, v.nhs_receipts_undiscounted,
-        "sum over the years of every NHS receipt line (not its costs)")
+    figure("nhs_receipts_undiscounted", total, GBP, "sum over the years of every NHS receipt line (not its costs)")
     if deal.route_to_market is not None:
-        put("Chance the product reaches the market", cells["launch_probability"], FACTOR, v.launch_probability,
-            "from the Workings sheet: the product of the stages' probabilities (× the clause's chance)")
-        put("Launch, years from signature", cells["launch_time"], YEARS, v.launch_year,
-            "the end of the last stage")
+        figure("launch_probability", cells["launch_probability"], FACTOR,
+               "from the Workings sheet: the product of the stages' probabilities (× the clause's chance)")
+        figure("launch_year", cells["launch_time"], YEARS, "the end of the last stage")
     row += 1
     sheet.text(row, 0, "Sheets: Inputs (every input, as constants) → Workings (stage timing and chances) → Cash flows "
                        "(one row per line, one column per year) → this Summary. docs/excel-model.md explains each "
