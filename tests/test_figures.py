@@ -1,0 +1,289 @@
+"""One label and one written value per headline figure, on every surface that shows it (valueshare.figures).
+
+For two example deals, each figure a surface shows has the registry's label and the registry's text in the CLI's
+``value`` and ``compare`` output, on the app's Valuation page, in the term sheet's and the brief's text, on the Excel
+model's Summary sheet and in the register's record of a version. Each written value is then checked against the
+figure computed another way: from the valuation's cash flows and lines with numpy-financial (as
+tests/test_engine_golden.py does), from the deal's own stage probabilities and durations, and on a small deal whose
+figures are worked by hand below.
+
+The hand-worked deal is test_engine_golden's base deal (tests/builders.py) with a £1,000 access fee at signature
+and a £500 preparation cost at signature:
+- NHS NPV: 1,000 - 500 = £500 (both in year 0, not discounted).
+- partner's value before payments, at 10%: -100/1.1 - 100/1.21 + 600/1.331 + 600/1.4641 + 600/1.61051
+  = -90.91 - 82.64 + 450.79 + 409.81 + 372.55 = £1,059.60; value to the NHS £1,000 (the fee, year 0).
+- Partner NPV 1,059.60 - 1,000 = £59.60, written £60; partner IRR: the rate that zeroes -1000, -100, -100, 600, 600,
+  600: 11.48% (numpy_financial.irr), written 11.5%.
+- cost recovery 1,000 / 500 = 2.00×; NHS share 1,000 / 1,059.60 = 94.4%; chance of launch 0.5 × 0.8 = 40.0%;
+  launch at the end of year 2; NHS receipts, not discounted, £1,000.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import math
+import re
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import numpy_financial as npf
+import openpyxl
+import pytest
+from apptest_support import metrics, open_page
+from builders import base_data
+from pypdf import PdfReader
+
+from ui.results import HEADLINES as APP_FIGURES
+from valueshare import Deal, deal_from_data, load_deal, value_deal
+from valueshare.cli import main
+from valueshare.compare import FIGURE_KEYS as COMPARE_FIGURES
+from valueshare.contribution import value_contribution
+from valueshare.contribution.text import span
+from valueshare.figures import FIGURES, select
+from valueshare.format import money, number, percent, ratio
+from valueshare.model import ConsentToCommercialise
+from valueshare.register.records import HEADLINE_KEYS, Headlines
+from valueshare.reports.brief import SUMMARY_FIGURES as BRIEF_FIGURES
+from valueshare.reports.brief import brief_pdf
+from valueshare.reports.excel import deal_workbook
+from valueshare.reports.excel.summary import SUMMARY_FIGURES as EXCEL_FIGURES
+from valueshare.reports.termsheet import SUMMARY_FIGURES as TERM_SHEET_FIGURES
+from valueshare.reports.termsheet import term_sheet_pdf
+from valueshare.reports.text import VALUE_FIGURES
+from valueshare.scenario import deal_to_yaml, example_paths
+
+ISSUED = datetime.date(2026, 11, 22)
+EXAMPLES = [p for p in example_paths() if p.stem in ("ai-imaging-device", "pharma-genomic-discovery",
+                                                       "rwd-network-teaching-trust")]
+SURFACES = {"CLI value": VALUE_FIGURES, "app": APP_FIGURES, "term sheet": TERM_SHEET_FIGURES, "brief": BRIEF_FIGURES,
+            "Excel summary": EXCEL_FIGURES, "compare": COMPARE_FIGURES, "register": HEADLINE_KEYS}
+NO_ANSWER = {"route_to_market": None, "terms": [{"kind": "access_fee", "amount_gbp": 1000}]}
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def pdf_text(pdf: bytes) -> str:
+    return flat(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages))
+
+
+@cache
+def example(path: Path):
+    deal = load_deal(path)
+    return deal, value_deal(deal)
+
+
+def cli(*argv: str, capsys) -> str:
+    assert main(list(argv)) == 0
+    return capsys.readouterr().out
+
+
+def hand_deal() -> Deal:
+    return deal_from_data(base_data(terms=[{"kind": "access_fee", "amount_gbp": 1000}],
+                                    contribution={"access_costs": {"preparation_gbp": 500}}))
+
+
+# -- the registry ------------------------------------------------------------------------------------------------
+
+def test_each_figure_has_a_label_of_its_own_and_a_one_sentence_help():
+    labels = [f.label for f in FIGURES.values()]
+    assert len(set(labels)) == len(labels)
+    for figure in FIGURES.values():
+        assert figure.help.endswith(".") and figure.help.count(". ") == 0, figure.key
+
+
+def test_every_surface_names_known_figures_and_every_figure_is_shown_somewhere():
+    for surface, keys in SURFACES.items():
+        assert len(select(*keys)) == len(keys), surface
+    assert set().union(*SURFACES.values()) == set(FIGURES)
+
+
+def test_an_unknown_key_is_refused_naming_the_figures():
+    with pytest.raises(KeyError, match="no headline figure is called 'launch'; the figures are: nhs_npv"):
+        select("nhs_npv", "launch")
+
+
+def test_the_chance_of_launch_has_one_label_everywhere():
+    assert FIGURES["launch_probability"].label == "Chance of launch"
+    for path in EXAMPLES[:2]:
+        deal, v = example(path)
+        texts = [pdf_text(term_sheet_pdf(deal, v, issued=ISSUED)),
+                 " ".join(str(c.value) for row in openpyxl.load_workbook(io.BytesIO(deal_workbook(deal, v)))
+                          ["Summary"].iter_rows() for c in row if c.value is not None)]
+        for text in texts:
+            assert "Chance of launch" in text
+            assert "Probability of reaching market" not in text
+            assert "Chance the product reaches the market" not in text
+
+
+# -- the same label and text on every surface ------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_the_cli_value_summary_shows_each_figure_with_its_label_and_text(path, capsys):
+    _, v = example(path)
+    lines = cli("value", str(path), capsys=capsys).splitlines()
+    for figure in select(*VALUE_FIGURES):
+        assert any(re.fullmatch(rf"{re.escape(figure.label)} +{re.escape(figure.noted(v))}", line) for line in lines), \
+            figure.key
+
+
+def test_cli_compare_shows_each_figure_with_its_label_and_each_deals_text(capsys):
+    paths = EXAMPLES[:2]
+    data = json.loads(cli("compare", *map(str, paths), "--json", capsys=capsys))
+    valuations = [example(p)[1] for p in paths]
+    assert [(row["label"], row["texts"]) for row in data["figures"]] == [
+        (figure.label, [figure.text(v) for v in valuations]) for figure in select(*COMPARE_FIGURES)]
+
+
+@pytest.mark.parametrize("path", EXAMPLES[:2], ids=lambda p: p.stem)
+def test_the_apps_valuation_page_shows_each_figure_with_its_label_text_and_help(path):
+    _, v = example(path)
+    at = open_page("app_pages/valuation.py", path)
+    assert not at.exception
+    assert metrics(at) == {f.label: f.text(v) for f in select(*APP_FIGURES)}
+    helps = {m.label: m.help for m in at.metric}
+    for figure in select(*APP_FIGURES):
+        assert helps[figure.label].startswith(figure.help), figure.key
+
+
+@pytest.mark.parametrize("path", EXAMPLES[:2], ids=lambda p: p.stem)
+def test_the_term_sheet_shows_each_figure_with_its_label_and_text(path):
+    deal, v = example(path)
+    text = pdf_text(term_sheet_pdf(deal, v, issued=ISSUED))
+    for figure in select(*TERM_SHEET_FIGURES):
+        assert f"{figure.label} {figure.text(v)}" in text, figure.key
+
+
+@pytest.mark.parametrize("path", EXAMPLES[:2], ids=lambda p: p.stem)
+def test_the_brief_shows_each_figure_with_its_label_and_text(path):
+    deal, v = example(path)
+    cv = value_contribution(deal, v)
+    text = pdf_text(brief_pdf(deal, v, issued=ISSUED))
+    for figure in select(*BRIEF_FIGURES):
+        assert f"{figure.label} {figure.text(figure.of(v, cv))}" in text, figure.key
+
+
+@pytest.mark.parametrize("path", EXAMPLES[:2], ids=lambda p: p.stem)
+def test_the_excel_summary_labels_each_figure_and_its_formula_writes_as_the_cli_does(path):
+    deal, v = example(path)
+    data = deal_workbook(deal, v)
+    formulas = openpyxl.load_workbook(io.BytesIO(data))["Summary"]
+    cached = openpyxl.load_workbook(io.BytesIO(data), data_only=True)["Summary"]
+    rows = {row[0].value: row[0].row for row in formulas.iter_rows(min_row=8) if row[0].value}
+    for figure in select(*EXCEL_FIGURES):
+        assert figure.label in rows, figure.key
+        row = rows[figure.label]
+        assert str(formulas.cell(row, 2).value).startswith("="), figure.key  # a formula, not a pasted number
+        engine, formula = cached.cell(row, 3).value, cached.cell(row, 2).value
+        assert engine == pytest.approx(figure.value(v), abs=1e-9), figure.key
+        assert figure.write(formula) == figure.text(v), figure.key
+
+
+@pytest.mark.parametrize("path", EXAMPLES[:2], ids=lambda p: p.stem)
+def test_the_register_records_and_shows_each_figure_with_its_label_and_text(path, tmp_path, capsys):
+    _, v = example(path)
+    assert Headlines.of(v).texts() == {f.label: f.text(v) for f in select(*HEADLINE_KEYS)}
+    register = str(tmp_path / "register.sqlite")
+    cli("save", str(path), "--note", "first", "--author", "Ana", "--register", register, capsys=capsys)
+    deal_name = load_deal(path).name
+    shown = cli("show", deal_name, "--register", register, capsys=capsys).splitlines()
+    for figure in select(*HEADLINE_KEYS):
+        assert f"  {figure.label}: {figure.text(v)}" in shown, figure.key
+
+
+# -- each written value against the figure computed another way ------------------------------------------------
+
+def nhs_factors(deal: Deal) -> np.ndarray:
+    """The Green Book schedule by hand: the NHS rate to year 30, the lower rate after it."""
+    a = deal.assumptions
+    t = np.arange(a.horizon_years + 1)
+    early, late = np.minimum(t, 30), np.maximum(t - 30, 0)
+    return (1 + a.nhs_discount_rate) ** -early * (1 + a.nhs_discount_rate_after_30) ** -late
+
+
+def independently(deal: Deal) -> dict[str, str]:
+    """Each figure of ``deal`` written from numpy-financial over its cash-flow lines and from the deal's own stages,
+    not from the valuation's figures."""
+    v = value_deal(deal)
+    rate = deal.assumptions.partner_discount_rate
+    nhs_pv = {x.key: float(x.yearly @ nhs_factors(deal)) for x in v.nhs_lines}
+    partner = {x.key: x.yearly for x in v.partner_lines}
+    before = sum(npf.npv(rate, partner[k]) for k in ("partner.operating_profit", "partner.stage_costs") if k in partner)
+    given = -sum(npf.npv(rate, y) for k, y in partner.items() if k.startswith("terms["))
+    fees = sum(nhs_pv[f"terms[{i}]"] for i, t in enumerate(deal.terms) if t.kind in ("access_fee", "subscription"))
+    costs = -sum(pv for k, pv in nhs_pv.items() if k.startswith("costs."))
+    route, clause = deal.route_to_market, deal.consent_clause
+    launch = math.prod(s.probability_of_success for s in route.stages) * (clause.probability if clause else 1)
+    cv = value_contribution(deal, v)
+    lows = [a.low for a in cv.approaches if a.low is not None]
+    highs = [a.high for a in cv.approaches if a.high is not None]
+    return {
+        "nhs_npv": money(sum(nhs_pv.values())),
+        "partner_npv": money(npf.npv(rate, v.partner_cash_flow)),
+        "partner_irr": percent(float(npf.irr(v.partner_cash_flow))),
+        "cost_recovery": ratio(fees / costs),
+        "nhs_share": percent(given / before),
+        "value_to_nhs": money(given),
+        "partner_value_before_payments": money(before),
+        "nhs_receipts_undiscounted": money(sum(x.yearly.sum() for x in v.nhs_lines if x.key.startswith("terms["))),
+        "launch_probability": percent(launch),
+        "launch_year": number(sum(s.duration_years for s in route.stages) + (clause.year if clause else 0)),
+        "contribution_value": span(min(lows), max(highs)) if lows else "n/a",
+    }
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_each_written_value_equals_the_figure_computed_from_the_cash_flows(path):
+    deal, v = example(path)
+    assert not any(isinstance(t, ConsentToCommercialise) for t in deal.terms)  # launch_year above has no clause
+    cv = value_contribution(deal, v)
+    want = independently(deal)
+    assert {f.key: f.text(f.of(v, cv)) for f in FIGURES.values()} == want
+
+
+def test_on_a_deal_worked_by_hand_each_figure_is_written_as_on_paper():
+    deal = hand_deal()
+    v = value_deal(deal)
+    got = {f.key: f.text(v) for f in FIGURES.values() if f.source is type(v)}
+    assert got == {"nhs_npv": "£500", "value_to_nhs": "£1,000", "partner_npv": "£60", "partner_irr": "11.5%",
+                   "cost_recovery": "2.00×", "nhs_share": "94.4%", "launch_probability": "40.0%",
+                   "partner_value_before_payments": "£1,060", "nhs_receipts_undiscounted": "£1,000",
+                   "launch_year": "2"}
+    assert got == {k: want for k, want in independently(deal).items() if k in got}
+
+
+def test_a_figure_with_no_answer_is_written_n_a_with_the_reason_beside_it(capsys, tmp_path):
+    deal = deal_from_data(base_data(**NO_ANSWER))
+    v = value_deal(deal)
+    noted = {f.key: f.noted(v) for f in select(*VALUE_FIGURES)}
+    assert noted == {
+        "nhs_npv": "£1,000", "partner_npv": "-£1,000",
+        "partner_irr": "n/a (the cash flows never change sign)",
+        "cost_recovery": "n/a (no NHS access costs are entered)",
+        "nhs_share": "n/a (the partner's value before payments to the NHS is not positive, so a share of it has no "
+                     "meaning)",
+        "launch_probability": "n/a (the deal has no route to market)"}
+    text = pdf_text(term_sheet_pdf(deal, v, issued=ISSUED))
+    for figure in select(*TERM_SHEET_FIGURES):
+        if figure.value(v) is None:
+            assert f"{figure.label} n/a {flat(figure.note(v))}" in text, figure.key
+
+
+def test_one_of_several_possible_rates_is_a_note_beside_the_irr_on_every_surface(capsys, tmp_path):
+    # A subscription paid in year 5 only, after the partner's profits of years 3 and 4: its cash flow goes -, +, -
+    # and may have two IRRs (test_excel's "cash flow changing sign twice").
+    deal = deal_from_data(base_data(terms=[{"kind": "subscription", "amount_gbp_per_year": 800, "start_year": 5,
+                                            "years": 1}]))
+    v = value_deal(deal)
+    irr = FIGURES["partner_irr"]
+    assert v.partner_irr.several_possible
+    assert irr.noted(v) == f"{percent(v.partner_irr.value)} (one of several possible rates)"
+    path = tmp_path / "deal.yaml"
+    path.write_text(deal_to_yaml(deal), encoding="utf-8")
+    assert f"Partner IRR         {irr.noted(v)}" in cli("value", str(path), capsys=capsys).splitlines()
+    assert f"Partner IRR {irr.text(v)} one of several possible rates" in pdf_text(term_sheet_pdf(deal, v,
+                                                                                                  issued=ISSUED))
