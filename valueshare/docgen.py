@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from valueshare.formats import CURRENT_FORMAT, FORMAT_KEY, UNVERSIONED_FORMAT
 from valueshare.model import (
     AccessCosts, Assumptions, Contribution, DataAsset, Deal, Expertise, NhsParty, Partner, RouteToMarket, Sales, Stage,
 )
@@ -141,19 +142,40 @@ def _field_row(name: str, field: FieldInfo) -> str:
     return f"| `{name}` | {kind} | {', '.join(bounds)} | {default} | {description} |"
 
 
+#: The file's format version: a key of every deal file, not a field of the deal (``valueshare.formats``).
+FORMAT_DESCRIPTION = (f"The format the file is written in; valueshare writes it as the first key. A file without it "
+                      f"is format {UNVERSIONED_FORMAT}, and an older format is migrated when it is read "
+                      f"(docs/scenario-format.md, Format versions).")
+
+
+def _format_row() -> str:
+    default = f"`{UNVERSIONED_FORMAT}` when left out"
+    return f"| `{FORMAT_KEY}` | whole number | ≥ 1, ≤ {CURRENT_FORMAT} | {default} | {FORMAT_DESCRIPTION} |"
+
+
 def reference_markdown() -> str:
     """The field-by-field reference of the scenario format, generated from the model."""
     out = []
     for title, model in SECTIONS:
         out += [f"### {title}", "", (model.__doc__ or "").strip().splitlines()[0], "",
                 "| field | type | bounds | default | meaning |", "|---|---|---|---|---|"]
+        out += [_format_row()] if model is Deal else []
         out += [_field_row(name, field) for name, field in model.model_fields.items()]
         out.append("")
     return "\n".join(out)
 
 
+def deal_file_schema() -> dict[str, Any]:
+    """The JSON Schema of a deal file: the deal's, with the file's ``format_version`` as its first property."""
+    schema = Deal.model_json_schema()
+    version = {"title": "Format version", "description": FORMAT_DESCRIPTION, "type": "integer", "minimum": 1,
+               "maximum": CURRENT_FORMAT, "default": UNVERSIONED_FORMAT}
+    schema["properties"] = {FORMAT_KEY: version, **schema["properties"]}
+    return schema
+
+
 def json_schema_text() -> str:
-    return json.dumps(Deal.model_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(deal_file_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
 def spliced(document: str) -> str:

@@ -1,7 +1,13 @@
-"""Deals in and out of YAML scenario files: safe loading only, every problem reported with its field."""
+"""Deals in and out of YAML scenario files: safe loading only, every problem reported with its field.
+
+Every way in migrates the file's data to the current format first (``valueshare.formats``): a file written in an
+older format reads as the same deal, and the ``read_*`` functions say so (``Loaded.note``) for the caller to show
+once. Every way out writes ``format_version`` as the first key.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -9,25 +15,64 @@ import yaml
 from pydantic import ValidationError
 
 from valueshare.errors import DealInvalid, Problem, problems_from_validation
+from valueshare.formats import Migrated, migrate, stamped
 from valueshare.model import Deal, NhsKind, PartnerKind, Use
 from valueshare.textio import MAX_FILE_BYTES, load_json, load_yaml, read_file  # noqa: F401 - MAX_FILE_BYTES re-exported
 
 #: The example deals that ship with valueshare.
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
-def deal_from_data(data: Any, source: str | None = None) -> Deal:
-    """Validate already-parsed data (a dict, as from YAML or JSON) into a ``Deal``.
 
-    Raises ``DealInvalid`` listing every problem, each with its field path.
-    """
+@dataclass(frozen=True)
+class Loaded:
+    """A deal read from a file (or its data), with what reading it took: ``migrated`` says which format it was
+    written in and which steps brought it to the current one."""
+
+    deal: Deal
+    migrated: Migrated
+    source: str | None = None
+
+    @property
+    def note(self) -> str | None:
+        """The one line to show when the file was written in an older format (None when it was current), e.g.
+        ``deal.yaml: written in format 1, read as format 2 (1 to 2: ...)``."""
+        return self.migrated.note(self.source)
+
+
+def read_deal_data(data: Any, source: str | None = None) -> Loaded:
+    """Migrate already-parsed data (a dict, as from YAML or JSON) to the current format and validate it into a
+    ``Deal``. Raises ``DealInvalid`` listing every problem, each with its field path."""
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {type(data).__name__}"
         raise DealInvalid([Problem("", f"a deal must be a section of named fields (name, nhs, partner, ...); "
                                        f"this is {kind}")], source)
+    migrated = migrate(data, source)
     try:
-        return Deal.model_validate(data)
+        return Loaded(Deal.model_validate(migrated.data), migrated, source)
     except ValidationError as error:
         raise DealInvalid(problems_from_validation(error), source) from None
+
+
+def read_deal_content(content: str | bytes, name: str) -> Loaded:
+    """A deal file's content (an upload, say), read as ``read_deal_data`` reads data: JSON when ``name`` ends
+    ``.json``, else YAML."""
+    if Path(name).suffix.lower() == ".json":
+        return read_deal_data(load_json(content, name), name)
+    return read_deal_data(load_yaml(content, name), name)
+
+
+def read_deal(path: str | Path) -> Loaded:
+    """Read, migrate and validate a scenario file: YAML, or JSON when its name ends ``.json``."""
+    return read_deal_content(read_file(path), str(path))
+
+
+def deal_from_data(data: Any, source: str | None = None) -> Deal:
+    """Validate already-parsed data (a dict, as from YAML or JSON) into a ``Deal``, migrated from an older format
+    if it was written in one (``read_deal_data`` also says whether it was).
+
+    Raises ``DealInvalid`` listing every problem, each with its field path.
+    """
+    return read_deal_data(data, source).deal
 
 
 def deal_from_yaml(text: str | bytes, source: str | None = None) -> Deal:
@@ -37,19 +82,23 @@ def deal_from_yaml(text: str | bytes, source: str | None = None) -> Deal:
 
 def deal_from_file_content(content: bytes, name: str) -> Deal:
     """Validate a deal file's content (an upload, say): JSON when ``name`` ends ``.json``, else YAML."""
-    if Path(name).suffix.lower() == ".json":
-        return deal_from_data(load_json(content, name), name)
-    return deal_from_yaml(content, name)
+    return read_deal_content(content, name).deal
 
 
 def load_deal(path: str | Path) -> Deal:
     """Read and validate a scenario file: YAML, or JSON when its name ends ``.json``."""
-    return deal_from_file_content(read_file(path), str(path))
+    return read_deal(path).deal
 
 
 def deal_to_data(deal: Deal) -> dict[str, Any]:
-    """The deal as plain data, in the scenario file's layout (empty optional fields left out)."""
-    return deal.model_dump(mode="json", exclude_none=True)
+    """The deal as plain data, in the scenario file's layout (empty optional fields left out), with
+    ``format_version`` as its first key.
+
+    >>> from valueshare.scenario import example_paths
+    >>> list(deal_to_data(load_deal(example_paths()[0])))[:2]
+    ['format_version', 'name']
+    """
+    return stamped(deal.model_dump(mode="json", exclude_none=True))
 
 
 def deal_to_yaml(deal: Deal) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from valueshare.compare import Comparison, compare
 from valueshare.engine.valuation import value_deal
 from valueshare.errors import DealInvalid, Problem
+from valueshare.formats import Migrated
 from valueshare.model import Deal
 from valueshare.model.types import NOT_IN_TEXT
 from valueshare.register.errors import RegisterTampered, SaveRefused
@@ -34,8 +35,8 @@ from valueshare.register.records import (
     deal_key,
 )
 from valueshare.register.repository import Repository
-from valueshare.scenario import deal_from_data, deal_from_yaml, deal_to_yaml
-from valueshare.textio import describe_character, load_json
+from valueshare.scenario import Loaded, deal_to_data, deal_to_yaml, read_deal_data
+from valueshare.textio import describe_character, load_json, load_yaml
 
 AUTHOR_MAX = 100
 NOTE_MAX = 2000
@@ -83,20 +84,28 @@ def check_note(note: str | None) -> str:
 
 
 def text_of(deal: Deal, content_format: str = "yaml") -> str:
-    """The deal's text as the register stores it (YAML by default; JSON on request), which reads back equal."""
+    """The deal's text as the register stores it (YAML by default; JSON on request), which reads back equal. Like
+    a deal file, it records its ``format_version`` as its first key."""
     if content_format == "json":
-        return json.dumps(deal.model_dump(mode="json", exclude_none=True), indent=2, ensure_ascii=False)
+        return json.dumps(deal_to_data(deal), indent=2, ensure_ascii=False)
     return deal_to_yaml(deal)
 
 
-def read_text(content: str, content_format: str, source: str | None = None) -> Deal:
-    """A deal from stored or uploaded text, validated. JSON is read as data; YAML with the safe loader."""
+def read_loaded(content: str, content_format: str, source: str | None = None) -> Loaded:
+    """A deal from stored or uploaded text, migrated to the current format (``valueshare.formats``) and validated,
+    with the format it was written in. JSON is read as data; YAML with the safe loader. The text itself is never
+    changed: a version written in an older format is migrated each time it is read."""
     if content_format == "json":
-        return deal_from_data(load_json(content, source), source)
+        return read_deal_data(load_json(content, source), source)
     if content_format == "yaml":
-        return deal_from_yaml(content, source)
+        return read_deal_data(load_yaml(content, source), source)
     raise DealInvalid([Problem("", f"unknown text format {content_format!r} (the formats are yaml and json)")],
                       source)
+
+
+def read_text(content: str, content_format: str, source: str | None = None) -> Deal:
+    """A deal from stored or uploaded text, validated (``read_loaded`` without the format it was written in)."""
+    return read_loaded(content, content_format, source).deal
 
 
 def new_version(deal: Deal, *, author: str, note: str, content_format: str = "yaml",
@@ -124,12 +133,21 @@ def save(repo: Repository, deal: Deal, *, author: str, note: str, base_version: 
 
 @dataclass(frozen=True)
 class Opened:
-    """A version read back: its record, its text and the deal it holds."""
+    """A version read back: its record, its text (exactly as stored) and the deal it holds; ``migrated`` says which
+    format the text was written in, and ``note`` is the line to show when it was an older one."""
 
     info: VersionInfo
     text: str
     content_format: str
     deal: Deal
+    migrated: Migrated | None = None
+
+    @property
+    def note(self) -> str | None:
+        """``register: deal 'x' version 2: written in format 1, read as format 2 (...)``, or None if it was current."""
+        if self.migrated is None:
+            return None
+        return self.migrated.note(f"register: deal '{self.info.deal_key}' version {self.info.number}")
 
 
 def open_version(repo: Repository, key: str, number: int | None = None) -> Opened:
@@ -139,11 +157,11 @@ def open_version(repo: Repository, key: str, number: int | None = None) -> Opene
     if number is None:
         number = repo.deal(key).latest.number
     stored = repo.version(key, number)
-    deal = _deal_of(stored, [v for v in repo.versions(key) if v.number <= number])
-    return Opened(stored.info, stored.content, stored.content_format, deal)
+    loaded = _deal_of(stored, [v for v in repo.versions(key) if v.number <= number])
+    return Opened(stored.info, stored.content, stored.content_format, loaded.deal, loaded.migrated)
 
 
-def _deal_of(stored: StoredVersion, upto: list[VersionInfo]) -> Deal:
+def _deal_of(stored: StoredVersion, upto: list[VersionInfo]) -> Loaded:
     number = stored.info.number
     source = f"register: deal '{stored.info.deal_key}' version {number}"
     if stored.sha256 != checksum(stored.content):
@@ -155,7 +173,7 @@ def _deal_of(stored: StoredVersion, upto: list[VersionInfo]) -> Deal:
         raise DealInvalid([Problem("", f"{which} changed outside valueshare (it no longer matches the register's "
                                        f"audit chain), so this version was not opened: ask whoever looks after the "
                                        f"register to restore it from a backup")], source)
-    return read_text(stored.content, stored.content_format, source)
+    return read_loaded(stored.content, stored.content_format, source)
 
 
 def broken_links(versions: list[VersionInfo]) -> list[int]:
