@@ -351,7 +351,7 @@ def test_the_compare_page_lines_up_every_examples_variants_and_marks_what_differ
     assert "Yes" in figures["Differs"].tolist()
     assert figures.iloc[0, 1] == money(want.figures[0].values[0])
     inputs = table(at, "Input", "Field path")
-    assert inputs["Field path"].tolist() == [r.label for r in want.inputs]
+    assert inputs["Field path"].tolist() == [r.path for r in want.inputs]
 
 
 def test_compare_frames_mark_differing_rows_and_name_inputs_for_people():

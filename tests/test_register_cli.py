@@ -116,8 +116,8 @@ def test_diff_shows_the_figures_and_inputs_that_changed(tmp_path, register):
     # The table is valueshare.cli's comparison_table: differing rows start with '*', one column per version.
     nhs = next(line for line in lines if "NHS NPV" in line).split()
     assert nhs[:5] == ["*", "NHS", "NPV", "£1,000", "£2,500"]
-    fee = next(line for line in lines if "terms[0].amount_gbp" in line).split()
-    assert fee[:4] == ["*", "terms[0].amount_gbp", "1000.0", "2500.0"]
+    fee = next(line for line in lines if "(term 1): amount (£)" in line)
+    assert fee.split()[-3:] == ["£1,000", "£2,500", "+£1,500"]  # the catalogue's label and values, and the change
     same = next(line for line in lines if "Chance of launch" in line).split()
     assert same[0] != "*" and same[3:5] == ["40.0%", "40.0%"]   # 0.5 x 0.8 in both versions
 

@@ -80,14 +80,15 @@ def test_every_example_has_variants_that_value_and_compare(path):
     assert nhs.values == [value_deal(d).nhs_npv for _, d in named]
     for variant in deal_.variants:
         for changed in variant.overrides:
-            assert any(row.label == changed for row in comparison.inputs)
+            assert any(row.path == changed for row in comparison.inputs)
 
 
 def test_comparison_marks_only_the_rows_that_differ():
     a = deal(terms=FLAT)
     b = deal(terms=[{"kind": "royalty", "tiers": [{"from_gbp": 0, "rate": 0.02}]}])
     comparison = compare([("Offer", a), ("Counter-offer", b)])
-    assert [row.label for row in comparison.inputs] == ["terms[0].tiers[0].rate"]
+    assert [row.path for row in comparison.inputs] == ["terms[0].tiers[0].rate"]
+    assert [row.label for row in comparison.inputs] == ["Royalty (term 1): rate (%), tier 1"]
     flags = {row.label: row.differs for row in comparison.figures}
     assert flags["NHS NPV"] and flags["Partner NPV"] and not flags["Chance of launch"]
 

@@ -18,7 +18,6 @@ from ui.text import md
 from ui.view import keep, remember
 from valueshare.compare import Comparison
 from valueshare.errors import DealInvalid
-from valueshare.inputs import label_in, write
 from valueshare.model import Deal
 from valueshare.scenario import deal_from_data, deal_from_file_content, deal_to_data
 
@@ -38,31 +37,12 @@ def figures_frame(comparison: Comparison) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Figure", *names, *(["Difference"] if pair else []), "Differs"])
 
 
-def _text(path: str, value: Any) -> str:
-    if value is None:
-        return "—"
-    if value == [] or value == {}:
-        return "none"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return write(path, value)
-
-
 def inputs_frame(comparison: Comparison) -> pd.DataFrame:
     """Every input that is not the same in all the deals: its name for people, each deal's value in words, and its
     field path."""
     names = unique([c.name for c in comparison.columns])
-    deals = [c.deal for c in comparison.columns]
     pair = len(names) == 2
-
-    def change(row: Any) -> list[str]:
-        if not pair:
-            return []
-        if row.change is None:
-            return [""]
-        return [("+" if row.change > 0 else "") + _text(row.label, row.change)]
-    rows = [[label_in(row.label, deals), *[_text(row.label, v) for v in row.values], *change(row), row.label]
-            for row in comparison.inputs]
+    rows = [[row.label, *row.texts, *([row.change_text] if pair else []), row.path] for row in comparison.inputs]
     return pd.DataFrame(rows, columns=["Input", *names, *(["Difference"] if pair else []), "Field path"])
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from valueshare import inputs
 from valueshare.engine.valuation import Valuation, value_deal
 from valueshare.figures import select
 from valueshare.model import Deal
@@ -34,6 +35,7 @@ class Row:
     differs: bool
     change: float | None = None   # with two columns of numbers: the second less the first
     change_text: str = ""         # that change, written like the figure ("+£12.5k", "+2.0 points")
+    path: str = ""                # an input's field path (the catalogue of inputs names and writes it)
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,8 @@ class Comparison:
     def to_dict(self) -> dict[str, Any]:
         def rows(items: list[Row]) -> list[dict[str, Any]]:
             return [{"label": r.label, "values": r.values, "texts": r.texts, "differs": r.differs,
-                     "change": r.change, "change_text": r.change_text} for r in items]
+                     "change": r.change, "change_text": r.change_text, **({"path": r.path} if r.path else {})}
+                    for r in items]
         return {"columns": [c.name for c in self.columns], "figures": rows(self.figures), "inputs": rows(self.inputs)}
 
 
@@ -80,12 +83,30 @@ def compare(named: list[tuple[str, Deal]]) -> Comparison:
                            figure.write_change(change) if change else ""))
     flat = [leaves(c.deal.model_dump(mode="json", exclude={"variants"})) for c in columns]
     paths = list(dict.fromkeys(p for f in flat for p in f))
-    inputs = []
+    deals = [c.deal for c in columns]
+    rows = []
     for path in paths:
         values = [f.get(path) for f in flat]
         if any(v != values[0] for v in values):
-            inputs.append(Row(path, values, ["—" if v is None else str(v) for v in values], True, _change(values)))
-    return Comparison(columns, figures, inputs)
+            change = _change(values)
+            written = "" if change is None else ("+" if change > 0 else "") + inputs.write(path, change)
+            rows.append(Row(inputs.label_in(path, deals), values, [input_text(path, v, d) for v, d in zip(values, deals,
+                            strict=True)], True, change, written, path))
+    return Comparison(columns, figures, rows)
+
+
+def input_text(path: str, value: Any, deal: Deal | None = None) -> str:
+    """An input's value in a comparison: as the catalogue of inputs writes it; '—' when a deal does not have it,
+    'none' for an empty list.
+
+    >>> input_text("route_to_market.sales.peak_uptake", 0.25), input_text("terms[1].amount_gbp", None)
+    ('25%', '—')
+    """
+    if value is None:
+        return "—"
+    if value == [] or value == {}:
+        return "none"
+    return inputs.write(path, value, deal)
 
 
 def _change(values: list[Any]) -> float | None:

@@ -134,7 +134,7 @@ def comparison_table(comparison: Comparison) -> str:
     """The readable table ``compare`` (and the register's ``diff``) prints; differing rows are marked with '*'."""
     names = [c.name for c in comparison.columns]
     pair = len(names) == 2  # an offer and a counter-offer: add the difference
-    width = min(60, max(24, *(len(r.label) for r in comparison.figures + comparison.inputs)))
+    width = min(80, max(24, *(len(r.label) for r in comparison.figures + comparison.inputs)))
     col = max(14, *(min(len(n), 40) for n in names))
     head = names + (["Difference"] if pair else [])
     lines = [" " * (width + 2) + "".join(f"{n[:40]:>{col + 2}}" for n in head)]
@@ -148,7 +148,7 @@ def comparison_table(comparison: Comparison) -> str:
             mark = "*" if row.differs else " "
             texts = row.texts + ([row.change_text or (f"{row.change:+g}" if row.change else "")] if pair else [])
             cells = "".join(f"{t[:40]:>{col + 2}}" for t in texts)
-            lines.append(f"{mark} {row.label[:width]:<{width}}{cells}")
+            lines.append(f"{mark} {row.label:<{width}}{cells}")  # a label is never cut: it names the input
     return "\n".join(lines)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from valueshare import inputs
 from valueshare.mechanisms import of
 from valueshare.model import ConsentToCommercialise, Deal, NhsPriceDiscount
 from valueshare.engine.timeline import GREEN_BOOK_STEP_YEAR
@@ -64,6 +65,7 @@ class InputsSheet:
         self.book, self.cells = book, cells
         self.sheet: Sheet = book.sheet("Inputs")
         self.row = 0
+        self.data: dict[str, Any] = {}  # the deal's plain data, for the catalogue's labels
         f = book.formats
         ws = self.sheet.ws
         for col, width in ((LABEL, 46), (VALUE, 18), (UNIT, 24), (NAME, 28), (FIELD, 40), (NOTE, 60)):
@@ -88,9 +90,14 @@ class InputsSheet:
         self.sheet.text(self.row, LABEL, title, self.book.formats.get(bold=True))
         self.row += 1
 
+    def _label(self, label: str, path: str) -> str:
+        """An input with a scenario field is named by the catalogue of inputs, as the app and the PDFs name it;
+        ``label`` names only the sheet's own settings."""
+        return inputs.label(path, self.data) if path and inputs.entry(path, self.data) is not None else label
+
     def text(self, label: str, value: str, path: str = "", note: str = "") -> None:
         f = self.book.formats
-        self.sheet.text(self.row, LABEL, label)
+        self.sheet.text(self.row, LABEL, self._label(label, path))
         # no unit and no wrapping: a long text runs on over the empty cells to its right (click it to read all)
         self.sheet.text(self.row, VALUE, value, f.get(kind="input"))
         self._describe(path, note)
@@ -99,7 +106,7 @@ class InputsSheet:
     def choice(self, label: str, value: str, options: list[str], name: str, path: str, note: str = "") -> X:
         """A text input that formulas read (e.g. one_off or yearly), limited to its options by data validation."""
         f = self.book.formats
-        self.sheet.text(self.row, LABEL, label)
+        self.sheet.text(self.row, LABEL, self._label(label, path))
         self.sheet.text(self.row, VALUE, value, f.get(kind="input"))
         self.sheet.values[(self.row, VALUE)] = value
         self.sheet.ws.data_validation(self.row, VALUE, self.row, VALUE, {"validate": "list", "source": options})
@@ -110,7 +117,7 @@ class InputsSheet:
                *, validation: dict[str, Any] | None = None, unit_text: str | None = None) -> X:
         f = self.book.formats
         num_format, text, check = UNITS[unit]
-        self.sheet.text(self.row, LABEL, label)
+        self.sheet.text(self.row, LABEL, self._label(label, path))
         self.sheet.number(self.row, VALUE, value, f.get(num_format, kind="input"))
         self.sheet.text(self.row, UNIT, unit_text or text, f.get(grey=True))
         check = validation or check
@@ -140,6 +147,7 @@ class InputsSheet:
 def write_inputs(book: Book, deal: Deal, cells: Cells, *, irr_guess: float) -> None:
     """The Inputs sheet: the deal's parties and text, settings, route to market, terms and NHS costs."""
     s = InputsSheet(book, cells)
+    s.data = deal.model_dump(mode="json")
     s.section("The deal")
     s.text("Deal name", deal.name, "name")
     if deal.description:
