@@ -171,7 +171,8 @@ def test_diff_shows_the_figures_and_terms_that_changed(repo):
     # Partner NPV falls by the extra £1,500 paid at signature: 59.60 - 1,500 = -1,440.40.
     assert figures["Partner NPV"].values == pytest.approx([59.596, -1440.404], abs=1e-3)
     assert not figures["Chance of launch"].differs
-    assert [(r.label, r.values) for r in found.comparison.inputs] == [("terms[0].amount_gbp", [1000.0, 2500.0])]
+    assert [(r.path, r.label, r.values) for r in found.comparison.inputs] == [
+        ("terms[0].amount_gbp", "Access fee (term 1): amount (£)", [1000.0, 2500.0])]
 
 
 # -- restore, list, archive ----------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from valueshare.formats import CURRENT_FORMAT, FORMAT_KEY, UNVERSIONED_FORMAT
+from valueshare.inputs import field_input
 from valueshare.model import (
     AccessCosts, Assumptions, Contribution, DataAsset, Deal, Expertise, NhsParty, Partner, RouteToMarket, Sales, Stage,
 )
@@ -116,7 +117,7 @@ def _number_text(x: Any) -> str:
     return f"{x:,.0f}" if isinstance(x, (int, float)) and float(x).is_integer() and abs(x) >= 10_000 else str(x)
 
 
-def _field_row(name: str, field: FieldInfo) -> str:
+def _field_row(model: type[BaseModel], name: str, field: FieldInfo) -> str:
     extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
     kind = _type_text(field.annotation)
     if "x-unit" in extra:
@@ -139,7 +140,8 @@ def _field_row(name: str, field: FieldInfo) -> str:
         value = field.default.value if isinstance(field.default, Choice) else field.default
         default = "empty" if value is None else f"`{json.dumps(value)}`"
     description = (field.description or "").replace("|", "\\|")
-    return f"| `{name}` | {kind} | {', '.join(bounds)} | {default} | {description} |"
+    label = field_input(model, name).label.replace("|", "\\|")  # the catalogue's: as the app and the PDFs name it
+    return f"| `{name}` | {label} | {kind} | {', '.join(bounds)} | {default} | {description} |"
 
 
 #: The file's format version: a key of every deal file, not a field of the deal (``valueshare.formats``).
@@ -149,8 +151,9 @@ FORMAT_DESCRIPTION = (f"The format the file is written in; valueshare writes it 
 
 
 def _format_row() -> str:
-    default = f"`{UNVERSIONED_FORMAT}` when left out"
-    return f"| `{FORMAT_KEY}` | whole number | ≥ 1, ≤ {CURRENT_FORMAT} | {default} | {FORMAT_DESCRIPTION} |"
+    return (f"| `{FORMAT_KEY}` | Format version | whole number | ≥ 1, ≤ {CURRENT_FORMAT} | "
+            f"`{UNVERSIONED_FORMAT}` when left out | "
+            f"{FORMAT_DESCRIPTION} |")
 
 
 def reference_markdown() -> str:
@@ -158,9 +161,9 @@ def reference_markdown() -> str:
     out = []
     for title, model in SECTIONS:
         out += [f"### {title}", "", (model.__doc__ or "").strip().splitlines()[0], "",
-                "| field | type | bounds | default | meaning |", "|---|---|---|---|---|"]
+                "| field | label | type | bounds | default | meaning |", "|---|---|---|---|---|---|"]
         out += [_format_row()] if model is Deal else []
-        out += [_field_row(name, field) for name, field in model.model_fields.items()]
+        out += [_field_row(model, name, field) for name, field in model.model_fields.items()]
         out.append("")
     return "\n".join(out)
 
