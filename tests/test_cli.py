@@ -47,6 +47,63 @@ def test_validate_accepts_all_examples(capsys):
     assert capsys.readouterr().out.count(": valid") == len(example_paths())
 
 
+def unversioned(tmp_path: Path) -> Path:
+    """An example as a file written before files recorded their format: format 1, no format_version."""
+    text = example_paths()[1].read_text(encoding="utf-8")
+    path = tmp_path / "deal.yaml"
+    path.write_text("".join(line for line in text.splitlines(keepends=True)
+                            if not line.startswith("format_version:")), encoding="utf-8")
+    return path
+
+
+def test_validate_upgrade_records_the_format_once_and_says_what_it_did_for_each_file(tmp_path, capsys):
+    path = unversioned(tmp_path)
+    assert main(["validate", "--upgrade", str(path)]) == 0
+    assert capsys.readouterr().out == (f"{path}: now records format_version: 1 (it was format 1, written before "
+                                       "files recorded their format)\n")
+    assert "\nformat_version: 1\n" in path.read_text(encoding="utf-8")
+    assert load_deal(path) == load_deal(example_paths()[1])
+    before = path.read_bytes()
+    assert main(["validate", "--upgrade", str(path)]) == 0
+    assert capsys.readouterr().out == f"{path}: already format 1, the current format; not changed\n"
+    assert path.read_bytes() == before
+
+
+def test_validate_upgrade_migrates_an_older_format_and_names_both(tmp_path, capsys):
+    from valueshare.formats import Step, migration_steps
+
+    path = unversioned(tmp_path)
+    with migration_steps({1: Step("nothing to change", lambda data: data)}):
+        assert main(["validate", "--upgrade", str(path)]) == 0
+    assert capsys.readouterr().out == f"{path}: upgraded from format 1 to format 2\n"
+
+
+def test_validate_upgrade_leaves_an_invalid_file_as_it_was_and_goes_on_to_the_next(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BROKEN["missing.yaml"][0], encoding="utf-8")
+    good = unversioned(tmp_path)
+    assert main(["validate", "--upgrade", str(bad), str(good)]) == 1
+    out, err = capsys.readouterr()
+    assert err.startswith(f"{bad}: ") and "partner: is required" in err
+    assert bad.read_text(encoding="utf-8") == BROKEN["missing.yaml"][0]
+    assert out.startswith(f"{good}: now records format_version: 1")
+
+
+def test_validate_upgrade_that_cannot_write_says_so_in_one_line(tmp_path, capsys, monkeypatch):
+    import valueshare.formats
+
+    def refuse(path, text):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(valueshare.formats, "_write_atomically", refuse)
+    path = unversioned(tmp_path)
+    before = path.read_bytes()
+    assert main(["validate", "--upgrade", str(path)]) == 1
+    out, err = capsys.readouterr()
+    assert (out, err) == ("", f"{path}: valid, but cannot be rewritten (Permission denied); the file is unchanged\n")
+    assert path.read_bytes() == before
+
+
 BROKEN = {
     "wrong_type.yaml": ("name: x\nnhs: {name: a, kind: trust}\npartner: {name: b, kind: sme}\nuse: commercial_research\n"
                         "terms:\n  - kind: access_fee\n    amount_gbp: lots\n",

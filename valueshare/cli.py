@@ -20,6 +20,7 @@ from valueshare.contribution import value_contribution
 from valueshare.engine import Valuation, value_deal
 from valueshare.engine.montecarlo import DEFAULT_TRIALS, simulate
 from valueshare.errors import DealInvalid, Problem, ValueshareError, problem_lines
+from valueshare.formats import upgrade_file
 from valueshare.framework import assess, closing_candidates
 from valueshare.model import Deal
 from valueshare.negotiation import Negotiation, negotiate
@@ -50,6 +51,9 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("validate", help="check scenario files and list every problem")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    check.add_argument("--upgrade", action="store_true",
+                       help="also rewrite each valid file in the current format (its format_version first), saying "
+                            "for each what was done; an invalid file is left as it was")
     check.set_defaults(run=_validate)
 
     value = commands.add_parser("value", help="value a deal and print a summary")
@@ -164,15 +168,24 @@ def _new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Each file: 'valid', or with ``--upgrade`` what ``upgrade_file`` did; or its problems, one line each."""
     status = 0
     for path in args.files:
         try:
-            load_deal(path)
+            if args.upgrade:
+                line = upgrade_file(path).line()
+            else:
+                load_deal(path)
+                line = f"{path}: valid"
         except DealInvalid as error:
             _report_problems(error, err)
             status = 1
+        except OSError as error:  # read, then validated: only writing the new file is left to fail
+            print(f"{path}: valid, but cannot be rewritten ({error.strerror or error}); the file is unchanged",
+                  file=err)
+            status = 1
         else:
-            print(f"{path}: valid", file=out)
+            print(line, file=out)
     return status
 
 
