@@ -31,9 +31,10 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -137,9 +138,9 @@ def bench_deterministic(repeats: int) -> None:
     for path in example_paths():
         deal = load_deal(path)
         data = deal_to_data(deal)
-        value = median_ms(times_of(lambda: value_deal(deal), repeats, warmup=5))
-        load = median_ms(times_of(lambda: load_deal(path), max(repeats // 4, 5)))
-        validate = median_ms(times_of(lambda: deal_from_data(data), repeats))
+        value = median_ms(times_of(lambda deal=deal: value_deal(deal), repeats, warmup=5))
+        load = median_ms(times_of(lambda path=path: load_deal(path), max(repeats // 4, 5)))
+        validate = median_ms(times_of(lambda data=data: deal_from_data(data), repeats))
         rows[path.stem] = {"value_deal_ms": value, "load_deal_ms": load, "deal_from_data_ms": validate}
         print(f"{path.stem:34} {value:8.3f} ms {load:8.3f} ms {validate:8.3f} ms  "
               f"{vs_target(value, TARGET_VALUE_MS, 'ms')}")
@@ -394,7 +395,7 @@ def bench_tornado(repeats: int) -> None:
     for path in example_paths():
         deal = load_deal(path)
         bars = tornado(deal)
-        ms = median_ms(times_of(lambda: tornado(deal), repeats))
+        ms = median_ms(times_of(lambda deal=deal: tornado(deal), repeats))
         rows[path.stem] = {"tornado_ms": ms, "bars": len(bars)}
         print(f"  {path.stem:34} {len(bars):3} bars ({2 * len(bars)} valuations)  {ms:8.1f} ms  "
               f"{vs_target(ms, TARGET_TORNADO_MS, 'ms')}")

@@ -16,9 +16,10 @@ import subprocess
 import threading
 import traceback
 import uuid
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 from builders import base_data
@@ -28,7 +29,7 @@ from valueshare import Deal, deal_from_data
 ROOT = Path(__file__).resolve().parents[1]
 PG_ENV = "VALUESHARE_TEST_POSTGRES_URL"
 PG_DIR = Path(os.environ.get("VALUESHARE_PG_DIR", "/tmp/valueshare-postgres"))
-START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 class Clock:

@@ -30,7 +30,7 @@ def sales(draw) -> dict[str, Any]:
 def tiers(draw) -> list[dict[str, Any]]:
     starts = sorted(set(draw(st.lists(st.floats(1, 1e8), max_size=3))))
     rates = draw(st.lists(st.floats(0, 0.2), min_size=len(starts) + 1, max_size=len(starts) + 1))
-    return [{"from_gbp": f, "rate": r} for f, r in zip([0.0, *starts], rates)]
+    return [{"from_gbp": f, "rate": r} for f, r in zip([0.0, *starts], rates, strict=False)]
 
 
 def term(stage_names: list[str]):

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
 from ui.charts import NHS, PARTNER, cash_flow_chart, cash_flow_frame, present_value_frame
-from ui.fields import specs, shown, stored
+from ui.fields import shown, specs, stored
 from ui.form import table_frame, table_rows
 from ui.results import STALE
 from ui.terms import ALL_KINDS, new_term
@@ -25,7 +25,7 @@ from ui.text import md
 from valueshare.engine.valuation import value_deal
 from valueshare.format import money
 from valueshare.model import RoyaltyTier, Stage
-from valueshare.scenario import deal_from_data, deal_from_yaml, deal_to_data, deal_to_yaml, example_paths, load_deal
+from valueshare.scenario import deal_from_data, deal_to_data, deal_to_yaml, example_paths, load_deal
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 EXAMPLES = example_paths()
@@ -327,8 +327,8 @@ def test_each_document_is_built_when_asked_for_and_only_for_the_current_deal():
 
 def test_the_deal_file_for_the_partner_is_the_cores_partner_file_and_leaves_out_the_nhss_position(monkeypatch):
     import streamlit
-
     from test_hardening import SECRETS, _deal_with_secrets_everywhere
+
     from valueshare.sharing import partner_yaml
 
     downloads: dict[str, object] = {}

@@ -3,14 +3,13 @@ computes them, and the inputs they rest on edited like the rest of the deal."""
 
 from __future__ import annotations
 
-
 import pytest
+from apptest_support import errors, metrics, texts
+from apptest_support import open_page as open_app
 from streamlit.testing.v1 import AppTest
 
-from apptest_support import errors, metrics, open_page as open_app, texts
-
-from valueshare.contribution import value_contribution
 from valueshare.contribution import text as words
+from valueshare.contribution import value_contribution
 from valueshare.format import money
 from valueshare.scenario import deal_from_data, example_paths, load_deal
 
@@ -85,9 +84,8 @@ def test_choosing_another_anchor_changes_the_ask():
 
 
 def test_earlier_deals_of_the_organisation_are_added_from_the_register(tmp_path, monkeypatch):
-    from valueshare.register import ENV
+    from valueshare.register import ENV, service
     from valueshare.register.sql import open_register
-    from valueshare.register import service
 
     where = str(tmp_path / "register.sqlite")
     monkeypatch.setenv(ENV, where)

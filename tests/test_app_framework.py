@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-
 import pandas as pd
 import pytest
+from apptest_support import errors, tables, texts
+from apptest_support import open_page as open_app
 from streamlit.testing.v1 import AppTest
-
-from apptest_support import errors, open_page as open_app, tables, texts
 
 from ui.framework import BADGES, aims_frame, factors_frame, principles_frame, scorecard_frame
 from valueshare.compare import variants_of
@@ -47,7 +46,7 @@ def test_every_example_shows_its_three_aims_every_principle_and_its_fair_share(p
         assert check.title in page and check.reason in page
     badges = [m.value for m in at.markdown if "-badge[" in m.value]
     assert len(badges) == len(a.checks)
-    for badge, check in zip(badges, a.checks):
+    for badge, check in zip(badges, a.checks, strict=False):
         assert check.status.label in badge and BADGES[check.status][0] in badge
     # The fair share: the band in words and every factor with its score and basis.
     assert words.band_text(a.fair_share, value_deal(deal)) in page

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from apptest_support import open_page
+
 from ui.docs import sections
 from valueshare.scenario import example_paths
 

@@ -13,16 +13,17 @@ from __future__ import annotations
 import copy
 import json
 import typing
+from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
-from pydantic import BaseModel
-
 from apptest_support import open_page
-from test_pdf_long_text import schema_text_fields
 from hostile import ACCEPTED
+from pydantic import BaseModel
+from test_pdf_long_text import schema_text_fields
+
 from ui.fields import _unwrap
 from ui.text import md
 from valueshare import paths

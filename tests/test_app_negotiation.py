@@ -3,10 +3,9 @@ offers are the core's, and the NHS's position is edited like the rest of the dea
 
 from __future__ import annotations
 
-
 import pytest
-
-from apptest_support import errors, open_page as open_app, texts
+from apptest_support import errors, texts
+from apptest_support import open_page as open_app
 
 from valueshare.format import money
 from valueshare.inputs import label, write

@@ -12,9 +12,9 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from builders import base_data
 from streamlit.testing.v1 import AppTest
 
-from builders import base_data
 from ui import charts
 from ui.compare import figures_frame, inputs_frame, unique
 from ui.montecarlo import DEFAULT_SEED, DEFAULT_TRIALS, spread_frame, summarise
@@ -141,7 +141,7 @@ def test_spread_frame_lays_each_sides_percentiles_beside_the_deterministic_value
     deal = deal_from_data(base_data())
     summary = expected_summary(deal, trials=2000)
     frame = spread_frame(summary)
-    rows = dict(zip(frame["Figure"], zip(frame["NHS"], frame["Partner"])))
+    rows = dict(zip(frame["Figure"], zip(frame["NHS"], frame["Partner"], strict=False), strict=False))
     assert rows["Mean of the trials"] == (summary.nhs.mean, summary.partner.mean)
     assert rows["Risk-adjusted NPV (the Valuation page)"] == (summary.expected_nhs, summary.expected_partner)
     assert rows["P90: one trial in ten is above"] == (summary.nhs.p90, summary.partner.p90)
@@ -207,7 +207,7 @@ def test_tornado_table_names_each_drivers_values_and_source():
     bars = tornado(deal)
     frame = tornado_table(bars, "Partner")
     assert len(frame) == len(bars)
-    swings = [abs(h - lo) for lo, h in zip(frame["Partner NPV at low (£)"], frame["Partner NPV at high (£)"])]
+    swings = [abs(h - lo) for lo, h in zip(frame["Partner NPV at low (£)"], frame["Partner NPV at high (£)"], strict=False)]
     assert swings == sorted(swings, reverse=True)
     assert set(frame["Source"]) <= {b.driver.source for b in bars}
 

@@ -6,17 +6,17 @@ from __future__ import annotations
 import datetime
 import io
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
+from builders import base_data
 from pypdf import PdfReader
 
-from builders import base_data
 from valueshare import deal_from_data, load_deal, value_deal
 from valueshare.cli import main
-from valueshare.contribution import value_contribution
 from valueshare.contribution import text as worth_words
+from valueshare.contribution import value_contribution
 from valueshare.format import money
 from valueshare.reports.brief import INTERNAL_MARKING, brief_pdf
 from valueshare.scenario import example_paths
@@ -33,7 +33,7 @@ def pages(pdf: bytes) -> list[str]:
     return [flat(page.extract_text()) for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
-@lru_cache(maxsize=None)
+@cache
 def example_pdf(path: Path) -> bytes:
     deal = load_deal(path)
     return brief_pdf(deal, value_deal(deal), issued=ISSUED)

@@ -18,9 +18,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from app_server import CHROMIUM_ARGS, IDLE, served
 from pypdf import PdfReader
 
-from app_server import CHROMIUM_ARGS, IDLE, served
 from valueshare.format import money
 from valueshare.scenario import example_paths, load_deal
 from valueshare.sensitivity import value_with

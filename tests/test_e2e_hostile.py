@@ -15,9 +15,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from app_server import CHROMIUM_ARGS, IDLE, served
 from test_app_hostile import MARKUP, hostile_deal
+
 from valueshare.format import money
 from valueshare.scenario import deal_from_data, deal_to_yaml, example_paths, load_deal
 from valueshare.sensitivity import value_with

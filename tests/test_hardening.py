@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hostile import ACCEPTED, REFUSED
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hostile import ACCEPTED, REFUSED
 from valueshare import value_deal
 from valueshare.cli import main
 from valueshare.errors import DealInvalid

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from apptest_support import open_page
+
 from valueshare import inputs, paths
 from valueshare.docgen import SECTIONS
 from valueshare.model.base import Model
@@ -113,7 +113,7 @@ def test_every_input_of_every_example_is_written_by_the_catalogue_as_the_rule_sa
 def test_the_scenario_format_reference_names_each_field_by_its_catalogue_label():
     text = (ROOT / "docs" / "scenario-format.md").read_text(encoding="utf-8")
     for _, model in SECTIONS:
-        for name, info in model.model_fields.items():
+        for name, _info in model.model_fields.items():
             label = inputs.field_input(model, name).label.replace("|", "\\|")
             assert f"| `{name}` | {label} |" in text, (model.__name__, name)
 

@@ -11,12 +11,12 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hostile import ACCEPTED
+from pdf_layout import body_text, squashed
 from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from hostile import ACCEPTED
-from pdf_layout import body_text, squashed
 from valueshare import deal_from_data, load_deal, value_deal
 from valueshare.cli import main
 from valueshare.reports.brief import brief_pdf

@@ -26,13 +26,14 @@ from __future__ import annotations
 import datetime
 import json
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Callable, Iterator
+from functools import cache
+from typing import Any
 
 import pytest
-
 from pdf_layout import body_text, outside_margins, squashed
+
 from valueshare import Deal, deal_from_data, load_deal, value_deal
 from valueshare.errors import DealInvalid, problem_lines
 from valueshare.negotiation import negotiate
@@ -141,7 +142,7 @@ def _each(field: str, items: Callable[[dict[str, Any]], list[dict[str, Any]]], k
     def place(data: dict[str, Any], shapes: list[Shape]) -> Placed:
         entries = items(data)
         assert len(entries) >= len(shapes), field
-        for entry, shape in zip(entries, shapes):
+        for entry, shape in zip(entries, shapes, strict=False):
             entry[key] = longest(field, shape)
         return {field: [entry[key] for entry in entries[:len(shapes)]]}
     return place
@@ -156,7 +157,7 @@ def _members(data, shapes):
 def _stages(data, shapes):
     """Rename the two stages the milestones name, and the milestones with them."""
     renamed = {}
-    for stage, shape in zip(data["route_to_market"]["stages"][2:], shapes):
+    for stage, shape in zip(data["route_to_market"]["stages"][2:], shapes, strict=False):
         renamed[stage["name"]] = stage["name"] = longest("route_to_market.stages[].name", shape)
     for term in data["terms"]:
         if term["kind"] == "milestone":
@@ -179,7 +180,7 @@ def _clause(data, shapes):
     """Two stages renamed, a milestone on each inside the clause, and two in-kind benefits in it."""
     clause = next(t for t in data["terms"] if t["kind"] == "consent_to_commercialise")
     placed: Placed = {f"{CLAUSE}<milestone>.stage": [], f"{CLAUSE}<in_kind_benefit>.description": []}
-    for stage, shape in zip(data["route_to_market"]["stages"][:2], shapes):
+    for stage, shape in zip(data["route_to_market"]["stages"][:2], shapes, strict=False):
         stage["name"] = longest(f"{CLAUSE}<milestone>.stage", shape)
         description = longest(f"{CLAUSE}<in_kind_benefit>.description", shape)
         clause["terms"] += [{"kind": "milestone", "stage": stage["name"], "amount_gbp": 20000},
@@ -192,7 +193,7 @@ def _clause(data, shapes):
 def _overrides(data, shapes):
     field = "fair_share.overrides[].note"
     data["fair_share"]["overrides"] = [{"factor": factor, "score": 4, "note": longest(field, shape)}
-                                       for factor, shape in zip(("data_volume", "uniqueness"), shapes)]
+                                       for factor, shape in zip(("data_volume", "uniqueness"), shapes, strict=False)]
     return {field: [item["note"] for item in data["fair_share"]["overrides"]]}
 
 
@@ -212,7 +213,7 @@ def _comparables(data, shapes):
 
 def _variants(data, shapes):
     placed: Placed = {"variants[].name": [], "variants[].description": []}
-    for variant, shape in zip(data["variants"], shapes):
+    for variant, shape in zip(data["variants"], shapes, strict=False):
         for key in ("name", "description"):
             variant[key] = longest(f"variants[].{key}", shape)
             placed[f"variants[].{key}"].append(variant[key])
@@ -266,7 +267,7 @@ class Built:
         return self.term_sheet if name == TERM_SHEET else self.brief
 
 
-@lru_cache(maxsize=None)
+@cache
 def _build(data_json: str) -> Built:
     deal = deal_from_data(json.loads(data_json))
     valuation = value_deal(deal)

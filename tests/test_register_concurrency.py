@@ -42,7 +42,7 @@ def check_history(location: str, outcomes: dict[str, list[tuple]]) -> None:
         mine = [o[2] for o in results if o[0] == "accepted"]
         assert mine == sorted(mine) and len(mine) >= EXTRA, name
         assert all(v.author == name for v in stored if v.note.startswith(f"{name} "))
-    assert all(a.saved_at <= b.saved_at for a, b in zip(stored, stored[1:]))
+    assert all(a.saved_at <= b.saved_at for a, b in zip(stored, stored[1:], strict=False))
     # Round saves: one per round accepted (round 1 creates the deal), and the rest of that round refused.
     assert len(accepted) == ROUNDS + WRITERS * EXTRA
     round_refusals = [o for o in refused if o[2] is None or o[2] < ROUNDS]
@@ -67,7 +67,7 @@ def test_threads_saving_one_deal_lose_nothing_and_are_told_of_every_refusal(loca
 
     try:
         with ThreadPoolExecutor(WRITERS) as pool:
-            outcomes = dict(zip((f"thread{i}" for i in range(WRITERS)), pool.map(run, range(WRITERS))))
+            outcomes = dict(zip((f"thread{i}" for i in range(WRITERS)), pool.map(run, range(WRITERS)), strict=False))
     finally:
         repo.close()
     check_history(location, outcomes)
@@ -114,9 +114,8 @@ def test_the_database_refuses_a_second_version_with_the_same_number(location, wr
         row.pop("id")
         columns = ", ".join(row)
         values = ", ".join(f":{c}" for c in row)
-        with pytest.raises(sa.exc.DBAPIError):
-            with repo.engine.begin() as conn:
-                conn.execute(sa.text(f"INSERT INTO register_versions ({columns}) VALUES ({values})"), row)
+        with pytest.raises(sa.exc.DBAPIError), repo.engine.begin() as conn:
+            conn.execute(sa.text(f"INSERT INTO register_versions ({columns}) VALUES ({values})"), row)
         assert [v.number for v in repo.versions(KEY)] == [1]
     finally:
         repo.close()

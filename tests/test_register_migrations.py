@@ -4,7 +4,7 @@ revision builds exactly the tables the code queries; and the database itself kee
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -28,7 +28,7 @@ from valueshare.register.sql import (
 from valueshare.register.tables import VERSION_TABLE, metadata
 from valueshare.scenario import deal_to_yaml
 
-T0 = datetime(2026, 1, 5, 9, 30, tzinfo=timezone.utc)
+T0 = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
 
 
 def upgrade_to(location: str, revision: str) -> sa.Engine:

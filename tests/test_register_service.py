@@ -14,7 +14,7 @@ access fee paid at signature. By hand:
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -57,7 +57,7 @@ def save(repo, fee=1000.0, *, base, author="Ana", note="terms agreed", **changes
 def test_first_save_is_version_one_with_the_headline_figures_worked_by_hand(repo):
     info = save(repo, base=None)
     assert (info.deal_key, info.number, info.author, info.note) == (KEY, 1, "Ana", "terms agreed")
-    assert info.saved_at == datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)  # the clock's first reading
+    assert info.saved_at == datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # the clock's first reading
     h = repo.versions(KEY)[0].headlines
     assert h.nhs_npv == pytest.approx(1000.0)
     assert h.partner_npv == pytest.approx(59.596, abs=1e-3)

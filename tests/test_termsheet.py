@@ -6,21 +6,21 @@ from __future__ import annotations
 import datetime
 import io
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
+from builders import base_data
 from pypdf import PdfReader
 
-from builders import base_data
 from valueshare import Deal, deal_from_data, load_deal, value_deal
 from valueshare.format import money, percent
 from valueshare.framework import assess
+from valueshare.inputs import label
 from valueshare.model import ConsentToCommercialise
 from valueshare.reports.framework_page import TITLE as FRAMEWORK_TITLE
 from valueshare.reports.pdfkit import MARKING
 from valueshare.reports.termsheet import term_sheet_pdf
-from valueshare.inputs import label
 from valueshare.scenario import deal_to_data, example_paths
 from valueshare.wording import term_title
 
@@ -43,7 +43,7 @@ def build(deal: Deal) -> bytes:
     return term_sheet_pdf(deal, value_deal(deal), issued=ISSUED)
 
 
-@lru_cache(maxsize=None)
+@cache
 def example_pdf(path: Path) -> bytes:
     return build(load_deal(path))
 

@@ -59,7 +59,7 @@ def cash_flow_frame(valuation: Valuation) -> pd.DataFrame:
     """
     rows = []
     for side, flows in ((NHS, valuation.nhs_cash_flow), (PARTNER, valuation.partner_cash_flow)):
-        for year, amount in zip(valuation.years, flows):
+        for year, amount in zip(valuation.years, flows, strict=False):
             rows.append({YEAR: int(year), SIDE: side, AMOUNT: float(amount), TEXT: money(float(amount))})
     return pd.DataFrame(rows, columns=[YEAR, SIDE, AMOUNT, TEXT])
 
@@ -107,7 +107,7 @@ def histogram_frame(values: np.ndarray, side: str, *, bins: int = 40) -> pd.Data
     shares = counts / max(values.size, 1)
     return pd.DataFrame({
         SIDE: side, FROM: edges[:-1], TO: edges[1:], TRIALS: counts.astype(int), SHARE: shares,
-        "NPV range": [f"{money(a)} to {money(b)}" for a, b in zip(edges[:-1], edges[1:])],
+        "NPV range": [f"{money(a)} to {money(b)}" for a, b in zip(edges[:-1], edges[1:], strict=False)],
         "Share": [percent(s) for s in shares],
     })
 
@@ -456,7 +456,7 @@ def aims_chart_frame(names: list[str], entries: list) -> pd.DataFrame:
     for aim, first, each in entries:
         if figures.get(first.label) != aim:
             continue
-        for name, row in zip(names, each):
+        for name, row in zip(names, each, strict=False):
             out.append({"Aim": aim, "Figure": first.label, "Alternative": name, "Value": float(row.value or 0.0),
                         "Text": row.text})
     return pd.DataFrame(out, columns=["Aim", "Figure", "Alternative", "Value", "Text"])

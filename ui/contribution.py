@@ -17,10 +17,10 @@ from ui.fields import specs
 from ui.form import Form
 from ui.text import md
 from valueshare.contribution import ContributionValue, value_contribution
-from valueshare.errors import ValueshareError
 from valueshare.contribution import text as words
 from valueshare.contribution.table import published_table
 from valueshare.engine.valuation import Valuation
+from valueshare.errors import ValueshareError
 from valueshare.format import money, percent
 from valueshare.model import Comparable, ContributionValueInputs, Deal, MarketScaling, PreparationCost
 
@@ -110,7 +110,7 @@ def _table(rows: list[list[str]], columns: list[str]) -> pd.DataFrame:
 
 def approaches(cv: ContributionValue) -> None:
     st.subheader("Three approaches, one range", anchor=False, help=words.INTRO)
-    for column, approach in zip(st.columns(3), cv.approaches):
+    for column, approach in zip(st.columns(3), cv.approaches, strict=False):
         column.metric(approach.title, money(approach.central) if approach.central is not None else "n/a",
                       border=True, help=approach.note)
         share = f" {percent(approach.share)} of the partner's value." if approach.share is not None else ""

@@ -10,7 +10,16 @@ from ui.fields import specs
 from ui.form import Form
 from ui.terms import terms_editor
 from valueshare.model import (
-    AccessCosts, Assumptions, Contribution, DataAsset, Deal, Expertise, NhsParty, Partner, RouteToMarket, Sales,
+    AccessCosts,
+    Assumptions,
+    Contribution,
+    DataAsset,
+    Deal,
+    Expertise,
+    NhsParty,
+    Partner,
+    RouteToMarket,
+    Sales,
     Stage,
 )
 

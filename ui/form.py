@@ -132,7 +132,7 @@ class Form:
         """Several fields side by side, ``per_row`` to a row."""
         for start in range(0, len(names), per_row):
             columns = st.columns(per_row)
-            for column, name in zip(columns, names[start:start + per_row]):
+            for column, name in zip(columns, names[start:start + per_row], strict=False):
                 with column:
                     self.field(obj, model, name, f"{path}.{name}" if path else name)
 

@@ -110,7 +110,7 @@ def aims(deal: Deal, a: Assessment) -> None:
         st.warning(f"**Patient-first flag.** {md(flag)}", icon=":material/health_and_safety:")
     frame = aims_frame(a)
     notes = words.aim_notes(deal, a)
-    for column, aim in zip(st.columns(3), words.AIMS):
+    for column, aim in zip(st.columns(3), words.AIMS, strict=False):
         with column:
             st.markdown(f"**{aim}**")
             st.dataframe(frame[frame["Aim"] == aim][["Figure", "Value"]], hide_index=True, width="stretch")
@@ -137,7 +137,7 @@ def scorecard(valid: state.Valid) -> None:
     for flag in patient_first_flags(named):
         st.warning(f"**Patient-first flag.** {md(flag)}", icon=":material/health_and_safety:")
     figures = charts.aims_chart_frame([name for name, _ in named], words.scorecard(named))
-    for column, (aim, _, _, _) in zip(st.columns(3), charts.AIM_FIGURES):
+    for column, (aim, _, _, _) in zip(st.columns(3), charts.AIM_FIGURES, strict=False):
         column.vega_lite_chart(spec=charts.aim_chart(figures, aim), width="stretch")
     st.caption("Each aim's headline figure in its own units, on its own scale: the three are never added up.")
     frame = scorecard_frame(named)

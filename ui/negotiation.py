@@ -74,7 +74,7 @@ def picture(valid: state.Valid, *, term: str | None = None, target: float | None
 def zone_section(n: Negotiation) -> None:
     z = n.zone
     st.subheader("Where each side walks away", anchor=False, help=words.SCALE)
-    for column, p in zip(st.columns(4), (z.nhs_walk_away, z.nhs_target, z.offer, z.partner_walk_away)):
+    for column, p in zip(st.columns(4), (z.nhs_walk_away, z.nhs_target, z.offer, z.partner_walk_away), strict=False):
         column.metric(p.name, money(p.value) if p.applies else "n/a", border=True, help=p.basis)
         column.caption(f"{words.share_text(p.share)} of the partner's value. {md(p.basis[:1].upper() + p.basis[1:])}.")
     frame = charts.zone_frame(z)
@@ -149,7 +149,7 @@ def offers_section(valid: state.Valid, term: str | None) -> None:
         key=remember("negotiation:offers_target", float(round(base.offers_target))),
         help=f"Every structure is sized to give the NHS this value; it starts at the NHS's target. {LINK}"))
     mix = {}
-    for column, k in zip(cols[1:], MIX_KEYS):
+    for column, k in zip(cols[1:], MIX_KEYS, strict=False):
         mix[k] = keep(f"negotiation:mix:{k}", column.number_input(
             f"Mix: {STRUCTURES[k].lower()}", min_value=0.0, max_value=1.0, step=0.05, format="%.2f",
             key=remember(f"negotiation:mix:{k}", DEFAULT_MIX[k]), help=f"Your mix's weights (any that add up). {LINK}"))

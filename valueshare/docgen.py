@@ -17,14 +17,24 @@ from pydantic.fields import FieldInfo
 from valueshare.formats import CURRENT_FORMAT, FORMAT_KEY, UNVERSIONED_FORMAT
 from valueshare.inputs import field_input
 from valueshare.model import (
-    AccessCosts, Assumptions, Contribution, DataAsset, Deal, Expertise, NhsParty, Partner, RouteToMarket, Sales, Stage,
+    AccessCosts,
+    Assumptions,
+    Contribution,
+    DataAsset,
+    Deal,
+    Expertise,
+    NhsParty,
+    Partner,
+    RouteToMarket,
+    Sales,
+    Stage,
 )
 from valueshare.model.base import Choice
 from valueshare.model.benefits import EconomicGrowth, FactorOverride, FairShareInputs, PatientBenefit
 from valueshare.model.contribution_value import Comparable, ContributionValueInputs, MarketScaling, PreparationCost
 from valueshare.model.negotiation import NegotiationInputs
-from valueshare.model.uncertainty import Fixed, Lognormal, Normal, Pert, Triangular, UncertainInput, Uniform, Variant
 from valueshare.model.terms import TERM_MODELS, kind_of
+from valueshare.model.uncertainty import Fixed, Lognormal, Normal, Pert, Triangular, UncertainInput, Uniform, Variant
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 BEGIN = "<!-- BEGIN GENERATED: python -m valueshare.docgen -->"

@@ -5,8 +5,9 @@ The app, the CLI and the reports all show ``Problem.line()``; none of them shows
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from pydantic import ValidationError
 

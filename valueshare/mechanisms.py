@@ -24,8 +24,18 @@ from valueshare import wording
 from valueshare.engine import mechanisms as engine
 from valueshare.model.base import Model
 from valueshare.model.terms import (
-    COMMERCIAL_MODELS, TERM_MODELS, AccessFee, ConsentToCommercialise, Equity, InKindBenefit, Milestone,
-    NhsPriceDiscount, RevenueShare, Royalty, Subscription, kind_of,
+    COMMERCIAL_MODELS,
+    TERM_MODELS,
+    AccessFee,
+    ConsentToCommercialise,
+    Equity,
+    InKindBenefit,
+    Milestone,
+    NhsPriceDiscount,
+    RevenueShare,
+    Royalty,
+    Subscription,
+    kind_of,
 )
 from valueshare.reports.excel import terms as excel
 

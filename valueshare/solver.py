@@ -7,8 +7,8 @@ the changed deal and its valuation. Every trial value is a complete, re-validate
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from valueshare import paths
 from valueshare.engine.valuation import Valuation, value_deal

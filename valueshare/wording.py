@@ -8,8 +8,19 @@ from __future__ import annotations
 from valueshare.format import number, years
 from valueshare.inputs import field_input
 from valueshare.model.terms import (
-    AccessFee, CommercialTerm, ConsentToCommercialise, Equity, Frequency, InKindBenefit, Milestone, NhsPriceDiscount,
-    RevenueShare, Royalty, Subscription, Term, Territory,
+    AccessFee,
+    CommercialTerm,
+    ConsentToCommercialise,
+    Equity,
+    Frequency,
+    InKindBenefit,
+    Milestone,
+    NhsPriceDiscount,
+    RevenueShare,
+    Royalty,
+    Subscription,
+    Term,
+    Territory,
 )
 
 

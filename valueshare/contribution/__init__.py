@@ -11,7 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from valueshare.contribution.approaches import (
-    CostApproach, IncomeApproach, MarketApproach, cost_approach, income_approach, market_approach,
+    CostApproach,
+    IncomeApproach,
+    MarketApproach,
+    cost_approach,
+    income_approach,
+    market_approach,
 )
 from valueshare.contribution.table import Table, ceiling_for, published_table
 from valueshare.engine.valuation import Valuation, value_deal

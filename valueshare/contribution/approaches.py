@@ -16,7 +16,6 @@ from valueshare.engine.valuation import Valuation
 from valueshare.model import Comparable, DataAsset, Deal, PriceUnit
 from valueshare.model.contribution_value import MarketScaling
 
-
 # -- cost ---------------------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -21,8 +21,17 @@ from valueshare.engine.route import RouteDraw
 from valueshare.engine.sampling import draw
 from valueshare.engine.timeline import one_hot_years, year_index, yearly_schedule
 from valueshare.model.terms import (
-    AccessFee, Equity, Frequency, InKindBenefit, Milestone, NhsPriceDiscount, RevenueShare, Royalty, RoyaltyTier,
-    Subscription, Territory,
+    AccessFee,
+    Equity,
+    Frequency,
+    InKindBenefit,
+    Milestone,
+    NhsPriceDiscount,
+    RevenueShare,
+    Royalty,
+    RoyaltyTier,
+    Subscription,
+    Territory,
 )
 
 

@@ -9,8 +9,9 @@ array (5,000 by default: see CHUNK). Reproducible: the same deal, seed, trial co
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -84,7 +85,7 @@ class Simulation:
 
     def to_dict(self) -> dict[str, Any]:
         def fan(values: np.ndarray) -> dict[str, list[float]]:
-            return {f"p{q}": [round(float(v), 2) for v in row] for q, row in zip(PERCENTILES, values)}
+            return {f"p{q}": [round(float(v), 2) for v in row] for q, row in zip(PERCENTILES, values, strict=False)}
         return {
             "deal": self.deal_name, "trials": self.trials, "seed": self.seed,
             "nhs_npv": self.nhs.to_dict(), "partner_npv": self.partner.to_dict(),

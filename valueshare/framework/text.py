@@ -72,7 +72,7 @@ def return_rows(r: ReturnPillar) -> list[Row]:
 
 def aim_rows(p: Pillars) -> dict[str, list[Row]]:
     """Each aim's rows, by its title, in the framework's order."""
-    return dict(zip(AIMS, (patient_rows(p.patient), growth_rows(p.growth), return_rows(p.nhs_return))))
+    return dict(zip(AIMS, (patient_rows(p.patient), growth_rows(p.growth), return_rows(p.nhs_return)), strict=False))
 
 
 def aim_notes(deal: Deal, a: Assessment) -> dict[str, str]:
@@ -85,7 +85,7 @@ def aim_notes(deal: Deal, a: Assessment) -> dict[str, str]:
                f"{money(b.societal_value_per_qaly_gbp, exact=True)} (societal) a QALY; £ at {rate}.")
     growth = (f"Direct UK jobs; additional GVA at {percent(deal.economic_growth.additionality, 0)} additionality "
               f"[ours]; £ at {rate}.")
-    return dict(zip(AIMS, (patient, growth, f"Present values at {rate}, risk-adjusted.")))
+    return dict(zip(AIMS, (patient, growth, f"Present values at {rate}, risk-adjusted."), strict=False))
 
 
 def scorecard(named: list[tuple[str, Pillars]]) -> list[tuple[str, Row, list[Row]]]:

@@ -12,7 +12,15 @@ from pydantic import Field, model_validator
 from valueshare.errors import invalid
 from valueshare.model.base import Choice, Model, labels
 from valueshare.model.types import (
-    Count, DiscountRate, Fraction, Gbp, Name, SignedGbp, WholeYears, YearIndex, bounded,
+    Count,
+    DiscountRate,
+    Fraction,
+    Gbp,
+    Name,
+    SignedGbp,
+    WholeYears,
+    YearIndex,
+    bounded,
 )
 
 #: A score on the fair-share scale: 1 (very little) to 5 (a great deal).

@@ -8,7 +8,6 @@ from pydantic import Field, ValidationError, model_validator
 
 from valueshare import paths
 from valueshare.errors import DealInvalid, Invalid, Problem, problems_from_validation
-
 from valueshare.model.base import Choice, Model, labels
 from valueshare.model.benefits import EconomicGrowth, FairShareInputs, PatientBenefit
 from valueshare.model.contribution_value import ContributionValueInputs
@@ -16,8 +15,8 @@ from valueshare.model.negotiation import NegotiationInputs
 from valueshare.model.parties import Contribution, NhsParty, Partner
 from valueshare.model.route import RouteToMarket
 from valueshare.model.terms import ConsentToCommercialise, Equity, Milestone, NhsPriceDiscount, Term
-from valueshare.model.uncertainty import UncertainInput, Variant
 from valueshare.model.types import DiscountRate, Name, Prose, WholeYears, bounded
+from valueshare.model.uncertainty import UncertainInput, Variant
 
 #: HM Treasury Green Book social time preference rate (real), years 0 to 30, and its rate after year 30.
 GREEN_BOOK_RATE = 0.035

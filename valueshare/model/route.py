@@ -6,7 +6,17 @@ from pydantic import Field, model_validator
 
 from valueshare.errors import invalid
 from valueshare.model.base import Model
-from valueshare.model.types import Count, Line, Name, DurationYears, Fraction, Gbp, Probability, YearIndex, YearsNonNegative
+from valueshare.model.types import (
+    Count,
+    DurationYears,
+    Fraction,
+    Gbp,
+    Line,
+    Name,
+    Probability,
+    YearIndex,
+    YearsNonNegative,
+)
 
 
 class Stage(Model):
@@ -15,9 +25,9 @@ class Stage(Model):
     name: Name = Field(
         title="Name", description="Name of the stage, e.g. 'External validation'. Milestones refer to it by this name.",
                       max_length=100)
-    duration_years: DurationYears = Field(json_schema_extra={"x-uncertain": True, "x-swing": [0.75, 1.5]}, 
+    duration_years: DurationYears = Field(json_schema_extra={"x-uncertain": True, "x-swing": [0.75, 1.5]},
         title="Duration", description="How long the stage takes, in years (six months is 0.5).")
-    partner_cost_gbp: Gbp = Field(json_schema_extra={"x-uncertain": True}, 
+    partner_cost_gbp: Gbp = Field(json_schema_extra={"x-uncertain": True},
         title="Partner cost", default=0.0, description="What the stage costs the partner in total, in £.")
     probability_of_success: Probability = Field(json_schema_extra={"x-uncertain": True, "x-swing": [0.8, 1.2]}, title="Probability of success",
         description="Chance the stage succeeds, given that it starts (0.7 is 70%).")
@@ -31,7 +41,7 @@ class Sales(Model):
     unit: Line = Field(
         title="Unit of volume", default="units", max_length=40, description="What one unit of volume is, e.g. 'scans'.")
     price_gbp: Gbp = Field(json_schema_extra={"x-uncertain": True, "x-swing": [0.8, 1.2]}, title="Price per unit", description="List price of one unit, in £.")
-    peak_uptake: Fraction = Field(json_schema_extra={"x-uncertain": True, "x-swing": [0.8, 1.2]}, 
+    peak_uptake: Fraction = Field(json_schema_extra={"x-uncertain": True, "x-swing": [0.8, 1.2]},
         title="Peak uptake", description="Share of the addressable volume reached at peak (0.3 is 30%).")
     years_to_peak: YearsNonNegative = Field(json_schema_extra={"x-uncertain": True, "x-swing": [0.5, 1.5]}, title="Years to peak",
         default=3.0, description="Years from launch to peak uptake; uptake rises in a straight line until then.")

@@ -6,14 +6,22 @@ A term with ``start_year`` and ``years`` pays in years ``start_year`` to ``start
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal, Union, get_args
+from typing import Annotated, ClassVar, Literal, get_args
 
 from pydantic import Field, model_validator
 
 from valueshare.errors import invalid
 from valueshare.model.base import Choice, Model, labels
 from valueshare.model.types import (
-    DiscountFraction, DurationYears, Fraction, Gbp, GrowthRate, Name, Prose, YearIndex, WholeYears,
+    DiscountFraction,
+    DurationYears,
+    Fraction,
+    Gbp,
+    GrowthRate,
+    Name,
+    Prose,
+    WholeYears,
+    YearIndex,
 )
 
 
@@ -165,7 +173,7 @@ class InKindBenefit(Model):
 
 #: The mechanisms that may appear inside a consent-to-commercialise clause.
 CommercialTerm = Annotated[
-    Union[AccessFee, Subscription, Milestone, Royalty, RevenueShare, Equity, NhsPriceDiscount, InKindBenefit],
+    AccessFee | Subscription | Milestone | Royalty | RevenueShare | Equity | NhsPriceDiscount | InKindBenefit,
     Field(discriminator="kind"),
 ]
 
@@ -189,8 +197,7 @@ class ConsentToCommercialise(Model):
 
 
 Term = Annotated[
-    Union[AccessFee, Subscription, Milestone, Royalty, RevenueShare, Equity, NhsPriceDiscount, InKindBenefit,
-          ConsentToCommercialise],
+    AccessFee | Subscription | Milestone | Royalty | RevenueShare | Equity | NhsPriceDiscount | InKindBenefit | ConsentToCommercialise,
     Field(discriminator="kind"),
 ]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -111,7 +111,7 @@ class Lognormal(Model):
         return math.log(self.mean) - sigma2 / 2.0, math.sqrt(sigma2)
 
 
-Distribution = Annotated[Union[Fixed, Uniform, Triangular, Pert, Normal, Lognormal], Field(discriminator="dist")]
+Distribution = Annotated[Fixed | Uniform | Triangular | Pert | Normal | Lognormal, Field(discriminator="dist")]
 
 class UncertainInput(Model):
     """One input of the deal with a distribution instead of a single value."""

@@ -13,8 +13,9 @@ valuations (at nothing and at one unit) rather than searched for; the result is 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 

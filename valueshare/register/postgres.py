@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine

@@ -11,7 +11,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, fields, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from valueshare.engine.valuation import Valuation
 from valueshare.figures import select
@@ -46,13 +46,13 @@ def search_text(*parts: str | None) -> str:
 
 def utc(moment: datetime) -> datetime:
     """``moment`` as an aware UTC time (SQLite hands back naive times; they were written as UTC)."""
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def when(moment: datetime) -> str:
     """A time as people read it: '23 Nov 2026 at 10:42 UTC'.
 
-    >>> when(datetime(2026, 11, 23, 10, 42, 7, tzinfo=timezone.utc))
+    >>> when(datetime(2026, 11, 23, 10, 42, 7, tzinfo=UTC))
     '23 Nov 2026 at 10:42 UTC'
     """
     moment = utc(moment)
@@ -82,7 +82,7 @@ def chain_link(previous: str, info: VersionInfo) -> str:
     the chain, not someone who recomputes it (see docs/register.md).
 
     >>> from datetime import datetime, timezone
-    >>> info = VersionInfo("deal", 1, "Ana", datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc), "first", "Deal",
+    >>> info = VersionInfo("deal", 1, "Ana", datetime(2026, 11, 23, 9, 0, tzinfo=UTC), "first", "Deal",
     ...                    "Trust", "Partner", Headlines(1000.0, 59.6, 0.11, None, 0.94, 0.4), None, "yaml",
     ...                    checksum("name: Deal"))
     >>> first = chain_link("", info)

@@ -12,9 +12,10 @@ a save its number and time, so it is the repository that links it to the version
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
-from typing import Any, Callable, Protocol
+from datetime import UTC, datetime
+from typing import Any, Protocol
 
 from valueshare.register.errors import DealNotFound, RegisterError, VersionConflict, VersionNotFound
 from valueshare.register.records import (
@@ -31,7 +32,7 @@ Clock = Callable[[], datetime]
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Repository(Protocol):

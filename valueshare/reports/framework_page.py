@@ -11,7 +11,7 @@ negotiation brief print the same page. User text (fair-share notes, term names) 
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 from reportlab.graphics.shapes import Drawing, Group, Line, Polygon, Rect, String
 from reportlab.lib import colors
@@ -25,7 +25,16 @@ from valueshare.framework import Assessment, Check, text
 from valueshare.framework.fairshare import FairShare
 from valueshare.model import Deal
 from valueshare.reports.pdfkit import (
-    CONTENT_WIDTH, FONT, HEADER_FILL, INK, MUTED, NHS_COLOUR, RULE, STYLES, heading, para,
+    CONTENT_WIDTH,
+    FONT,
+    HEADER_FILL,
+    INK,
+    MUTED,
+    NHS_COLOUR,
+    RULE,
+    STYLES,
+    heading,
+    para,
 )
 
 TITLE = "How the deal meets the NHS Value Sharing Framework"
@@ -131,7 +140,7 @@ def _pillars(deal: Deal, a: Assessment) -> Table:
     notes = text.aim_notes(deal, a)
     rows = text.aim_rows(a.pillars)
     blocks = [_block(aim, [[r.label, r.text] for r in rows[aim]], notes[aim], width * W, figure * W, total=k == 2)
-              for k, (aim, (width, figure)) in enumerate(zip(text.AIMS, BLOCKS))]
+              for k, (aim, (width, figure)) in enumerate(zip(text.AIMS, BLOCKS, strict=False))]
     return _side_by_side(blocks, [width for width, _ in BLOCKS], space_before=4)
 
 

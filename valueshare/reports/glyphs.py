@@ -21,10 +21,11 @@ uncertain inputs, which are field paths; a comparable's notes) are not checked.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any
 
 from pydantic import BaseModel
 

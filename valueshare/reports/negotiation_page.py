@@ -16,7 +16,17 @@ from valueshare.negotiation import Negotiation
 from valueshare.negotiation import text as words
 from valueshare.negotiation.zone import Zone
 from valueshare.reports.pdfkit import (
-    CONTENT_WIDTH, FONT, FONT_BOLD, INK, MUTED, NHS_COLOUR, PARTNER_COLOUR, Keep, heading, para, table,
+    CONTENT_WIDTH,
+    FONT,
+    FONT_BOLD,
+    INK,
+    MUTED,
+    NHS_COLOUR,
+    PARTNER_COLOUR,
+    Keep,
+    heading,
+    para,
+    table,
 )
 
 W = CONTENT_WIDTH / 170

@@ -148,7 +148,7 @@ class Builder:
                               lambda col: g.at(sales, col) * c["launch_probability"])
             self.rows.update(lo=lo, rlo=rlo, sales=sales, expected=expected)
         stage_rows = []
-        for i, stage in enumerate(route.stages):
+        for i, _stage in enumerate(route.stages):
             number, where = i + 1, f"route_to_market.stages[{i}]"
             start, dur, cost, reach = (c[f"stages[{i}].start"], c[f"{where}.duration_years"],
                                        c[f"{where}.partner_cost_gbp"], c[f"stages[{i}].reach"])

@@ -15,8 +15,8 @@ case, and a division by zero is the error ``#DIV/0!`` that spreads until an ``IF
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from valueshare import inputs
-from valueshare.mechanisms import of
-from valueshare.model import ConsentToCommercialise, Deal, NhsPriceDiscount
 from valueshare.engine.timeline import GREEN_BOOK_STEP_YEAR
 from valueshare.figures import FIGURES
+from valueshare.mechanisms import of
+from valueshare.model import ConsentToCommercialise, Deal, NhsPriceDiscount
 from valueshare.reports.excel.book import COUNT, FACTOR, GBP_INPUT, PERCENT, WHOLE, YEARS, Book, Sheet
 from valueshare.reports.excel.formula import MAX, ROUND, ROUNDUP, SUM, X, lift
 from valueshare.wording import term_title

@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from valueshare.model.terms import (
-    AccessFee, Equity, InKindBenefit, Milestone, NhsPriceDiscount, RevenueShare, Royalty, Subscription,
+    AccessFee,
+    Equity,
+    InKindBenefit,
+    Milestone,
+    NhsPriceDiscount,
+    RevenueShare,
+    Royalty,
+    Subscription,
 )
 from valueshare.reports.excel.formula import AND, IF, ISBLANK, MAX, MIN, SUM, X
 

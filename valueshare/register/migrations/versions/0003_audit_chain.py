@@ -17,7 +17,7 @@ change to a version is lifted for the backfill, in the same transaction, and put
 
 import hashlib
 import json
-from datetime import timezone
+from datetime import UTC
 
 import sqlalchemy as sa
 from alembic import op
@@ -46,7 +46,7 @@ def _figure(value):
 
 def _link(previous, key, row):
     saved_at = row.saved_at
-    saved_at = saved_at.replace(tzinfo=timezone.utc) if saved_at.tzinfo is None else saved_at.astimezone(timezone.utc)
+    saved_at = saved_at.replace(tzinfo=UTC) if saved_at.tzinfo is None else saved_at.astimezone(UTC)
     record = [SCHEME, key, row.number, row.author, saved_at.isoformat(timespec="microseconds"), row.note,
               row.content_format, row.sha256, row.deal_name or key, row.nhs_name or "", row.partner_name or "",
               row.restored_from,
