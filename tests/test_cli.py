@@ -256,3 +256,16 @@ def test_compare_says_why_no_input_differs(tmp_path, capsys):
                                                      "variants section, or give another file to compare it with)")
     assert main(["compare", str(path), str(path)]) == 0
     assert capsys.readouterr().out.rstrip().endswith("none: every input is the same in each deal")
+
+
+def test_a_command_reading_an_older_format_says_so_once_on_stderr_and_leaves_the_file_alone(tmp_path, capsys):
+    from valueshare.formats import Step, migration_steps
+
+    path = unversioned(tmp_path)
+    before = path.read_bytes()
+    with migration_steps({1: Step("nothing to change", lambda data: data)}):
+        assert main(["value", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == f"{path}: written in format 1, read as format 2 (1 to 2: nothing to change)\n"
+    assert "NHS NPV" in captured.out and path.read_bytes() == before
+    assert main(["value", str(path)]) == 0 and capsys.readouterr().err == ""  # format 1 is current again: no line

@@ -26,8 +26,8 @@ from valueshare.model import Deal
 from valueshare.negotiation import Negotiation, negotiate
 from valueshare.negotiation.equivalents import DEFAULT_MIX
 from valueshare.reports import text as reports
-from valueshare.scenario import NO_DEFAULT, deal_from_data, load_deal, new_deal_yaml
-from valueshare.terminal import CleanStream, clean
+from valueshare.scenario import NO_DEFAULT, deal_from_data, new_deal_yaml
+from valueshare.terminal import CleanStream, clean, read_deal_saying
 
 MAX_TRIALS = 5_000_000
 
@@ -175,7 +175,7 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if args.upgrade:
                 line = upgrade_file(path).line()
             else:
-                load_deal(path)
+                read_deal_saying(path, err)
                 line = f"{path}: valid"
         except DealInvalid as error:
             _report_problems(error, err)
@@ -212,13 +212,13 @@ def _write_pdf(deal: Deal, valuation: Valuation, target: Path, err: TextIO, *, b
         print(f"warning: {target}: {line}", file=err)
 
 
-def _deal(args: argparse.Namespace) -> Deal:
-    deal = load_deal(args.scenario)
+def _deal(args: argparse.Namespace, err: TextIO) -> Deal:
+    deal = read_deal_saying(args.scenario, err)
     return deal.variant(args.variant) if getattr(args, "variant", None) else deal
 
 
 def _value(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    deal = _deal(args)
+    deal = _deal(args, err)
     valuation = value_deal(deal)
     if args.pdf:
         _write_pdf(deal, valuation, args.pdf, err)
@@ -237,7 +237,7 @@ def _value(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _negotiate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    deal = _deal(args)
+    deal = _deal(args, err)
     if args.target is not None:  # the target set here replaces the deal's own, for this run
         kind, value = args.target
         data = deal.model_dump(mode="json")
@@ -263,7 +263,7 @@ def _negotiate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    deal = _deal(args)
+    deal = _deal(args, err)
     show = (lambda share: print(f"\rsimulating... {share:.0%}", end="", file=getattr(err, "raw", err))) \
         if not args.json and err.isatty() else None
     sim = simulate(deal, trials=args.trials, seed=args.seed, progress=show)
@@ -277,7 +277,7 @@ def _simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    deals = [load_deal(path) for path in args.files]
+    deals = [read_deal_saying(path, err) for path in args.files]
     named = variants_of(deals[0]) if len(deals) == 1 else \
         [(f"{p.name}", d) for p, d in zip(args.files, deals, strict=True)]
     comparison = compare(named)

@@ -12,7 +12,11 @@ The CLI wraps its output and error streams in ``CleanStream`` once, so no comman
 from __future__ import annotations
 
 import re
-from typing import TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from valueshare.model import Deal
 
 _OBEYED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
@@ -46,3 +50,14 @@ class CleanStream:
 
     def __getattr__(self, name: str):  # encoding, fileno... as the stream underneath has them
         return getattr(self.raw, name)
+
+
+def read_deal_saying(path: str | Path, err: TextIO) -> Deal:
+    """A deal file as a deal, for a command: when the file was written in an older format, one line on ``err``
+    says how it was read (once per file); the file itself is left as it was (``validate --upgrade`` rewrites it)."""
+    from valueshare.scenario import read_deal
+
+    loaded = read_deal(path)
+    if loaded.note:
+        err.write(clean(loaded.note) + "\n")
+    return loaded.deal
