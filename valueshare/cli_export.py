@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from valueshare.errors import ValueshareError, problem_lines
-from valueshare.scenario import load_deal
+from valueshare.terminal import read_deal_saying
 from valueshare.sharing import partner_yaml
 
 
@@ -56,7 +56,7 @@ def export_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 2
     written: list[str] = []
     try:
-        deal = load_deal(args.scenario)
+        deal = read_deal_saying(args.scenario, err)
         if args.variant:
             deal = deal.variant(args.variant)
         if args.partner_yaml:
