@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TextIO
 
 from valueshare.errors import ValueshareError, problem_lines
-from valueshare.terminal import read_deal_saying
 from valueshare.sharing import partner_yaml
+from valueshare.terminal import read_deal_saying
 
 
 def add_export_parser(subparsers) -> argparse.ArgumentParser:
