@@ -74,7 +74,8 @@ def postgres_server() -> tuple[str | None, str]:
     """(URL of a PostgreSQL server for tests, '') or (None, why there is none)."""
     reasons = []
     for source, url in ((PG_ENV, os.environ.get(PG_ENV, "")),
-                        (str(PG_DIR / "url"), (PG_DIR / "url").read_text().strip() if (PG_DIR / "url").exists() else "")):
+                        (str(PG_DIR / "url"),
+                         (PG_DIR / "url").read_text().strip() if (PG_DIR / "url").exists() else "")):
         if url:
             reason = _reachable(url)
             if not reason:

@@ -207,7 +207,8 @@ def test_tornado_table_names_each_drivers_values_and_source():
     bars = tornado(deal)
     frame = tornado_table(bars, "Partner")
     assert len(frame) == len(bars)
-    swings = [abs(h - lo) for lo, h in zip(frame["Partner NPV at low (£)"], frame["Partner NPV at high (£)"], strict=False)]
+    swings = [abs(h - lo) for lo, h in zip(frame["Partner NPV at low (£)"], frame["Partner NPV at high (£)"],
+                                           strict=False)]
     assert swings == sorted(swings, reverse=True)
     assert set(frame["Source"]) <= {b.driver.source for b in bars}
 

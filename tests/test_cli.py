@@ -105,11 +105,14 @@ def test_validate_upgrade_that_cannot_write_says_so_in_one_line(tmp_path, capsys
 
 
 BROKEN = {
-    "wrong_type.yaml": ("name: x\nnhs: {name: a, kind: trust}\npartner: {name: b, kind: sme}\nuse: commercial_research\n"
+    "wrong_type.yaml": ("name: x\nnhs: {name: a, kind: trust}\npartner: {name: b, kind: sme}\n"
+                        "use: commercial_research\n"
                         "terms:\n  - kind: access_fee\n    amount_gbp: lots\n",
                         "terms[0].amount_gbp: must be a number, not the text 'lots'"),
-    "probability.yaml": ("name: x\nnhs: {name: a, kind: trust}\npartner: {name: b, kind: sme}\nuse: commercial_research\n"
-                         "route_to_market:\n  stages:\n    - {name: s, duration_years: 1, probability_of_success: 1.5}\n",
+    "probability.yaml": ("name: x\nnhs: {name: a, kind: trust}\npartner: {name: b, kind: sme}\n"
+                         "use: commercial_research\n"
+                         "route_to_market:\n  stages:\n"
+                         "    - {name: s, duration_years: 1, probability_of_success: 1.5}\n",
                          "route_to_market.stages[0].probability_of_success: must be above 0 and at most 1"),
     "missing.yaml": ("name: x\nnhs: {name: a, kind: trust}\nuse: commercial_research\n", "partner: is required"),
     "unknown.yaml": ("name: x\nnhs: {name: a, kind: trust}\npartner: {name: b, kind: sme}\nuse: commercial_research\n"

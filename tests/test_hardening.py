@@ -327,8 +327,8 @@ def test_argparse_messages_that_quote_what_was_typed_are_cleaned(capsys):
 
 # -- the partner's deal file ------------------------------------------------------------------------------------------
 
-SECRETS = ["555555", "777777", "0.1919", "0.2323", "0.3434", "313131", "424242", "989898", "SECRET-NOTE", "SECRET-FAIR", "SECRET-COST",
-           "SECRET-COMPARABLE", "SECRET-VARIANT", "SECRET-VARIANT-NOTE",
+SECRETS = ["555555", "777777", "0.1919", "0.2323", "0.3434", "313131", "424242", "989898", "SECRET-NOTE", "SECRET-FAIR",
+           "SECRET-COST", "SECRET-COMPARABLE", "SECRET-VARIANT", "SECRET-VARIANT-NOTE",
            "SECRET-VARIANT-OVERRIDE", "0.0989", "0.4321", "SECRET-YEARLY"]
 
 
@@ -416,4 +416,5 @@ def test_a_variant_shared_with_the_partner_cannot_carry_an_internal_figure():
         deal_from_data(data)
     assert [(p.path, p.message.split(": ")[0]) for p in caught.value.problems] == [
         ("variants[0].overrides", "negotiation.notes"), ("variants[0].overrides", "negotiation.nhs_walk_away_gbp")]
-    assert "a variant shared with the partner cannot change the NHS's internal figures" in caught.value.problems[0].message
+    assert ("a variant shared with the partner cannot change the NHS's internal figures"
+            in caught.value.problems[0].message)

@@ -472,9 +472,9 @@ def test_the_documented_grants_let_the_app_role_save_and_read_but_not_rewrite_hi
                               "UPDATE register_deals SET key = 'renamed'",
                               "ALTER TABLE register_versions DISABLE TRIGGER register_versions_no_change",
                               "DROP TRIGGER register_versions_no_change ON register_versions"):
-                with pytest.raises(sa.exc.DBAPIError, match="permission denied|must be owner"):
-                    with repo.engine.begin() as conn:
-                        conn.execute(sa.text(statement))
+                with (pytest.raises(sa.exc.DBAPIError, match="permission denied|must be owner"),
+                      repo.engine.begin() as conn):
+                    conn.execute(sa.text(statement))
         finally:
             repo.close()
 

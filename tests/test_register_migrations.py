@@ -58,7 +58,8 @@ def release_one_save(conn, deal_id: int, key: str, number: int, author: str, not
     conn.execute(sa.text(
         "INSERT INTO register_versions (deal_id, number, author, saved_at, note, content_format, content, sha256, "
         "nhs_npv_gbp, partner_npv_gbp, partner_irr, cost_recovery_ratio, nhs_share, launch_probability) VALUES "
-        "(:deal_id, :number, :author, :at, :note, 'yaml', :content, :sha, :nhs, :partner, :irr, NULL, :share, :launch)"),
+        "(:deal_id, :number, :author, :at, :note, 'yaml', :content, :sha, :nhs, :partner, :irr, NULL, :share, "
+        ":launch)"),
         {"deal_id": deal_id, "number": number, "author": author, "at": T0.replace(minute=30 + number), "note": note,
          "content": text, "sha": checksum(text), "nhs": v.nhs_npv, "partner": v.partner_npv,
          "irr": v.partner_irr.value, "share": v.nhs_share, "launch": v.launch_probability})
@@ -227,9 +228,9 @@ def test_the_chain_revision_downgrades_and_upgrades_again_to_the_same_chain(loca
     with engine.begin() as conn:
         command.downgrade(alembic_config(conn), "0002")
         assert "chain" not in {c["name"] for c in sa.inspect(conn).get_columns("register_versions")}
-    with pytest.raises(sa.exc.DBAPIError, match="the register keeps every record"):   # the guard is still there
-        with engine.begin() as conn:
-            conn.execute(sa.text("UPDATE register_versions SET note = 'x'"))
+    with (pytest.raises(sa.exc.DBAPIError, match="the register keeps every record"),   # the guard is still there
+          engine.begin() as conn):
+        conn.execute(sa.text("UPDATE register_versions SET note = 'x'"))
     engine.dispose()
     repo = open_register(location)
     try:
@@ -256,9 +257,9 @@ def test_the_database_refuses_to_change_or_delete_history(location, statement):
         service.save(repo, fee_deal(1000), author="Ana", note="n", base_version=None)
         service.save(repo, fee_deal(2000), author="Bo", note="m", base_version=1)
         service.archive(repo, "test-deal", author="Cy")
-        with pytest.raises(sa.exc.DBAPIError, match="the register keeps every record|only moves from one version"):
-            with repo.engine.begin() as conn:
-                conn.execute(sa.text(statement))
+        with (pytest.raises(sa.exc.DBAPIError, match="the register keeps every record|only moves from one version"),
+              repo.engine.begin() as conn):
+            conn.execute(sa.text(statement))
         assert [(v.number, v.note) for v in repo.versions("test-deal")] == [(1, "n"), (2, "m")]
         assert repo.deal("test-deal").archived
     finally:
@@ -274,9 +275,9 @@ def test_the_database_refuses_a_version_that_does_not_follow_its_deals_head(loca
         row.pop("id")
         row["number"] = 2   # without moving the head to 2 first
         columns, values = ", ".join(row), ", ".join(f":{c}" for c in row)
-        with pytest.raises(sa.exc.DBAPIError, match="must take the number its deal head was moved to"):
-            with repo.engine.begin() as conn:
-                conn.execute(sa.text(f"INSERT INTO register_versions ({columns}) VALUES ({values})"), row)
+        with (pytest.raises(sa.exc.DBAPIError, match="must take the number its deal head was moved to"),
+              repo.engine.begin() as conn):
+            conn.execute(sa.text(f"INSERT INTO register_versions ({columns}) VALUES ({values})"), row)
         assert [v.number for v in repo.versions("test-deal")] == [1]
     finally:
         repo.close()

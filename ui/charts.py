@@ -313,8 +313,9 @@ def fair_share_frame(fair: Any) -> pd.DataFrame:
     [[0.1, 0.2, nan]]
     """
     actual = float("nan") if fair.actual is None else float(fair.actual)
-    return pd.DataFrame([{"Row": "Fair band", "Low": float(fair.low), "Centre": float(fair.centre), "High": float(fair.high),
-                          "Deal": actual, "Band": f"{percent(fair.low)} to {percent(fair.high)}",
+    return pd.DataFrame([{"Row": "Fair band", "Low": float(fair.low), "Centre": float(fair.centre),
+                          "High": float(fair.high), "Deal": actual,
+                          "Band": f"{percent(fair.low)} to {percent(fair.high)}",
                           "Deal share": "cannot be measured" if fair.actual is None else percent(fair.actual)}])
 
 

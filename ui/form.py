@@ -73,9 +73,9 @@ class Form:
     def _owner(self, path: str) -> str | None:
         best = None
         for where in self._slots:
-            if path == where or path.startswith((where + ".", where + "[")):
-                if best is None or len(where) > len(best):
-                    best = where
+            if ((path == where or path.startswith((where + ".", where + "[")))
+                    and (best is None or len(where) > len(best))):
+                best = where
         return best
 
     def _describe(self, slot: _Slot, owner: str, rest: str, message: str) -> str:

@@ -218,7 +218,8 @@ def _make(pattern: str, model: type[BaseModel], name: str, info: FieldInfo) -> I
     hi = extra.get("exclusiveMaximum", extra.get("maximum"))
     swing = extra.get("x-swing")
     return Input(
-        pattern=pattern, model=model, field=name, title=info.title or name.replace("_", " ").capitalize(), help=info.description or "", kind=kind,
+        pattern=pattern, model=model, field=name, title=info.title or name.replace("_", " ").capitalize(),
+        help=info.description or "", kind=kind,
         unit=extra.get("x-unit"), lo=None if lo is None else float(lo), hi=None if hi is None else float(hi),
         lo_open="exclusiveMinimum" in extra, hi_open="exclusiveMaximum" in extra, whole=bare is int,
         optional=optional, swing=None if swing is None else (float(swing[0]), float(swing[1])),

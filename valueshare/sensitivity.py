@@ -138,8 +138,8 @@ def two_way(deal: Deal, row_path: str, row_values: list[float], col_path: str, c
         for c, cv in enumerate(col_values):
             v = value_with(deal, {row_path: rv, col_path: cv})
             nhs[r, c], partner[r, c] = v.nhs_npv, v.partner_npv
-    return TwoWay(row_path, inputs.label(row_path, deal), np.asarray(row_values, float), col_path, inputs.label(col_path, deal),
-                  np.asarray(col_values, float), nhs, partner)
+    return TwoWay(row_path, inputs.label(row_path, deal), np.asarray(row_values, float),
+                  col_path, inputs.label(col_path, deal), np.asarray(col_values, float), nhs, partner)
 
 
 def around(base: float, *, steps: int = 7, spread: float = 0.5, upper: float | None = None) -> list[float]:

@@ -88,7 +88,8 @@ def nhs_cost_lines(deal: Deal, trials: int) -> list[Line]:
     lines = [
         Line("costs.preparation", "Preparing data and environment",
              yearly_schedule(costs.preparation_gbp, 0, 1, horizon)),
-        Line("costs.yearly", "Hosting, governance and support", yearly_schedule(costs.yearly_gbp, 1, costs.years, horizon)),
+        Line("costs.yearly", "Hosting, governance and support",
+             yearly_schedule(costs.yearly_gbp, 1, costs.years, horizon)),
     ]
     for i, item in enumerate(deal.contribution.expertise):
         lines.append(Line(f"costs.expertise[{i}]", f"{item.kind.label} expertise",

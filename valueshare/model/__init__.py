@@ -47,8 +47,10 @@ from valueshare.model.terms import (
 )
 
 __all__ = [
-    "Anchor", "Comparable", "NegotiationInputs", "ContributionValueInputs", "CostActivity", "MarketScaling", "PreparationCost", "PriceUnit",
-    "GREEN_BOOK_RATE", "SALES_LINKED", "TERM_KINDS", "TERM_LABELS", "AccessCosts", "AccessFee", "AccessRoute", "Assumptions",
+    "Anchor", "Comparable", "NegotiationInputs", "ContributionValueInputs", "CostActivity", "MarketScaling",
+    "PreparationCost", "PriceUnit",
+    "GREEN_BOOK_RATE", "SALES_LINKED", "TERM_KINDS", "TERM_LABELS", "AccessCosts", "AccessFee", "AccessRoute",
+    "Assumptions",
     "CommercialTerm", "ConsentToCommercialise", "Contribution", "Curation", "DataAsset", "DataType", "Deal", "Equity",
     "Expertise", "ExpertiseKind", "Frequency", "InKindBenefit", "Milestone", "NhsKind", "NhsParty",
     "NhsPriceDiscount", "Partner", "PartnerKind", "RevenueShare", "RouteToMarket", "Royalty", "RoyaltyTier", "Sales",

@@ -121,7 +121,8 @@ class FairShareInputs(Model):
         default=3, description="How critical the NHS data is to the product, 1 (could use other data) to 5 (the "
                                "product cannot exist without it).")
     partner_ip: Score = Field(
-        title="Partner's own IP (1-5)", default=3, description="How much of the product rests on the partner's own IP, 1 to 5.")
+        title="Partner's own IP (1-5)", default=3,
+        description="How much of the product rests on the partner's own IP, 1 to 5.")
     partner_commercialisation: Score = Field(title="Partner's commercialisation work (1-5)",
         default=3, description="How much commercialisation work (regulatory, sales, support) falls to the partner, "
                                "1 to 5.")

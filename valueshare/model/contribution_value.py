@@ -63,7 +63,8 @@ class PreparationCost(Model):
             missing = "cost_per_hour_gbp" if self.cost_per_hour_gbp is None else "hours"
             raise invalid(missing, "staff_time_complete", "staff time needs both its hours and its cost per hour")
         if self.hours is not None and self.replacement_gbp is not None:
-            raise invalid("replacement_gbp", "one_replacement_basis", "give either a replacement cost or staff time, not both")
+            raise invalid("replacement_gbp", "one_replacement_basis",
+                          "give either a replacement cost or staff time, not both")
         if self.historical_gbp is None and self.replacement_gbp is None and self.hours is None:
             raise invalid("historical_gbp", "a_cost_basis", "give a historical cost, a replacement cost or staff time")
         return self

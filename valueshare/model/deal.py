@@ -56,8 +56,8 @@ class Assumptions(Model):
     nhs_discount_rate_after_30: DiscountRate = Field(title="NHS discount rate after year 30",
         default=GREEN_BOOK_RATE_AFTER_30,
         description="NHS discount rate after year 30 (HM Treasury Green Book: 3.0%).")
-    partner_discount_rate: DiscountRate = Field(json_schema_extra={"x-swing-points": 0.02}, title="Partner discount rate",
-        default=0.10,
+    partner_discount_rate: DiscountRate = Field(json_schema_extra={"x-swing-points": 0.02},
+        title="Partner discount rate", default=0.10,
         description="The partner's hurdle rate. Stage probabilities already carry technical risk, so this should "
                     "carry market risk only (industry practice: 8-12%; 15% for a start-up).")
     price_base_year: Annotated[int, *bounded("calendar_year", 2000, 2100)] = Field(
@@ -181,7 +181,8 @@ def uncertainty_problems(deal: Deal):
         stage = keys[2] if keys[:2] == ["route_to_market", "stages"] else None
         term = keys[1] if keys[0] == "terms" else None
         if stage is not None and (route is None or int(stage) >= len(route.stages)):
-            yield Problem(where, f"this deal has no stage {stage} (stages are numbered from 0)", "uncertain_input_exists")
+            yield Problem(where, f"this deal has no stage {stage} (stages are numbered from 0)",
+                          "uncertain_input_exists")
         elif item.input.startswith("route_to_market.sales") and (route is None or route.sales is None):
             yield Problem(where, "this deal has no sales to make uncertain", "uncertain_input_exists")
         elif term is not None and (int(term) >= len(deal.terms) or not isinstance(deal.terms[int(term)], Equity)):
@@ -228,9 +229,10 @@ def variant_problems(deal: Deal):
         if variant.shared:
             for path in variant.overrides:
                 if is_internal_path(path):
-                    yield Problem(f"variants[{k}].overrides", f"{path}: a variant shared with the partner cannot change "
-                                  f"the NHS's internal figures or its costs; set shared: false to keep the variant "
-                                  f"internal", "shared_variant_not_internal")
+                    yield Problem(f"variants[{k}].overrides",
+                                  f"{path}: a variant shared with the partner cannot change the NHS's internal figures "
+                                  f"or its costs; set shared: false to keep the variant internal",
+                                  "shared_variant_not_internal")
         try:
             Deal.model_validate(apply_overrides(deal, variant))
         except DealInvalid as error:

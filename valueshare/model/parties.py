@@ -118,7 +118,8 @@ class AccessCosts(Model):
     yearly_gbp: Gbp = Field(title="Yearly cost",
         default=0.0, description="Yearly cost of hosting in a secure data environment, governance and support, in £.")
     years: WholeYears = Field(
-        title="Years", default=1, description="How many years access is provided (yearly costs fall in years 1 to this).")
+        title="Years", default=1,
+        description="How many years access is provided (yearly costs fall in years 1 to this).")
 
 
 class Contribution(Model):

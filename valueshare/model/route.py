@@ -29,26 +29,30 @@ class Stage(Model):
         title="Duration", description="How long the stage takes, in years (six months is 0.5).")
     partner_cost_gbp: Gbp = Field(json_schema_extra={"x-uncertain": True},
         title="Partner cost", default=0.0, description="What the stage costs the partner in total, in £.")
-    probability_of_success: Probability = Field(json_schema_extra={"x-uncertain": True, "x-swing": [0.8, 1.2]}, title="Probability of success",
+    probability_of_success: Probability = Field(json_schema_extra={"x-uncertain": True, "x-swing": [0.8, 1.2]},
+        title="Probability of success",
         description="Chance the stage succeeds, given that it starts (0.7 is 70%).")
 
 
 class Sales(Model):
     """What the product sells once it reaches the market (all figures in the price base year)."""
 
-    volume_per_year: Count = Field(json_schema_extra={"x-uncertain": True, "x-swing": [0.8, 1.2]}, title="Volume per year",
+    volume_per_year: Count = Field(json_schema_extra={"x-uncertain": True, "x-swing": [0.8, 1.2]},
+        title="Volume per year",
         description="Yearly addressable volume: units, tests, scans or licences that could be sold each year.")
     unit: Line = Field(
         title="Unit of volume", default="units", max_length=40, description="What one unit of volume is, e.g. 'scans'.")
-    price_gbp: Gbp = Field(json_schema_extra={"x-uncertain": True, "x-swing": [0.8, 1.2]}, title="Price per unit", description="List price of one unit, in £.")
+    price_gbp: Gbp = Field(json_schema_extra={"x-uncertain": True, "x-swing": [0.8, 1.2]},
+        title="Price per unit", description="List price of one unit, in £.")
     peak_uptake: Fraction = Field(json_schema_extra={"x-uncertain": True, "x-swing": [0.8, 1.2]},
         title="Peak uptake", description="Share of the addressable volume reached at peak (0.3 is 30%).")
-    years_to_peak: YearsNonNegative = Field(json_schema_extra={"x-uncertain": True, "x-swing": [0.5, 1.5]}, title="Years to peak",
+    years_to_peak: YearsNonNegative = Field(json_schema_extra={"x-uncertain": True, "x-swing": [0.5, 1.5]},
+        title="Years to peak",
         default=3.0, description="Years from launch to peak uptake; uptake rises in a straight line until then.")
     uk_share: Fraction = Field(json_schema_extra={"x-uncertain": True}, title="UK share",
         default=1.0, description="Share of sales made in the UK, to the NHS (1 means all sales are to the NHS).")
-    operating_margin: Fraction = Field(json_schema_extra={"x-uncertain": True, "x-swing": [0.8, 1.2]}, title="Operating margin",
-        default=0.3,
+    operating_margin: Fraction = Field(json_schema_extra={"x-uncertain": True, "x-swing": [0.8, 1.2]},
+        title="Operating margin", default=0.3,
         description="Share of sales the partner keeps after its costs of making, selling and supporting the "
                     "product, before any payment to the NHS (0.3 is 30%).")
     end_year: YearIndex = Field(title="Last year of sales",

@@ -140,7 +140,8 @@ class Equity(Model):
     sales_linked: ClassVar[bool] = False
     stake: Fraction = Field(
         title="Stake", description="Share of the partner's equity held by the NHS at exit (0.05 is 5%).")
-    exit_value_gbp: Gbp = Field(json_schema_extra={"x-uncertain": True}, title="Exit value", description="Value of the whole partner company at exit, in £.")
+    exit_value_gbp: Gbp = Field(json_schema_extra={"x-uncertain": True},
+        title="Exit value", description="Value of the whole partner company at exit, in £.")
     exit_year: YearIndex = Field(title="Exit year", description="Year of the exit, counted from signature.")
     exit_probability: Fraction = Field(
         title="Exit probability", description="Chance that an exit happens in that year (0.2 is 20%).")
@@ -191,13 +192,15 @@ class ConsentToCommercialise(Model):
     probability: Fraction = Field(
         title="Chance it becomes commercial", description="Chance that the work becomes commercial (0.1 is 10%).")
     year: YearIndex = Field(
-        title="Year it would become commercial", description="Year in which it would become commercial, counted from signature.")
+        title="Year it would become commercial",
+        description="Year in which it would become commercial, counted from signature.")
     terms: list[CommercialTerm] = Field(title="Terms",
         min_length=1, max_length=20, description="The value-sharing terms that then apply.")
 
 
 Term = Annotated[
-    AccessFee | Subscription | Milestone | Royalty | RevenueShare | Equity | NhsPriceDiscount | InKindBenefit | ConsentToCommercialise,
+    AccessFee | Subscription | Milestone | Royalty | RevenueShare | Equity | NhsPriceDiscount | InKindBenefit
+    | ConsentToCommercialise,
     Field(discriminator="kind"),
 ]
 

@@ -29,9 +29,11 @@ from valueshare.textio import describe_character
 
 def _reject_text_and_booleans(value: Any) -> Any:
     if isinstance(value, bool):
-        raise invalid("", "number", f"must be a number, not {str(value).lower()} (YAML reads yes/no/on/off as true/false)")
+        raise invalid("", "number",
+                      f"must be a number, not {str(value).lower()} (YAML reads yes/no/on/off as true/false)")
     if isinstance(value, str):
-        raise invalid("", "number", f"must be a number, not the text {value!r} (write 1000 or 1.0e+3, without quotes or commas)")
+        raise invalid("", "number",
+                      f"must be a number, not the text {value!r} (write 1000 or 1.0e+3, without quotes or commas)")
     return value
 
 
@@ -148,10 +150,12 @@ def _refuse_characters(pattern: re.Pattern[str], prose: bool):
         if match:
             char = match.group()
             if char in "\n\r" and not prose:
-                raise invalid("", "one_line", f"must be on one line: it holds a line break, {describe_character(char)}, at "
-                                 f"character {match.start() + 1}")
-            raise invalid("", "characters", f"holds the character {describe_character(char)} at character {match.start() + 1}, which a "
-                             f"deal cannot keep (a control or invisible character, perhaps pasted in): remove it")
+                raise invalid("", "one_line",
+                              f"must be on one line: it holds a line break, {describe_character(char)}, at "
+                              f"character {match.start() + 1}")
+            raise invalid("", "characters",
+                          f"holds the character {describe_character(char)} at character {match.start() + 1}, which a "
+                          f"deal cannot keep (a control or invisible character, perhaps pasted in): remove it")
         return value
 
     return check

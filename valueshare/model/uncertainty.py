@@ -87,7 +87,8 @@ class Normal(Model):
         if self.low is not None and self.high is not None and not self.low < self.high:
             raise invalid("high", "high_above_low", "must be above low")
         if _normal_cdf(hi) - _normal_cdf(lo) < 0.01:
-            raise invalid("low", "bounds_keep_the_curve", "the bounds keep less than 1% of the bell curve; move them or the mean")
+            raise invalid("low", "bounds_keep_the_curve",
+                          "the bounds keep less than 1% of the bell curve; move them or the mean")
         return self
 
 
@@ -126,8 +127,9 @@ class UncertainInput(Model):
         from valueshare.inputs import may_be_uncertain
 
         if not may_be_uncertain(self.input):
-            raise invalid("input", "may_be_uncertain", "only a stage's duration, cost or probability, a sales input, or "
-                          "an equity exit value can be uncertain (e.g. 'route_to_market.sales.price_gbp')")
+            raise invalid("input", "may_be_uncertain",
+                          "only a stage's duration, cost or probability, a sales input, or an equity exit value can be "
+                          "uncertain (e.g. 'route_to_market.sales.price_gbp')")
         problem = support_problem(self.input, self.distribution)
         if problem:
             raise invalid("distribution", "distribution_within_bounds", problem)
@@ -185,8 +187,9 @@ class Variant(Model):
         for path in overrides:
             if len(path) > OVERRIDE_PATH_MAX or not _OVERRIDE_PATH.match(path):
                 shown = path if len(path) <= 60 else path[:57] + "..."
-                raise invalid("", "field_path", f"{shown!r} is not a field path like 'terms[4].tiers[0].rate' (letters, digits, _, "
-                                 f"dots and [n], at most {OVERRIDE_PATH_MAX} characters)")
+                raise invalid("", "field_path",
+                              f"{shown!r} is not a field path like 'terms[4].tiers[0].rate' (letters, digits, _, "
+                              f"dots and [n], at most {OVERRIDE_PATH_MAX} characters)")
         return overrides
 
 

@@ -91,6 +91,7 @@ def offer_notes(offers: list[Offer]) -> list[str]:
 
 
 def sensitivity_rows(bars: list[TornadoBar]) -> list[list[str]]:
-    return [[b.driver.label, f"{inputs.write(b.driver.path, b.driver.low)} to {inputs.write(b.driver.path, b.driver.high)}",
+    return [[b.driver.label,
+             f"{inputs.write(b.driver.path, b.driver.low)} to {inputs.write(b.driver.path, b.driver.high)}",
              f"{money(b.nhs_low)} to {money(b.nhs_high)}", f"{money(b.partner_low)} to {money(b.partner_high)}"]
             for b in bars]

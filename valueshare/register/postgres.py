@@ -98,8 +98,8 @@ def refuse_unsafe_commit(setting: str, where: str) -> None:
     >>> try:
     ...     refuse_unsafe_commit("off", "the register database postgresql://db/deals")
     ... except RegisterUnavailable as refused:
-    ...     print(str(refused)[:118])
-    the register database postgresql://db/deals would not wait for saves to reach its disk (its setting synchronous_commit
+    ...     print(str(refused)[:86])
+    the register database postgresql://db/deals would not wait for saves to reach its disk
     """
     if setting.strip().lower() == "off":
         raise RegisterUnavailable(

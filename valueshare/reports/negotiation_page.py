@@ -119,8 +119,8 @@ def negotiation_sections(n: Negotiation, *, first: int) -> tuple[list[Flowable],
                                 "Contingent"], rows, [30 * W, 22 * W, 40 * W, 26 * W, 28 * W, 24 * W],
                                numeric=(1, 2, 3, 4, 5)),
                          para("NHS P10 / P50 / P90: the NHS's NPV that one trial in ten falls below, the median, and "
-                              "that one in ten rises above, in a Monte Carlo of 10,000 trials. Contingent: the share of the value to the NHS that is paid only if "
-                              "development succeeds.", "small")]))
+                              "that one in ten rises above, in a Monte Carlo of 10,000 trials. Contingent: the share "
+                              "of the value to the NHS that is paid only if development succeeds.", "small")]))
         out += [para(note, "indented", lead="•") for note in words.offer_notes(n.offers)]
     if n.tornado:
         out.append(Keep([heading(f"{next(number)}. The main sensitivities"),

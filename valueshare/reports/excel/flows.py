@@ -172,7 +172,8 @@ class Builder:
                                                                                 "price_gbp", "uk_share"))
         d = c["total_discount"]
         hi = g.work(f"{name}: sales part of the year within its term: ends",
-                    "MAX(MIN(year, last year with sales, launch + years due (if given)), MAX(year − 1, launch)) − launch",
+                    "MAX(MIN(year, last year with sales, launch + years due (if given)), "
+                    "MAX(year − 1, launch)) − launch",
                     lambda col: MAX(MIN(g.t(col), E, IF(ISBLANK(window), E, L + window)), MAX(g.t(col) - 1, L)) - L,
                     YEARS)
         rhi = g.work(f"{name}: uptake ramp R(end within its term)", "as R(end) above",
@@ -247,7 +248,7 @@ def write_cash_flows(book: Book, deal: Deal, valuation: Valuation, cells: Cells)
     g.title(work_head, "Workings: how the lines above are built")
 
     b.sales_workings()
-    for key, (term, name, inner) in terms.items():
+    for key, (term, name, _inner) in terms.items():
         workings = _excel(term).workings
         if workings is not None:
             workings(b, term, key, name)

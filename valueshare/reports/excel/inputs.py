@@ -66,6 +66,7 @@ class InputsSheet:
         self.sheet: Sheet = book.sheet("Inputs")
         self.row = 0
         self.data: dict[str, Any] = {}  # the deal's plain data, for the catalogue's labels
+        self._aside = ""  # the sheet's own wording of the row being written, when the catalogue's label replaced it
         f = book.formats
         ws = self.sheet.ws
         for col, width in ((LABEL, 46), (VALUE, 18), (UNIT, 24), (NAME, 28), (FIELD, 40), (NOTE, 60)):
@@ -93,7 +94,13 @@ class InputsSheet:
     def _label(self, label: str, path: str) -> str:
         """An input with a scenario field is named by the catalogue of inputs, as the app and the PDFs name it;
         ``label`` names only the sheet's own settings."""
-        return inputs.label(path, self.data) if path and inputs.entry(path, self.data) is not None else label
+        self._aside = ""
+        if not path or inputs.entry(path, self.data) is None:
+            return label
+        named = inputs.label(path, self.data)
+        if named.lower() != label.lower():
+            self._aside = label  # the sheet's own wording of the row stays beside it, in the Note column
+        return named
 
     def text(self, label: str, value: str, path: str = "", note: str = "") -> None:
         f = self.book.formats
@@ -138,6 +145,8 @@ class InputsSheet:
 
     def _describe(self, path: str, note: str) -> None:
         f = self.book.formats
+        note = note or self._aside
+        self._aside = ""
         if path:
             self.sheet.text(self.row, FIELD, path, f.get(grey=True))
         if note:
@@ -174,8 +183,8 @@ def write_inputs(book: Book, deal: Deal, cells: Cells, *, irr_guess: float) -> N
              validation={"validate": "integer", "criteria": "between", "minimum": a.horizon_years,
                          "maximum": a.horizon_years, "error_message": "The sheets lay out a fixed number of years: "
                          "export the deal again from valueshare to change the horizon."})
-    s.number("NHS discount rate, years 1 to 30", a.nhs_discount_rate, "rate", "nhs_rate", "assumptions.nhs_discount_rate",
-             "HM Treasury Green Book social time preference rate: 3.5% real.")
+    s.number("NHS discount rate, years 1 to 30", a.nhs_discount_rate, "rate", "nhs_rate",
+             "assumptions.nhs_discount_rate", "HM Treasury Green Book social time preference rate: 3.5% real.")
     s.number("NHS discount rate after year 30", a.nhs_discount_rate_after_30, "rate", "nhs_rate_after_30",
              "assumptions.nhs_discount_rate_after_30", "Green Book: 3.0% real.")
     s.number("Year after which the NHS rate steps down", GREEN_BOOK_STEP_YEAR, "year", "green_book_step_year", "",
@@ -251,9 +260,10 @@ def write_inputs(book: Book, deal: Deal, cells: Cells, *, irr_guess: float) -> N
         s.heading(f"Expertise {n}: {item.kind.label}")
         if item.description:
             s.text(f"Expertise {n}: what the staff will do", item.description, f"{where}.description")
-        s.number(f"Expertise {n}: hours", item.hours_per_year, "hours", f"expertise{n}_hours", f"{where}.hours_per_year")
-        s.number(f"Expertise {n}: full cost of an hour", item.cost_per_hour_gbp, "gbp_hour", f"expertise{n}_cost_per_hour",
-                 f"{where}.cost_per_hour_gbp")
+        s.number(f"Expertise {n}: hours", item.hours_per_year, "hours", f"expertise{n}_hours",
+                 f"{where}.hours_per_year")
+        s.number(f"Expertise {n}: full cost of an hour", item.cost_per_hour_gbp, "gbp_hour",
+                 f"expertise{n}_cost_per_hour", f"{where}.cost_per_hour_gbp")
         s.number(f"Expertise {n}: first year", item.start_year, "year", f"expertise{n}_start", f"{where}.start_year")
         s.number(f"Expertise {n}: years", item.years, "whole_years", f"expertise{n}_years", f"{where}.years")
 
@@ -345,7 +355,8 @@ def write_workings(book: Book, deal: Deal, cells: Cells) -> None:
         reach = w.put(f"stages[{i}].reach", f"Chance stage {n} is reached", passed if i else weight, FACTOR,
                       "probability", f"stage{n}_reach",
                       "chance the stage before succeeds" if i else "chance the route is taken")
-        passed = w.put(f"stages[{i}].passed", f"Chance stage {n} succeeds", reach * cells[f"{where}.probability_of_success"],
+        passed = w.put(f"stages[{i}].passed", f"Chance stage {n} succeeds",
+                       reach * cells[f"{where}.probability_of_success"],
                        FACTOR, "probability", f"stage{n}_passed", "chance it is reached × its probability of success")
         w.put(f"stages[{i}].year", f"Year stage {n} ends (its milestone falls due)", ROUNDUP(ROUND(end, 9), 0), WHOLE,
               "year", f"stage{n}_year", "the year whose end the stage's end falls in: ⌈end⌉ (rounded to 9 places "
@@ -356,8 +367,8 @@ def write_workings(book: Book, deal: Deal, cells: Cells) -> None:
     w.put("launch_probability", FIGURES["launch_probability"].label, passed, FACTOR, "probability",
           "launch_probability", "chance the last stage succeeds" if route.stages else "chance the route is taken")
     if route.sales is not None:
-        w.put("ramp_years", "Years to peak, as used in the uptake ramp", MAX(cells["route_to_market.sales.years_to_peak"],
-              1e-12), YEARS, "years", "ramp_years",
+        w.put("ramp_years", "Years to peak, as used in the uptake ramp",
+              MAX(cells["route_to_market.sales.years_to_peak"], 1e-12), YEARS, "years", "ramp_years",
               "years to peak, floored at 1E-12 so that 0 means peak from launch (changes sales by under a "
               "millionth of a penny)")
 

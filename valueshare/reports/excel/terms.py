@@ -107,7 +107,8 @@ def subscription_cells(b: Builder, term: Subscription, where: str, inner: bool) 
 
 
 SUBSCRIPTION = ExcelRows(subscription_inputs, subscription_cells,
-                         "first-year amount × (1 + yearly rise)^(year − first year), in its years", clause_weighted=True)
+                         "first-year amount × (1 + yearly rise)^(year − first year), in its years",
+                         clause_weighted=True)
 
 
 # -------------------------------------------------------------------------------------------------- milestone
