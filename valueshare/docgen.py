@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
@@ -80,7 +81,7 @@ def _type_text(annotation: Any) -> str:
     origin = get_origin(annotation)
     if origin is Annotated:
         inner = get_args(annotation)[0]
-        if get_origin(inner) is Union:
+        if get_origin(inner) in (Union, UnionType):
             return "one distribution, naming its `dist` (below)"
         return _type_text(inner)
     if origin is Literal:
@@ -97,7 +98,7 @@ def _type_text(annotation: Any) -> str:
         return f"list of {_type_text(inner)}" if inner is not None else "list"
     if args and origin is not None and type(None) in get_args(annotation):
         return f"{_type_text(args[0])} or empty"
-    if origin is Union:
+    if origin in (Union, UnionType):
         return "one distribution, naming its `dist` (below)"
     if isinstance(annotation, type) and issubclass(annotation, Choice):
         return "one of: " + ", ".join(f"`{m.value}`" for m in annotation)
