@@ -98,8 +98,8 @@ class InputsSheet:
         if not path or inputs.entry(path, self.data) is None:
             return label
         named = inputs.label(path, self.data)
-        if named.lower() != label.lower():
-            self._aside = label  # the sheet's own wording of the row stays beside it, in the Note column
+        if "(" in label or len(label.split()) > 5:
+            self._aside = label  # the sheet's own explanation of the row stays beside it, in the Note column
         return named
 
     def text(self, label: str, value: str, path: str = "", note: str = "") -> None:
