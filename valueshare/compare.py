@@ -89,10 +89,23 @@ def compare(named: list[tuple[str, Deal]]) -> Comparison:
         values = [f.get(path) for f in flat]
         if any(v != values[0] for v in values):
             change = _change(values)
-            written = "" if change is None else ("+" if change > 0 else "") + inputs.write(path, change)
+            written = "" if change is None else _input_change(path, change)
             rows.append(Row(inputs.label_in(path, deals), values, [input_text(path, v, d) for v, d in zip(values, deals,
                             strict=True)], True, change, written, path))
     return Comparison(columns, figures, rows)
+
+
+def _input_change(path: str, change: float) -> str:
+    """A change in an input: a rate's in percentage points (as a figure's share is), any other in its unit.
+
+    >>> _input_change("terms[0].tiers[0].rate", 0.01), _input_change("terms[0].amount_gbp", -20_000)
+    ('+1 point', '-£20,000')
+    """
+    found = inputs.entry(path)
+    if found is not None and found.unit == "fraction":
+        points = f"{change * 100:+.2f}".rstrip("0").rstrip(".")
+        return f"{points} point" if points in ("+1", "-1") else f"{points} points"
+    return ("+" if change > 0 else "") + inputs.write(path, change)
 
 
 def input_text(path: str, value: Any, deal: Deal | None = None) -> str:
