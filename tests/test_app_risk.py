@@ -223,7 +223,7 @@ def test_the_risk_page_shows_the_simulation_tornado_and_two_way_table_of_every_e
     want = expected_summary(deal)
     assert metric(at, "NHS NPV, mean of trials") == money(want.nhs.mean)
     assert metric(at, "Partner NPV, mean of trials") == money(want.partner.mean)
-    assert metric(at, "NHS costs not recovered") == percent(want.nhs_loses_money)
+    assert metric(at, "NHS NPV below £0") == percent(want.nhs_loses_money)
     assert metric(at, "Partner NPV below £0") == percent(want.partner.probability_negative)
     histogram = table(at, "NPV range", "Share")
     assert histogram["NPV range"].tolist() == want.histograms["NPV range"].tolist()

@@ -142,9 +142,10 @@ def monte_carlo(valid: state.Valid) -> None:
                    help="The average over the trials of the partner's NPV.")
     cols[1].caption(f"Risk-adjusted value: {money(summary.expected_partner)} · P10 {money(summary.partner.p10)}, "
                     f"P50 {money(summary.partner.p50)}, P90 {money(summary.partner.p90)}")
-    cols[2].metric("NHS costs not recovered", percent(summary.nhs_loses_money), border=True,
-                   help="The chance that the NHS does not recover its costs: the share of trials in which "
-                        "everything the NHS receives does not cover its costs of giving access (its NPV is below £0).")
+    cols[2].metric("NHS NPV below £0", percent(summary.nhs_loses_money), border=True,
+                   help="The chance that the NHS's NPV is negative: the share of trials in which what the NHS "
+                        "receives, discounted, is less than its costs of giving access, discounted. (Whether its "
+                        "fees recover those costs is a different question: see cost recovery on the Valuation page.)")
     cols[3].metric("Partner NPV below £0", percent(summary.partner.probability_negative),
                    border=True, help="The chance that the partner's NPV is negative: the share of trials in which "
                                      "its NPV, after its payments to the NHS, is below £0.")

@@ -42,10 +42,16 @@ def percent(value: float | None, digits: int = 1) -> str:
 
     >>> percent(0.035), percent(0.1, 0), percent(None)
     ('3.5%', '10%', 'n/a')
+
+    A value that rounds to zero is written without a sign (a share of -0.0 is "0.0%", not "-0.0%"):
+
+    >>> percent(-0.0), percent(-0.0004), percent(-0.0006)
+    ('0.0%', '0.0%', '-0.1%')
     """
     if value is None or not math.isfinite(value):
         return "n/a"
-    return f"{value * 100:.{digits}f}%"
+    text = f"{value * 100:.{digits}f}"
+    return (text.lstrip("-") if float(text) == 0 else text) + "%"
 
 
 def ratio(value: float | None) -> str:

@@ -124,7 +124,7 @@ def simulation_summary(sim: Simulation) -> str:
                                    (partner, sim.partner, sim.expected_partner_npv)):
         lines.append(f"{name:<12}{money(spread.mean):>12}{money(spread.p10):>12}{money(spread.p50):>12}"
                      f"{money(spread.p90):>12}   {money(expected)}")
-    lines += ["", "Chance the NHS does not recover its costs (NHS NPV below zero): "
+    lines += ["", "Chance the NHS's NPV is negative: "
                   f"{percent(sim.probability_nhs_loses_money)}",
               f"Chance the partner's NPV is negative: {percent(sim.partner.probability_negative)}"]
     return "\n".join(lines)
