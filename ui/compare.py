@@ -19,11 +19,12 @@ from ui.view import keep, remember
 from valueshare.compare import Comparison
 from valueshare.errors import DealInvalid
 from valueshare.model import Deal
-from valueshare.scenario import deal_from_data, deal_from_file_content, deal_to_data
+from valueshare.scenario import deal_from_data, deal_to_data, read_deal_content
 
 MODES = {"variants": "Its variants", "example": "Another example", "file": "A counter-offer file"}
 COUNTER = "compare:counter"         # (file name, deal data) of the last counter-offer file that could be read
 COUNTER_PROBLEMS = "compare:counter_problems"
+COUNTER_READ_AS = "compare:counter_read_as"  # the line saying a counter-offer was in an older format
 HIGHLIGHT = "background-color: #FFF3C4"
 THIS_DEAL = "This deal"
 
@@ -60,12 +61,14 @@ def _on_counter(key: str) -> None:
     if uploaded is None:
         return
     try:
-        deal = deal_from_file_content(uploaded.getvalue(), uploaded.name)
+        loaded = read_deal_content(uploaded.getvalue(), uploaded.name)
     except DealInvalid as error:
         st.session_state[COUNTER_PROBLEMS] = (uploaded.name, error.problems)
         return
     st.session_state.pop(COUNTER_PROBLEMS, None)
-    st.session_state[COUNTER] = (uploaded.name, deal_to_data(deal))
+    st.session_state[COUNTER] = (uploaded.name, deal_to_data(loaded.deal))
+    if loaded.note:
+        st.session_state[COUNTER_READ_AS] = loaded.note  # said once, under the uploader
 
 
 def chosen_deals(valid: state.Valid) -> list[tuple[str, Deal]]:
@@ -113,6 +116,9 @@ def chosen_deals(valid: state.Valid) -> list[tuple[str, Deal]]:
         name, problems = refused
         lines = "\n".join(f"- {md(p.line())}" for p in problems)
         st.error(f"**{md(name)} could not be read**.\n\n{lines}", icon=":material/error:")
+    read_as = st.session_state.pop(COUNTER_READ_AS, None)
+    if read_as:
+        st.info(md(read_as), icon=":material/update:")
     counter = st.session_state.get(COUNTER)
     if counter is None:
         st.caption("Open a counter-offer file to line it up against this deal.")

@@ -177,8 +177,9 @@ def open_in_editor(repo: Repository, key: str, number: int) -> None:
     state.load(deal_to_data(opened.deal), opened.info.deal_name)
     set_base(repo, opened.info)
     st.session_state.pop(CONFLICT, None)
+    read_as = f"\n\n{md(opened.note)}: the stored version is unchanged." if opened.note else ""
     flash("success", f"Opened version {number} of {md(opened.info.deal_name)}: edit it on the Deal page, then save "
-                     "it here as a new version.")
+                     f"it here as a new version.{read_as}")
 
 
 # -- saving -------------------------------------------------------------------------------------------------------

@@ -7,9 +7,11 @@ import streamlit as st
 from ui import state
 from ui.text import md
 from valueshare.errors import DealInvalid, Problem
-from valueshare.scenario import deal_from_file_content, deal_to_data, new_deal_data
+from valueshare.scenario import deal_to_data, new_deal_data, read_deal_content
 
 UPLOAD_PROBLEMS = "upload_problems"
+#: The one line saying a file just opened was written in an older format and how it was read (shown once).
+MIGRATED = "start:migrated"
 #: Where a new deal comes from, as the sidebar says it.
 NEW_DEAL = "a new deal"
 
@@ -41,11 +43,14 @@ def _on_new() -> None:
 def receive_file(name: str, content: bytes) -> list[Problem]:
     """Load an uploaded deal, or keep the current one and remember why the file was refused."""
     try:
-        deal = deal_from_file_content(content, name)
+        loaded = read_deal_content(content, name)
     except DealInvalid as error:
         st.session_state[UPLOAD_PROBLEMS] = (name, error.problems)
         return error.problems
+    deal = loaded.deal
     st.session_state.pop(UPLOAD_PROBLEMS, None)
+    if loaded.note:
+        st.session_state[MIGRATED] = loaded.note
     state.load(deal_to_data(deal), f"{deal.name} (from {name})")
     st.session_state[state.EXAMPLE] = None
     return []
@@ -74,6 +79,10 @@ def sidebar() -> None:
               help="Replaces the deal you are editing with an empty one: name it, its parties and the use of the "
                    "data, then add what the NHS contributes, the route to market and the terms. Download or save "
                    "the deal you are editing first if you want to keep it.")
+    migrated = st.session_state.pop(MIGRATED, None)
+    if migrated:  # said once: the next run has forgotten it
+        st.info(f"{md(migrated)}. Download or save the deal to keep it in the current format.",
+                icon=":material/update:")
     refused = st.session_state.get(UPLOAD_PROBLEMS)
     if refused:
         name, problems = refused
