@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
+import types
 import typing
 from collections.abc import Iterator
 from enum import Enum
@@ -24,7 +25,6 @@ from hostile import ACCEPTED
 from pydantic import BaseModel
 from test_pdf_long_text import schema_text_fields
 
-from ui.fields import _unwrap
 from ui.text import md
 from valueshare import paths
 from valueshare.errors import DealInvalid
@@ -53,10 +53,20 @@ _MARKDOWN_OPTIONS = {"Radio", "ButtonGroup"}
 
 # ----------------------------------------------------------------------------------------------- the hostile deal
 
+def _bare(annotation: Any) -> Any:
+    """The type without None and without Annotated metadata (read here on its own, not by the code under test)."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        annotation = args[0] if len(args) == 1 else annotation
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    return annotation
+
+
 def _is_text(annotation: Any) -> bool:
-    bare, _, _ = _unwrap(annotation)
+    bare = _bare(annotation)
     if typing.get_origin(bare) is list:
-        bare, _, _ = _unwrap(typing.get_args(bare)[0])
+        bare = _bare(typing.get_args(bare)[0])
     return bare is str
 
 

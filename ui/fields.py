@@ -7,9 +7,7 @@ boundary, and nowhere else.
 
 from __future__ import annotations
 
-import datetime
 import math
-import types
 import typing
 from dataclasses import dataclass, replace
 from functools import cache
@@ -54,52 +52,27 @@ def path_words(path: str, draft: Any = None) -> str:
     return inputs.where(path, draft)
 
 
-def _unwrap(annotation: Any) -> tuple[Any, bool, dict[str, Any]]:
-    """The bare type of an annotation, whether it may be None, and the extra schema its metadata carries."""
-    optional = False
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        optional = len(args) < len(typing.get_args(annotation))
-        annotation = args[0] if len(args) == 1 else annotation
-    extra: dict[str, Any] = {}
-    if typing.get_origin(annotation) is typing.Annotated:
-        for meta in annotation.__metadata__:
-            if isinstance(meta, FieldInfo) and isinstance(meta.json_schema_extra, dict):
-                extra.update(meta.json_schema_extra)
-        annotation = typing.get_args(annotation)[0]
-    return annotation, optional, extra
-
-
 def _spec(model: type[BaseModel], name: str, info: FieldInfo) -> Spec:
-    bare, optional, extra = _unwrap(info.annotation)
-    if isinstance(info.json_schema_extra, dict):
-        extra = {**extra, **info.json_schema_extra}
-    unit = extra.get("x-unit")
+    """The widget's view of a field: its label, unit, kind and bounds as the catalogue of inputs reads them."""
+    found = field_input(model, name)
     default = None
     if info.default is not PydanticUndefined and info.default is not None:
         default = info.default
-    label = field_input(model, name).label
-    common = {"name": name, "label": label, "help": info.description or "", "optional": optional, "default": default}
-    if typing.get_origin(bare) is typing.Literal:
-        return Spec(kind="fixed", **common)
-    if isinstance(bare, type) and issubclass(bare, Choice):
+    common = {"name": name, "label": found.label, "help": found.help, "optional": found.optional, "default": default}
+    bare = found.bare
+    if found.kind == "choice":
         return Spec(kind="choice", choice=bare, **common)
-    if bare is bool:
-        return Spec(kind="bool", **common)
-    if bare in (int, float):
-        return Spec(kind="number", unit=unit, whole=bare is int, **common)
-    if bare is str:
-        return Spec(kind="text", **common)
-    if bare is datetime.date:
-        return Spec(kind="date", **common)
-    if typing.get_origin(bare) is list:
+    if found.kind == "number":
+        return Spec(kind="number", unit=found.unit, whole=found.whole, **common)
+    if found.kind == "list":
         item = typing.get_args(bare)[0]
         while typing.get_origin(item) is typing.Annotated:  # a bounded text type, e.g. list[Annotated[Name, ...]]
             item = typing.get_args(item)[0]
         return Spec(kind="list", item=item, **common)
-    if isinstance(bare, type) and issubclass(bare, BaseModel):
+    if found.kind == "model" and isinstance(bare, type):
         return Spec(kind="model", item=bare, **common)
+    if found.kind in ("fixed", "bool", "text", "date"):
+        return Spec(kind=found.kind, **common)
     raise TypeError(f"no widget for field {name!r} of type {bare!r}")
 
 

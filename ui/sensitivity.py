@@ -8,7 +8,6 @@ are view choices (``ui.view``), not part of the deal.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -68,7 +67,6 @@ def tornado_section(valid: state.Valid) -> None:
     if not bars:
         st.info("This deal has no input to swing.")
         return
-    bars = [replace(b, driver=replace(b.driver, label=inputs.label_in(b.driver.path, [valid.deal]))) for b in bars]
     side = keep("risk:tornado", st.segmented_control(
         "NPV of", [charts.NHS, charts.PARTNER], key=remember("risk:tornado", charts.NHS, [charts.NHS, charts.PARTNER]),
         help="Whose NPV the bars show. Each side has its own chart: the partner's swings are often a hundred times "
@@ -149,7 +147,7 @@ def two_way_section(valid: state.Valid) -> None:
         st.error(f"Some values in these ranges make a deal the model refuses; narrow the ranges.\n\n{lines}",
                  icon=":material/error:")
         return
-    row_name, col_name = inputs.label_in(row, [deal]), inputs.label_in(col, [deal])
+    row_name, col_name = table.row_label, table.col_label  # named by the core, with the catalogue of inputs
     frame = charts.two_way_frame(table, write)
     breaks = charts.break_even_frame(table.break_even(), row, col, write)
     st.markdown("**NHS NPV for each pair of values**")

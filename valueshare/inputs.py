@@ -14,11 +14,13 @@ A path pattern writes each list position as ``[*]``: ``terms[*].tiers[*].rate``.
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 import types
 import typing
 from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field  # Input has a field called "field"
 from functools import cache
 from typing import Any
 
@@ -48,7 +50,7 @@ class Input:
     field: str
     title: str                   # the field's name in people's words (the model's Field(title=...))
     help: str                    # the field's description
-    kind: str                    # number, text, bool, choice, date, list, model, mapping or fixed
+    kind: str                    # number, text, bool, choice, date, list, model, mapping, fixed or other
     unit: str | None = None      # fraction, gbp, years, year, calendar_year, count, hours, score, ...
     lo: float | None = None
     hi: float | None = None
@@ -59,6 +61,7 @@ class Input:
     swing: tuple[float, float] | None = None   # default relative swing for a sensitivity [ours]
     swing_points: float | None = None          # or an absolute swing, ± this much (a rate)
     uncertain: bool = False      # may carry a distribution in the Monte Carlo
+    bare: Any = dataclass_field(default=None, compare=False, repr=False)  # the field's type without None and metadata
 
     @property
     def per_year(self) -> bool:
@@ -212,8 +215,10 @@ def _make(pattern: str, model: type[BaseModel], name: str, info: FieldInfo) -> I
         kind = "mapping"
     elif _members(bare):
         kind = "model"
-    else:
+    elif bare is datetime.date:
         kind = "date"
+    else:
+        kind = "other"
     lo = extra.get("exclusiveMinimum", extra.get("minimum"))
     hi = extra.get("exclusiveMaximum", extra.get("maximum"))
     swing = extra.get("x-swing")
@@ -223,7 +228,7 @@ def _make(pattern: str, model: type[BaseModel], name: str, info: FieldInfo) -> I
         unit=extra.get("x-unit"), lo=None if lo is None else float(lo), hi=None if hi is None else float(hi),
         lo_open="exclusiveMinimum" in extra, hi_open="exclusiveMaximum" in extra, whole=bare is int,
         optional=optional, swing=None if swing is None else (float(swing[0]), float(swing[1])),
-        swing_points=extra.get("x-swing-points"), uncertain=bool(extra.get("x-uncertain")),
+        swing_points=extra.get("x-swing-points"), uncertain=bool(extra.get("x-uncertain")), bare=bare,
     )
 
 
