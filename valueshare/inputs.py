@@ -334,12 +334,6 @@ def _plain(data: Any) -> Any:
     return data.model_dump(mode="json") if isinstance(data, BaseModel) else data
 
 
-@cache
-def tagged() -> tuple[type[BaseModel], ...]:
-    """Every model of the deal that is a member of a tagged union."""
-    return tuple({e.model for entries in catalogue().values() for e in entries if _tag(e.model) is not None})
-
-
 def numbers() -> list[Input]:
     """Every numeric input, in the model's order."""
     return [e for entries in catalogue().values() for e in entries if e.kind == "number"]
@@ -576,8 +570,3 @@ def may_be_uncertain(path: str, data: Any = None) -> bool:
     """Whether the input at ``path`` may carry a distribution."""
     found = entry(path, data)
     return found is not None and found.uncertain and found.kind == "number"
-
-
-def uncertain_patterns() -> list[str]:
-    """The path patterns of every input that may carry a distribution (for the docs and messages)."""
-    return [e.pattern for e in numbers() if e.uncertain]
