@@ -9,6 +9,7 @@ from typing import Any
 from valueshare import inputs
 from valueshare.engine.valuation import Valuation, value_deal
 from valueshare.figures import select
+from valueshare.format import points
 from valueshare.model import Deal
 
 #: The headline figures a comparison lines up (``valueshare.figures``), in order.
@@ -103,8 +104,7 @@ def _input_change(path: str, change: float) -> str:
     """
     found = inputs.entry(path)
     if found is not None and found.unit == "fraction":
-        points = f"{change * 100:+.2f}".rstrip("0").rstrip(".")
-        return f"{points} point" if points in ("+1", "-1") else f"{points} points"
+        return points(change, exact=True)
     return ("+" if change > 0 else "") + inputs.write(path, change)
 
 

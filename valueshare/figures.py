@@ -27,7 +27,7 @@ from typing import Any, Generic, TypeVar
 from valueshare.contribution import ContributionValue
 from valueshare.contribution.text import span
 from valueshare.engine.valuation import Valuation
-from valueshare.format import money, number, percent, ratio
+from valueshare.format import money, number, percent, points, ratio
 
 R = TypeVar("R")
 
@@ -42,7 +42,7 @@ def _points(change: float | None) -> str:
     >>> _points(0.025), _points(None)
     ('+2.5 points', '')
     """
-    return "" if change is None else f"{change * 100:+.1f} points"
+    return "" if change is None else points(change)
 
 
 def _signed(write: Callable[[float | None], str]) -> Callable[[float | None], str]:

@@ -54,6 +54,19 @@ def percent(value: float | None, digits: int = 1) -> str:
     return (text.lstrip("-") if float(text) == 0 else text) + "%"
 
 
+def points(change: float, *, exact: bool = False) -> str:
+    """A change in a share or rate, in percentage points, signed: a figure's to one decimal, an input's exactly (to
+    at most two decimals, as the input itself is written).
+
+    >>> points(0.025), points(0.01), points(0.01, exact=True), points(-0.0025, exact=True)
+    ('+2.5 points', '+1.0 points', '+1 point', '-0.25 points')
+    """
+    if not exact:
+        return f"{change * 100:+.1f} points"
+    text = f"{change * 100:+.2f}".rstrip("0").rstrip(".")
+    return f"{text} point" if text in ("+1", "-1") else f"{text} points"
+
+
 def ratio(value: float | None) -> str:
     """A ratio like cost recovery: 1.25 -> '1.25×'."""
     if value is None or not math.isfinite(value):
