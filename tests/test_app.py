@@ -108,19 +108,17 @@ def test_a_valid_upload_replaces_the_deal():
     assert metric(at, "NHS NPV") == money(value_deal(load_deal(IMAGING)).nhs_npv)
 
 
-def test_an_upload_in_an_older_format_opens_migrated_and_says_so_once(monkeypatch):
+def test_an_upload_in_an_older_format_opens_migrated_and_says_so_once():
     from valueshare import formats
 
-    # A step from format 1 to 2 for this test only; the app's script runs in its own thread, so the step goes into
-    # MIGRATIONS itself (monkeypatch takes it out again) rather than into a migration_steps block.
-    monkeypatch.setitem(formats.MIGRATIONS, 1, formats.Step("nothing to change (a test step)", lambda data: data))
+    # The real step from format 1 to 2 (the app's script runs in its own thread, which sees MIGRATIONS itself).
     at = open_app()
-    old = (Path(__file__).parent / "corpus" / "format1" / "ai-imaging-device.yaml").read_bytes()
-    at.sidebar.file_uploader[0].set_value(("old.yaml", old, "application/x-yaml")).run()
+    old_path = Path(__file__).parent / "corpus" / "format1" / "ai-imaging-device.yaml"
+    at.sidebar.file_uploader[0].set_value(("old.yaml", old_path.read_bytes(), "application/x-yaml")).run()
     notes = [i.value.replace("\\", "") for i in at.sidebar.info]
-    assert notes == ["old.yaml: written in format 1, read as format 2 (1 to 2: nothing to change (a test step)). "
+    assert notes == [f"old.yaml: written in format 1, read as format 2 (1 to 2: {formats.MIGRATIONS[1].description}). "
                      "Download or save the deal to keep it in the current format."]
-    assert not errors(at) and at.session_state["draft"] == deal_to_data(load_deal(IMAGING))
+    assert not errors(at) and at.session_state["draft"] == deal_to_data(load_deal(old_path))
     at.run()
     assert not at.sidebar.info  # said once
 

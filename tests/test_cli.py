@@ -12,6 +12,7 @@ import pytest
 from valueshare import load_deal, value_deal
 from valueshare.cli import main
 from valueshare.format import money
+from valueshare.formats import MIGRATIONS
 from valueshare.scenario import example_paths
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +51,7 @@ def test_validate_accepts_all_examples(capsys):
 def unversioned(tmp_path: Path) -> Path:
     """An example as a file written before files recorded their format: format 1, no format_version."""
     text = example_paths()[1].read_text(encoding="utf-8")
+    tmp_path.mkdir(parents=True, exist_ok=True)
     path = tmp_path / "deal.yaml"
     path.write_text("".join(line for line in text.splitlines(keepends=True)
                             if not line.startswith("format_version:")), encoding="utf-8")
@@ -59,13 +61,12 @@ def unversioned(tmp_path: Path) -> Path:
 def test_validate_upgrade_records_the_format_once_and_says_what_it_did_for_each_file(tmp_path, capsys):
     path = unversioned(tmp_path)
     assert main(["validate", "--upgrade", str(path)]) == 0
-    assert capsys.readouterr().out == (f"{path}: now records format_version: 1 (it was format 1, written before "
-                                       "files recorded their format)\n")
-    assert "\nformat_version: 1\n" in path.read_text(encoding="utf-8")
-    assert load_deal(path) == load_deal(example_paths()[1])
+    assert capsys.readouterr().out == f"{path}: upgraded from format 1 to format 2\n"
+    assert path.read_text(encoding="utf-8").startswith("format_version: 2\n")
+    assert load_deal(path) == load_deal(unversioned(tmp_path / "again"))  # the same deal, read as format 1 was
     before = path.read_bytes()
     assert main(["validate", "--upgrade", str(path)]) == 0
-    assert capsys.readouterr().out == f"{path}: already format 1, the current format; not changed\n"
+    assert capsys.readouterr().out == f"{path}: already format 2, the current format; not changed\n"
     assert path.read_bytes() == before
 
 
@@ -73,9 +74,9 @@ def test_validate_upgrade_migrates_an_older_format_and_names_both(tmp_path, caps
     from valueshare.formats import Step, migration_steps
 
     path = unversioned(tmp_path)
-    with migration_steps({1: Step("nothing to change", lambda data: data)}):
+    with migration_steps({2: Step("nothing to change", lambda data: data)}):
         assert main(["validate", "--upgrade", str(path)]) == 0
-    assert capsys.readouterr().out == f"{path}: upgraded from format 1 to format 2\n"
+    assert capsys.readouterr().out == f"{path}: upgraded from format 1 to format 3\n"
 
 
 def test_validate_upgrade_leaves_an_invalid_file_as_it_was_and_goes_on_to_the_next(tmp_path, capsys):
@@ -86,7 +87,7 @@ def test_validate_upgrade_leaves_an_invalid_file_as_it_was_and_goes_on_to_the_ne
     out, err = capsys.readouterr()
     assert err.startswith(f"{bad}: ") and "partner: is required" in err
     assert bad.read_text(encoding="utf-8") == BROKEN["missing.yaml"][0]
-    assert out.startswith(f"{good}: now records format_version: 1")
+    assert out.startswith(f"{good}: upgraded from format 1 to format 2")
 
 
 def test_validate_upgrade_that_cannot_write_says_so_in_one_line(tmp_path, capsys, monkeypatch):
@@ -262,13 +263,13 @@ def test_compare_says_why_no_input_differs(tmp_path, capsys):
 
 
 def test_a_command_reading_an_older_format_says_so_once_on_stderr_and_leaves_the_file_alone(tmp_path, capsys):
-    from valueshare.formats import Step, migration_steps
 
     path = unversioned(tmp_path)
     before = path.read_bytes()
-    with migration_steps({1: Step("nothing to change", lambda data: data)}):
-        assert main(["value", str(path)]) == 0
+    assert main(["value", str(path)]) == 0
     captured = capsys.readouterr()
-    assert captured.err == f"{path}: written in format 1, read as format 2 (1 to 2: nothing to change)\n"
+    assert captured.err == f"{path}: written in format 1, read as format 2 (1 to 2: {MIGRATIONS[1].description})\n"
     assert "NHS NPV" in captured.out and path.read_bytes() == before
-    assert main(["value", str(path)]) == 0 and capsys.readouterr().err == ""  # format 1 is current again: no line
+    current = tmp_path / "current.yaml"
+    current.write_bytes(example_paths()[1].read_bytes())
+    assert main(["value", str(current)]) == 0 and capsys.readouterr().err == ""  # the current format: no line

@@ -14,16 +14,17 @@ valueshare that wrote it (``tests/corpus/format1`` holds such files with their f
 reading: a file is rewritten only by ``upgrade_file`` (``python -m valueshare validate --upgrade FILE``), and a
 register version never. ``Migrated.note`` is the one line a command or page shows when a file was migrated.
 
-Format 1 is the current format, so ``MIGRATIONS`` is empty; a test exercises the machinery with a step of its own
-inside ``migration_steps``, which every loader sees until the ``with`` block ends (and no other thread or test).
+Format 2 is the current format: ``MIGRATIONS[1]`` (``valueshare.format2``) writes out what a format-1 file assumed
+without saying (see that module). Tests exercise the machinery with steps of their own inside ``migration_steps``,
+which every loader sees until the ``with`` block ends (and no other thread or test).
 
->>> migrate({"name": "Deal"})
-Migrated(data={'name': 'Deal'}, from_version=1, to_version=1, steps_applied=())
+>>> migrate({"format_version": 2, "name": "Deal"})
+Migrated(data={'name': 'Deal'}, from_version=2, to_version=2, steps_applied=())
 >>> upgrade = Step("renames 'title' to 'name'", lambda data: {"name": data["title"]})
->>> with migration_steps({1: upgrade}):
-...     moved = migrate({"title": "Deal"})
+>>> with migration_steps({2: upgrade}):
+...     moved = migrate({"format_version": 2, "title": "Deal"})
 >>> moved.data, moved.note("deal.yaml")
-({'name': 'Deal'}, "deal.yaml: written in format 1, read as format 2 (1 to 2: renames 'title' to 'name')")
+({'name': 'Deal'}, "deal.yaml: written in format 2, read as format 3 (2 to 3: renames 'title' to 'name')")
 """
 
 from __future__ import annotations
@@ -41,11 +42,12 @@ from typing import Any
 
 import yaml
 
+from valueshare import format2
 from valueshare.errors import DealInvalid, Problem
-from valueshare.textio import MAX_FILE_BYTES, decode, load_json, load_yaml, read_file, too_large
+from valueshare.textio import MAX_FILE_BYTES, load_json, load_yaml, read_file, too_large
 
 #: The format this valueshare writes, and the newest it reads.
-CURRENT_FORMAT = 1
+CURRENT_FORMAT = 2
 #: The top-level key of a deal file that holds its format version.
 FORMAT_KEY = "format_version"
 #: The format of a file that has no ``FORMAT_KEY``: every file written before the key existed.
@@ -63,7 +65,9 @@ class Step:
 
 #: ``MIGRATIONS[n]`` migrates format n to n + 1; the keys are 1 to ``CURRENT_FORMAT - 1``. Add a step here (and
 #: raise ``CURRENT_FORMAT``) whenever a change to the model would change what an existing file means or refuse it.
-MIGRATIONS: dict[int, Step] = {}
+MIGRATIONS: dict[int, Step] = {
+    1: Step("format 1's implicit settings written out", format2.to_format_2),
+}
 
 #: The steps the loaders use: ``MIGRATIONS``, or those a ``migration_steps`` block sets for its own context.
 _ACTIVE: ContextVar[Mapping[int, Step] | None] = ContextVar("valueshare_migration_steps", default=None)
@@ -167,7 +171,7 @@ def format_of(data: Mapping[str, Any], source: str | None = None, *, newest: int
     >>> format_of({"format_version": 7})
     Traceback (most recent call last):
     valueshare.errors.DealInvalid: format_version: this file is format 7, written by a newer valueshare; this \
-valueshare reads formats 1 to 1: upgrade valueshare
+valueshare reads formats 1 to 2: upgrade valueshare
     """
     if FORMAT_KEY not in data:
         return UNVERSIONED_FORMAT
@@ -218,7 +222,7 @@ def stamped(data: Mapping[str, Any]) -> dict[str, Any]:
     """``data`` with ``FORMAT_KEY`` set to the current format, as its first key: what every writer writes.
 
     >>> stamped({"name": "Deal", "format_version": 0})
-    {'format_version': 1, 'name': 'Deal'}
+    {'format_version': 2, 'name': 'Deal'}
     """
     return {FORMAT_KEY: current_format(), **{k: v for k, v in data.items() if k != FORMAT_KEY}}
 
@@ -238,8 +242,6 @@ class UpgradeResult:
     def line(self) -> str:
         """One line for the command to print.
 
-        >>> UpgradeResult(Path("deal.yaml"), 1, 1, True).line()
-        'deal.yaml: now records format_version: 1 (it was format 1, written before files recorded their format)'
         >>> UpgradeResult(Path("deal.yaml"), 1, 2, True).line()
         'deal.yaml: upgraded from format 1 to format 2'
         >>> UpgradeResult(Path("deal.yaml"), 2, 2, False).line()
@@ -247,9 +249,6 @@ class UpgradeResult:
         """
         if not self.changed:
             return f"{self.path}: already format {self.to_version}, the current format; not changed"
-        if self.from_version == self.to_version:
-            return (f"{self.path}: now records {FORMAT_KEY}: {self.to_version} (it was format {self.from_version}, "
-                    f"written before files recorded their format)")
         return f"{self.path}: upgraded from format {self.from_version} to format {self.to_version}"
 
 
@@ -263,35 +262,9 @@ def _dump(data: dict[str, Any], as_json: bool) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
-def _with_key_line(text: str, version: int) -> str | None:
-    """YAML ``text`` with a ``format_version`` line added before its first key, keeping its comments and layout;
-    None when the file does not start with a plain block section (a ``---`` or ``%`` line, a ``{...}`` section)."""
-    lines = text.splitlines(keepends=True)
-    for i, line in enumerate(lines):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        if line[0].isspace() or stripped.startswith(("---", "%", "{", "[", "-", "?", "&", "!", "*", "|", ">")):
-            return None
-        lines.insert(i, f"{FORMAT_KEY}: {version}" + ("\r\n" if line.endswith("\r\n") else "\n"))
-        return "".join(lines)
-    return None
-
-
-def _upgraded_text(raw_text: str, data: dict[str, Any], migrated: Migrated, as_json: bool) -> str:
-    """The file's new text. A format-1 YAML file that only needs the key keeps its comments: the key's line is
-    added at the top and the result must parse to the same data; otherwise the migrated data is written out."""
-    new = stamped(migrated.data)
-    if not as_json and not migrated.changed and FORMAT_KEY not in data:
-        text = _with_key_line(raw_text, new[FORMAT_KEY])
-        if text is not None:
-            try:
-                parsed = load_yaml(text)
-            except DealInvalid:
-                parsed = None
-            if isinstance(parsed, dict) and parsed == stamped(data) and next(iter(parsed)) == FORMAT_KEY:
-                return text
-    return _dump(new, as_json)
+def _upgraded_text(migrated: Migrated, as_json: bool) -> str:
+    """The file's new text: the migrated data, ``format_version`` first, as YAML or JSON."""
+    return _dump(stamped(migrated.data), as_json)
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -318,8 +291,8 @@ def upgrade_file(path: str | Path) -> UpgradeResult:
     The file is read as the loaders read it (YAML, or JSON when its name ends ``.json``; ``valueshare.textio``'s
     limits), migrated, and validated into a deal; only then is it written, atomically, as the same kind of file.
     An invalid file raises ``DealInvalid`` and is left exactly as it was. A file that already records the current
-    format is not touched (``changed`` is False). A format-1 YAML file that only gains the key keeps its comments
-    and layout; a file that a step migrates is written out from its migrated data, without its comments. A link
+    format is not touched (``changed`` is False). A file that a step migrates is written out from its migrated data,
+    without its comments (every older format has a step: format 1 gains the settings it assumed). A link
     is followed: the file it points to is rewritten.
     """
     from valueshare.scenario import read_deal_data  # scenario imports this module
@@ -335,7 +308,7 @@ def upgrade_file(path: str | Path) -> UpgradeResult:
     assert isinstance(data, dict)  # read_deal_data refused anything else
     if not migrated.changed and data.get(FORMAT_KEY) == migrated.to_version:
         return UpgradeResult(given, migrated.from_version, migrated.to_version, changed=False)
-    text = _upgraded_text(decode(raw, source), data, migrated, as_json)
+    text = _upgraded_text(migrated, as_json)
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
         raise DealInvalid([Problem("", f"the upgraded file would be too large: {too_large()}")], source)
     # Belt and braces: never write a file that would open as another deal.
