@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from valueshare import mechanisms as registry  # by module: the registry imports this package's mechanisms
+from valueshare.basecase import base_case
 from valueshare.engine.finance import Irr, irr, npv
 from valueshare.engine.mechanisms import Flow, Timing
 from valueshare.engine.route import RouteDraw, expected_route
@@ -216,8 +217,10 @@ def _ratio(numerator: float, denominator: float, when_undefined: str) -> tuple[f
 def value_deal(deal: Deal) -> Valuation:
     """Value a deal deterministically: every flow weighted by the probability that it happens, then discounted.
 
-    NHS flows are discounted at the NHS rate (Green Book schedule), the partner's at its hurdle rate.
+    NHS flows are discounted at the NHS rate (Green Book schedule), the partner's at its hurdle rate. Uncertain
+    inputs are taken at their base-case values (``valueshare.basecase``: by default each one's mean).
     """
+    deal = base_case(deal)
     a = deal.assumptions
     route = expected_route(deal)
     clause = deal.consent_clause

@@ -45,6 +45,15 @@ labels("AccessRoute", {"nhs_analysis": "NHS staff analyse, partner receives resu
                        "extract": "Pseudonymised or anonymised extract"})
 
 
+class BaseCase(Choice):
+    EXPECTED = "expected"
+    ENTERED = "entered"
+
+
+labels("BaseCase", {"expected": "Expected value: each uncertain input at its distribution's mean",
+                    "entered": "Entered values: each input as the deal gives it"})
+
+
 class Assumptions(Model):
     """Valuation settings: how far ahead to look and how to discount."""
 
@@ -64,6 +73,12 @@ class Assumptions(Model):
         title="Price base year",
         default=2026, description="The year whose prices all money figures are in (real terms).")
     currency: Literal["GBP"] = Field(title="Currency", default="GBP", description="Currency of every money figure.")
+    base_case: BaseCase = Field(
+        title="Base case", default=BaseCase.EXPECTED,
+        description="The value of each uncertain input that the headline figures use: 'expected', its "
+                    "distribution's mean, so that the headline is the expected value the Monte Carlo estimates "
+                    "(conventional in risk-adjusted valuation); or 'entered', the deal's own value (a format-1 file's "
+                    "reading). Inputs without a distribution always use the deal's value.")
 
 
 class Deal(Model):
@@ -108,8 +123,8 @@ class Deal(Model):
                     "shows them, the term sheet never does.")
     uncertainty: list[UncertainInput] = Field(title="Uncertainty",
         default_factory=list, max_length=50,
-        description="Inputs whose value is uncertain, each with a distribution for the Monte Carlo. The deal's own "
-                    "value of each input stays the base case.")
+        description="Inputs whose value is uncertain, each with a distribution for the Monte Carlo. The headline "
+                    "figures use each one's mean (or the deal's own value, as assumptions.base_case says).")
     variants: list[Variant] = Field(title="Variants",
         default_factory=list, max_length=20,
         description="Named variants of the deal (upside, downside, counter-offer...), each as changes to the base.")
@@ -190,13 +205,16 @@ def uncertainty_problems(deal: Deal):
 
 
 def apply_overrides(deal: Deal, variant: Variant) -> dict:
-    """The deal's data with the variant's overrides applied, and no variants of its own."""
+    """The deal's data with the variant's overrides applied, and no variants of its own; an uncertain input the
+    variant gives a value is certain at that value in it (``valueshare.basecase.fixing``)."""
+    from valueshare.basecase import fixing
+
     data = deal.model_dump(mode="json", exclude={"variants"})
     for path, value in variant.overrides.items():
         if path.split(".")[0].split("[")[0] == "variants":
             raise DealInvalid([Problem(path, "a variant cannot change the variants")])
         data = paths.with_value(data, path, value)
-    return data
+    return fixing(data, list(variant.overrides))
 
 
 #: The parts of a deal that are the NHS's own: its negotiating position and notes, its judgement of a fair share,
