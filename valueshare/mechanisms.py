@@ -59,9 +59,10 @@ class Mechanism:
 
     - ``flows(term, route, timing) -> Flow``: the NHS's receipt and the partner's cost, year by year
       (valueshare.engine.mechanisms); None for the consent-to-commercialise clause, whose lines are its own terms'.
-    - ``world(term, n, rng, uncertain)`` and ``flows_drawn(term, world, timing)``: for a mechanism whose Monte Carlo
-      draws something of its own (equity's exit), the draw and the flows in the drawn worlds; ``uncertain`` holds the
-      term's uncertain inputs by field name. Without them the Monte Carlo uses ``flows`` on the drawn route.
+    - ``world(term, n, rng, uncertain)`` and ``flows_drawn(term, world, route, timing)``: for a mechanism whose
+      Monte Carlo draws something of its own (equity's exit), the draw and the flows in the drawn worlds (and drawn
+      route); ``uncertain`` holds the term's uncertain inputs by field name. Without them the Monte Carlo uses
+      ``flows`` on the drawn route.
     - ``sentence(term, origin)`` and ``title(term)``: the term in words (valueshare.wording), years counted from
       ``origin``.
     - ``excel``: its inputs and formula rows in the Excel model (valueshare.reports.excel.terms).
@@ -74,7 +75,9 @@ class Mechanism:
     - Flags: ``fee_like`` (a charge for access that recovers the NHS's costs: the cost-recovery ratio, principle 2
       and the equivalent offers' base count these); ``value_share`` (a share in the value created, beyond cost
       recovery: principle 3 counts these); ``contingent`` (paid only if development succeeds or the product sells:
-      the NHS shares that risk); ``benefit`` (cash, a price saving, or in kind).
+      the NHS shares that risk); ``benefit`` (cash, a price saving, or in kind); ``ownership`` (given in the
+      partner's own shares, not paid from the project's cash: not a deductible expense for the partner's
+      corporation tax, and left out of the project cash flow its IRR is computed on).
     """
 
     kind: str = field(init=False)
@@ -90,6 +93,7 @@ class Mechanism:
     value_share: bool = False
     contingent: bool = False
     benefit: Benefit = Benefit.CASH
+    ownership: bool = False
     world: Callable[..., Any] | None = None
     flows_drawn: Callable[..., engine.Flow] | None = None
     starter: Callable[[dict[str, Any]], dict[str, Any]] | None = None
@@ -148,7 +152,7 @@ MECHANISMS: dict[str, Mechanism] = {m.kind: m for m in (
     Mechanism(RevenueShare, engine.revenue_share, wording.revenue_share_sentence, excel.REVENUE_SHARE,
               closing_fields=("rate",), default_closing=2, value_share=True, contingent=True),
     Mechanism(Equity, engine.equity, wording.equity_sentence, excel.EQUITY,
-              closing_fields=("stake",), value_share=True, contingent=True,
+              closing_fields=("stake",), value_share=True, contingent=True, ownership=True,
               world=engine.equity_world, flows_drawn=engine.equity_drawn),
     Mechanism(NhsPriceDiscount, engine.nhs_price_discount, wording.nhs_price_discount_sentence,
               excel.NHS_PRICE_DISCOUNT, closing_fields=("price_discount",), value_share=True, contingent=True,

@@ -13,6 +13,7 @@ from valueshare.model.terms import (
     ConsentToCommercialise,
     Equity,
     Frequency,
+    Indexation,
     InKindBenefit,
     Milestone,
     NhsPriceDiscount,
@@ -69,6 +70,19 @@ def _w(term: object, field: str) -> str:
     """The term's value of ``field``, written as the catalogue of inputs writes that field."""
     return field_input(type(term), field).write(getattr(term, field))  # type: ignore[arg-type]
 
+def indexation_sentence(term: object, what: str = "The amount is") -> str:
+    """How the term's amounts move with prices, as a sentence (empty for a term that holds no amount).
+
+    >>> indexation_sentence(AccessFee(amount_gbp=1_000))
+    ' The amount is fixed in cash.'
+    """
+    indexation = getattr(term, "indexation", None)
+    if indexation is None:
+        return ""
+    how = "fixed in cash" if indexation is Indexation.FIXED else "indexed to CPI (it rises with prices)"
+    return f" {what} {how}."
+
+
 def _year_span(start: int, count: int, origin: str) -> str:
     if count == 1:
         return f"in year {start} after {origin}"
@@ -100,20 +114,21 @@ def clause_intro(clause: ConsentToCommercialise) -> str:
 
 def access_fee_sentence(term: AccessFee, origin: str) -> str:
     if term.frequency is Frequency.ONE_OFF:
-        return f"The partner pays a one-off access fee of {_w(term, 'amount_gbp')} {_when(term.start_year, origin)}."
+        return (f"The partner pays a one-off access fee of {_w(term, 'amount_gbp')} {_when(term.start_year, origin)}."
+                + indexation_sentence(term))
     return (f"The partner pays an access fee of {_w(term, 'amount_gbp')} a year, "
-            f"{_year_span(term.start_year, term.years, origin)}.")
+            f"{_year_span(term.start_year, term.years, origin)}." + indexation_sentence(term))
 
 
 def subscription_sentence(term: Subscription, origin: str) -> str:
     rise = f", rising by {_w(term, 'escalation_rate')} a year" if term.escalation_rate else ""
     return (f"The partner pays a subscription of {_w(term, 'amount_gbp_per_year')}{rise}, "
-            f"{_year_span(term.start_year, term.years, origin)}.")
+            f"{_year_span(term.start_year, term.years, origin)}." + indexation_sentence(term))
 
 
 def milestone_sentence(term: Milestone, origin: str) -> str:
     return (f"The partner pays {_w(term, 'amount_gbp')} when the stage '{term.stage}' succeeds. "
-            f"Nothing is due if the stage fails.")
+            f"Nothing is due if the stage fails." + indexation_sentence(term))
 
 
 def royalty_sentence(term: Royalty, origin: str) -> str:
@@ -129,7 +144,10 @@ def royalty_sentence(term: Royalty, origin: str) -> str:
             bands.append(f"{_w(tier, 'rate')} on yearly sales {band}")
         rates = "; ".join(bands) + f", on {_sales_basis(term.territory, term.term_years)}"
     cap = f" Total royalties are capped at {_w(term, 'cap_gbp')}." if term.cap_gbp is not None else ""
-    return f"The partner pays a royalty of {rates}.{cap}"
+    amounts = {(True, True): "The cap and the tiers' thresholds are", (True, False): "The cap is",
+               (False, True): "The tiers' thresholds are"}.get((term.cap_gbp is not None, len(term.tiers) > 1))
+    index = indexation_sentence(term, amounts) if amounts else ""
+    return f"The partner pays a royalty of {rates}.{cap}{index}"
 
 
 def revenue_share_sentence(term: RevenueShare, origin: str) -> str:
@@ -138,9 +156,12 @@ def revenue_share_sentence(term: RevenueShare, origin: str) -> str:
 
 
 def equity_sentence(term: Equity, origin: str) -> str:
+    alive = " if the programme is still alive then" if term.exit_requires_launch else ""
+    rate = (f" Both parties value the stake at {_w(term, 'equity_discount_rate')} a year."
+            if term.equity_discount_rate is not None else " Each party values the stake at its own discount rate.")
     return (f"The NHS holds {_w(term, 'stake')} of the partner's equity. Valued at an exit worth "
             f"{_w(term, 'exit_value_gbp')} in year {term.exit_year}, with a {_w(term, 'exit_probability')} "
-            f"chance of that exit.")
+            f"chance of that exit{alive}." + indexation_sentence(term, "The exit value is") + rate)
 
 
 def nhs_price_discount_sentence(term: NhsPriceDiscount, origin: str) -> str:
@@ -152,7 +173,8 @@ def in_kind_benefit_sentence(term: InKindBenefit, origin: str) -> str:
     if term.partner_cost_gbp_per_year is not None:
         cost = f" (costing the partner {_w(term, 'partner_cost_gbp_per_year')})"
     return (f"The partner provides {term.description}, worth {_w(term, 'value_gbp_per_year')} to "
-            f"the NHS{cost}, {_year_span(term.start_year, term.years, origin)}.")
+            f"the NHS{cost}, {_year_span(term.start_year, term.years, origin)}."
+            + indexation_sentence(term, "Its value is"))
 
 
 def consent_sentence(term: ConsentToCommercialise, origin: str) -> str:

@@ -7,7 +7,7 @@ costs negative; the partner's operating profit is positive, its stage costs and 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -16,6 +16,7 @@ from valueshare import mechanisms as registry  # by module: the registry imports
 from valueshare.basecase import base_case
 from valueshare.engine.finance import Irr, irr, npv
 from valueshare.engine.mechanisms import Flow, Timing
+from valueshare.engine.tax import corporation_tax, outcome_worlds
 from valueshare.engine.route import RouteDraw, expected_route
 from valueshare.engine.timeline import discount_factors, yearly_schedule
 from valueshare.model import ConsentToCommercialise, Deal, NhsPriceDiscount
@@ -40,6 +41,9 @@ class DealFlows:
     partner_operating: list[Line]  # operating profit (positive) and stage costs (negative)
     partner_payments: list[Line]   # one per term, negative
     expected_sales: np.ndarray     # (n, years) list-price sales, weighted by the chance of launch
+    partner_tax: list[Line] = field(default_factory=list)  # corporation tax (negative), engine/tax.py
+    ownership_keys: frozenset[str] = frozenset()  # payments in the partner's shares (equity): not deductible
+    outside_irr_keys: frozenset[str] = frozenset()  # those of them left out of the project cash flow's IRR
 
     def nhs_total(self) -> np.ndarray:
         return _sum(self.nhs_receipts + self.nhs_costs, self.expected_sales.shape)
@@ -48,7 +52,14 @@ class DealFlows:
         return _sum(self.partner_operating, self.expected_sales.shape)
 
     def partner_total(self) -> np.ndarray:
-        return self.partner_before_payments() + _sum(self.partner_payments, self.expected_sales.shape)
+        return self.partner_before_payments() + _sum(self.partner_payments + self.partner_tax,
+                                                     self.expected_sales.shape)
+
+    def partner_project(self) -> np.ndarray:
+        """The partner's project cash flow: its total without what it gives in its own shares (an equity stake),
+        the flows its IRR is computed on."""
+        return self.partner_total() - _sum([x for x in self.partner_payments if x.key in self.outside_irr_keys],
+                                           self.expected_sales.shape)
 
     def nhs_npv(self, factors: np.ndarray) -> np.ndarray:
         """(n,) NPV of the NHS's flows in each world: equals ``npv(self.nhs_total(), factors)``, without adding up
@@ -57,7 +68,8 @@ class DealFlows:
 
     def partner_npv(self, factors: np.ndarray) -> np.ndarray:
         """(n,) NPV of the partner's flows in each world: equals ``npv(self.partner_total(), factors)``."""
-        return _present_value(self.partner_operating + self.partner_payments, factors, self.expected_sales.shape[0])
+        return _present_value(self.partner_operating + self.partner_payments + self.partner_tax, factors,
+                              self.expected_sales.shape[0])
 
 
 def _sum(lines: list[Line], shape: tuple[int, ...]) -> np.ndarray:
@@ -111,27 +123,41 @@ def deal_flows(deal: Deal, route: RouteDraw | None, clause_weight: np.ndarray,
     term whose mechanism draws its own part of the worlds drew (equity: the exit, 0/1, and exit value), by term
     index; without it such a term is valued at its expectation. Each term's mechanism gives its flows."""
     drawn = drawn or {}
-    horizon = deal.assumptions.horizon_years
+    a = deal.assumptions
+    horizon = a.horizon_years
     n = clause_weight.shape[0]
     discount = total_price_discount(deal)
-    top = Timing(0, np.ones(n), horizon, discount)
+    df_partner = discount_factors(a.partner_discount_rate, horizon)
+    df_nhs = discount_factors(a.nhs_discount_rate, horizon, rate_after_30=a.nhs_discount_rate_after_30)
+
+    def timing(offset: int, weight: np.ndarray) -> Timing:
+        return Timing(offset, weight, horizon, discount, a.inflation_rate, df_nhs, df_partner)
+
+    top = timing(0, np.ones(n))
     receipts: list[Line] = []
     payments: list[Line] = []
+    ownership: set[str] = set()
+    outside_irr: set[str] = set()
 
-    def add(key: str, label: str, flow: Flow) -> None:
+    def add(key: str, label: str, term: Any, flow: Flow) -> None:
         receipts.append(Line(key, label, flow.nhs))
         payments.append(Line(key, label, -flow.partner))
+        if registry.of(term).ownership:
+            ownership.add(key)
+            if not getattr(term, "in_partner_irr", False):
+                outside_irr.add(key)
 
     for i, term in enumerate(deal.terms):
         if isinstance(term, ConsentToCommercialise):
-            inner = Timing(term.year, clause_weight, horizon, discount)
+            inner = timing(term.year, clause_weight)
             for j, sub in enumerate(term.terms):
-                add(f"terms[{i}].terms[{j}]", f"If commercialised: {term_title(sub)}",
+                add(f"terms[{i}].terms[{j}]", f"If commercialised: {term_title(sub)}", sub,
                     _flows(registry.of(sub).flows)(sub, route, inner))
         elif i in drawn:
-            add(f"terms[{i}]", term_title(term), _flows(registry.of(term).flows_drawn)(term, drawn[i], top))
+            add(f"terms[{i}]", term_title(term), term,
+                _flows(registry.of(term).flows_drawn)(term, drawn[i], route, top))
         else:
-            add(f"terms[{i}]", term_title(term), _flows(registry.of(term).flows)(term, route, top))
+            add(f"terms[{i}]", term_title(term), term, _flows(registry.of(term).flows)(term, route, top))
 
     operating: list[Line] = []
     expected_sales = np.zeros((n, horizon + 1))
@@ -141,7 +167,25 @@ def deal_flows(deal: Deal, route: RouteDraw | None, clause_weight: np.ndarray,
         operating.append(Line("partner.operating_profit", "Operating profit from sales",
                               route.operating_margin[:, None] * expected_sales))
         operating.append(Line("partner.stage_costs", "Development stage costs", -route.stage_cost_flows()))
-    return DealFlows(receipts, nhs_cost_lines(deal, n), operating, payments, expected_sales)
+    taxable = _sum(operating + [x for x in payments if x.key not in ownership], (n, horizon + 1))
+    tax = [Line(TAX_KEY, "Corporation tax", -corporation_tax(taxable, a.partner_tax_rate))] \
+        if a.partner_tax_rate > 0 else []
+    return DealFlows(receipts, nhs_cost_lines(deal, n), operating, payments, expected_sales, tax, frozenset(ownership),
+                     frozenset(outside_irr))
+
+
+#: The engine key of the partner's corporation-tax line.
+TAX_KEY = "partner.corporation_tax"
+
+
+def expected_tax(deal: Deal) -> list[Line]:
+    """The partner's expected corporation tax, (1, years): the tax of each outcome of the deal weighted by its
+    chance (engine/tax.py says why not the tax of the expected flows)."""
+    if deal.assumptions.partner_tax_rate <= 0:
+        return []
+    worlds = outcome_worlds(deal)
+    each = deal_flows(deal, worlds.route, worlds.clause_weight).partner_tax[0].values
+    return [Line(TAX_KEY, "Corporation tax", (worlds.probability @ each)[None, :])]
 
 
 @dataclass(frozen=True)
@@ -225,6 +269,7 @@ def value_deal(deal: Deal) -> Valuation:
     route = expected_route(deal)
     clause = deal.consent_clause
     flows = deal_flows(deal, route, np.array([clause.probability if clause else 0.0]))
+    flows = replace(flows, partner_tax=expected_tax(deal))
     df_nhs = discount_factors(a.nhs_discount_rate, a.horizon_years, rate_after_30=a.nhs_discount_rate_after_30)
     df_partner = discount_factors(a.partner_discount_rate, a.horizon_years)
 
@@ -245,10 +290,11 @@ def value_deal(deal: Deal) -> Valuation:
         deal_name=deal.name,
         years=np.arange(a.horizon_years + 1),
         nhs_lines=summarise(flows.nhs_receipts, df_nhs) + summarise(flows.nhs_costs, df_nhs),
-        partner_lines=summarise(flows.partner_operating, df_partner) + summarise(flows.partner_payments, df_partner),
+        partner_lines=summarise(flows.partner_operating, df_partner) + summarise(flows.partner_payments, df_partner)
+        + summarise(flows.partner_tax, df_partner),
         nhs_cash_flow=nhs_cf, partner_cash_flow=partner_cf, expected_sales=flows.expected_sales[0],
         nhs_npv=float(npv(nhs_cf, df_nhs)), partner_npv=float(npv(partner_cf, df_partner)),
-        partner_irr=irr(partner_cf),
+        partner_irr=irr(flows.partner_project()[0]),
         partner_value_before_payments=before, payments_to_nhs_partner_pv=given,
         nhs_share=share, nhs_share_note=share_note,
         cost_recovery_ratio=recovery, cost_recovery_note=recovery_note,

@@ -15,12 +15,20 @@ from valueshare.model.negotiation import NegotiationInputs
 from valueshare.model.parties import Contribution, NhsParty, Partner
 from valueshare.model.route import RouteToMarket
 from valueshare.model.terms import ConsentToCommercialise, Equity, Milestone, NhsPriceDiscount, Term
-from valueshare.model.types import DiscountRate, Name, Prose, WholeYears, bounded
+from valueshare.model.types import DiscountRate, Fraction, GrowthRate, Name, Prose, WholeYears, bounded
 from valueshare.model.uncertainty import UncertainInput, Variant
 
 #: HM Treasury Green Book social time preference rate (real), years 0 to 30, and its rate after year 30.
 GREEN_BOOK_RATE = 0.035
 GREEN_BOOK_RATE_AFTER_30 = 0.030
+#: CPI inflation assumed for contract amounts fixed in cash [pub]: the Bank of England's 2% CPI inflation target
+#: (HM Treasury's remit for the Monetary Policy Committee, CPI since December 2003, restated each year, e.g. the
+#: remit of March 2025); the Office for Budget Responsibility's Economic and fiscal outlooks forecast CPI back at
+#: the target in their later years, so 2% is the medium-term path over a deal's horizon. Dated: as at 2026.
+CPI_INFLATION = 0.02
+#: UK corporation tax main rate [pub]: 25% on profits over £250,000 from 1 April 2023 (Finance Act 2021, s. 6;
+#: HMRC, "Rates and allowances: Corporation Tax"), the rate for a partner large enough to be a data partner.
+UK_CORPORATION_TAX_MAIN_RATE = 0.25
 
 
 class Use(Choice):
@@ -73,6 +81,15 @@ class Assumptions(Model):
         title="Price base year",
         default=2026, description="The year whose prices all money figures are in (real terms).")
     currency: Literal["GBP"] = Field(title="Currency", default="GBP", description="Currency of every money figure.")
+    inflation_rate: GrowthRate = Field(json_schema_extra={"x-swing-points": 0.01},
+        title="Inflation rate (CPI)", default=CPI_INFLATION,
+        description="Yearly CPI inflation assumed over the deal, used to bring amounts fixed in cash into the price "
+                    "base year's pounds (Bank of England's 2% CPI target, the OBR's medium-term CPI assumption).")
+    partner_tax_rate: Fraction = Field(
+        title="Partner corporation tax rate", default=UK_CORPORATION_TAX_MAIN_RATE,
+        description="Corporation tax on the partner's yearly taxable profit from the deal, so that its NPV and IRR "
+                    "are after tax, as its hurdle rate usually is (UK main rate: 25% from 1 April 2023). 0 values "
+                    "the partner before tax.")
     base_case: BaseCase = Field(
         title="Base case", default=BaseCase.EXPECTED,
         description="The value of each uncertain input that the headline figures use: 'expected', its "

@@ -2,11 +2,17 @@
 
 Timing convention (the same everywhere): year 0 is signature; every other flow falls at the end of its year.
 A term with ``start_year`` and ``years`` pays in years ``start_year`` to ``start_year + years - 1``.
+
+Cash and real terms: valueshare values everything in pounds of the price base year (real terms). A contract writes
+its amounts in cash, so each term that holds an amount says how it moves with prices (``indexation``): ``fixed``
+(the pounds written are the pounds paid, whatever inflation does: the engine deflates them into the price base year
+at ``assumptions.inflation_rate``) or ``indexed`` (the amount rises with CPI, so it is already in real terms).
+Rates on sales (a royalty's rates, a revenue share, a price discount) act on real sales and need no indexation.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal, get_args
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import Field, model_validator
 
@@ -14,6 +20,7 @@ from valueshare.errors import invalid
 from valueshare.model.base import Choice, Model, labels
 from valueshare.model.types import (
     DiscountFraction,
+    DiscountRate,
     DurationYears,
     Fraction,
     Gbp,
@@ -23,6 +30,14 @@ from valueshare.model.types import (
     WholeYears,
     YearIndex,
 )
+
+#: The rate at which both parties value an equity stake by default [conv]: the cost of equity of an early-stage,
+#: venture-backed company. Venture capitalists' target returns run from 50-70% at start-up to 25-35% near exit
+#: (A. Damodaran, "Valuing Young, Start-up and Growth Companies", NYU Stern, 2009, table of VC target rates,
+#: after Scherlis and Sahlman, 1987), but those rates also price the chance of failure; valueshare already weights
+#: the exit by the programme's survival, so it uses a cost of equity for the remaining market and illiquidity risk,
+#: 20%, the middle of the 15-25% range the issue names [ours, within the conv range].
+EQUITY_DISCOUNT_RATE = 0.20
 
 
 class Frequency(Choice):
@@ -41,6 +56,22 @@ class Territory(Choice):
 labels("Territory", {"worldwide": "Worldwide sales", "uk": "UK sales only"})
 
 
+class Indexation(Choice):
+    FIXED = "fixed"
+    INDEXED = "indexed"
+
+
+labels("Indexation", {"fixed": "Fixed in cash", "indexed": "Indexed to CPI"})
+
+
+def _indexation(what: str) -> Any:
+    return Field(
+        title="Indexation", default=Indexation.FIXED,
+        description=f"How {what} moves with prices: fixed (the pounds written are paid, so inflation erodes them; "
+                    "valued in the price base year's pounds at the deal's inflation rate) or indexed (rises with "
+                    "CPI, so already in real terms).")
+
+
 class AccessFee(Model):
     """A fee for access to the data: the cost-recovery charge the NHS always makes."""
 
@@ -52,6 +83,7 @@ class AccessFee(Model):
     start_year: YearIndex = Field(
         title="Start year", default=0, description="Year of the (first) payment; year 0 is signature.")
     years: WholeYears = Field(title="Years", default=1, description="For a yearly fee: how many years it is paid.")
+    indexation: Indexation = _indexation("the fee")
 
     @model_validator(mode="after")
     def _one_off_is_one_year(self) -> AccessFee:
@@ -72,7 +104,9 @@ class Subscription(Model):
         title="Start year", default=1, description="First year it is paid; year 0 is signature.")
     years: WholeYears = Field(title="Years", description="How many years it is paid.")
     escalation_rate: GrowthRate = Field(
-        title="Escalation rate", default=0.0, description="Yearly rise in the subscription (0.03 is 3%).")
+        title="Escalation rate", default=0.0,
+        description="Yearly rise in the subscription (0.03 is 3%), in cash if fixed, above CPI if indexed.")
+    indexation: Indexation = _indexation("the subscription")
 
 
 class Milestone(Model):
@@ -84,6 +118,7 @@ class Milestone(Model):
     stage: Name = Field(
         title="Stage", description="Name of the stage whose success triggers the payment.", max_length=100)
     amount_gbp: Gbp = Field(title="Amount", description="The payment, in £.")
+    indexation: Indexation = _indexation("the payment")
 
 
 class RoyaltyTier(Model):
@@ -108,6 +143,7 @@ class Royalty(Model):
         default=None, description="Years after launch for which the royalty is due; empty means until sales end.")
     cap_gbp: Gbp | None = Field(
         title="Cap", default=None, description="Most the royalty can pay in total, in £; empty for no cap.")
+    indexation: Indexation = _indexation("the cap and the tiers' thresholds (cash sales figures)")
 
     @model_validator(mode="after")
     def _tiers_ascend_from_zero(self) -> Royalty:
@@ -145,6 +181,23 @@ class Equity(Model):
     exit_year: YearIndex = Field(title="Exit year", description="Year of the exit, counted from signature.")
     exit_probability: Fraction = Field(
         title="Exit probability", description="Chance that an exit happens in that year (0.2 is 20%).")
+    exit_requires_launch: bool = Field(
+        title="Exit needs the programme to succeed", default=True,
+        description="True: the exit happens only in worlds where the programme is still alive in the exit year "
+                    "(no stage has failed by then; launched, if the route ends before it), and the exit probability "
+                    "applies on top. False: the exit may happen whatever becomes of the programme (the partner's "
+                    "other business).")
+    equity_discount_rate: DiscountRate | None = Field(
+        title="Equity discount rate", default=EQUITY_DISCOUNT_RATE,
+        description="Rate at which both parties value the stake (an early-stage company's cost of equity; "
+                    "default 20%, the middle of the 15-25% range for a venture past proof of concept). Empty: each "
+                    "party values it at its own discount rate.")
+    in_partner_irr: bool = Field(
+        title="Stake counted in the partner's IRR", default=False,
+        description="False: the partner's IRR is its project's, without the stake (given in shares, not paid from "
+                    "the project's cash); the stake still counts in its NPV. True: the stake counts as a cash flow in "
+                    "the IRR too (format 1's reading).")
+    indexation: Indexation = _indexation("the exit value")
 
 
 class NhsPriceDiscount(Model):
@@ -170,6 +223,7 @@ class InKindBenefit(Model):
         default=None, description="What it costs the partner each year, in £; empty means the same as its value.")
     start_year: YearIndex = Field(title="Start year", default=1, description="First year it is given.")
     years: WholeYears = Field(title="Years", default=1, description="How many years it is given.")
+    indexation: Indexation = _indexation("its value and cost")
 
 
 #: The mechanisms that may appear inside a consent-to-commercialise clause.

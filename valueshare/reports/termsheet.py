@@ -272,6 +272,12 @@ def _assumptions(deal: Deal) -> list[Flowable]:
         ["Partner discount rate", percent(a.partner_discount_rate),
          "the partner's hurdle rate; it carries market risk, as stage chances carry technical risk"],
         ["Price base year", f"{a.price_base_year} prices", f"all money in real terms, {a.currency}"],
+        ["Inflation (CPI)", f"{percent(a.inflation_rate)} a year",
+         "amounts fixed in cash are valued in the price base year's pounds at this rate (Bank of England 2% CPI "
+         "target); amounts indexed to CPI are already real. Each term says which it is."],
+        ["Partner's corporation tax", percent(a.partner_tax_rate),
+         "the partner's figures are after tax on its taxable profit, losses carried forward (UK main rate 25% "
+         "from 1 April 2023)" if a.partner_tax_rate > 0 else "the partner's figures are before tax"],
         ["Timing", "year 0 is signature", "year 0 is signature; other flows at the end of each year"],
         ["Risk adjustment", "stage probabilities",
          "each flow is weighted by the chance that the development stages before it succeed"
