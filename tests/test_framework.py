@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from strategies import deals
 
 from valueshare import deal_from_data, value_deal
-from valueshare.framework import assess, closing_candidates, patient_first_flags
+from valueshare.framework import aims_of, assess, closing_candidates, patient_first_flags
 from valueshare.framework.principles import Status
 
 CURATED_ASSET = {"name": "Images", "data_type": "imaging", "patients": 50_000, "history_years": 12,
@@ -113,17 +113,24 @@ def test_principle_2_requires_a_fee_that_recovers_the_costs_of_access(terms, cos
 
 # ---- principle 3 -----------------------------------------------------------------------------------------------
 
+COST_OF_ACCESS = {"preparation_gbp": 1000}  # what FEE recovers exactly: cost recovery only
+
+
 def test_principle_3_fails_commercial_use_of_curated_data_with_cost_recovery_only():
-    data = base_data(terms=[FEE], contribution={"data_assets": [CURATED_ASSET]})
+    data = base_data(terms=[FEE], contribution={"data_assets": [CURATED_ASSET], "access_costs": COST_OF_ACCESS})
     assert check(data, "principle_3").status is Status.FAIL
 
 
 def test_principle_3_warns_commercial_use_of_raw_data_with_cost_recovery_only():
-    assert check(base_data(terms=[FEE]), "principle_3").status is Status.WARNING
+    data = base_data(terms=[FEE], contribution={"access_costs": COST_OF_ACCESS})
+    assert check(data, "principle_3").status is Status.WARNING
 
 
 def test_principle_3_passes_commercial_use_with_a_value_share():
-    data = base_data(terms=[FEE, ROYALTY], contribution={"data_assets": [CURATED_ASSET]})
+    # A 10% royalty on top of cost recovery: 0.1 × 0.4 × £5,000 × S at the partner's rate, about 38% of its value
+    # (test_framework_value works the figures), well above half the band's low end.
+    data = base_data(terms=[FEE, {"kind": "royalty", "tiers": [{"from_gbp": 0, "rate": 0.1}]}],
+                     contribution={"data_assets": [CURATED_ASSET], "access_costs": COST_OF_ACCESS})
     assert check(data, "principle_3").status is Status.PASS
 
 
@@ -201,9 +208,11 @@ def test_an_alternative_that_raises_nhs_return_but_lowers_patient_benefit_is_fla
     worse = copy.deepcopy(base)
     worse["terms"][0]["amount_gbp"] = 5000
     worse["patient_benefit"]["qalys_per_patient"] = 0.05
-    named = [(name, assess(deal_from_data(d)).pillars) for name, d in (("Offer", base), ("Counter", worse))]
+    named = [aims_of(name, deal_from_data(d), value_deal(deal_from_data(d))) for name, d in (("Offer", base),
+                                                                                              ("Counter", worse))]
     [flag] = patient_first_flags(named)
-    assert flag.startswith("'Counter' raises the NHS's return over 'Offer' but lowers patient benefit")
+    # £5,000 at signature is more than the partner's value (about £1,060): the counter also takes it below its hurdle
+    assert flag.startswith("'Counter' puts patient benefit at risk") and "(-£3,940)" in flag
 
 
 # ---- property --------------------------------------------------------------------------------------------------

@@ -142,8 +142,9 @@ def test_default_positions_come_from_cost_recovery_the_fair_band_and_the_partner
     big_v = 0.3 * 2000 * S3_5 - 100 / 1.1 - 100 / 1.21
     z = zone(deal, v, value_contribution(deal, v))
     assert z.partner_value == pytest.approx(big_v)
-    assert z.nhs_walk_away.value == pytest.approx(max(50.0, fair.low * big_v))
-    assert z.nhs_target.value == pytest.approx(fair.centre * big_v)
+    # cost recovery (£50) plus the band's low end of value share: their sum (the framework's "plus")
+    assert z.nhs_walk_away.value == pytest.approx(50.0 + fair.low * big_v)
+    assert z.nhs_target.value == pytest.approx(50.0 + fair.centre * big_v)
     assert z.partner_walk_away.value == pytest.approx(big_v) and z.partner_walk_away.share == 1.0
     # the offer: £100 at signature + 2% of £2,000 in years 3-5, at the partner's rate
     assert z.offer.value == pytest.approx(100 + 0.02 * 2000 * S3_5)
@@ -228,9 +229,10 @@ def test_a_share_goal_starts_at_zero_when_the_partners_value_is_not_positive():
 
 def test_the_term_to_solve_for_is_the_closing_term_else_the_first_the_solver_can_move():
     fee_and_royalty = deal_from_data(base_data(terms=[{"kind": "access_fee", "amount_gbp": 100}, ROYALTY]))
-    assert default_term(fee_and_royalty) == "terms[1].tiers[0].rate"  # a royalty comes first among closing terms
+    # the framework's usual mechanisms (upfront first) before a royalty, its minority case
+    assert default_term(fee_and_royalty) == "terms[0].amount_gbp"
     milestone = deal_from_data(base_data(terms=[{"kind": "milestone", "stage": "A", "amount_gbp": 100}]))
-    assert default_term(milestone) == "terms[0].amount_gbp"  # no closing kind: the first solvable term
+    assert default_term(milestone) == "terms[0].amount_gbp"  # a milestone, the third closing kind
     assert default_term(deal_from_data(base_data())) is None
 
 

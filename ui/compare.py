@@ -16,7 +16,7 @@ from ui.charts import unique
 from ui.fields import section_link
 from ui.text import md
 from ui.view import keep, remember
-from valueshare.compare import Comparison
+from valueshare.compare import Comparison, aim_rows
 from valueshare.errors import DealInvalid
 from valueshare.model import Deal
 from valueshare.scenario import deal_from_data, deal_to_data, read_deal_content
@@ -131,6 +131,15 @@ def chosen_deals(valid: state.Valid) -> list[tuple[str, Deal]]:
 
 def show(comparison: Comparison) -> None:
     """The figures (differing rows shaded and marked) and the inputs that differ, each downloadable as CSV."""
+    names = unique([c.name for c in comparison.columns])
+    st.markdown("**The three aims**", help="The framework's order: patient benefit first, then UK growth, then the "
+                                           "NHS's financial return, each in its own units. An alternative whose "
+                                           "terms take the partner below its hurdle puts patient benefit at risk: "
+                                           "a partner that walks away delivers none.")
+    for flag in comparison.flags:
+        st.warning(f"**Patient-first flag.** {md(flag)}", icon=":material/health_and_safety:")
+    st.dataframe(pd.DataFrame([[label, *texts] for label, texts in aim_rows(comparison.aims)],
+                              columns=["Aim", *names]), hide_index=True, width="stretch")
     figures = figures_frame(comparison)
     differs = [row.differs for row in comparison.figures]
     st.markdown("**Figures**", help="Each deal valued as on the Valuation page. Shaded rows, marked 'Yes', differ "

@@ -22,9 +22,18 @@ from valueshare import inputs
 from valueshare.compare import variants_of
 from valueshare.contribution import text as worth_words
 from valueshare.engine.valuation import Valuation, value_deal
-from valueshare.framework import Assessment, Status, assess, closing_candidates, closing_term, patient_first_flags
+from valueshare.framework import (
+    Aims,
+    Assessment,
+    Status,
+    aims_of,
+    assess,
+    closing_candidates,
+    closing_term,
+    patient_first_flags,
+)
 from valueshare.framework import text as words
-from valueshare.framework.pillars import Pillars, pillars
+from valueshare.framework.pillars import Pillars
 from valueshare.model import Deal
 from valueshare.model.benefits import EconomicGrowth, FactorOverride, FairShareInputs, PatientBenefit
 
@@ -71,8 +80,8 @@ def _assessment(deal_json: str, term_path: str | None, _deal: Deal, _valuation: 
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _alternatives(deal_json: str, _deal: Deal) -> list[tuple[str, Pillars]]:
-    return [(name, pillars(deal, value_deal(deal))) for name, deal in variants_of(_deal)]
+def _alternatives(deal_json: str, _deal: Deal) -> list[Aims]:
+    return [aims_of(name, deal, value_deal(deal)) for name, deal in variants_of(_deal)]
 
 
 def closing_choice(deal: Deal) -> str | None:
@@ -130,11 +139,13 @@ def scorecard_frame(named: list[tuple[str, Pillars]]) -> pd.DataFrame:
 def scorecard(valid: state.Valid) -> None:
     if not valid.deal.variants:
         return
-    named = _alternatives(valid.json, valid.deal)
+    alternatives = _alternatives(valid.json, valid.deal)
+    named = [(a.name, a.pillars) for a in alternatives]
     st.subheader("The aims across the deal's variants", anchor=False,
-                 help="The base deal and each named variant, valued the same way. A variant that raises the NHS's "
-                      "return while lowering patient benefit is flagged: patient benefit comes first.")
-    for flag in patient_first_flags(named):
+                 help="The base deal and each named variant, valued the same way. A variant that lowers patient "
+                      "benefit, or whose terms take the partner below its hurdle (so that the benefit may never be "
+                      "delivered), is flagged: patient benefit comes first.")
+    for flag in patient_first_flags(alternatives):
         st.warning(f"**Patient-first flag.** {md(flag)}", icon=":material/health_and_safety:")
     figures = charts.aims_chart_frame([name for name, _ in named], words.scorecard(named))
     for column, (aim, _, _, _) in zip(st.columns(3), charts.AIM_FIGURES, strict=False):
@@ -150,8 +161,8 @@ def scorecard(valid: state.Valid) -> None:
 
 def principles_frame(a: Assessment) -> pd.DataFrame:
     rows = [{"Principle": c.title, "Status": c.status.label, "Why": c.reason, "Key figures": words.figures_text(
-        c.figures)} for c in a.checks]
-    return pd.DataFrame(rows, columns=["Principle", "Status", "Why", "Key figures"])
+        c.figures), "Source": c.source} for c in a.checks]
+    return pd.DataFrame(rows, columns=["Principle", "Status", "Why", "Key figures", "Source"])
 
 
 #: The badge of each status: a colour and an icon, and always the word, so that colour is never the only cue.
@@ -171,6 +182,7 @@ def principles(a: Assessment) -> None:
             with badge:
                 st.badge(check.status.label, color=colour, icon=icon)
             what.markdown(f"**{md(check.title)}**  \n{md(check.reason)}")
+            what.caption(f"Source: {md(check.source)}.")
             figures.caption("  \n".join(f"{md(k)}: {md(v)}" for k, v in check.figures.items()) or "–")
     st.download_button("Download the checks as CSV", charts.csv_bytes(principles_frame(a)),
                        file_name="framework-principles.csv", mime="text/csv", key="csv:framework-principles",

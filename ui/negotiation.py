@@ -156,8 +156,7 @@ def offers_section(valid: state.Valid, term: str | None) -> None:
     with st.spinner("Valuing the equivalent offers: a Monte Carlo of each..."):
         n = picture(valid, term=term, target=float(target), mix=mix, offers=True)
     st.caption(md(words.offers_intro(n)))
-    frame = pd.DataFrame(words.offer_rows(n.offers), columns=[
-        "Structure", "NHS NPV", "NHS P10 / P50 / P90", "Partner NPV", "Partner pays in years 0-2", "Contingent"])
+    frame = pd.DataFrame(words.offer_rows(n.offers), columns=list(words.OFFER_COLUMNS))
     st.dataframe(frame, hide_index=True, width="stretch")
     if words.offers_summary(n):
         st.markdown(md(words.offers_summary(n)))
@@ -165,7 +164,9 @@ def offers_section(valid: state.Valid, term: str | None) -> None:
     numbers = pd.DataFrame([{"Structure": o.name, "Value to the NHS (£)": o.value_to_nhs, "NHS NPV (£)": o.nhs_npv,
                              "NHS NPV P10 (£)": o.nhs_p10, "NHS NPV P50 (£)": o.nhs_p50, "NHS NPV P90 (£)": o.nhs_p90,
                              "Partner NPV (£)": o.partner_npv, "Partner pays in years 0-2 (£)": o.early_payments,
-                             "Contingent share": o.contingent} for o in n.offers if o.deal is not None])
+                             "Contingent share": o.contingent, "QALYs": o.qalys,
+                             "Patient benefit at risk": o.patient_benefit_at_risk}
+                            for o in n.offers if o.deal is not None])
     st.download_button("Download the offers as CSV", charts.csv_bytes(numbers), file_name="equivalent-offers.csv",
                        mime="text/csv", key="csv:offers", icon=":material/download:")
     st.caption(f"NHS P10 / P50 / P90: the NHS's NPV that one trial in ten falls below, the median, and that one in "

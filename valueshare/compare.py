@@ -9,7 +9,8 @@ from typing import Any
 from valueshare import inputs
 from valueshare.engine.valuation import Valuation, value_deal
 from valueshare.figures import select
-from valueshare.format import points
+from valueshare.format import money, number, points
+from valueshare.framework import Aims, aims_of, patient_first_flags
 from valueshare.model import Deal
 
 #: The headline figures a comparison lines up (``valueshare.figures``), in order.
@@ -44,13 +45,33 @@ class Comparison:
     columns: list[Column]
     figures: list[Row]
     inputs: list[Row]     # only the inputs that differ between columns
+    aims: list[Aims]      # each column on the framework's three aims, in its order
+    flags: list[str]      # patient-first flags: columns that lower patient benefit against the first
 
     def to_dict(self) -> dict[str, Any]:
         def rows(items: list[Row]) -> list[dict[str, Any]]:
             return [{"label": r.label, "values": r.values, "texts": r.texts, "differs": r.differs,
                      "change": r.change, "change_text": r.change_text, **({"path": r.path} if r.path else {})}
                     for r in items]
-        return {"columns": [c.name for c in self.columns], "figures": rows(self.figures), "inputs": rows(self.inputs)}
+        return {"columns": [c.name for c in self.columns], "aims": [a.to_dict() for a in self.aims],
+                "patient_first_flags": self.flags, "figures": rows(self.figures), "inputs": rows(self.inputs)}
+
+
+def aim_rows(aims: list[Aims]) -> list[tuple[str, list[str]]]:
+    """The three aims across the columns, in the framework's order, as (label, one text per column): what compare
+    shows before the money, so that an alternative that lowers patient benefit is seen first."""
+    def risk(a: Aims) -> str:
+        return "at risk: partner below its hurdle" if a.patient_benefit_at_risk else "no"
+    return [
+        ("1. Patient benefit: QALYs gained, discounted", [number(round(a.pillars.patient.qalys_discounted, 1))
+                                                          for a in aims]),
+        ("1. Patient benefit: expected patients reached", [number(round(a.pillars.patient.total_patients))
+                                                           for a in aims]),
+        ("1. Patient benefit at risk", [risk(a) for a in aims]),
+        ("2. UK growth: additional GVA", [money(a.pillars.growth.additional_gva) for a in aims]),
+        ("2. UK growth: UK sales", [money(a.pillars.growth.uk_sales) for a in aims]),
+        ("3. NHS financial return: NHS NPV", [money(a.pillars.nhs_return.total) for a in aims]),
+    ]
 
 
 def leaves(data: Any, prefix: str = "") -> dict[str, Any]:
@@ -93,7 +114,8 @@ def compare(named: list[tuple[str, Deal]]) -> Comparison:
             written = "" if change is None else _input_change(path, change)
             rows.append(Row(inputs.label_in(path, deals), values, [input_text(path, v, d) for v, d in zip(values, deals,
                             strict=True)], True, change, written, path))
-    return Comparison(columns, figures, rows)
+    aims = [aims_of(c.name, c.deal, c.valuation) for c in columns]
+    return Comparison(columns, figures, rows, aims, patient_first_flags(aims))
 
 
 def _input_change(path: str, change: float) -> str:

@@ -140,17 +140,17 @@ def _first_stage(draft: dict[str, Any]) -> dict[str, Any]:
 #: Every mechanism, in the order of the model's ``Term`` (the order the app offers them and the docs list them).
 MECHANISMS: dict[str, Mechanism] = {m.kind: m for m in (
     Mechanism(AccessFee, engine.access_fee, wording.access_fee_sentence, excel.ACCESS_FEE,
-              title=wording.access_fee_title, closing_fields=("amount_gbp",), default_closing=3, fee_like=True),
+              title=wording.access_fee_title, closing_fields=("amount_gbp",), default_closing=1, fee_like=True),
     Mechanism(Subscription, engine.subscription, wording.subscription_sentence, excel.SUBSCRIPTION,
-              closing_fields=("amount_gbp_per_year",), default_closing=4, fee_like=True),
+              closing_fields=("amount_gbp_per_year",), default_closing=2, fee_like=True),
     Mechanism(Milestone, engine.milestone, wording.milestone_sentence, excel.MILESTONE,
-              title=wording.milestone_title, closing_fields=("amount_gbp",), value_share=True, contingent=True,
-              starter=_first_stage),
+              title=wording.milestone_title, closing_fields=("amount_gbp",), default_closing=3, value_share=True,
+              contingent=True, starter=_first_stage),
     Mechanism(Royalty, engine.royalty, wording.royalty_sentence, excel.ROYALTY,
-              title=wording.royalty_title, closing_fields=("tiers[*].rate",), default_closing=1, value_share=True,
+              title=wording.royalty_title, closing_fields=("tiers[*].rate",), default_closing=5, value_share=True,
               contingent=True, starter=_first_tier),
     Mechanism(RevenueShare, engine.revenue_share, wording.revenue_share_sentence, excel.REVENUE_SHARE,
-              closing_fields=("rate",), default_closing=2, value_share=True, contingent=True),
+              closing_fields=("rate",), default_closing=4, value_share=True, contingent=True),
     Mechanism(Equity, engine.equity, wording.equity_sentence, excel.EQUITY,
               closing_fields=("stake",), value_share=True, contingent=True, ownership=True,
               world=engine.equity_world, flows_drawn=engine.equity_drawn),
@@ -189,10 +189,13 @@ def of(term: Any) -> Mechanism:
 
 
 def closing_defaults() -> list[Mechanism]:
-    """The mechanisms the framework may pick to close a gap by default, first choice first.
+    """The mechanisms the framework may pick to close a gap by default, first choice first: the mechanisms the
+    framework's practical applications name as the usual ways to share value (upfront, subscription, milestones)
+    before those it expects only in a minority of cases, mainly where the partner prefers them (royalties and
+    revenue shares) [pub: NHS England, Practical applications of the Value Sharing Framework, 2023].
 
     >>> [m.label for m in closing_defaults()]
-    ['Royalty', 'Revenue share', 'Access fee', 'Subscription']
+    ['Access fee', 'Subscription', 'Milestone payment', 'Revenue share', 'Royalty']
     """
     ranked = [m for m in MECHANISMS.values() if m.default_closing is not None]
     return sorted(ranked, key=lambda m: m.default_closing)  # type: ignore[arg-type, return-value]

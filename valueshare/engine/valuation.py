@@ -16,8 +16,8 @@ from valueshare import mechanisms as registry  # by module: the registry imports
 from valueshare.basecase import base_case
 from valueshare.engine.finance import Irr, irr, npv
 from valueshare.engine.mechanisms import Flow, Timing
-from valueshare.engine.tax import corporation_tax, outcome_worlds
 from valueshare.engine.route import RouteDraw, expected_route
+from valueshare.engine.tax import corporation_tax, outcome_worlds
 from valueshare.engine.timeline import discount_factors, yearly_schedule
 from valueshare.model import ConsentToCommercialise, Deal, NhsPriceDiscount
 from valueshare.wording import term_title
@@ -214,6 +214,12 @@ class Valuation:
     payments_to_nhs_partner_pv: float     # NPV at the partner's rate of everything the partner gives the NHS
     nhs_share: float | None
     nhs_share_note: str
+    nhs_access_costs: float               # PV at the NHS rate of the NHS's costs of giving access: the base of cost
+    #                                       recovery (principle 2)
+    value_share_gbp: float                # payments_to_nhs_partner_pv − nhs_access_costs: the value share beyond
+    #                                       cost recovery (negative: short of cost recovery by that much)
+    value_share: float | None             # value_share_gbp over the partner's value before payments
+    cost_recovery_share: float | None     # nhs_access_costs over the partner's value before payments
     cost_recovery_ratio: float | None
     cost_recovery_note: str
     nhs_receipts_undiscounted: float
@@ -232,12 +238,16 @@ class Valuation:
             "nhs_npv_gbp": round(self.nhs_npv, 2),
             "partner_npv_gbp": round(self.partner_npv, 2),
             "partner_irr": None if self.partner_irr.value is None else round(self.partner_irr.value, 6),
-            "partner_irr_note": self.partner_irr.reason or ("one of several possible rates"
-                                                            if self.partner_irr.several_possible else ""),
+            "partner_irr_note": self.partner_irr.caveat(),
+            "partner_mirr": None if self.partner_irr.mirr is None else round(self.partner_irr.mirr, 6),
             "cost_recovery_ratio": None if self.cost_recovery_ratio is None else round(self.cost_recovery_ratio, 6),
             "cost_recovery_note": self.cost_recovery_note,
             "nhs_share": None if self.nhs_share is None else round(self.nhs_share, 6),
             "nhs_share_note": self.nhs_share_note,
+            "nhs_access_costs_gbp": round(self.nhs_access_costs, 2),
+            "value_share_gbp": round(self.value_share_gbp, 2),
+            "value_share": None if self.value_share is None else round(self.value_share, 6),
+            "cost_recovery_share": None if self.cost_recovery_share is None else round(self.cost_recovery_share, 6),
             "partner_value_before_payments_gbp": round(self.partner_value_before_payments, 2),
             "payments_to_nhs_at_partner_rate_gbp": round(self.payments_to_nhs_partner_pv, 2),
             "nhs_receipts_undiscounted_gbp": round(self.nhs_receipts_undiscounted, 2),
@@ -270,7 +280,8 @@ def value_deal(deal: Deal) -> Valuation:
     clause = deal.consent_clause
     flows = deal_flows(deal, route, np.array([clause.probability if clause else 0.0]))
     flows = replace(flows, partner_tax=expected_tax(deal))
-    df_nhs = discount_factors(a.nhs_discount_rate, a.horizon_years, rate_after_30=a.nhs_discount_rate_after_30)
+    df_nhs = discount_factors(a.nhs_discount_rate, a.horizon_years, rate_after_30=a.nhs_discount_rate_after_30,
+                              rate_after_75=a.nhs_discount_rate_after_75)
     df_partner = discount_factors(a.partner_discount_rate, a.horizon_years)
 
     def summarise(lines: list[Line], factors: np.ndarray) -> list[LineSummary]:
@@ -286,6 +297,9 @@ def value_deal(deal: Deal) -> Valuation:
     fees_pv = sum(float(npv(x.values[0], df_nhs)) for x in flows.nhs_receipts if x.key in fee_keys)
     costs_pv = -sum(float(npv(x.values[0], df_nhs)) for x in flows.nhs_costs)
     recovery, recovery_note = _ratio(fees_pv, costs_pv, "no NHS access costs are entered")
+    value_share_gbp = given - costs_pv
+    value_share = None if share is None else value_share_gbp / before
+    cost_share = None if share is None else costs_pv / before
     return Valuation(
         deal_name=deal.name,
         years=np.arange(a.horizon_years + 1),
@@ -294,9 +308,10 @@ def value_deal(deal: Deal) -> Valuation:
         + summarise(flows.partner_tax, df_partner),
         nhs_cash_flow=nhs_cf, partner_cash_flow=partner_cf, expected_sales=flows.expected_sales[0],
         nhs_npv=float(npv(nhs_cf, df_nhs)), partner_npv=float(npv(partner_cf, df_partner)),
-        partner_irr=irr(flows.partner_project()[0]),
+        partner_irr=irr(flows.partner_project()[0], rate=a.partner_discount_rate),
         partner_value_before_payments=before, payments_to_nhs_partner_pv=given,
-        nhs_share=share, nhs_share_note=share_note,
+        nhs_share=share, nhs_share_note=share_note, nhs_access_costs=costs_pv,
+        value_share_gbp=value_share_gbp, value_share=value_share, cost_recovery_share=cost_share,
         cost_recovery_ratio=recovery, cost_recovery_note=recovery_note,
         nhs_receipts_undiscounted=float(sum(x.values[0].sum() for x in flows.nhs_receipts)),
         launch_probability=None if route is None else float(route.launched[0]),

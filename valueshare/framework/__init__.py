@@ -7,6 +7,7 @@ from typing import Any
 
 from valueshare.engine.valuation import Valuation, value_deal
 from valueshare.errors import NoAnswer
+from valueshare.format import money, number
 from valueshare.framework.fairshare import FairShare, fair_share
 from valueshare.framework.pillars import Pillars, pillars
 from valueshare.framework.principles import VSF_2023, Check, RuleSet, Status, check_principles
@@ -14,8 +15,8 @@ from valueshare.mechanisms import closing_defaults, of
 from valueshare.model import ConsentToCommercialise, Deal, Use
 from valueshare.solver import Solution, solve
 
-__all__ = ["Assessment", "Check", "FairShare", "Pillars", "RuleSet", "Status", "VSF_2023", "assess",
-           "closing_candidates", "closing_term", "patient_first_flags"]
+__all__ = ["Aims", "Assessment", "Check", "FairShare", "Pillars", "RuleSet", "Status", "VSF_2023", "aims_of",
+           "assess", "closing_candidates", "closing_term", "patient_first_flags"]
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,9 @@ class Assessment:
 
 
 def closing_term(deal: Deal) -> str | None:
-    """The term whose change closes a fair-share gap by default: a royalty's first rate, a revenue share's rate,
-    an access fee or a subscription, whichever comes first in that order (each mechanism's ``default_closing``)."""
+    """The term whose change closes a fair-share gap by default: an access fee (upfront), a subscription, a
+    milestone, a revenue share's rate or a royalty's first rate, whichever comes first in that order (each
+    mechanism's ``default_closing``: the framework's usual mechanisms before royalties)."""
     top = [(i, t) for i, t in enumerate(deal.terms) if not isinstance(t, ConsentToCommercialise)]
     for m in closing_defaults():
         for i, term in top:
@@ -70,23 +72,73 @@ def _no_closing_term() -> str:
     return f"no {', '.join(labels[:-1])} or {labels[-1]} to change"
 
 
-def _patient_first_in_deal(deal: Deal, v: Valuation, p: Pillars) -> list[str]:
-    if deal.use is not Use.NON_COMMERCIAL_RESEARCH and p.patient.total_patients > 0 and v.partner_npv < 0:
-        return ["The terms leave the partner with a negative NPV at its hurdle rate; if it walks away, the "
-                f"{p.patient.total_patients:,.0f} expected patients (and {p.patient.qalys_discounted:,.1f} QALYs) "
-                "are lost with the NHS's revenue. Patient benefit comes first."]
-    return []
+@dataclass(frozen=True)
+class Aims:
+    """One alternative (a deal, a variant, an offer) on the framework's three aims, in their order, and whether its
+    patient benefit is at risk because its terms take the partner below its hurdle: a partner that would not pursue
+    the deal delivers no patient benefit [ours, reading the framework's first aim]."""
+
+    name: str
+    pillars: Pillars
+    partner_npv: float
+    commercial: bool
+
+    @property
+    def patient_benefit_at_risk(self) -> bool:
+        p = self.pillars.patient
+        return self.commercial and self.partner_npv < 0 and (p.total_patients > 0 or p.qalys_discounted > 0)
+
+    @property
+    def qalys_delivered(self) -> float:
+        """The QALYs the alternative can be counted on to deliver: none if the partner would walk away."""
+        return 0.0 if self.patient_benefit_at_risk else self.pillars.patient.qalys_discounted
+
+    def to_dict(self) -> dict[str, Any]:
+        p = self.pillars
+        return {"name": self.name, "patient_benefit": {
+                    "qalys_discounted": round(p.patient.qalys_discounted, 4),
+                    "expected_patients": round(p.patient.total_patients, 4),
+                    "at_risk": self.patient_benefit_at_risk},
+                "economic_growth": {"additional_gva_gbp": round(p.growth.additional_gva, 2),
+                                    "uk_sales_gbp": round(p.growth.uk_sales, 2)},
+                "nhs_financial_return": {"nhs_npv_gbp": round(p.nhs_return.total, 2)}}
 
 
-def patient_first_flags(named: list[tuple[str, Pillars]]) -> list[str]:
-    """Flag every alternative that raises the NHS's return while lowering patient benefit, against the first."""
-    (base_name, base), flags = named[0], []
-    for name, other in named[1:]:
-        if other.nhs_return.total > base.nhs_return.total + 0.5 and \
-                other.patient.qalys_discounted < base.patient.qalys_discounted - 1e-9:
-            flags.append(f"'{name}' raises the NHS's return over '{base_name}' but lowers patient benefit "
-                         f"({other.patient.qalys_discounted:,.1f} against {base.patient.qalys_discounted:,.1f} "
-                         f"QALYs): patient benefit comes first.")
+def aims_of(name: str, deal: Deal, v: Valuation, p: Pillars | None = None) -> Aims:
+    """An alternative's three aims, from its deal and valuation."""
+    commercial = deal.use is not Use.NON_COMMERCIAL_RESEARCH
+    return Aims(name, p if p is not None else pillars(deal, v), v.partner_npv, commercial)
+
+
+def _at_risk_sentence(a: Aims) -> str:
+    p = a.pillars.patient
+    return (f"The terms leave the partner with a negative NPV at its hurdle rate ({money(a.partner_npv)}); if it "
+            f"walks away, the {number(round(p.total_patients))} expected patients (and "
+            f"{number(round(p.qalys_discounted, 1))} QALYs) are lost with the NHS's revenue. Patient benefit comes "
+            f"first.")
+
+
+def _patient_first_in_deal(aims: Aims) -> list[str]:
+    return [_at_risk_sentence(aims)] if aims.patient_benefit_at_risk else []
+
+
+def patient_first_flags(named: list[Aims]) -> list[str]:
+    """Flag every alternative that lowers patient benefit against the first: it puts patient benefit at risk (its
+    terms take the partner below its hurdle) where the first does not, or it delivers fewer QALYs. Patient benefit
+    comes first, whatever the alternative does for the NHS's return."""
+    base, flags = named[0], []
+    for other in named[1:]:
+        if other.patient_benefit_at_risk and not base.patient_benefit_at_risk:
+            flags.append(f"'{other.name}' puts patient benefit at risk: its terms leave the partner a negative NPV "
+                         f"at its hurdle ({money(other.partner_npv)}), so the "
+                         f"{number(round(other.pillars.patient.qalys_discounted, 1))} QALYs of '{base.name}' may "
+                         f"never be delivered. Patient benefit comes first.")
+        elif other.qalys_delivered < base.qalys_delivered - 1e-9:
+            gain = other.pillars.nhs_return.total - base.pillars.nhs_return.total
+            more = f", though it raises the NHS's return by {money(gain)}" if gain > 0.5 else ""
+            flags.append(f"'{other.name}' lowers patient benefit against '{base.name}' "
+                         f"({number(round(other.qalys_delivered, 1))} against "
+                         f"{number(round(base.qalys_delivered, 1))} QALYs){more}: patient benefit comes first.")
     return flags
 
 
@@ -97,7 +149,7 @@ def assess(deal: Deal, valuation: Valuation | None = None, *, rules: RuleSet = V
     v = valuation if valuation is not None else value_deal(deal)
     p = pillars(deal, v)
     fair = fair_share(deal, v)
-    checks = check_principles(deal, v, fair, rules)
+    checks = check_principles(deal, v, fair, rules, expected_patients=p.patient.total_patients)
     closing, note = None, ""
     if fair.position == "below":
         path = term_path or closing_term(deal)
@@ -105,7 +157,7 @@ def assess(deal: Deal, valuation: Valuation | None = None, *, rules: RuleSet = V
             note = _no_closing_term()
         else:
             try:
-                closing = solve(deal, path, lambda x: x.nhs_share, fair.low)
+                closing = solve(deal, path, lambda x: x.value_share, fair.low)
             except NoAnswer as error:
                 note = str(error)
-    return Assessment(rules, p, checks, fair, _patient_first_in_deal(deal, v, p), closing, note)
+    return Assessment(rules, p, checks, fair, _patient_first_in_deal(aims_of(deal.name, deal, v, p)), closing, note)

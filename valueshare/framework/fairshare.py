@@ -8,8 +8,10 @@ but publishes no formula. This one is valueshare's own [ours], simple enough to 
 2. The NHS's contribution share is c = NHS average score / (NHS average + partner average).
 3. The fair share's centre is ``share_at_equal_contribution`` × c / 0.5 (15% of the partner's value when both sides
    contribute equally); the band runs a third either side of it.
-4. The deal's NHS share of value (what the partner gives the NHS over its value before any payment, both at its
-   rate) is compared with the band.
+4. The deal's value share (what the partner gives the NHS beyond the NHS's costs of access, over the partner's
+   value before any payment, both at its rate) is compared with the band. The framework asks for cost recovery
+   *plus* a value share (principle 3 [pub]), so the band measures the value share alone: what recovers costs is
+   reported beside it, never counted in it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from valueshare.basecase import base_case
 from valueshare.engine.valuation import Valuation
 from valueshare.model import Curation, Deal
 from valueshare.model.benefits import NHS_FACTORS, PARTNER_FACTORS, ContributionFactor
@@ -71,7 +74,7 @@ class FairShare:
     low: float
     centre: float
     high: float
-    actual: float | None      # the deal's NHS share of value
+    actual: float | None      # the deal's value share beyond cost recovery, as a share of the partner's value
     position: str             # "below", "within", "above" or "not applicable"
 
     @property
@@ -124,7 +127,7 @@ def default_scores(deal: Deal, valuation: Valuation) -> dict[ContributionFactor,
 
 def fair_share(deal: Deal, valuation: Valuation) -> FairShare:
     """Score both sides, derive the fair band and place the deal's NHS share against it."""
-    defaults = default_scores(deal, valuation)
+    defaults = default_scores(base_case(deal), valuation)  # the development spend as the valuation takes it
     overrides = {o.factor: o for o in deal.fair_share.overrides}
     factors = []
     for side, group in (("NHS", NHS_FACTORS), ("Partner", PARTNER_FACTORS)):
@@ -139,7 +142,7 @@ def fair_share(deal: Deal, valuation: Valuation) -> FairShare:
     settings = deal.fair_share
     centre = min(1.0, settings.share_at_equal_contribution * c / 0.5)
     low, high = centre * (1 - settings.band_width), min(1.0, centre * (1 + settings.band_width))
-    actual = valuation.nhs_share
+    actual = valuation.value_share
     if actual is None:
         position = "not applicable"
     else:

@@ -1,8 +1,9 @@
 """The four principles of the Value Sharing Framework and the 2019 guiding principles, checked on a deal.
 
-Each check gives pass, warning or fail (or not applicable) with its figures and one sentence of reason. The rules
-are the framework's; the thresholds that turn them into pass/warning/fail are valueshare's own [ours], kept in one
-named, dated rule set so that a later framework can sit beside this one.
+Each check gives pass, warning or fail (or not applicable) with its figures, one sentence of reason and the
+source of its rule (``Check.source``: the framework's principle, the 2023 practical applications, or DHSC's 2019
+guiding principle). The rules are the framework's [pub]; the thresholds that turn them into pass/warning/fail are
+valueshare's own [ours], kept in one named, dated rule set so that a later framework can sit beside this one.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from enum import IntEnum
 from typing import Any
 
 from valueshare.engine.valuation import Valuation
-from valueshare.format import money, percent, ratio
+from valueshare.format import money, number, percent, ratio
 from valueshare.framework.fairshare import FairShare
 from valueshare.mechanisms import of
 from valueshare.model import Deal, PartnerKind, Use
@@ -43,8 +44,29 @@ class RuleSet:
     #: Principle 1: an SME's payments due in years 0–2, as a share of its own spend in those years plus them.
     sme_early_burden_warning: float = 0.25
     early_years: int = 2
-    #: Principle 4: a share below this fraction of the band's low end fails (between it and the band, a warning).
+    #: Principles 3 and 4: a value share below this fraction of the band's low end fails principle 4 (between it and
+    #: the band, a warning) and, for commercial use, falls short of the value share principle 3 asks for.
     fail_below_band_fraction: float = 0.5
+    #: Principle 3: curation and linkage scores from this one up (curated, labelled or linked data) make a missing
+    #: value share a fail rather than a warning for commercial use.
+    rich_data_score: int = 3
+
+
+#: Where each rule comes from [pub]; the thresholds are the rule set's [ours].
+VSF = "NHS England, Value Sharing Framework for NHS data partnerships (CIDC, 2023)"
+PRACTICAL = "NHS England, Practical applications of the Value Sharing Framework (CIDC, November 2023)"
+DHSC_2019 = ("DHSC, Creating the right framework to realise the benefits for patients and the NHS where data "
+             "underpins innovation (July 2019)")
+SOURCES = {
+    "principle_1": f"{VSF}, principle 1",
+    "principle_2": f"{VSF}, principle 2",
+    "principle_3": f"{VSF}, principle 3; {PRACTICAL} (mechanisms)",
+    "principle_4": f"{VSF}, principle 4",
+    "patient_benefit_aim": f"{DHSC_2019}, guiding principle 1",
+    "no_exclusivity": f"{DHSC_2019}, guiding principle 3",
+    "transparency": f"{DHSC_2019}, guiding principle 4",
+    "consent_to_commercialise": f"{VSF}, principle 3; {PRACTICAL}",
+}
 
 
 VSF_2023 = RuleSet()
@@ -58,9 +80,14 @@ class Check:
     reason: str
     figures: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def source(self) -> str:
+        """Where the rule comes from [pub]."""
+        return SOURCES[self.key]
+
     def to_dict(self) -> dict[str, Any]:
         return {"key": self.key, "title": self.title, "status": self.status.label.lower().replace(" ", "_"),
-                "reason": self.reason, "figures": self.figures}
+                "reason": self.reason, "figures": self.figures, "source": self.source}
 
 
 def _early_payments(deal: Deal, valuation: Valuation, years: int) -> tuple[float, float]:
@@ -114,7 +141,7 @@ def principle_2(deal: Deal, v: Valuation, rules: RuleSet) -> Check:
     if r is None:
         return Check("principle_2", title, Status.WARNING,
                      "A fee is charged, but no NHS access costs are entered, so recovery cannot be checked.", figures)
-    if r < 1.0:
+    if r < 1.0:  # milestones, royalties and the like are contingent: they cannot make sure costs come back [ours]
         return Check("principle_2", title, Status.FAIL,
                      f"Fees recover only {percent(r, 0)} of what giving access costs the NHS, in present value.",
                      figures)
@@ -122,62 +149,163 @@ def principle_2(deal: Deal, v: Valuation, rules: RuleSet) -> Check:
                  figures)
 
 
+def _value_share_figures(v: Valuation, fair: FairShare) -> dict[str, str]:
+    """What recovers costs and the value share beyond it, in £ and as shares of the partner's value."""
+    def share(x: float | None) -> str:
+        return "n/a" if x is None else percent(x)
+    return {"Costs of access (recovered first)": money(v.nhs_access_costs),
+            "Value share beyond cost recovery": money(v.value_share_gbp),
+            "Value share, of the partner's value": share(v.value_share),
+            "Fair band for the value share": f"{percent(fair.low)} to {percent(fair.high)}"}
+
+
+#: Uses for which cost recovery alone is the right charge, and why [pub].
+COST_RECOVERY_ONLY = ("non-commercial use: the framework's principle 3 asks for cost recovery plus a "
+                      "consent-to-commercialise clause, with value shared only if the work turns commercial")
+
+
 def principle_3(deal: Deal, v: Valuation, fair: FairShare, rules: RuleSet) -> Check:
+    """The charge follows the data and its use, judged by value whatever the mechanism: commercial use owes cost
+    recovery plus a value share (an upfront payment, a subscription, milestones, a royalty... all count, by what
+    they are worth, at the partner's rate); non-commercial use owes cost recovery and a consent-to-commercialise
+    clause."""
     title = "The charge depends on the type of data and how it is used"
-    shares = [t.kind for t in deal.terms if of(t).value_share]
     richness = next(f.score for f in fair.factors if f.factor.value == "curation_and_linkage")
-    figures = {"Use": deal.use.label, "Value-sharing mechanisms beyond cost recovery": str(len(shares)),
-               "Curation and linkage score": f"{richness}/5"}
+    rich = richness >= rules.rich_data_score
+    figures = {"Use": deal.use.label, "Curation and linkage score": f"{richness}/5"}
     if deal.use is Use.NON_COMMERCIAL_RESEARCH:
+        figures["Costs of access"] = money(v.nhs_access_costs)
         if deal.consent_clause is None:
             return Check("principle_3", title, Status.WARNING,
-                         "Non-commercial use should pair cost recovery with a consent-to-commercialise clause.",
-                         figures)
+                         "Non-commercial use should pair cost recovery with a consent-to-commercialise clause, so the "
+                         "NHS shares in value if the work turns commercial.", figures)
         return Check("principle_3", title, Status.PASS,
-                     "Non-commercial use: cost recovery now, value sharing agreed if the work turns commercial.",
+                     f"Cost recovery only is the right charge here ({COST_RECOVERY_ONLY}); the clause is in place.",
                      figures)
-    if not shares:
-        status = Status.FAIL if richness >= 3 else Status.WARNING
+    figures.update(_value_share_figures(v, fair))
+    royalties = [t for t in deal.terms if of(t).sales_linked and of(t).value_share]
+    minority = (" Royalties and revenue shares suit a minority of deals, mainly where the partner prefers them "
+                f"({PRACTICAL}) [pub]." if royalties else "")
+    if v.value_share is None:
+        return Check("principle_3", title, Status.WARNING,
+                     f"Commercial use should carry a value share beyond cost recovery, but it cannot be measured: "
+                     f"{v.nhs_share_note}." + minority, figures)
+    enough = fair.low * rules.fail_below_band_fraction
+    data = "curated or linked data" if rich else "this data"
+    if v.value_share_gbp <= 0.5:  # less than 50p beyond costs: nothing is shared
+        status = Status.FAIL if rich else Status.WARNING
         return Check("principle_3", title, status,
-                     "Commercial use should carry a value share agreed at the outset, beyond cost recovery"
-                     + (", all the more for curated or linked data." if richness >= 3 else "."), figures)
+                     f"Commercial use of {data} should carry cost recovery plus a value share agreed at the outset; "
+                     f"what the partner gives does not go beyond the NHS's costs of access (a rate of 0% or a term "
+                     f"worth nothing shares no value)." + minority, figures)
+    if v.value_share < enough:
+        return Check("principle_3", title, Status.WARNING,
+                     f"Commercial use of {data} carries a value share beyond cost recovery, but a small one: "
+                     f"{percent(v.value_share)} of the partner's value, under half the fair band's low end "
+                     f"({percent(fair.low)}).", figures)
     return Check("principle_3", title, Status.PASS,
-                 "Commercial use carries cost recovery plus a value share agreed at the outset.", figures)
+                 f"Commercial use carries cost recovery plus a value share of {percent(v.value_share)} of the "
+                 f"partner's value ({money(v.value_share_gbp)}), whatever the mechanism." + minority, figures)
 
 
 def principle_4(deal: Deal, v: Valuation, fair: FairShare, rules: RuleSet) -> Check:
+    """The value share beyond cost recovery against the fair band: below it short, above it a risk to the partner,
+    and never so much that the partner's NPV at its hurdle turns negative."""
     title = "The NHS shares in value in proportion to its contribution"
-    figures = {"NHS share of value": percent(fair.actual) if fair.actual is not None else "n/a",
-               "Fair band": f"{percent(fair.low)} to {percent(fair.high)}"}
+    figures = _value_share_figures(v, fair)
     if deal.use is Use.NON_COMMERCIAL_RESEARCH:
         return Check("principle_4", title, Status.NOT_APPLICABLE,
                      "Non-commercial use: the NHS's share is set by the consent-to-commercialise clause if the work "
                      "turns commercial.", figures)
     if fair.actual is None:
         return Check("principle_4", title, Status.WARNING,
-                     f"The NHS's share cannot be measured: {v.nhs_share_note}.", figures)
+                     f"The NHS's value share cannot be measured: {v.nhs_share_note}.", figures)
+    if v.partner_npv < 0:
+        figures["Partner NPV at its hurdle"] = money(v.partner_npv)
+        return Check("principle_4", title, Status.FAIL,
+                     f"The terms take {percent(v.nhs_share)} of the partner's value, leaving it an NPV of "
+                     f"{money(v.partner_npv)} at its {percent(deal.assumptions.partner_discount_rate)} hurdle: a share "
+                     f"the partner cannot bear is not proportionate, and it would walk away.", figures)
     if fair.position == "below":
         status = Status.FAIL if fair.actual < fair.low * rules.fail_below_band_fraction else Status.WARNING
         return Check("principle_4", title, status,
-                     f"The NHS's share is below the fair band for what it contributes, by "
+                     f"The value share is below the fair band for what the NHS contributes, by "
                      f"{percent(fair.low - fair.actual)} of the partner's value.", figures)
     if fair.position == "above":
-        return Check("principle_4", title, Status.PASS,
-                     "The NHS's share is above the fair band: proportionate at least, but check it does not deter "
-                     "the partner (principle 1).", figures)
-    return Check("principle_4", title, Status.PASS, "The NHS's share lies within the fair band.", figures)
+        figures["Partner NPV at its hurdle"] = money(v.partner_npv)
+        return Check("principle_4", title, Status.WARNING,
+                     f"The value share is above the fair band, by {percent(fair.actual - fair.high)} of the "
+                     f"partner's value: the partner keeps {money(v.partner_npv)} of NPV, and a share beyond what the "
+                     f"NHS contributed may deter it or other partners (principle 1).", figures)
+    return Check("principle_4", title, Status.PASS, "The value share lies within the fair band.", figures)
 
 
-def guiding_principles(deal: Deal) -> list[Check]:
-    """Checks from the DHSC 2019 guiding principles behind the framework."""
-    checks = []
+def _patient_benefit_aim(deal: Deal, expected_patients: float) -> Check:
+    title = "An explicit aim to improve care, with quantified patient benefit (2019)"
+    b = deal.patient_benefit
+    purpose = bool(deal.purpose.strip())
+    quantified = b.qalys_per_patient > 0 or b.cost_offset_per_patient_gbp != 0
+    figures = {"Purpose stated": "yes" if purpose else "no",
+               "QALYs per patient": number(b.qalys_per_patient), "Expected patients reached": number(
+                   round(expected_patients))}
+    if purpose and quantified and expected_patients > 0:
+        return Check("patient_benefit_aim", title, Status.PASS,
+                     "The deal states its purpose and quantifies the benefit to patients.", figures)
+    if not purpose and not quantified:
+        return Check("patient_benefit_aim", title, Status.WARNING,
+                     "The deal states no purpose and quantifies no patient benefit (no QALYs, no NHS savings): say "
+                     "how it will improve care, with figures where possible.", figures)
+    if not purpose:
+        return Check("patient_benefit_aim", title, Status.WARNING,
+                     "The patient benefit is quantified, but the deal states no purpose: say how it will improve "
+                     "care.", figures)
+    return Check("patient_benefit_aim", title, Status.WARNING,
+                 "The purpose is stated, but no patient benefit is quantified (no QALYs, NHS savings or patients "
+                 "reached): add figures where possible.", figures)
+
+
+def _exclusivity(deal: Deal) -> Check:
+    title = "No exclusive rights over raw NHS data, nor beyond it unbounded (2019)"
+    x = deal.exclusivity
     if deal.exclusive_raw_data_access:
-        checks.append(Check("no_exclusivity", "No exclusive access to raw NHS data (2019)", Status.FAIL,
-                            "The deal gives the partner exclusive access to raw data, which the 2019 principles "
-                            "forbid."))
-    else:
-        checks.append(Check("no_exclusivity", "No exclusive access to raw NHS data (2019)", Status.PASS,
-                            "Access is non-exclusive."))
+        return Check("no_exclusivity", title, Status.FAIL,
+                     "The deal gives the partner exclusive access to raw data, which the 2019 principles forbid.")
+    if not x.derived_exclusive:
+        return Check("no_exclusivity", title, Status.PASS,
+                     "Access is non-exclusive, and so are the rights to derived data and models.")
+    limits = {"Field of use": x.field_of_use or "not limited",
+              "Exclusive for": "no end" if x.years is None else f"{x.years} years"}
+    if x.field_of_use and x.years is not None:
+        return Check("no_exclusivity", title, Status.PASS,
+                     f"Raw data stays non-exclusive; the partner's exclusive rights to derived data and models are "
+                     f"limited to a field of use and to {x.years} years, leaving the NHS's national use of its "
+                     f"data intact [ours].", limits)
+    missing = " and ".join(w for w, bad in (("to a field of use", not x.field_of_use),
+                                            ("in time", x.years is None)) if bad)
+    return Check("no_exclusivity", title, Status.WARNING,
+                 f"Raw data stays non-exclusive, but the exclusive rights to derived data and models are not limited "
+                 f"{missing}: unbounded, they can undermine the NHS's national use of its data [ours].", limits)
+
+
+def _transparency(deal: Deal) -> Check:
+    title = "Transparency to patients and the public (2019)"
+    t = deal.transparency
+    published = [label for label, done in (("an entry in a public data-use register", t.data_use_register),
+                                           ("a plain-language public summary", t.public_summary),
+                                           ("the results", t.results_published)) if done]
+    figures = {"Published": ", ".join(published) or "nothing"}
+    if not published:
+        return Check("transparency", title, Status.WARNING,
+                     "The deal publishes nothing: list it in a data-use register or publish a plain-language summary "
+                     "so that it can be explained to patients and the public.", figures)
+    return Check("transparency", title, Status.PASS, f"The deal publishes {', '.join(published)}.", figures)
+
+
+def guiding_principles(deal: Deal, v: Valuation, expected_patients: float = 0.0) -> list[Check]:
+    """Checks from the DHSC 2019 guiding principles behind the framework (aim, exclusivity, transparency), then the
+    consent-to-commercialise clause a non-commercial use needs (the framework's principle 3 and the 2023 practical
+    applications)."""
+    checks = [_patient_benefit_aim(deal, expected_patients), _exclusivity(deal), _transparency(deal)]
     if deal.use is Use.NON_COMMERCIAL_RESEARCH:
         has = deal.consent_clause is not None
         checks.append(Check("consent_to_commercialise", "Consent to commercialise for non-commercial use",
@@ -187,7 +315,9 @@ def guiding_principles(deal: Deal) -> list[Check]:
     return checks
 
 
-def check_principles(deal: Deal, v: Valuation, fair: FairShare, rules: RuleSet = VSF_2023) -> list[Check]:
-    """The four principles, then the 2019 guiding-principle checks."""
+def check_principles(deal: Deal, v: Valuation, fair: FairShare, rules: RuleSet = VSF_2023, *,
+                     expected_patients: float = 0.0) -> list[Check]:
+    """The four principles, then the 2019 guiding-principle checks; ``expected_patients`` is the patient-benefit
+    aim's count of patients reached (the pillars')."""
     return [principle_1(deal, v, rules), principle_2(deal, v, rules), principle_3(deal, v, fair, rules),
-            principle_4(deal, v, fair, rules), *guiding_principles(deal)]
+            principle_4(deal, v, fair, rules), *guiding_principles(deal, v, expected_patients)]

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from valueshare import inputs
+from valueshare import inputs, prices
 from valueshare.engine.valuation import Valuation
 from valueshare.format import money, number, percent, ratio
 from valueshare.framework import Assessment, Status
 from valueshare.framework.fairshare import FairShare
 from valueshare.framework.pillars import GrowthPillar, PatientPillar, Pillars, ReturnPillar
 from valueshare.model import Deal
+from valueshare.model.benefits import CostOffsetBasis, JobsBasis, PatientBenefit
 from valueshare.solver import Solution
 
 #: The framework's three aims, in its order.
@@ -40,7 +41,11 @@ def patient_rows(p: PatientPillar) -> list[Row]:
         Row("First year patients benefit", "none" if p.first_year is None else f"year {p.first_year}",
             None if p.first_year is None else float(p.first_year)),
         Row("QALYs gained, discounted", number(round(p.qalys_discounted, 1)), p.qalys_discounted),
+        Row("QALYs gained, discounted (societal lens)", number(round(p.qalys_discounted_societal, 1)),
+            p.qalys_discounted_societal),
         Row("QALY value, NHS lens", money(p.qaly_value_nhs), p.qaly_value_nhs),
+        Row("Value of a QALY, societal lens", uprated_text(p.societal_value_per_qaly, p.societal_value_uplift),
+            p.societal_value_per_qaly),
         Row("QALY value, societal lens", money(p.qaly_value_societal), p.qaly_value_societal),
         Row("NHS cost offsets", money(p.cost_offsets), p.cost_offsets),
         Row("NHS spend on the product", money(-p.nhs_purchase_cost), -p.nhs_purchase_cost),
@@ -52,6 +57,8 @@ def patient_rows(p: PatientPillar) -> list[Row]:
 def growth_rows(g: GrowthPillar) -> list[Row]:
     return [
         Row("UK jobs, FTE-years", number(round(g.fte_years, 1)), g.fte_years),
+        Row("Net additional UK jobs, FTE-years", number(round(g.additional_fte_years, 1)), g.additional_fte_years),
+        Row("GVA per FTE a year", uprated_text(g.gva_per_fte, g.gva_per_fte_uplift), g.gva_per_fte),
         Row("Gross value added", money(g.gross_gva), g.gross_gva),
         Row("Additional GVA", money(g.additional_gva), g.additional_gva),
         Row("UK investment", money(g.uk_investment), g.uk_investment),
@@ -80,12 +87,41 @@ def aim_notes(deal: Deal, a: Assessment) -> dict[str, str]:
     p, b = a.pillars, deal.patient_benefit
     rate = percent(deal.assumptions.nhs_discount_rate)
     source = "patients follow UK sales" if p.patient.source == "sales" else "patients as entered"
-    patient = (f"Risk-adjusted; {source}. QALYs at {percent(b.health_discount_rate)}, valued at "
-               f"{money(b.value_per_qaly_gbp, exact=True)} (NHS) and "
-               f"{money(b.societal_value_per_qaly_gbp, exact=True)} (societal) a QALY; £ at {rate}.")
-    growth = (f"Direct UK jobs; additional GVA at {percent(deal.economic_growth.additionality, 0)} additionality "
-              f"[ours]; £ at {rate}.")
+    g = deal.economic_growth
+    offsets = ("cost offsets gross of the product's price, its NHS spend subtracted"
+               if b.cost_offset_basis is CostOffsetBasis.GROSS_OF_PRICE
+               else "cost offsets net of the product's price, its NHS spend shown but not subtracted again")
+    patient = (f"Risk-adjusted; {source}. QALYs at {percent(b.nhs_health_discount_rate)} (NHS lens, NICE reference "
+               f"case) and at the Green Book's {_steps(b)} "
+               f"(societal lens), valued at {money(b.value_per_qaly_gbp, exact=True)} (NHS) and "
+               f"{uprated_text(p.patient.societal_value_per_qaly, p.patient.societal_value_uplift)} (societal) a "
+               f"QALY; {offsets}; £ at {rate}.")
+    jobs = ("jobs follow expected UK sales" if g.jobs_basis is JobsBasis.PER_UK_SALES else "jobs as entered")
+    growth = (f"Direct UK jobs ({jobs}) at {uprated_text(p.growth.gva_per_fte, p.growth.gva_per_fte_uplift)} GVA "
+              f"each a year; net additional = gross × (1 − {percent(g.leakage, 0)} leakage) × "
+              f"(1 − {percent(g.deadweight, 0)} deadweight) × (1 − {percent(g.displacement, 0)} displacement) × "
+              f"(1 − {percent(g.substitution, 0)} substitution) × {number(g.multiplier)} multiplier "
+              f"(Additionality Guide; defaults [ours]); £ at {rate}.")
     return dict(zip(AIMS, (patient, growth, f"Present values at {rate}, risk-adjusted."), strict=False))
+
+
+def uprated_text(value: float, uplift: prices.Uplift) -> str:
+    """A published value brought into the price base year: '£86,624 (£70,000 in 2020-21 prices × 1.2375, GDP
+    deflator)', or the value alone when it was already in the base year's prices."""
+    if uplift.from_year == uplift.to_year:
+        return money(value, exact=True)
+    return f"{money(value, exact=True)} ({money(value / uplift.factor, exact=True)} {uplift.text()})"
+
+
+def _steps(b: PatientBenefit) -> str:
+    """The societal lens's health rates: '1.5%', or '1.5% to year 30, 1.29% to 75, 1.07% after'."""
+    def rate(value: float) -> str:
+        return f"{value * 100:.2f}".rstrip("0").rstrip(".") + "%"
+    first, after_30, after_75 = (b.societal_health_discount_rate, b.societal_health_discount_rate_after_30,
+                                 b.societal_health_discount_rate_after_75)
+    if first == after_30 == after_75:
+        return rate(first)
+    return f"{rate(first)} to year 30, {rate(after_30)} to 75, {rate(after_75)} after"
 
 
 def scorecard(named: list[tuple[str, Pillars]]) -> list[tuple[str, Row, list[Row]]]:
@@ -106,18 +142,20 @@ def figures_text(figures: dict[str, str]) -> str:
 
 def band_text(fair: FairShare, v: Valuation) -> str:
     """The fair band, the scores behind it and where the deal's NHS share sits, in two sentences."""
-    band = (f"A fair NHS share of the partner's value runs from {percent(fair.low)} (low) through "
+    band = (f"A fair NHS value share beyond cost recovery runs from {percent(fair.low)} (low) through "
             f"{percent(fair.centre)} (centre) to {percent(fair.high)} (high), for average factor scores of "
             f"{number(round(fair.nhs_score, 2))} (NHS) and {number(round(fair.partner_score, 2))} (partner): an NHS "
-            f"contribution share of {percent(fair.contribution)}.")
+            f"contribution share of {percent(fair.contribution)}; the band is a share of the partner's value.")
     if fair.actual is None:
-        return f"{band} The deal's NHS share cannot be placed on it: {v.nhs_share_note}."
-    return f"{band} This deal gives the NHS {percent(fair.actual)}: {POSITION[fair.position]}."
+        return f"{band} The deal's value share cannot be placed on it: {v.nhs_share_note}."
+    return (f"{band} This deal recovers the NHS's costs of access ({money(v.nhs_access_costs)}) and shares "
+            f"{money(v.value_share_gbp)} beyond them, {percent(fair.actual)} of the partner's value: "
+            f"{POSITION[fair.position]}.")
 
 
 def closing_text(deal: Deal, closing: Solution) -> str:
     return (f"{inputs.label(closing.path, deal)}: from {inputs.write(closing.path, closing.current)} to "
-            f"{inputs.write(closing.path, closing.value)} would bring the NHS's share to the band's low end "
+            f"{inputs.write(closing.path, closing.value)} would bring the NHS's value share to the band's low end "
             f"({percent(closing.achieved)}), other terms unchanged.")
 
 

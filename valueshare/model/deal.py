@@ -9,8 +9,9 @@ from pydantic import Field, ValidationError, model_validator
 from valueshare import paths
 from valueshare.errors import DealInvalid, Invalid, Problem, problems_from_validation
 from valueshare.model.base import Choice, Model, labels
-from valueshare.model.benefits import EconomicGrowth, FairShareInputs, PatientBenefit
+from valueshare.model.benefits import EconomicGrowth, FairShareInputs, PatientBenefit, price_year_problems
 from valueshare.model.contribution_value import ContributionValueInputs
+from valueshare.model.governance import Exclusivity, Transparency
 from valueshare.model.negotiation import NegotiationInputs
 from valueshare.model.parties import Contribution, NhsParty, Partner
 from valueshare.model.route import RouteToMarket
@@ -18,9 +19,11 @@ from valueshare.model.terms import ConsentToCommercialise, Equity, Milestone, Nh
 from valueshare.model.types import DiscountRate, Fraction, GrowthRate, Name, Prose, WholeYears, bounded
 from valueshare.model.uncertainty import UncertainInput, Variant
 
-#: HM Treasury Green Book social time preference rate (real), years 0 to 30, and its rate after year 30.
+#: HM Treasury Green Book social time preference rate (real), years 0 to 30, its rate for years 31 to 75 and its
+#: rate for years 76 to 125 (the Green Book's discounting annex) [pub].
 GREEN_BOOK_RATE = 0.035
 GREEN_BOOK_RATE_AFTER_30 = 0.030
+GREEN_BOOK_RATE_AFTER_75 = 0.025
 #: CPI inflation assumed for contract amounts fixed in cash [pub]: the Bank of England's 2% CPI inflation target
 #: (HM Treasury's remit for the Monetary Policy Committee, CPI since December 2003, restated each year, e.g. the
 #: remit of March 2025); the Office for Budget Responsibility's Economic and fiscal outlooks forecast CPI back at
@@ -72,7 +75,10 @@ class Assumptions(Model):
         description="Real discount rate for the NHS's cash flows, years 1 to 30 (HM Treasury Green Book: 3.5%).")
     nhs_discount_rate_after_30: DiscountRate = Field(title="NHS discount rate after year 30",
         default=GREEN_BOOK_RATE_AFTER_30,
-        description="NHS discount rate after year 30 (HM Treasury Green Book: 3.0%).")
+        description="NHS discount rate for years 31 to 75 (HM Treasury Green Book: 3.0%).")
+    nhs_discount_rate_after_75: DiscountRate = Field(title="NHS discount rate after year 75",
+        default=GREEN_BOOK_RATE_AFTER_75,
+        description="NHS discount rate for years 76 on (HM Treasury Green Book: 2.5% to year 125).")
     partner_discount_rate: DiscountRate = Field(json_schema_extra={"x-swing-points": 0.02},
         title="Partner discount rate", default=0.10,
         description="The partner's hurdle rate. Stage probabilities already carry technical risk, so this should "
@@ -116,6 +122,10 @@ class Deal(Model):
     exclusive_raw_data_access: bool = Field(title="Exclusive access to raw data",
         default=False, description="True if the partner gets exclusive access to raw NHS data (the 2019 principles "
                                    "forbid this).")
+    exclusivity: Exclusivity = Field(title="Exclusivity", default_factory=Exclusivity,
+        description="Exclusive rights beyond raw data: to derived data and models, their field of use and term.")
+    transparency: Transparency = Field(title="Transparency", default_factory=Transparency,
+        description="What the deal makes public (2019 principle 4).")
     contribution: Contribution = Field(
         title="Contribution", default_factory=Contribution, description="What the NHS contributes.")
     route_to_market: RouteToMarket | None = Field(title="Route to market",
@@ -148,7 +158,8 @@ class Deal(Model):
 
     @model_validator(mode="after")
     def _parts_fit_the_deal(self) -> Deal:
-        problems = list(term_problems(self)) + list(uncertainty_problems(self))
+        problems = list(term_problems(self)) + list(uncertainty_problems(self)) + list(price_year_problems(
+            self.patient_benefit, self.economic_growth, self.assumptions.price_base_year))
         if not problems:
             problems = list(variant_problems(self))
         if problems:

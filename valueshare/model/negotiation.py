@@ -21,8 +21,8 @@ class NegotiationInputs(Model):
 
     nhs_walk_away_gbp: Gbp | None = Field(title="NHS walk away",
         default=None, description="The least value to the NHS it will accept, in £ (present value, at the partner's "
-                                  "rate, of what the partner gives it). Empty: full cost recovery and the low end of "
-                                  "the fair-share band.")
+                                  "rate, of what the partner gives it). Empty: full cost recovery plus a value share "
+                                  "at the low end of the fair-share band.")
     nhs_walk_away_share: Fraction | None = Field(title="NHS walk away share",
         default=None, description="The same walk-away as a share of the partner's value before payments (0.1 is "
                                   "10%); give it in £ or as a share, not both.")

@@ -160,6 +160,8 @@ def _offer_dict(o: Offer) -> dict[str, Any]:
             "partner_payments_years_0_2_gbp": r(o.early_payments),
             "share_contingent_on_development": None if o.contingent is None else round(o.contingent, 6),
             "development_risk": o.risk, "framework": o.framework,
+            "patient_benefit": {"qalys_discounted": None if o.qalys is None else round(o.qalys, 4),
+                                "at_risk": o.patient_benefit_at_risk},
             "terms": None if o.deal is None else [t.model_dump(mode="json") for t in o.deal.terms]}
 
 

@@ -42,7 +42,10 @@ RISK = {UPFRONT: "the partner: the fee is paid at signature whether or not the p
         MILESTONES: "shared: each payment falls due only if its stage succeeds",
         ROYALTY: "shared fully: the NHS is paid only on sales, if the product reaches the market",
         MIX: "shared, in proportion to the mix"}
-DEFAULT_MIX = {UPFRONT: 0.25, SUBSCRIPTION: 0.0, MILESTONES: 0.25, ROYALTY: 0.5}
+#: The default mix [ours]: the mechanisms the framework's practical applications name as usual (upfront,
+#: subscription, milestones); a royalty only if someone gives it a weight, since the framework expects royalties in
+#: a minority of cases, mainly where the partner prefers them [pub: Practical applications, 2023].
+DEFAULT_MIX = {UPFRONT: 0.3, SUBSCRIPTION: 0.2, MILESTONES: 0.5, ROYALTY: 0.0}
 
 
 def _instrument(kind: str, size: float, deal: Deal) -> list[dict[str, Any]]:
@@ -115,6 +118,8 @@ class Offer:
     contingent: float | None = None          # share of the value to the NHS that depends on development succeeding
     risk: str = ""
     framework: list[str] = field(default_factory=list)   # the checks that are not a pass, and any framework note
+    qalys: float | None = None               # patient benefit (the first aim): QALYs gained, discounted
+    patient_benefit_at_risk: bool = False    # its terms take the partner below its hurdle (the first aim at risk)
 
 
 def _contingent_share(deal: Deal, v: Valuation) -> float:
@@ -125,11 +130,13 @@ def _contingent_share(deal: Deal, v: Valuation) -> float:
     return at_risk / total if total > 0 else 0.0
 
 
-def _framework(key: str, a: Assessment) -> list[str]:
-    out = [f"{c.title}: {c.status.label.lower()}. {c.reason}" for c in a.checks
-           if c.status in (Status.WARNING, Status.FAIL)]
-    if key in (ROYALTY, MIX):
-        out.append("royalties are expected only in a minority of deals, mainly where the partner prefers them.")
+def _framework(key: str, a: Assessment, royalty_weight: float) -> list[str]:
+    out = [f"Patient-first flag: {flag}" for flag in a.patient_first]
+    out += [f"{c.title}: {c.status.label.lower()}. {c.reason}" for c in a.checks
+            if c.status in (Status.WARNING, Status.FAIL)]
+    if key == ROYALTY or (key == MIX and royalty_weight > 0):
+        out.append("Royalties are expected only in a minority of deals, mainly where the partner prefers them "
+                   "(NHS England, Practical applications of the Value Sharing Framework, 2023) [pub].")
     return out
 
 
@@ -167,11 +174,14 @@ def build_offer(deal: Deal, key: str, target: float, *, mix: dict[str, float] | 
         return Offer(key, STRUCTURES[key], None, f"{STRUCTURES[key]}: the target needs terms no deal can hold "
                                                  f"({error.problems[0].line()})")
     v = value_deal(offer)
+    a = assess(offer, v)
     sim = simulate(offer, trials=trials, seed=seed)
     p10, p50, p90 = (float(x) for x in np.percentile(sim.nhs_npv, (10, 50, 90)))
     early = -sum(float(line.yearly[:3].sum()) for line in v.partner_lines if line.key.startswith("terms["))
     return Offer(key, STRUCTURES[key], offer, note, v.payments_to_nhs_partner_pv, v.nhs_npv, p10, p50, p90,
-                 v.partner_npv, early, _contingent_share(offer, v), RISK[key], _framework(key, assess(offer, v)))
+                 v.partner_npv, early, _contingent_share(offer, v), RISK[key],
+                 _framework(key, a, (mix or DEFAULT_MIX).get(ROYALTY, 0.0)), a.pillars.patient.qalys_discounted,
+                 bool(a.patient_first))
 
 
 def equivalent_offers(deal: Deal, target: float, *, mix: dict[str, float] | None = None, trials: int = 10_000,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from valueshare import inputs
-from valueshare.format import money, percent
+from valueshare.format import money, number, percent
 from valueshare.model import Deal
 from valueshare.negotiation import Negotiation, Offer, TermResult
 from valueshare.negotiation.zone import Opener, Zone
@@ -41,14 +41,25 @@ def term_heading(deal: Deal, n: Negotiation) -> str:
     return f"What {inputs.label(n.term, deal).lower()} would have to be, other terms as they are:"
 
 
+#: The columns of ``offer_rows``: the first aim (patient benefit) before the money, in the framework's order.
+OFFER_COLUMNS = ("Structure", "Patient benefit (QALYs)", "NHS NPV", "NHS P10 / P50 / P90", "Partner NPV",
+                 "Partner pays in years 0-2", "Contingent")
+
+
+def patient_benefit_text(o: Offer) -> str:
+    """An offer's QALYs, and 'at risk' when its terms take the partner below its hurdle."""
+    qalys = "–" if o.qalys is None else number(round(o.qalys, 1))
+    return f"{qalys}, at risk" if o.patient_benefit_at_risk else qalys
+
+
 def offer_rows(offers: list[Offer]) -> list[list[str]]:
-    """[structure, NHS NPV, NHS P10 / P50 / P90, partner NPV, partner pays in years 0-2, contingent share] per
-    offer that can reach the target."""
+    """One row per offer that can reach the target, in ``OFFER_COLUMNS``."""
     rows = []
     for o in offers:
         if o.deal is None:
             continue
-        rows.append([o.name, money(o.nhs_npv), f"{money(o.nhs_p10)} / {money(o.nhs_p50)} / {money(o.nhs_p90)}",
+        rows.append([o.name, patient_benefit_text(o), money(o.nhs_npv),
+                     f"{money(o.nhs_p10)} / {money(o.nhs_p50)} / {money(o.nhs_p90)}",
                      money(o.partner_npv),
                      money(o.early_payments), percent(o.contingent, 0)])
     return rows

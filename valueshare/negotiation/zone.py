@@ -6,10 +6,10 @@ equity); as a share, that value over the partner's value before any payment to t
 V less that value, so the partner walks away when the value to the NHS passes V (or, with a minimum IRR, V at that
 rate: what it could pay at signature and still earn it).
 
-Defaults [ours, reading the issue's "full cost recovery plus the low end of the fair-share band"]: the NHS needs
-both its costs of access back (principle 2) and a share at the band's low end (principle 4). Because the share
-counts every payment, fees included, its walk-away is the larger of the two, not their sum. Its target is the ask
-on the contribution value's anchor (the band's centre by default), never below the walk-away.
+Defaults [ours, reading the framework's "cost recovery plus a value share" (principle 3) and principle 4]: the
+NHS needs its costs of access back (principle 2) *and* a value share beyond them at the fair band's low end, so its
+walk-away is their sum: costs + band low × V. Its target is the ask on the contribution value's anchor (by default
+costs + the band's centre × V), never below the walk-away.
 """
 
 from __future__ import annotations
@@ -88,8 +88,8 @@ def _walk_away(deal: Deal, v: float, fair: FairShare, costs: float) -> Position:
         return Position("NHS walk-away", value, n.nhs_walk_away_share if v > 0 else None,
                         f"set for this deal as {percent(n.nhs_walk_away_share)} of the partner's value")
     band = fair.low * v if v > 0 else 0.0
-    value = max(costs, band)
-    basis = (f"the larger of full cost recovery ({money(costs)}) and the fair band's low end "
+    value = costs + band
+    basis = (f"full cost recovery ({money(costs)}) plus the fair band's low end of value share "
              f"({percent(fair.low)} of the partner's value, {money(band)})")
     return Position("NHS walk-away", value, _share(value, v), basis)
 

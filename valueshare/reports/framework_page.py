@@ -151,7 +151,7 @@ def _figures(check: Check) -> list[str]:
 
 
 def _checks(checks: Sequence[Check]) -> list[Flowable]:
-    rows = [[c.title, c.status.label, c.reason, _figures(c)] for c in checks]
+    rows = [[c.title, c.status.label, [c.reason, f"Source: {c.source}."], _figures(c)] for c in checks]
     grid = _grid(["Principle", "Status", "Why", "Key figures"], rows, [40 * W, 21 * W, 63 * W, 46 * W],
                  bold=(1,))
     commands = [("BACKGROUND", (1, k), (1, k), STATUS_FILL[c.status]) for k, c in enumerate(checks, start=1)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from valueshare.compare import Comparison
+from valueshare.compare import Comparison, aim_rows
 from valueshare.contribution import ContributionValue
 from valueshare.contribution import text as contribution_text
 from valueshare.engine import Valuation
@@ -63,7 +63,7 @@ def framework_summary(a: Assessment) -> str:
              f"{money(p.nhs_return.price_discount_savings)}, in kind {money(p.nhs_return.in_kind_value)}, "
              f"costs {money(p.nhs_return.nhs_costs)}, NPV {money(p.nhs_return.total)}", ""]
     for check in a.checks:
-        lines.append(f"  {check.status.label:<15}{check.title}: {check.reason}")
+        lines.append(f"  {check.status.label:<15}{check.title}: {check.reason} (source: {check.source})")
     actual = percent(f.actual) if f.actual is not None else "n/a"
     lines += ["", f"Fair NHS share: {percent(f.low)} to {percent(f.high)} of the partner's value; this deal: "
                   f"{actual} ({f.position})"]
@@ -76,13 +76,16 @@ def framework_summary(a: Assessment) -> str:
 
 
 def contribution_summary(cv: ContributionValue) -> str:
-    """What the NHS's contribution is worth, as ``value`` prints it: each approach, the range, the ask, the flags."""
+    """What the NHS's contribution is worth, as ``value`` prints it: the concluded value and its range first, then
+    each approach with its weight and the reason for it, the span of the approaches, the ask, the flags."""
     rows = contribution_text.approach_rows(cv)
     width = max(len(r[0]) for r in rows)
-    lines = [contribution_text.TITLE, ""]
-    lines += [f"  {title:<{width}}  {central:>10}  {share:>6} of the partner's value   range {spread}; {note}"
-              for title, central, spread, share, note in rows]
-    lines += ["", contribution_text.range_text(cv), contribution_text.ask_text(cv)]
+    lines = [contribution_text.TITLE, "", contribution_text.concluded_text(cv), ""]
+    lines += [f"  {title:<{width}}  weight {weight:>4}  {central:>10}  {share:>6} of the partner's value   range "
+              f"{spread}; {note}" for title, weight, central, spread, share, note in rows]
+    lines += [f"  Weight of {w.title.split(' (')[0].lower()}: {w.reason}" for w in cv.reconciled.weights]
+    lines += ["", *contribution_text.reconciliation_lines(cv), contribution_text.range_text(cv),
+              contribution_text.ask_text(cv)]
     lines += [f"  Why they differ: {reason}" for reason in cv.reasons]
     lines += [f"  Flag: {flag.message}" for flag in cv.flags]
     return "\n".join(lines)
@@ -104,7 +107,7 @@ def negotiation_summary(n: Negotiation) -> str:
         lines += [f"  {words.term_result_text(deal, r)}" for r in n.term_results]
     if n.offers:
         lines += ["", "Equivalent offers: " + words.offers_intro(n), words.offers_summary(n)]
-        head = ["Structure", "NHS NPV", "NHS P10 / P50 / P90", "Partner NPV", "Paid yrs 0-2", "Contingent"]
+        head = list(words.OFFER_COLUMNS)
         table = [head, *words.offer_rows(n.offers)]
         widths = [max(len(r[k]) for r in table) for k in range(len(head))]
         lines += ["  " + "  ".join(cell.ljust(w) if k == 0 else cell.rjust(w) for k, (cell, w) in
@@ -138,6 +141,10 @@ def comparison_table(comparison: Comparison) -> str:
     col = max(14, *(min(len(n), 40) for n in names))
     head = names + (["Difference"] if pair else [])
     lines = [" " * (width + 2) + "".join(f"{n[:40]:>{col + 2}}" for n in head)]
+    lines += ["", "The three aims (the framework's order: patient benefit first)"]
+    for label, texts in aim_rows(comparison.aims):
+        lines.append(f"  {label:<{width}}" + "".join(f"{t[:40]:>{col + 2}}" for t in texts))
+    lines += [f"  Patient-first flag: {flag}" for flag in comparison.flags]
     for title, rows in (("Figures", comparison.figures), ("Inputs that differ", comparison.inputs)):
         lines += ["", title]
         if not rows and title == "Inputs that differ":
