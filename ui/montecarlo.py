@@ -17,6 +17,7 @@ from ui import charts, state
 from ui.fields import section_link
 from ui.text import md
 from ui.view import keep, remember
+from valueshare.basecase import agreement
 from valueshare.engine.montecarlo import Simulation, Spread, simulate
 from valueshare.format import money, percent
 
@@ -150,11 +151,14 @@ def monte_carlo(valid: state.Valid) -> None:
                    border=True, help="The chance that the partner's NPV is negative: the share of trials in which "
                                      "its NPV, after its payments to the NHS, is below £0.")
     spread = spread_frame(summary)
-    st.markdown("**Spread of NPV**", help="The risk-adjusted NPV weights each payment by its chance; the mean of the "
+    st.markdown("**Spread of NPV**", help="The risk-adjusted NPV weights each payment by its chance and takes each "
+                                          "uncertain input at its base case (by default its mean); the mean of the "
                                           "trials comes close to it unless the value is not linear in an uncertain "
-                                          "input (a tiered royalty, sales cut off by the horizon).")
+                                          "input (a stage's length, a tiered royalty, tax on profit).")
     st.dataframe(spread[["Figure", "NHS ", "Partner "]].rename(columns={"NHS ": "NHS", "Partner ": "Partner"}),
                  hide_index=True, width="stretch")
+    st.caption(md(" ".join(agreement(valid.deal, summary.nhs, summary.partner, summary.expected_nhs,
+                                             summary.expected_partner))))
     st.download_button("Download the spread as CSV", charts.csv_bytes(spread[["Figure", "Unit", "NHS", "Partner"]]),
                        file_name="npv-spread.csv", mime="text/csv", key="csv:spread", icon=":material/download:")
 

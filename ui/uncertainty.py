@@ -20,9 +20,11 @@ from ui.fields import Spec, path_words, section_link, shown, specs, stored
 from ui.form import Form
 from ui.text import md
 from valueshare import inputs
+from valueshare.basecase import mean
 from valueshare.distributions import MODELS, PARAMETERS, new_uncertain, reshape
 from valueshare.inputs import Input
 from valueshare.model import Deal
+from valueshare.model.deal import BaseCase
 
 LINK = section_link(8, "the Monte Carlo")
 
@@ -127,8 +129,22 @@ def _card(form: Form, draft: dict[str, Any], item: dict[str, Any], index: int, a
             base = None
         if base is not None:
             where = columns[-1] if len(parameters) < len(columns) else st.container()
-            where.caption(f"In the deal (the base case): {md(inputs.write(item['input'], base))}")
+            where.caption(md(_base_case_text(draft, item["input"], base, distribution)))
         form.slot(f"{path}.distribution")
+
+
+def _base_case_text(draft: dict[str, Any], path: str, entered: Any, distribution: dict[str, Any]) -> str:
+    """Which value of the input the headline figures use: its distribution's mean (base case: expected value, once
+    the distribution is complete) or the value entered in the deal (base case: entered)."""
+    shown_entered = inputs.write(path, entered)
+    assumptions = draft.get("assumptions")
+    if isinstance(assumptions, dict) and assumptions.get("base_case") == BaseCase.ENTERED.value:
+        return f"In the deal: {shown_entered}, the headline's base case (entered values)"
+    try:
+        centre = mean(MODELS[distribution.get("dist", "")].model_validate(distribution))
+    except (KeyError, ValueError):
+        return f"In the deal: {shown_entered}; the headline takes the distribution's mean once it is complete"
+    return f"In the deal: {shown_entered} · the headline takes the mean, {inputs.write(path, centre)}"
 
 
 def _parameter(distribution: dict[str, Any], kind: str, name: str, path: str, input_spec: Input | None) -> None:

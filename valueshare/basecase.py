@@ -10,7 +10,8 @@ format-1 file meant) the deal's own value of each input is used, as before forma
 Where the valuation is linear in an uncertain input (price, volume, uptake, margin, a stage's cost or chance, an
 exit value), the Monte Carlo mean equals the headline in expectation. Where it is not (a stage's duration moves
 every later flow in time, and discounting is convex in time; a royalty's tiers or cap, a ramp), the two differ by
-Jensen's inequality: ``uncertainty_gap`` says where, for the Risk page and the CLI.
+Jensen's inequality: ``nonlinear_reasons`` says where, and ``agreement`` writes, for the Risk page and the CLI,
+whether the Monte Carlo mean agrees with the headline and, when it does not, why.
 
 Writing an uncertain input's value (a variant's override, a sensitivity's point, a solver's answer) makes that
 input certain at that value under ``expected``: ``fixing`` takes its distribution out, else the base case would
@@ -29,8 +30,10 @@ from pydantic import BaseModel
 
 from valueshare import inputs, paths
 from valueshare.errors import DealInvalid, Problem
+from valueshare.format import money
 from valueshare.model import Deal
 from valueshare.model.deal import BaseCase
+from valueshare.model.terms import Royalty
 from valueshare.model.uncertainty import Fixed, Lognormal, Normal, Pert, Triangular, Uniform
 
 
@@ -137,3 +140,61 @@ def fixing(data: dict[str, Any], changed: list[str] | tuple[str, ...] | set[str]
         return data
     kept = [u for u in items if not (isinstance(u, dict) and u.get("input") in changed)]
     return data if len(kept) == len(items) else {**data, "uncertainty": kept}
+
+
+#: How many standard errors the Monte Carlo mean may stand from the headline before the page says why [ours: a
+#: sample mean is that far from its expectation by chance about once in 370 runs].
+AGREEMENT_SE = 3.0
+#: The inputs that move flows in time (a stage's length, the ramp to peak sales): a discount factor, a horizon and a
+#: royalty term's window are not linear in time.
+_TIMING_INPUTS = ("duration_years", "years_to_peak")
+
+
+def nonlinear_reasons(deal: Deal) -> list[str]:
+    """Why the Monte Carlo mean may differ from the headline beyond sampling error, one sentence each (none when
+    every figure is linear in every uncertain input, and the headline uses their means)."""
+    if not deal.uncertainty and not getattr(deal.assumptions, "partner_tax_rate", 0.0):
+        return []
+    out: list[str] = []
+    if deal.uncertainty and deal.assumptions.base_case is BaseCase.ENTERED:
+        out.append("the headline takes the deal's entered values (assumptions.base_case: entered), not each uncertain "
+                   "input's mean; set base_case: expected for the expected value")
+    timing = [item.input for item in deal.uncertainty if item.input.rsplit(".", 1)[-1] in _TIMING_INPUTS]
+    if timing:
+        named = ", ".join(inputs.label(path, deal) for path in timing)
+        out.append(f"{named} moves later payments and sales in time, and discounting (with the horizon's cut-off) "
+                   "is not linear in time, so the value at the mean timing is not the mean value")
+    sales = any(item.input.startswith("route_to_market.sales.") for item in deal.uncertainty)
+    stepped = [t for t in deal.terms if isinstance(t, Royalty) and (len(t.tiers) > 1 or t.cap_gbp is not None)]
+    if sales and stepped:
+        out.append("a royalty's tiers or cap make it not proportional to sales, so the royalty on the mean sales is "
+                   "not the mean royalty")
+    if getattr(deal.assumptions, "partner_tax_rate", 0.0):
+        out.append("corporation tax falls on profit only (losses carried forward), so the tax in each trial is not the "
+                   "tax on the expected profit")
+    return out
+
+
+def agreement(deal: Deal, nhs: Any, partner: Any, headline_nhs: float, headline_partner: float) -> list[str]:
+    """What the Risk page and ``simulate`` say about the Monte Carlo mean beside the headline: which base case the
+    headline uses, then for each side whether the mean of the trials (``nhs`` and ``partner``: a
+    ``montecarlo.Spread``, its ``mean`` and ``standard_error``) is within ``AGREEMENT_SE`` standard errors of the
+    headline NPV, and when it is not, by how much and why (``nonlinear_reasons``)."""
+    lines = [("The headline figures take each uncertain input at its mean (base case: expected value)."
+              if deal.assumptions.base_case is BaseCase.EXPECTED or not deal.uncertainty else
+              "The headline figures take the deal's entered values (base case: entered values), not each uncertain "
+              "input's mean.")]
+    for side, spread, headline in (("NHS", nhs, headline_nhs), ("Partner", partner, headline_partner)):
+        gap = spread.mean - headline
+        errors = abs(gap) / spread.standard_error if spread.standard_error > 0 else (0.0 if abs(gap) < 0.5 else
+                                                                                       math.inf)
+        if errors <= AGREEMENT_SE:
+            lines.append(f"{side}: the mean of the trials, {money(spread.mean)}, is within {AGREEMENT_SE:g} standard "
+                         f"errors of the headline, {money(headline)}.")
+            continue
+        reasons = nonlinear_reasons(deal) or [
+            "no uncertain input enters non-linearly, so this is sampling error: run more trials or another seed"]
+        lines.append(f"{side}: the mean of the trials, {money(spread.mean)}, differs from the headline, "
+                     f"{money(headline)}, by {money(abs(gap))} ({errors:.1f} standard errors), because "
+                     + "; and ".join(reasons) + ".")
+    return lines

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO, cast
 
+from valueshare import basecase
 from valueshare.cli_export import add_export_parser
 from valueshare.cli_register import add_register_parsers
 from valueshare.compare import compare, variants_of
@@ -273,6 +274,8 @@ def _simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(json.dumps(sim.to_dict(), indent=2, allow_nan=False), file=out)
     else:
         print(reports.simulation_summary(sim), file=out)
+        said = basecase.agreement(deal, sim.nhs, sim.partner, sim.expected_nhs_npv, sim.expected_partner_npv)
+        print("\n" + "\n".join(said), file=out)  # which base case the headline uses, and any gap explained
     return 0
 
 

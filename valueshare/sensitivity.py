@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from valueshare import inputs, paths
+from valueshare.basecase import base_values, fixing
 from valueshare.engine.sampling import percentile_points
 from valueshare.engine.valuation import Valuation, value_deal
 from valueshare.errors import DealInvalid
@@ -59,7 +60,7 @@ def value_with(deal: Deal, changes: dict[str, Any]) -> Valuation:
     data = base_data(deal)
     for path, value in changes.items():
         data = paths.with_value(data, path, value)
-    return value_deal(deal_from_data(data))
+    return value_deal(deal_from_data(fixing(data, list(changes))))  # a changed uncertain input is certain there
 
 
 def default_drivers(deal: Deal) -> list[Driver]:
@@ -70,9 +71,10 @@ def default_drivers(deal: Deal) -> list[Driver]:
     data = base_data(deal)
     out: list[Driver] = []
     uncertain = {item.input for item in deal.uncertainty}
+    centre = base_values(deal)  # the value the headline takes: the mean, or the deal's own under 'entered'
     for item in deal.uncertainty:
         low, high = percentile_points(item.distribution, rng)
-        out.append(Driver(item.input, inputs.label(item.input, data), float(paths.get(data, item.input)), low, high,
+        out.append(Driver(item.input, inputs.label(item.input, data), centre[item.input], low, high,
                           "distribution (P10-P90)"))
     for path in inputs.concrete(data, lambda e: e.swing is not None or e.swing_points is not None):
         found = inputs.entry(path, data)

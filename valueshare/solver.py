@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from valueshare import paths
+from valueshare.basecase import fixing
 from valueshare.engine.valuation import Valuation, value_deal
 from valueshare.errors import NoAnswer
 from valueshare.inputs import entry
@@ -52,7 +53,7 @@ def search_bounds(path: str, data: object = None) -> tuple[float, float | None]:
 
 def deal_with(deal: Deal, path: str, value: float) -> Deal:
     """The deal with one input changed: a complete, re-validated deal (``DealInvalid`` if it breaks a rule)."""
-    return deal_from_data(paths.with_value(base_data(deal), path, value))
+    return deal_from_data(fixing(paths.with_value(base_data(deal), path, value), [path]))  # certain at the value
 
 
 def solve(deal: Deal, path: str, measure: Measure, target: float, *, tolerance: float = 1e-9,

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from valueshare.basecase import base_case
 from valueshare.engine.route import expected_route
 from valueshare.engine.timeline import discount_factors, yearly_schedule
 from valueshare.engine.valuation import Valuation, total_price_discount
@@ -153,5 +154,6 @@ def return_pillar(deal: Deal, valuation: Valuation) -> ReturnPillar:
 
 
 def pillars(deal: Deal, valuation: Valuation) -> Pillars:
-    """All three aims for a deal and its (deterministic) valuation."""
+    """All three aims for a deal and its (deterministic) valuation, from the deal's base case (as the valuation)."""
+    deal = base_case(deal)
     return Pillars(patient_pillar(deal), growth_pillar(deal), return_pillar(deal, valuation))

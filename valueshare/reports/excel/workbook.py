@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from valueshare.basecase import base_case
 from valueshare.engine import Valuation, value_deal
 from valueshare.model import Deal
 from valueshare.reports.excel.book import Book
@@ -16,6 +17,7 @@ def deal_workbook(deal: Deal, valuation: Valuation | None = None) -> bytes:
     ``valuation`` must be ``value_deal(deal)`` when given (it is computed otherwise); its line labels and its IRR
     (as the starting guess of ``IRR()``) are used, and its figures are shown beside the formulas for comparison.
     """
+    deal = base_case(deal)  # the inputs the valuation's formulas read: each uncertain one at its base-case value
     valuation = valuation if valuation is not None else value_deal(deal)
     book = Book()
     cells = Cells()
