@@ -8,26 +8,28 @@ from __future__ import annotations
 
 import argparse
 import json
+import secrets
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO, cast
 
-from valueshare import basecase
+from valueshare import basecase, results
 from valueshare.cli_export import add_export_parser
 from valueshare.cli_register import add_register_parsers
-from valueshare.compare import compare, variants_of
 from valueshare.contribution import value_contribution
 from valueshare.engine import Valuation, value_deal
-from valueshare.engine.montecarlo import DEFAULT_TRIALS, simulate
-from valueshare.errors import DealInvalid, Problem, ValueshareError, problem_lines
+from valueshare.engine.montecarlo import CHUNK, DEFAULT_TRIALS, simulate
+from valueshare.errors import DealInvalid, ValueshareError, problem_lines
 from valueshare.formats import upgrade_file
-from valueshare.framework import assess, closing_candidates
+from valueshare.framework import assess
 from valueshare.model import Deal
-from valueshare.negotiation import Negotiation, negotiate
+from valueshare.negotiation import Negotiation
 from valueshare.negotiation.equivalents import DEFAULT_MIX
+from valueshare.provenance import Simulated
+from valueshare.replay import replay_file
 from valueshare.reports import text as reports
-from valueshare.scenario import NO_DEFAULT, deal_from_data, new_deal_yaml
+from valueshare.scenario import NO_DEFAULT, new_deal_yaml
 from valueshare.terminal import CleanStream, clean, read_deal_saying
 
 MAX_TRIALS = 5_000_000
@@ -68,7 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     sim.add_argument("scenario", type=Path, metavar="SCENARIO.yaml")
     sim.add_argument("--trials", type=_trials, default=DEFAULT_TRIALS,
                      help=f"number of trials (default {DEFAULT_TRIALS:,})")
-    sim.add_argument("--seed", type=int, default=None, help="seed for reproducible results")
+    sim.add_argument("--seed", type=int, default=None,
+                     help="seed for reproducible results (default: one chosen at random, and printed)")
     sim.add_argument("--variant", metavar="NAME", help="simulate this named variant instead of the base deal")
     sim.add_argument("--json", action="store_true", help="print the results as JSON")
     sim.set_defaults(run=_simulate)
@@ -97,6 +100,14 @@ def _parser() -> argparse.ArgumentParser:
                       help="one scenario (its base and variants) or several (e.g. an offer and a counter-offer)")
     comp.add_argument("--json", action="store_true", help="print the comparison as JSON")
     comp.set_defaults(run=_compare)
+
+    again = commands.add_parser("replay", help="make a saved --json result again and say whether it reproduces",
+                                description="Read a result written with --json, check the deal it holds against "
+                                            "its recorded digest, run the same command with the same options (and "
+                                            "seed and trials) and compare every figure. Exit code 0 when it "
+                                            "reproduces, 1 when a figure differs or the result cannot be replayed.")
+    again.add_argument("result", type=Path, metavar="RESULT.json")
+    again.set_defaults(run=_replay)
     return parser
 
 
@@ -213,47 +224,39 @@ def _write_pdf(deal: Deal, valuation: Valuation, target: Path, err: TextIO, *, b
         print(f"warning: {target}: {line}", file=err)
 
 
-def _deal(args: argparse.Namespace, err: TextIO) -> Deal:
-    deal = read_deal_saying(args.scenario, err)
-    return deal.variant(args.variant) if getattr(args, "variant", None) else deal
+def _print_json(data: dict, out: TextIO) -> None:
+    print(json.dumps(data, indent=2, allow_nan=False), file=out)
 
 
 def _value(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    deal = _deal(args, err)
+    read = read_deal_saying(args.scenario, err)
+    options = {"variant": args.variant}
+    deal = results.chosen(read, options)
     valuation = value_deal(deal)
     if args.pdf:
         _write_pdf(deal, valuation, args.pdf, err)
-    assessment = assess(deal, valuation)
-    worth = value_contribution(deal, valuation)
     if args.json:
-        data = {**valuation.to_dict(), **assessment.to_dict(), "contribution_value": worth.to_dict()}
-        print(json.dumps(data, indent=2, allow_nan=False), file=out)
-    else:
-        print(reports.summary(valuation), file=out)
-        print("\n" + reports.framework_summary(assessment), file=out)
-        print("\n" + reports.contribution_summary(worth), file=out)
-        if args.pdf:
-            print(f"\nTerm sheet written to {args.pdf}", file=out)
+        _print_json(results.with_provenance(results.value_figures(deal, valuation), "value", [read], options), out)
+        return 0
+    print(reports.summary(valuation), file=out)
+    print("\n" + reports.framework_summary(assess(deal, valuation)), file=out)
+    print("\n" + reports.contribution_summary(value_contribution(deal, valuation)), file=out)
+    if args.pdf:
+        print(f"\nTerm sheet written to {args.pdf}", file=out)
     return 0
 
 
 def _negotiate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    deal = _deal(args, err)
-    if args.target is not None:  # the target set here replaces the deal's own, for this run
-        kind, value = args.target
-        data = deal.model_dump(mode="json")
-        data["negotiation"] = {**data["negotiation"], "nhs_target_gbp": value if kind == "gbp" else None,
-                               "nhs_target_share": value if kind == "share" else None}
-        deal = deal_from_data(data)
-    if args.term is not None and args.term not in closing_candidates(deal):
-        known = ", ".join(closing_candidates(deal)) or "none"
-        raise DealInvalid([Problem("--term", f"'{args.term}' is not a term that can be solved for (terms: {known})")])
-    n = negotiate(deal, term=args.term, mix=args.mix)
+    read = read_deal_saying(args.scenario, err)
+    # the target set here replaces the deal's own, for this run
+    target = None if args.target is None else {"kind": args.target[0], "value": args.target[1]}
+    options = {"variant": args.variant, "target": target, "term": args.term, "mix": args.mix}
+    n = results.negotiation_of(read, options)
     if args.brief:
-        _write_pdf(deal, n.valuation, args.brief, err, brief=True, negotiation=n)
+        _write_pdf(n.deal, n.valuation, args.brief, err, brief=True, negotiation=n)
     if args.json:
-        data = {"deal": deal.name, **n.to_dict(), "contribution_value": n.worth.to_dict(), **n.assessment.to_dict()}
-        print(json.dumps(data, indent=2, allow_nan=False), file=out)
+        _print_json(results.with_provenance(results.negotiation_figures(n), "negotiate", [read], options,
+                                            results.simulation_of("negotiate", options)), out)
     else:
         print(reports.negotiation_summary(n), file=out)
         print("\n" + reports.contribution_summary(n.worth), file=out)
@@ -264,14 +267,19 @@ def _negotiate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    deal = _deal(args, err)
+    read = read_deal_saying(args.scenario, err)
+    # a seed is always chosen, and printed, so that every run can be made again (with --seed, or by replay)
+    seed = args.seed if args.seed is not None else secrets.randbelow(10**9)
+    options = {"variant": args.variant, "trials": args.trials, "seed": seed}
     show = (lambda share: print(f"\rsimulating... {share:.0%}", end="", file=getattr(err, "raw", err))) \
         if not args.json and err.isatty() else None
-    sim = simulate(deal, trials=args.trials, seed=args.seed, progress=show)
+    deal = results.chosen(read, options)
+    sim = simulate(deal, trials=args.trials, seed=seed, chunk_size=CHUNK, progress=show)
     if show:
         print(file=err)
     if args.json:
-        print(json.dumps(sim.to_dict(), indent=2, allow_nan=False), file=out)
+        _print_json(results.with_provenance(sim.to_dict(), "simulate", [read], options,
+                                            Simulated(seed=seed, trials=args.trials, chunk_size=CHUNK)), out)
     else:
         print(reports.simulation_summary(sim), file=out)
         said = basecase.agreement(deal, sim.nhs, sim.partner, sim.expected_nhs_npv, sim.expected_partner_npv)
@@ -281,14 +289,21 @@ def _simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     deals = [read_deal_saying(path, err) for path in args.files]
-    named = variants_of(deals[0]) if len(deals) == 1 else \
-        [(f"{p.name}", d) for p, d in zip(args.files, deals, strict=True)]
-    comparison = compare(named)
+    options = {"labels": [path.name for path in args.files]} if len(deals) > 1 else {}
+    comparison = results.compared(deals, options)
     if args.json:
-        print(json.dumps(comparison.to_dict(), indent=2, allow_nan=False), file=out)
+        _print_json(results.with_provenance(comparison.to_dict(), "compare", deals, options), out)
     else:
         print(reports.comparison_table(comparison), file=out)
     return 0
+
+
+def _replay(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Replay a saved result: its report on ``out``; 0 when every figure reproduces, else 1."""
+    replayed = replay_file(args.result)
+    for line in replayed.lines():
+        print(line, file=out)
+    return 0 if replayed.reproduces else 1
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:

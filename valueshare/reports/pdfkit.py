@@ -211,16 +211,17 @@ class Keep(KeepTogether):
 
 class ReportDoc(BaseDocTemplate):
     """An A4 document whose every page carries the marking (top and bottom), title, issue date and page count,
-    and whose headings made with :func:`heading` become outline bookmarks."""
+    and (when given) a provenance line in its footer; its headings made with :func:`heading` become outline
+    bookmarks."""
 
     def __init__(self, target: BytesIO, *, title: str, kind: str, issued: datetime.date,
-                 total_pages: int | None = None, marking: str = MARKING) -> None:
+                 total_pages: int | None = None, marking: str = MARKING, provenance: str | None = None) -> None:
         super().__init__(target, pagesize=PAGE_SIZE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=TOP_MARGIN,
                          bottomMargin=BOTTOM_MARGIN, title=title, subject=kind, author="valueshare",
                          creator="valueshare", invariant=1, initialFontName=FONT, initialFontSize=9.5,
                          keepTogetherClass=Keep)  # a heading is kept with what follows it, the Keep way
         self.doc_title, self.kind, self.issued, self.total_pages = title, kind, issued, total_pages
-        self.marking = marking
+        self.marking, self.provenance = marking, provenance
         self._bookmarks = 0
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
@@ -245,6 +246,9 @@ class ReportDoc(BaseDocTemplate):
         pages = f"Page {doc.page} of {self.total_pages or doc.page}"
         canv.drawRightString(right, 15 * mm, pages)
         canv.drawString(MARGIN, 15 * mm, long_date(self.issued))
+        if self.provenance:  # valueshare.provenance.Provenance.footer(): version, rule set, the deal's digest
+            canv.setFont(FONT, 6.5)
+            canv.drawCentredString(width / 2, 15 * mm, " ".join(self.provenance.split()))
         canv.setStrokeColor(RULE)
         canv.setLineWidth(0.5)
         canv.line(MARGIN, height - 19 * mm, right, height - 19 * mm)
@@ -262,13 +266,14 @@ class ReportDoc(BaseDocTemplate):
 
 
 def render(make_story: Callable[[], list[Flowable]], *, title: str, kind: str, issued: datetime.date,
-           marking: str = MARKING) -> bytes:
+           marking: str = MARKING, provenance: str | None = None) -> bytes:
     """Build the document twice: once to count its pages, once to print "Page N of M" with that count.
-    ``marking`` is printed at the top and foot of every page."""
+    ``marking`` is printed at the top and foot of every page, ``provenance`` (one short line) in every footer."""
     total: int | None = None
     for _ in range(3):
         target = BytesIO()
-        doc = ReportDoc(target, title=title, kind=kind, issued=issued, total_pages=total, marking=marking)
+        doc = ReportDoc(target, title=title, kind=kind, issued=issued, total_pages=total, marking=marking,
+                        provenance=provenance)
         doc.build(make_story())
         if doc.page == total:
             break

@@ -19,6 +19,7 @@ from valueshare.format import money, number, percent, years
 from valueshare.framework import Assessment, assess
 from valueshare.model import GREEN_BOOK_RATE, ConsentToCommercialise, Deal, Sales
 from valueshare.model.deal import GREEN_BOOK_RATE_AFTER_30
+from valueshare.provenance import Provenance, partner_digest
 from valueshare.reports.framework_page import TITLE as FRAMEWORK_TITLE
 from valueshare.reports.framework_page import framework_page
 from valueshare.reports.pdfkit import (
@@ -47,7 +48,11 @@ def term_sheet_pdf(deal: Deal, valuation: Valuation, *, issued: datetime.date | 
     ``assess(deal, valuation)``); pass one in to reuse it, or to choose the term that would close a fair-share gap."""
     day = issued or datetime.date.today()
     framework = assessment if assessment is not None else assess(deal, valuation)
-    return render(lambda: _story(deal, valuation, framework), title=deal.name, kind=KIND, issued=day)
+    # the digest of the deal as shared with the partner, which it can check: nothing of the NHS's position is in it
+    made = Provenance(partner_digest(deal))
+    about = made.about("the deal as shared with the partner (export --partner-yaml --with-nhs-costs)")
+    return render(lambda: [*_story(deal, valuation, framework), para(about, "small", lead="About this document.")],
+                  title=deal.name, kind=KIND, issued=day, provenance=made.footer())
 
 
 def _story(deal: Deal, v: Valuation, framework: Assessment) -> list[Flowable]:

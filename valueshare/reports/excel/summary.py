@@ -11,6 +11,7 @@ from valueshare.engine import Valuation
 from valueshare.figures import FIGURES
 from valueshare.mechanisms import of
 from valueshare.model import Deal
+from valueshare.provenance import Provenance
 from valueshare.reports.excel.book import DIFFERENCE, FACTOR, GBP, PERCENT, YEARS, Sheet
 from valueshare.reports.excel.flows import PV, Layout
 from valueshare.reports.excel.formula import IF, IFERROR, SUM, SUMPRODUCT, ExcelError, Range, X, call, lift
@@ -22,15 +23,18 @@ NO_ROOT = "no IRR: no real rate makes the present value zero"
 #: The headline figures (``valueshare.figures``) the sheet writes, in order, each as a formula beside the engine's
 #: own value under the figure's label; the last two only when the deal has a route to market.
 SUMMARY_FIGURES = ("nhs_npv", "partner_npv", "partner_irr", "partner_value_before_payments", "value_to_nhs",
-                   "nhs_share", "cost_recovery", "nhs_receipts_undiscounted", "launch_probability", "launch_year")
+                   "nhs_share", "cost_recovery", "nhs_access_costs", "value_share_gbp", "value_share",
+                   "nhs_receipts_undiscounted", "launch_probability", "launch_year")
 
 
 def _npv_value(rate: float, values: tuple) -> float:
     return sum(float(v) / (1 + rate) ** (k + 1) for k, v in enumerate(values))
 
 
-def write_summary(sheet: Sheet, deal: Deal, valuation: Valuation, cells: Cells, lay: Layout) -> None:
-    """Fill the Summary sheet (made first, so that it opens first, and filled last, as it needs the others)."""
+def write_summary(sheet: Sheet, deal: Deal, valuation: Valuation, cells: Cells, lay: Layout, *,
+                  provenance: Provenance | None = None) -> None:
+    """Fill the Summary sheet (made first, so that it opens first, and filled last, as it needs the others).
+    ``provenance`` is what its last rows record (default: that of ``deal``)."""
     book = sheet.book
     f = book.formats
     flows = lay.sheet
@@ -140,6 +144,11 @@ def write_summary(sheet: Sheet, deal: Deal, valuation: Valuation, cells: Cells, 
     figure("cost_recovery", IF(costs_pv.le(1e-9), "n/a: no NHS access costs are entered", fees_pv / costs_pv),
            "0.00x", "PV of top-level access fees and subscriptions ÷ PV of the NHS's costs, both at the NHS rate",
            none=f"n/a: {v.cost_recovery_note}")
+    access = figure("nhs_access_costs", costs_pv, GBP, "−(sum of the PVs of the NHS's cost lines), at the NHS rate")
+    beyond = figure("value_share_gbp", given - access, GBP, "value to the NHS − NHS costs of access")
+    figure("value_share", IF(before.le(1e-9), "n/a: the partner's value before payments to the NHS is not positive",
+                             beyond / before), PERCENT, "value share beyond cost recovery ÷ the partner's value "
+           "before payments", none=f"n/a: {v.nhs_share_note}")
     receipts = [r for k, r in lay.nhs_rows.items() if k.startswith("terms[")]
     if receipts:
         block = Range(f"{flows.ref(receipts[0], cols[0], other=sheet).text}:"
@@ -157,4 +166,22 @@ def write_summary(sheet: Sheet, deal: Deal, valuation: Valuation, cells: Cells, 
     sheet.text(row, 0, "Sheets: Inputs (every input, as constants) → Workings (stage timing and chances) → Cash flows "
                        "(one row per line, one column per year) → this Summary. docs/excel-model.md explains each "
                        "formula.", f.get(italic=True))
+    write_provenance(sheet, row + 2, provenance or Provenance.of(deal))
     ws.activate()
+
+
+def write_provenance(sheet: Sheet, row: int, made: Provenance) -> int:
+    """The rows saying what made the workbook (``valueshare.provenance``), from ``row``; the row after them."""
+    f = sheet.book.formats
+    sheet.text(row, 0, "Provenance", f.get(bold=True, top_border=True))
+    digest = made.deal_digest if isinstance(made.deal_digest, str) else ", ".join(made.deal_digest)
+    rows = (("valueshare version", made.valueshare_version, "the version that made this workbook"),
+            ("Rule set", made.rule_set, made.rule_set_name),
+            ("Deal file format", str(made.format_version), "format_version of the deal as valueshare writes it"),
+            ("Deal content digest", digest, "sha256 of the deal's canonical JSON: the same digest as "
+                                            "provenance.deal_digest in 'python -m valueshare value FILE --json'"))
+    for k, (label, value, how) in enumerate(rows, start=row + 1):
+        sheet.text(k, 0, label)
+        sheet.text(k, 1, value)
+        sheet.text(k, 4, how, f.get(grey=True))
+    return row + 1 + len(rows)

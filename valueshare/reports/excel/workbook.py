@@ -5,6 +5,7 @@ from __future__ import annotations
 from valueshare.basecase import base_case
 from valueshare.engine import Valuation, value_deal
 from valueshare.model import Deal
+from valueshare.provenance import Provenance
 from valueshare.reports.excel.book import Book
 from valueshare.reports.excel.flows import write_cash_flows
 from valueshare.reports.excel.inputs import Cells, write_inputs, write_workings
@@ -17,6 +18,7 @@ def deal_workbook(deal: Deal, valuation: Valuation | None = None) -> bytes:
     ``valuation`` must be ``value_deal(deal)`` when given (it is computed otherwise); its line labels and its IRR
     (as the starting guess of ``IRR()``) are used, and its figures are shown beside the formulas for comparison.
     """
+    made = Provenance.of(deal)  # of the deal as given, as the JSON results record it
     deal = base_case(deal)  # the inputs the valuation's formulas read: each uncertain one at its base-case value
     valuation = valuation if valuation is not None else value_deal(deal)
     book = Book()
@@ -26,5 +28,5 @@ def deal_workbook(deal: Deal, valuation: Valuation | None = None) -> bytes:
     write_inputs(book, deal, cells, irr_guess=round(irr, 4) if irr is not None else 0.1)
     write_workings(book, deal, cells)
     layout = write_cash_flows(book, deal, valuation, cells)
-    write_summary(summary, deal, valuation, cells, layout)
+    write_summary(summary, deal, valuation, cells, layout, provenance=made)
     return book.close()
