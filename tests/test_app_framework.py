@@ -61,8 +61,9 @@ def test_frames_for_csv_carry_every_figure_of_the_assessment():
     deal = load_deal(IMAGING)
     a = assess(deal)
     aims = aims_frame(a)
-    # 9 patient-benefit figures, 6 for growth, 5 for the NHS's return.
-    assert aims.groupby("Aim", sort=False).size().tolist() == [9, 6, 5]
+    # 11 patient-benefit figures (QALYs and the value of a QALY under each lens), 8 for growth (gross and net
+    # additional jobs, GVA per FTE), 5 for the NHS's return.
+    assert aims.groupby("Aim", sort=False).size().tolist() == [11, 8, 5]
     assert aims.loc[aims["Figure"] == "Total: NHS NPV", "Number"].item() == pytest.approx(value_deal(deal).nhs_npv)
     principles = principles_frame(a)
     assert principles["Status"].tolist() == [c.status.label for c in a.checks]

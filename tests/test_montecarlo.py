@@ -152,7 +152,8 @@ def test_npv_summed_line_by_line_equals_npv_of_the_yearly_totals(path):
     deal = load_deal(path)
     a = deal.assumptions
     flows = deal_flows(deal, *draw_worlds(deal, 500, np.random.default_rng(7)))
-    nhs_df = discount_factors(a.nhs_discount_rate, a.horizon_years, rate_after_30=a.nhs_discount_rate_after_30)
+    nhs_df = discount_factors(a.nhs_discount_rate, a.horizon_years, rate_after_30=a.nhs_discount_rate_after_30,
+                              rate_after_75=a.nhs_discount_rate_after_75)
     partner_df = discount_factors(a.partner_discount_rate, a.horizon_years)
     np.testing.assert_allclose(flows.nhs_npv(nhs_df), flows.nhs_total() @ nhs_df, rtol=1e-12, atol=1e-6)
     np.testing.assert_allclose(flows.partner_npv(partner_df), flows.partner_total() @ partner_df, rtol=1e-12,

@@ -146,7 +146,8 @@ def simulate(deal: Deal, *, trials: int = DEFAULT_TRIALS, seed: int | None = Non
         raise ValueError("trials: at least 2 trials are needed")
     a = deal.assumptions
     rng = np.random.default_rng(seed)
-    df_nhs = discount_factors(a.nhs_discount_rate, a.horizon_years, rate_after_30=a.nhs_discount_rate_after_30)
+    df_nhs = discount_factors(a.nhs_discount_rate, a.horizon_years, rate_after_30=a.nhs_discount_rate_after_30,
+                              rate_after_75=a.nhs_discount_rate_after_75)
     df_partner = discount_factors(a.partner_discount_rate, a.horizon_years)
     nhs_npv = np.empty(trials)
     partner_npv = np.empty(trials)

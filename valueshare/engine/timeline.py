@@ -8,24 +8,33 @@ from __future__ import annotations
 
 import numpy as np
 
-#: Year after which HM Treasury's Green Book steps its discount rate down.
+#: Years after which HM Treasury's Green Book steps its discount rates down (its discounting annex: one rate to
+#: year 30, a lower one from year 31 to 75, a lower one again from year 76 to 125) [pub].
 GREEN_BOOK_STEP_YEAR = 30
+GREEN_BOOK_SECOND_STEP_YEAR = 75
 
 
-def discount_factors(rate: float, horizon_years: int, *, rate_after_30: float | None = None) -> np.ndarray:
+def discount_factors(rate: float, horizon_years: int, *, rate_after_30: float | None = None,
+                     rate_after_75: float | None = None) -> np.ndarray:
     """Discount factor for each year 0..horizon: the present value of £1 paid at the end of that year.
 
     Parameters
     ----------
-    rate : yearly discount rate as a fraction (0.035 is 3.5%).
+    rate : yearly discount rate as a fraction (0.035 is 3.5%), years 1 to 30.
     horizon_years : last year valued.
-    rate_after_30 : rate for years after 30 (Green Book schedule); ``None`` keeps ``rate`` throughout.
+    rate_after_30 : rate for years 31 to 75 (Green Book schedule); ``None`` keeps ``rate``.
+    rate_after_75 : rate for years 76 on (the Green Book's third step, to year 125; valueshare's horizon ends at
+        100); ``None`` keeps the rate of years 31 to 75.
 
     Notes
     -----
-    ``df_t = (1 + r)^-t`` for t <= 30 and ``df_30 * (1 + r_30)^-(t - 30)`` after, as in the Green Book's declining
-    schedule. Year 0 is not discounted, so ``cash_flows @ df`` equals ``numpy_financial.npv(rate, cash_flows)``
-    (which also treats the first value as t = 0), not a spreadsheet's ``NPV()`` (which starts at t = 1).
+    The Green Book's stepped schedule: each year is discounted at the rate of the period it falls in, and a year's
+    factor is the product of every year's ``1 / (1 + r_year)`` up to it, so
+    ``df_t = (1 + r)^-min(t, 30) * (1 + r_30)^-clip(t - 30, 0, 45) * (1 + r_75)^-max(t - 75, 0)``: year 31 is
+    ``df_30 / (1 + r_30)`` and year 76 is ``df_75 / (1 + r_75)``, not ``(1 + r_30)^-31`` (the whole period
+    re-discounted at the lower rate). Year 0 is not discounted, so ``cash_flows @ df`` equals
+    ``numpy_financial.npv(rate, cash_flows)`` when there is one rate (it also treats the first value as t = 0),
+    not a spreadsheet's ``NPV()`` (which starts at t = 1).
 
     Examples
     --------
@@ -33,13 +42,19 @@ def discount_factors(rate: float, horizon_years: int, *, rate_after_30: float | 
     [1.0, 0.909091, 0.826446]
     >>> bool(discount_factors(0.035, 31, rate_after_30=0.03)[31] == discount_factors(0.035, 30)[30] / 1.03)
     True
+    >>> df = discount_factors(0.035, 76, rate_after_30=0.03, rate_after_75=0.025)
+    >>> bool(abs(df[76] - df[75] / 1.025) < 1e-15)
+    True
     """
     years = np.arange(horizon_years + 1, dtype=float)
-    if rate_after_30 is None:
-        return (1.0 + rate) ** -years
+    r30 = rate if rate_after_30 is None else rate_after_30
+    r75 = r30 if rate_after_75 is None else rate_after_75
     early = np.minimum(years, GREEN_BOOK_STEP_YEAR)
-    late = np.maximum(years - GREEN_BOOK_STEP_YEAR, 0.0)
-    return (1.0 + rate) ** -early * (1.0 + rate_after_30) ** -late
+    middle = np.clip(years - GREEN_BOOK_STEP_YEAR, 0.0, GREEN_BOOK_SECOND_STEP_YEAR - GREEN_BOOK_STEP_YEAR)
+    late = np.maximum(years - GREEN_BOOK_SECOND_STEP_YEAR, 0.0)
+    if r30 == rate and r75 == rate:
+        return (1.0 + rate) ** -years
+    return (1.0 + rate) ** -early * (1.0 + r30) ** -middle * (1.0 + r75) ** -late
 
 
 def year_overlap(start: np.ndarray, end: np.ndarray, horizon_years: int) -> np.ndarray:

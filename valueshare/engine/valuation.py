@@ -128,7 +128,8 @@ def deal_flows(deal: Deal, route: RouteDraw | None, clause_weight: np.ndarray,
     n = clause_weight.shape[0]
     discount = total_price_discount(deal)
     df_partner = discount_factors(a.partner_discount_rate, horizon)
-    df_nhs = discount_factors(a.nhs_discount_rate, horizon, rate_after_30=a.nhs_discount_rate_after_30)
+    df_nhs = discount_factors(a.nhs_discount_rate, horizon, rate_after_30=a.nhs_discount_rate_after_30,
+                              rate_after_75=a.nhs_discount_rate_after_75)
 
     def timing(offset: int, weight: np.ndarray) -> Timing:
         return Timing(offset, weight, horizon, discount, a.inflation_rate, df_nhs, df_partner)

@@ -9,7 +9,8 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from valueshare.errors import invalid
+from valueshare import prices
+from valueshare.errors import Problem, invalid
 from valueshare.model.base import Choice, Model, labels
 from valueshare.model.types import (
     Count,
@@ -27,6 +28,45 @@ from valueshare.model.types import (
 Score = Annotated[int, *bounded("score", 1, 5)]
 #: A weight given to one fair-share factor.
 Weight = Annotated[float, *bounded("weight", 0.0, 10.0)]
+
+
+#: HM Treasury Green Book discount rates for health effects (the social time preference rate without its wealth
+#: effect): 1.5% to year 30, 1.29% for years 31 to 75, 1.07% for years 76 to 125 (its discounting annex) [pub].
+GREEN_BOOK_HEALTH_RATE = 0.015
+GREEN_BOOK_HEALTH_RATE_AFTER_30 = 0.0129
+GREEN_BOOK_HEALTH_RATE_AFTER_75 = 0.0107
+#: NICE reference case discount rate for health effects (and costs): 3.5% a year, with 1.5% as a sensitivity
+#: analysis when a technology's benefits last long (NICE health technology evaluations manual, PMG36, 2022) [pub].
+NICE_HEALTH_RATE = 0.035
+#: The price year (financial year starting in it) of the Green Book's social value of a QALY, £70,000 in 2020-21
+#: prices (HM Treasury Green Book, 2022) [pub], and of £104,000 GVA per life-sciences job, in 2015 prices (PwC, 2017)
+#: [pub], read as financial year 2015-16 (valueshare.prices).
+SOCIETAL_QALY_PRICE_YEAR = 2020
+GVA_PER_FTE_PRICE_YEAR = 2015
+#: A price year: the financial year starting in it (2020 is 2020-21), as the deal's price base year is read.
+PriceYear = Annotated[int, *bounded("calendar_year", 2000, 2100)]
+
+
+class CostOffsetBasis(Choice):
+    GROSS_OF_PRICE = "gross_of_price"
+    NET_OF_PRICE = "net_of_price"
+
+
+labels("CostOffsetBasis", {
+    "gross_of_price": "Gross: NHS costs saved before paying for the product",
+    "net_of_price": "Net: NHS costs saved after paying for the product",
+})
+
+
+class JobsBasis(Choice):
+    PER_UK_SALES = "per_uk_sales"
+    FIXED = "fixed"
+
+
+labels("JobsBasis", {
+    "per_uk_sales": "Follow UK sales: jobs per £1m of expected UK sales",
+    "fixed": "Fixed: the jobs entered, for the years entered",
+})
 
 
 class PatientBenefit(Model):
@@ -48,34 +88,121 @@ class PatientBenefit(Model):
         default=0.0, description="Health gain for each patient who benefits, in quality-adjusted life years (QALYs).")
     cost_offset_per_patient_gbp: SignedGbp = Field(title="NHS cost offset per patient",
         default=0.0, description="NHS costs saved for each patient who benefits (fewer appointments, admissions), "
-                                 "in £; negative if the product adds NHS costs beyond its price.")
+                                 "in £; negative if the product adds NHS costs. Gross or net of the product's "
+                                 "price as the cost offset basis says.")
+    cost_offset_basis: CostOffsetBasis = Field(title="Cost offsets are",
+        default=CostOffsetBasis.GROSS_OF_PRICE,
+        description="Whether the cost offset per patient is before (gross) or after (net) what the NHS pays for "
+                    "the product. Gross: net monetary benefit subtracts the NHS's spend on the product; net: it "
+                    "does not, since the offset already has [ours].")
     value_per_qaly_gbp: Gbp = Field(title="Value of a QALY, NHS lens",
         default=20_000.0, description="Value of one QALY under the NHS lens. NICE threshold for HealthTech and "
                                       "devices £20,000–£30,000 [pub]; DHSC's estimate of NHS opportunity cost "
                                       "£15,000 [pub].")
+    nhs_health_discount_rate: DiscountRate = Field(title="Health discount rate, NHS lens",
+        default=NICE_HEALTH_RATE,
+        description="Discount rate for QALYs under the NHS lens: NICE reference case 3.5% a year, every year; 1.5% "
+                    "as its sensitivity analysis for long-lasting benefits (NICE PMG36) [pub].")
     societal_value_per_qaly_gbp: Gbp = Field(title="Value of a QALY, societal lens",
-        default=70_000.0, description="Value of one QALY under the societal lens: HM Treasury Green Book £70,000 "
-                                      "(2020-21 prices) [pub].")
-    health_discount_rate: DiscountRate = Field(title="Health discount rate",
-        default=0.015, description="Discount rate for health effects: Green Book 1.5% [pub] (NICE reference case "
-                                   "3.5%, with 1.5% as sensitivity).")
+        default=70_000.0, description="Value of one QALY under the societal lens, in the prices of its price year: "
+                                      "HM Treasury Green Book £70,000 (2020-21 prices) [pub].")
+    societal_value_per_qaly_price_year: PriceYear = Field(title="Price year of the societal QALY value",
+        default=SOCIETAL_QALY_PRICE_YEAR,
+        description="The financial year whose prices the societal value of a QALY is in (2020 is 2020-21); it is "
+                    "brought into the price base year with HM Treasury's GDP deflators [pub].")
+    societal_health_discount_rate: DiscountRate = Field(title="Health discount rate, societal lens",
+        default=GREEN_BOOK_HEALTH_RATE,
+        description="Discount rate for QALYs under the societal lens, years 1 to 30: HM Treasury Green Book 1.5% "
+                    "[pub].")
+    societal_health_discount_rate_after_30: DiscountRate = Field(
+        title="Health discount rate after year 30, societal lens", default=GREEN_BOOK_HEALTH_RATE_AFTER_30,
+        description="Societal-lens health discount rate for years 31 to 75: Green Book 1.29% [pub].")
+    societal_health_discount_rate_after_75: DiscountRate = Field(
+        title="Health discount rate after year 75, societal lens", default=GREEN_BOOK_HEALTH_RATE_AFTER_75,
+        description="Societal-lens health discount rate for years 76 on: Green Book 1.07% (to year 125) [pub].")
+
+
+#: A multiplier on net local output (supply-chain and income effects): 1 is none.
+Multiplier = Annotated[float, *bounded("factor", 1.0, 5.0)]
 
 
 class EconomicGrowth(Model):
-    """What the partnership does for the UK economy: the framework's second aim."""
+    """What the partnership does for the UK economy: the framework's second aim. Gross jobs and GVA become net
+    additional through the Additionality Guide's factors (leakage, deadweight, displacement, substitution and a
+    multiplier)."""
 
+    jobs_basis: JobsBasis = Field(title="Jobs basis", default=JobsBasis.PER_UK_SALES,
+        description="How direct UK jobs are counted: following the product's expected UK sales (jobs per £1m), or "
+                    "fixed as entered (jobs, start year, years) whatever the sales [ours].")
+    uk_jobs_per_gbp_m_uk_sales: Annotated[float, *bounded("fte", 0.0, 1000.0)] = Field(
+        title="UK jobs per £1m of UK sales", default=0.0,
+        description="With jobs following UK sales: direct UK jobs (FTE) for each £1m a year of expected UK sales. "
+                    "For scale, the UK life-sciences sector employed 359,600 people on £146.9bn turnover in 2023/24, "
+                    "about 2.4 per £1m [pub]; a product sold in the UK but made abroad supports fewer.")
     uk_jobs_fte: Annotated[float, *bounded("fte", 0.0, 1e7)] = Field(title="UK jobs (FTE)",
-        default=0.0, description="Direct UK jobs the partnership creates or keeps, in full-time equivalents.")
-    jobs_start_year: YearIndex = Field(title="Jobs start year", default=1, description="First year of those jobs.")
-    jobs_years: WholeYears = Field(title="Jobs last", default=5, description="How many years the jobs last.")
+        default=0.0, description="With fixed jobs: direct UK jobs the partnership creates or keeps, in full-time "
+                                 "equivalents.")
+    jobs_start_year: YearIndex = Field(title="Jobs start year", default=1,
+                                       description="With fixed jobs: first year of those jobs.")
+    jobs_years: WholeYears = Field(title="Jobs last", default=5,
+                                   description="With fixed jobs: how many years the jobs last.")
     gva_per_fte_gbp: Gbp = Field(title="GVA per FTE a year",
-        default=104_000.0, description="Gross value added by one life-sciences job a year: about £104,000 "
-                                       "(2015 prices; PwC 2017) [pub].")
-    additionality: Fraction = Field(title="Additionality",
-        default=0.35, description="Share of the jobs and output that would not have happened anyway in the UK "
-                                  "(Green Book additionality) [ours: 25%–50%].")
+        default=104_000.0, description="Gross value added by one life-sciences job a year, in the prices of its "
+                                       "price year: about £104,000 (2015 prices; PwC 2017) [pub].")
+    gva_per_fte_price_year: PriceYear = Field(title="Price year of GVA per FTE",
+        default=GVA_PER_FTE_PRICE_YEAR,
+        description="The financial year whose prices GVA per FTE is in (2015 is 2015-16); it is brought into the "
+                    "price base year with HM Treasury's GDP deflators [pub].")
+    leakage: Fraction = Field(title="Leakage",
+        default=0.10, description="Share of the gross jobs and output that benefit people outside the UK (e.g. "
+                                  "staff based abroad). Additionality Guide ready reckoner 'low' 10% [ours].")
+    deadweight: Fraction = Field(title="Deadweight",
+        default=0.50, description="Share that would have happened in the UK anyway, without the partnership (the "
+                                  "reference case). Additionality Guide ready reckoner 'medium' 50% [ours].")
+    displacement: Fraction = Field(title="Displacement",
+        default=0.25, description="Share of the net output taken from other UK firms (the same staff or market "
+                                  "moving). Additionality Guide ready reckoner 'low' 25% [ours].")
+    substitution: Fraction = Field(title="Substitution",
+        default=0.0, description="Share where a firm swaps one activity for a similar one to benefit from the "
+                                 "partnership. The Additionality Guide gives no ready reckoner; none assumed [ours].")
+    multiplier: Multiplier = Field(title="Multiplier",
+        default=1.1, description="Supply-chain and income effects of the net jobs and output: Additionality Guide "
+                                 "composite multiplier 'low' 1.1 [ours].")
     uk_investment_gbp: Gbp = Field(title="UK investment",
         default=0.0, description="The partner's new investment in the UK because of the partnership, in £.")
+
+    @model_validator(mode="after")
+    def _jobs_by_one_basis(self) -> EconomicGrowth:
+        if self.jobs_basis is JobsBasis.PER_UK_SALES and self.uk_jobs_fte > 0:
+            raise invalid("uk_jobs_fte", "jobs_by_one_basis",
+                          "UK jobs (FTE) are counted only when jobs_basis is 'fixed'; with jobs following UK sales, "
+                          "give uk_jobs_per_gbp_m_uk_sales, or set jobs_basis: fixed")
+        if self.jobs_basis is JobsBasis.FIXED and self.uk_jobs_per_gbp_m_uk_sales > 0:
+            raise invalid("uk_jobs_per_gbp_m_uk_sales", "jobs_by_one_basis",
+                          "jobs per £1m of UK sales are counted only when jobs_basis is 'per_uk_sales'")
+        return self
+
+    @property
+    def net_additional_ratio(self) -> float:
+        """Net additional ÷ gross: (1 − leakage)(1 − deadweight)(1 − displacement)(1 − substitution) × multiplier."""
+        return ((1.0 - self.leakage) * (1.0 - self.deadweight) * (1.0 - self.displacement)
+                * (1.0 - self.substitution) * self.multiplier)
+
+
+def price_year_problems(benefit: PatientBenefit, growth: EconomicGrowth, base_year: int):
+    """Yield a problem for each published value whose price year differs from the deal's price base year and that
+    HM Treasury's deflator table cannot bring into it."""
+    for where, year in (("patient_benefit.societal_value_per_qaly_price_year",
+                         benefit.societal_value_per_qaly_price_year),
+                        ("economic_growth.gva_per_fte_price_year", growth.gva_per_fte_price_year)):
+        if year == base_year:
+            continue
+        try:
+            prices.uplift(year, base_year)
+        except prices.OutsideTable as error:
+            yield Problem(where, f"{error}: set this price year to the price base year ({base_year}) with the value "
+                                 f"in its prices, or choose a price base year the table covers",
+                          "price_year_in_deflator_table")
 
 
 class ContributionFactor(Choice):
