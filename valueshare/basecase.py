@@ -51,7 +51,8 @@ def mean(distribution: Any) -> float:
     - fixed: its value; uniform: (a + b)/2; triangular: (a + b + c)/3;
     - PERT: (a + 4c + b)/6 (the Beta(1 + 4(c − a)/(b − a), 1 + 4(b − c)/(b − a)) on [a, b] that ``draw`` uses);
     - normal cut off at [lo, hi]: μ + σ(φ(α) − φ(β))/(Φ(β) − Φ(α)), α = (lo − μ)/σ, β = (hi − μ)/σ
-      [pub: Johnson, Kotz & Balakrishnan (1994), Continuous Univariate Distributions vol. 1, §10.1];
+      [pub: Johnson, Kotz & Balakrishnan (1994), Continuous Univariate Distributions, vol. 1, 2nd ed.: the
+      truncated normal];
     - lognormal: its ``mean`` (the model's parameter is the mean of the value itself).
 
     >>> mean(Pert(low=1, mode=2, high=6)), mean(Uniform(low=2, high=8))

@@ -1,7 +1,8 @@
 """Uncertain inputs: a distribution laid over one numeric input of the route to market or an equity exit.
 
-The deal's own value of the input stays its base case (what the deterministic valuation uses); the distribution is
-what a Monte Carlo draws from. Each distribution is validated (low <= mode <= high, a positive spread, ...).
+The distribution is what a Monte Carlo draws from; the headline figures take its mean (``valueshare.basecase``), or
+the deal's own value of the input when ``assumptions.base_case`` is ``entered``. Each distribution is validated
+(low <= mode <= high, a positive spread, ...).
 """
 
 from __future__ import annotations
