@@ -23,6 +23,7 @@ from valueshare.framework import text as framework_words
 from valueshare.model import Deal
 from valueshare.negotiation import Negotiation, negotiate
 from valueshare.negotiation import text as words
+from valueshare.provenance import Provenance
 from valueshare.reports.contribution_page import contribution_page
 from valueshare.reports.framework_page import TITLE as FRAMEWORK_TITLE
 from valueshare.reports.framework_page import framework_page
@@ -40,8 +41,9 @@ def brief_pdf(deal: Deal, valuation: Valuation, *, issued: datetime.date | None 
     is the deal's negotiation picture (default: made here with ``negotiate(deal)``)."""
     day = issued or datetime.date.today()
     n = negotiation if negotiation is not None else negotiate(deal)
-    return render(lambda: _story(deal, valuation, n), title=deal.name, kind=KIND, issued=day,
-                  marking=INTERNAL_MARKING)
+    made = Provenance.of(deal)  # the brief is internal: the digest is of the whole deal
+    return render(lambda: [*_story(deal, valuation, n), para(made.about(), "small", lead="About this document.")],
+                  title=deal.name, kind=KIND, issued=day, marking=INTERNAL_MARKING, provenance=made.footer())
 
 
 def _story(deal: Deal, v: Valuation, n: Negotiation) -> list[Flowable]:
