@@ -219,20 +219,33 @@ def independently(deal: Deal) -> dict[str, str]:
     route, clause = deal.route_to_market, deal.consent_clause
     launch = math.prod(s.probability_of_success for s in route.stages) * (clause.probability if clause else 1)
     cv = value_contribution(deal, v)
-    lows = [a.low for a in cv.approaches if a.low is not None]
-    highs = [a.high for a in cv.approaches if a.high is not None]
+    # The concluded value from the approaches' own figures and the deal's starting weights (docs/method.md 11):
+    # an approach without a positive value gets no weight, the market's is × its comparables' mean closeness.
+    rec = deal.contribution_value.reconciliation
+    start = {"cost": rec.cost_weight, "market": rec.market_weight, "income": rec.income_weight}
+    closeness = sum(x.closeness for x in cv.market.rows) / len(cv.market.rows) if cv.market.rows else 0.0
+    raw = {a.key: 0.0 if not a.central or a.central <= 0 else
+           start[a.key] * (closeness if a.key == "market" else 1.0) for a in cv.approaches}
+    w = {k: x / sum(raw.values()) for k, x in raw.items()}
+    floor = cv.cost.access_total
+    central, low, high = (max(floor, sum(w[a.key] * (getattr(a, end) or 0.0) for a in cv.approaches))
+                          for end in ("central", "low", "high"))
+    concluded = money(central) if span(low, high) == money(central) else f"{money(central)} ({span(low, high)})"
     return {
         "nhs_npv": money(sum(nhs_pv.values())),
         "partner_npv": money(npf.npv(rate, v.partner_cash_flow)),
         "partner_irr": percent(float(npf.irr(v.partner_cash_flow))),
         "cost_recovery": ratio(fees / costs),
         "nhs_share": percent(given / before),
+        "nhs_access_costs": money(costs),
+        "value_share_gbp": money(given - costs),
+        "value_share": percent((given - costs) / before),
         "value_to_nhs": money(given),
         "partner_value_before_payments": money(before),
         "nhs_receipts_undiscounted": money(sum(x.yearly.sum() for x in v.nhs_lines if x.key.startswith("terms["))),
         "launch_probability": percent(launch),
         "launch_year": number(sum(s.duration_years for s in route.stages) + (clause.year if clause else 0)),
-        "contribution_value": span(min(lows), max(highs)) if lows else "n/a",
+        "contribution_value": concluded,
     }
 
 
@@ -251,6 +264,8 @@ def test_on_a_deal_worked_by_hand_each_figure_is_written_as_on_paper():
     got = {f.key: f.text(v) for f in FIGURES.values() if f.source is type(v)}
     assert got == {"nhs_npv": "£500", "value_to_nhs": "£1,000", "partner_npv": "£60", "partner_irr": "11.5%",
                    "cost_recovery": "2.00×", "nhs_share": "94.4%", "launch_probability": "40.0%",
+                   # £500 of costs recovered first; £1,000 − £500 = £500 beyond them, 500 / 1,060 of its value
+                   "nhs_access_costs": "£500", "value_share_gbp": "£500", "value_share": "47.2%",
                    "partner_value_before_payments": "£1,060", "nhs_receipts_undiscounted": "£1,000",
                    "launch_year": "2"}
     assert got == {k: want for k, want in independently(deal).items() if k in got}
@@ -266,6 +281,9 @@ def test_a_figure_with_no_answer_is_written_n_a_with_the_reason_beside_it(capsys
         "cost_recovery": "n/a (no NHS access costs are entered)",
         "nhs_share": "n/a (the partner's value before payments to the NHS is not positive, so a share of it has no "
                      "meaning)",
+        "nhs_access_costs": "£0", "value_share_gbp": "£1,000",
+        "value_share": "n/a (the partner's value before payments to the NHS is not positive, so a share of it has "
+                       "no meaning)",
         "launch_probability": "n/a (the deal has no route to market)"}
     text = pdf_text(term_sheet_pdf(deal, v, issued=ISSUED))
     for figure in select(*TERM_SHEET_FIGURES):

@@ -15,6 +15,7 @@ from valueshare.model import Deal
 
 #: The headline figures a comparison lines up (``valueshare.figures``), in order.
 FIGURE_KEYS = ("nhs_npv", "value_to_nhs", "partner_npv", "partner_irr", "cost_recovery", "nhs_share",
+               "value_share_gbp", "value_share",
                "launch_probability")
 
 

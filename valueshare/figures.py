@@ -59,8 +59,17 @@ def _year(value: float | None) -> str:
     return "n/a" if value is None else number(value)
 
 
-def _range(value: tuple[float | None, float | None]) -> str:
-    return span(*value)
+def _concluded(value: tuple[float | None, float | None, float | None]) -> str:
+    """A concluded value and its range: '£212.4k (£163.8k to £260.9k)'; 'n/a' when there is none.
+
+    >>> _concluded((212_374, 163_802, 260_945)), _concluded((None, None, None))
+    ('£212.4k (£163.8k to £260.9k)', 'n/a')
+    """
+    central, low, high = value
+    if central is None:
+        return "n/a"
+    around = span(low, high)
+    return money(central) if around == money(central) else f"{money(central)} ({around})"
 
 
 @dataclass(frozen=True)
@@ -98,10 +107,9 @@ class Figure(Generic[R]):
 
 
 def _irr_note(v: Valuation) -> str:
-    irr = v.partner_irr
-    if irr.value is None:
-        return irr.reason
-    return "one of several possible rates" if irr.several_possible else ""
+    """Why there is no IRR, or what to beware of in it (one of several rates, a very large rate), with the MIRR
+    where the note sends the reader to it."""
+    return v.partner_irr.caveat()
 
 
 def _unless(value: Callable[[Valuation], Any], note: Callable[[Valuation], str]) -> Callable[[Valuation], str]:
@@ -122,7 +130,9 @@ _ALL: tuple[Figure[Any], ...] = (
            "Present value of the partner's profit from the product, less its development costs and its payments to "
            "the NHS, at the partner's hurdle rate.", write_change=_money_change),
     Figure("partner_irr", "Partner IRR", Valuation, lambda v: v.partner_irr.value, percent,
-           "The yearly return on the partner's cash flows: the discount rate at which the partner's NPV is zero.",
+           "The yearly return on the partner's cash flows: the discount rate at which the partner's NPV turns from "
+           "positive to negative (none where money comes in first), with the MIRR at the partner's rate beside a "
+           "rate that says little.",
            note=_irr_note, write_change=_points),
     Figure("cost_recovery", "Cost recovery", Valuation, lambda v: v.cost_recovery_ratio, ratio,
            "Present value of access fees and subscriptions over the NHS's costs of giving access; 1.00× means the "
@@ -131,6 +141,17 @@ _ALL: tuple[Figure[Any], ...] = (
     Figure("nhs_share", "NHS share of value", Valuation, lambda v: v.nhs_share, percent,
            "Share of the partner's value (before any payment to the NHS) that goes to the NHS through the terms.",
            note=_unless(lambda v: v.nhs_share, lambda v: v.nhs_share_note), write_change=_points),
+    Figure("nhs_access_costs", "NHS costs of access", Valuation, lambda v: v.nhs_access_costs, money,
+           "Present value, at the NHS rate, of the NHS's costs of giving access (preparation, hosting and "
+           "governance, expertise): what the terms recover first (principle 2).", write_change=_money_change),
+    Figure("value_share_gbp", "Value share beyond cost recovery", Valuation, lambda v: v.value_share_gbp, money,
+           "The value to the NHS less its costs of access: what the partner shares beyond cost recovery, which the "
+           "framework asks of commercial use (principle 3); negative when the terms fall short of cost recovery.",
+           write_change=_money_change),
+    Figure("value_share", "Value share", Valuation, lambda v: v.value_share, percent,
+           "The value share beyond cost recovery, as a share of the partner's value before any payment to the NHS: "
+           "what the fair band measures (principle 4).",
+           note=_unless(lambda v: v.value_share, lambda v: v.nhs_share_note), write_change=_points),
     Figure("launch_probability", "Chance of launch", Valuation, lambda v: v.launch_probability, percent,
            "The chance that the product reaches the market: that every development stage succeeds (and, under a "
            "consent-to-commercialise clause, that the work becomes commercial).",
@@ -148,8 +169,9 @@ _ALL: tuple[Figure[Any], ...] = (
            "When the product reaches the market if every development stage succeeds: the end of the last stage.",
            note=_unless(lambda v: v.launch_year, lambda v: "the deal has no route to market")),
     Figure("contribution_value", "Value of the NHS's contribution", ContributionValue,
-           lambda cv: (cv.low, cv.high), _range,
-           "The range the cost, market and income approaches put on what the NHS contributes."),
+           lambda cv: (cv.reconciled.value, cv.reconciled.low, cv.reconciled.high), _concluded,
+           "The cost, market and income approaches reconciled into one concluded value with weights, and in "
+           "brackets the range for negotiation (docs/method.md section 11)."),
 )
 
 #: Every headline figure, by key, in the order surfaces show them.

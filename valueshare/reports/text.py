@@ -26,7 +26,8 @@ if TYPE_CHECKING:  # the register's service is only a type here
 
 
 #: The headline figures (``valueshare.figures``) each report shows, in order.
-VALUE_FIGURES = ("nhs_npv", "partner_npv", "partner_irr", "cost_recovery", "nhs_share", "launch_probability")
+VALUE_FIGURES = ("nhs_npv", "partner_npv", "partner_irr", "cost_recovery", "nhs_share", "nhs_access_costs",
+                 "value_share_gbp", "value_share", "launch_probability")
 SIMULATED_FIGURES = ("nhs_npv", "partner_npv")
 VERSION_FIGURES = ("nhs_npv", "partner_npv", "partner_irr")  # a version's line, and the history's columns
 
