@@ -1,5 +1,6 @@
-"""The Contribution value page, driven headless by AppTest: the three approaches and their range as the core
-computes them, and the inputs they rest on edited like the rest of the deal."""
+"""The Contribution value page, driven headless by AppTest: the concluded value and its range first, then the three
+approaches with their weights as the core computes them, and the inputs they rest on edited like the rest of the
+deal."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from apptest_support import errors, metrics, texts
 from apptest_support import open_page as open_app
 from streamlit.testing.v1 import AppTest
 
+from ui.contribution import CONCLUDED
 from valueshare.contribution import text as words
 from valueshare.contribution import value_contribution
 from valueshare.format import money
@@ -25,13 +27,19 @@ def edit(at: AppTest, path: str, **changes) -> AppTest:
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
-def test_every_example_shows_its_three_approaches_range_reasons_and_comparables(path):
+def test_every_example_shows_its_concluded_value_weighted_approaches_reasons_and_comparables(path):
     at = open_app(PAGE, path)
     assert not at.exception and not errors(at)
     cv = value_contribution(load_deal(path))
-    assert metrics(at) == {a.title: money(a.central) if a.central is not None else "n/a" for a in cv.approaches}
+    shown = metrics(at)
+    assert list(shown)[0] == CONCLUDED and shown[CONCLUDED] == money(cv.reconciled.value)
+    assert shown == {CONCLUDED: money(cv.reconciled.value),
+                     **{a.title: money(a.central) if a.central is not None else "n/a" for a in cv.approaches}}
     page = texts(at)
+    assert words.concluded_text(cv) in page
     assert words.range_text(cv) in page and words.ask_text(cv) in page
+    weights = next(d.value for d in at.dataframe if "Why" in d.value.columns)
+    assert weights.values.tolist() == words.weight_rows(cv)
     assert all(reason in page for reason in cv.reasons)
     assert all(flag.message in page for flag in cv.flags)
     comparables = next(d.value for d in at.dataframe if "Exclusivity" in d.value.columns)
@@ -81,6 +89,19 @@ def test_choosing_another_anchor_changes_the_ask():
     cv = value_contribution(deal_from_data(at.session_state["draft"]))
     assert cv.ask == pytest.approx(cv.income.value)
     assert words.ask_text(cv) in texts(at) and "Anchored on income (relief from royalty)" in words.ask_text(cv)
+    at.selectbox(key="w:contribution_value.anchor").select("reconciled").run()
+    cv = value_contribution(deal_from_data(at.session_state["draft"]))
+    assert cv.ask == pytest.approx(cv.reconciled.value) and words.ask_text(cv) in texts(at)
+
+
+def test_a_changed_weight_changes_the_concluded_value():
+    at = open_app(PAGE, IMAGING)
+    at.number_input(key="w:contribution_value.reconciliation.cost_weight").set_value(0.5).run()
+    assert not errors(at)
+    cv = value_contribution(deal_from_data(at.session_state["draft"]))
+    # cost 0.5 and income 0.5 (the market has no value): half each
+    assert [w.weight for w in cv.reconciled.weights] == pytest.approx([0.5, 0, 0.5])
+    assert metrics(at)[CONCLUDED] == money(cv.reconciled.value)
 
 
 def test_earlier_deals_of_the_organisation_are_added_from_the_register(tmp_path, monkeypatch):

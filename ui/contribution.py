@@ -1,4 +1,5 @@
-"""The Contribution value page's parts: the inputs the three approaches rest on, and the approaches as one range.
+"""The Contribution value page's parts: the inputs the three approaches rest on, the concluded value and its range
+for negotiation first, then the approaches with their weights and reasons.
 
 ``valueshare.contribution`` computes everything and ``valueshare.contribution.text`` words it (the same rows and
 sentences as the CLI and the negotiation brief); this module lays them out. User text reaches the page only as
@@ -23,13 +24,14 @@ from valueshare.engine.valuation import Valuation
 from valueshare.errors import ValueshareError
 from valueshare.format import money, percent
 from valueshare.model import Comparable, ContributionValueInputs, Deal, MarketScaling, PreparationCost
+from valueshare.model.contribution_value import Reconciliation
 
 SECTION = "contribution_value"
 
 
 def inputs_editor(form: Form, draft: dict[str, Any], *, expanded: bool) -> None:
     """Costs, own comparables, scaling, the royalty rate and the anchor: part of the deal, in an expander."""
-    with st.expander("Inputs: costs, comparables, scaling, royalty rate and anchor", expanded=expanded,
+    with st.expander("Inputs: costs, comparables, scaling, royalty rate, weights and anchor", expanded=expanded,
                      icon=":material/tune:"):
         inputs = draft.setdefault(SECTION, {})
         fields = specs(ContributionValueInputs)
@@ -57,6 +59,14 @@ def inputs_editor(form: Form, draft: dict[str, Any], *, expanded: bool) -> None:
         with right:
             form.field(inputs, ContributionValueInputs, "anchor", f"{SECTION}.anchor",
                        label="Anchor for the NHS's ask")
+            form.field(inputs, ContributionValueInputs, "market_basis", f"{SECTION}.market_basis",
+                       label="Market basis")
+            form.field(inputs, ContributionValueInputs, "relief_from_royalty_spread",
+                       f"{SECTION}.relief_from_royalty_spread", label="Relief-from-royalty range (± share of the rate)")
+        st.markdown("**How the approaches are weighted into one value [ours]**", help=Reconciliation.__doc__)
+        reconciliation = inputs.setdefault("reconciliation", {})
+        form.fields(reconciliation, Reconciliation, f"{SECTION}.reconciliation", list(specs(Reconciliation)),
+                    per_row=3)
         st.markdown("**How comparables are scaled to this deal [ours]**", help=MarketScaling.__doc__)
         scaling = inputs.setdefault("scaling", {})
         form.fields(scaling, MarketScaling, f"{SECTION}.scaling", list(specs(MarketScaling)), per_row=3)
@@ -108,20 +118,45 @@ def _table(rows: list[list[str]], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+CONCLUDED = "Concluded value (the approaches weighted)"
+
+
+def _frame(cv: ContributionValue) -> pd.DataFrame:
+    """The chart's rows: the concluded value and its range first, then the approaches and the cross-check."""
+    frame = charts.contribution_frame(cv)
+    rec = cv.reconciled
+    if rec.value is None or rec.low is None or rec.high is None:
+        return frame
+    first = pd.DataFrame([{"Approach": CONCLUDED, "Low (£)": float(rec.low), "Central (£)": float(rec.value),
+                           "High (£)": float(rec.high), "Range": words.span(rec.low, rec.high),
+                           "Central": money(rec.value)}], columns=frame.columns)
+    return pd.concat([first, frame], ignore_index=True) if len(frame) else first
+
+
 def approaches(cv: ContributionValue) -> None:
-    st.subheader("Three approaches, one range", anchor=False, help=words.INTRO)
+    st.subheader("What the contribution is worth", anchor=False, help=words.INTRO)
+    rec = cv.reconciled
+    st.metric(CONCLUDED, money(rec.value) if rec.value is not None else "n/a", border=True,
+              help="Σ weight × each approach's central value, never below the NHS's costs of giving access.")
+    st.markdown(f"**{md(words.concluded_text(cv))}**")
     for column, approach in zip(st.columns(3), cv.approaches, strict=False):
         column.metric(approach.title, money(approach.central) if approach.central is not None else "n/a",
                       border=True, help=approach.note)
         share = f" {percent(approach.share)} of the partner's value." if approach.share is not None else ""
         note = md(approach.note[:1].upper() + approach.note[1:])
-        column.caption(f"Range {words.span(approach.low, approach.high)}.{share} {note}.")
-    st.markdown(f"**{md(words.range_text(cv))}** {md(words.ask_text(cv))}")
-    frame = charts.contribution_frame(cv)
+        column.caption(f"Weight {words.weight(approach.weight)}. Range {words.span(approach.low, approach.high)}."
+                       f"{share} {note}.")
+    st.markdown("**Why each weight**")
+    st.dataframe(_table(words.weight_rows(cv), ["Approach", "Central", "Weight", "Why"]), hide_index=True,
+                 width="stretch")
+    st.markdown("\n".join(f"- {md(line)}" for line in words.reconciliation_lines(cv)))
+    st.markdown(f"{md(words.range_text(cv))} {md(words.ask_text(cv))}")
+    frame = _frame(cv)
     if len(frame):
         st.vega_lite_chart(spec=charts.contribution_chart(frame, cv.ask), width="stretch")
-        st.caption("Bars: each approach's range; dark tick: its central value; dashed line: the NHS's ask on the "
-                   "chosen anchor. Money in £ of the price base year.")
+        st.caption("Bars: the concluded value's range for negotiation, then each approach's range; dark tick: the "
+                   "central value; dashed line: the NHS's ask on the chosen anchor. Money in £ of the price base "
+                   "year.")
     for flag in cv.flags:
         st.warning(md(flag.message), icon=":material/flag:")
     st.markdown("**Why they differ**")
@@ -147,8 +182,9 @@ def details(cv: ContributionValue) -> None:
                    f"{published_table().version:%d %B %Y}.")
         if cv.market.note:
             st.info(md(f"No market value: {cv.market.note}."))
-        columns = ["Comparable", "Source", "Asset", "Price", "Records", "History", "Data type", "Exclusivity",
-                   "Value here"]
+        st.markdown("\n".join(f"- {md(line)}" for line in words.market_lines(cv)))
+        columns = ["Comparable", "Kind", "Role", "Source", "Asset", "Price", "Records", "History", "Data type",
+                   "Exclusivity", "Value here"]
         rows = _table(words.comparable_rows(cv), columns)
         st.dataframe(rows, hide_index=True, width="stretch")
         st.download_button("Download the comparables as CSV", charts.csv_bytes(rows), file_name="comparables.csv",

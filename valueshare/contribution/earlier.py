@@ -3,14 +3,18 @@
 An earlier deal says what a partner paid for access to comparable data: its access fees and subscriptions over its
 years of access, per year (value-sharing terms such as royalties are left out: they pay for the product, not the
 access), for the data of its largest asset. Each becomes a comparable tagged [user], dated the day the version was
-saved and sourced to the register, so it is scaled to this deal like any other.
+saved and sourced to the register, so it is scaled to this deal like any other: a commercial licence when the
+earlier deal's use was commercial (what a company paid for access for commercial use), a cost-recovery tariff
+when it was not.
 """
 
 from __future__ import annotations
 
 import datetime
 
+from valueshare.contribution.approaches import is_commercial
 from valueshare.model import AccessFee, Comparable, ConsentToCommercialise, Deal, Frequency, PriceUnit, Subscription
+from valueshare.model.contribution_value import ComparableKind
 from valueshare.register import service
 from valueshare.register.repository import Repository
 
@@ -47,8 +51,9 @@ def comparable_from_deal(deal: Deal, *, saved: datetime.date, source: str) -> Co
         name=f"Earlier deal: {deal.name}"[:200], source=source[:400], published=saved,
         price_gbp=charges / years, unit=PriceUnit.PER_YEAR, records=asset.patients, history_years=asset.history_years,
         data_type=asset.data_type, exclusive=deal.exclusive_raw_data_access, tag="user",
-        notes=f"Access fees and subscriptions of {deal.partner.name}'s deal, per year over {years} year(s) of "
-              f"access; royalties and other value-sharing terms not counted."[:600])
+        kind=ComparableKind.COMMERCIAL_LICENCE if is_commercial(deal) else ComparableKind.TARIFF,
+        notes=f"Access fees and subscriptions of {deal.partner.name}'s deal ({deal.use.label.lower()}), per year "
+              f"over {years} year(s) of access; royalties and other value-sharing terms not counted."[:600])
 
 
 def comparables_from_register(repo: Repository, *, organisation: str, exclude: str | None = None

@@ -17,7 +17,7 @@ from pydantic import Field, ValidationError
 
 from valueshare.errors import DealInvalid, Problem, problems_from_validation
 from valueshare.model.base import Model
-from valueshare.model.contribution_value import Comparable
+from valueshare.model.contribution_value import Comparable, ComparableKind
 from valueshare.model.parties import DataType
 from valueshare.model.types import Gbp, Name, Prose
 
@@ -36,16 +36,19 @@ class Ceiling(Model):
 
 
 class PublishedComparable(Comparable):
-    """A comparable in valueshare's own table: published, or our reading of published figures."""
+    """A comparable in valueshare's own table: published, or our reading of published figures, and always saying
+    whether it is a cost-recovery tariff or a commercial licence."""
 
     tag: Literal["pub", "ours"] = Field(description="pub: as published; ours: our reading of published figures.")
+    kind: ComparableKind = Field(description="tariff (a cost-recovery charge: a floor) or commercial_licence.")
 
 
 class Table(Model):
     """The whole file: its version (the day it was last reviewed), the comparables and the ceilings."""
 
     version: datetime.date = Field(description="The day the table was last reviewed.")
-    comparables: list[PublishedComparable] = Field(min_length=1, description="Published comparables.")
+    comparables: list[PublishedComparable] = Field(min_length=1, description="Published comparables: "
+                                                   "cost-recovery tariffs and commercial licences, each saying which.")
     ceilings: list[Ceiling] = Field(min_length=1, description="Published per-record values.")
 
 

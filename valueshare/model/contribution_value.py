@@ -88,15 +88,33 @@ class PreparationCost(Model):
 class PriceUnit(Choice):
     PER_YEAR = "per_year"
     ONE_OFF = "one_off"
+    PER_RECORD = "per_record"
+    PER_PATIENT_YEAR = "per_patient_year"
 
 
-labels("PriceUnit", {"per_year": "a year", "one_off": "one-off"})
+labels("PriceUnit", {"per_year": "a year", "one_off": "one-off", "per_record": "a patient record, once",
+                     "per_patient_year": "a patient-year of history, once"})
+
+#: The units whose price already counts the data's volume: not scaled by records (per record) or by records and
+#: history (per patient-year), but multiplied by the asset's patients (and its years of history).
+VOLUME_UNITS = frozenset({PriceUnit.PER_RECORD, PriceUnit.PER_PATIENT_YEAR})
+
+
+class ComparableKind(Choice):
+    TARIFF = "tariff"
+    COMMERCIAL_LICENCE = "commercial_licence"
+
+
+labels("ComparableKind", {"tariff": "Cost-recovery tariff", "commercial_licence": "Commercial licence"})
 
 
 class Comparable(Model):
     """What comparable access to health data sells for, with what it covers, so it can be scaled to this deal.
 
-    The same fields describe valueshare's own table of published comparables and the ones a user adds."""
+    Two kinds, kept apart: a cost-recovery tariff (a charge built to recover the costs of giving access, such as NHS
+    England's secure data environment charges or CPRD's research licences), which is a floor; and a commercial
+    licence (what a company paid for data for commercial use, e.g. AI training or real-world evidence, per record,
+    per patient-year, a year or once). The same fields describe valueshare's own table and the ones a user adds."""
 
     name: Name = Field(
         title="Name", max_length=200, description="What was bought, e.g. 'CPRD research licence, lowest price'.")
@@ -104,7 +122,13 @@ class Comparable(Model):
     published: datetime.date = Field(
         title="Published", description="When the price was published or took effect (YYYY-MM-DD).")
     price_gbp: Gbp = Field(title="Price per unit", description="The price, in £ of its own date (not uprated).")
-    unit: PriceUnit = Field(title="Unit of volume", description="Whether the price is paid each year or once.")
+    unit: PriceUnit = Field(title="Unit of volume",
+        description="What the price is for: a year of access, once, each patient record (once), or each "
+                    "patient-year of history (once).")
+    kind: ComparableKind = Field(title="Kind", default=ComparableKind.COMMERCIAL_LICENCE,
+        description="Cost-recovery tariff (a floor: a charge built to recover costs) or commercial licence (what "
+                    "commercial use of the data was sold for). Commercial use is valued on commercial licences, "
+                    "non-commercial use on tariffs.")
     setup_gbp: Gbp = Field(
         title="Set-up", default=0.0, description="A one-off charge at the start, on top of a yearly price, in £.")
     records: Count | None = Field(title="Records",
@@ -155,10 +179,52 @@ class Anchor(Choice):
     COST = "cost"
     MARKET = "market"
     INCOME = "income"
+    RECONCILED = "reconciled"
 
 
 labels("Anchor", {"fair_share": "Fair share (centre of the band)", "cost": "Cost (replacement)",
-                  "market": "Market (middle of the comparables)", "income": "Income (relief from royalty)"})
+                  "market": "Market (middle of the comparables)", "income": "Income (relief from royalty)",
+                  "reconciled": "Reconciled value (the approaches weighted)"})
+
+
+class MarketBasis(Choice):
+    BY_USE = "by_use"
+    EVERY_COMPARABLE = "every_comparable"
+
+
+labels("MarketBasis", {"by_use": "Comparables of the deal's use (tariffs only as the floor of commercial use)",
+                       "every_comparable": "Every comparable in one range (tariffs and licences together)"})
+
+#: An approach's weight before valueshare normalises the weights to sum to 1.
+Weight = Annotated[float, *bounded("weight", 0.0, 1.0)]
+
+
+class Reconciliation(Model):
+    """How the three approaches are weighted into one concluded value [ours, on valuation practice: a valuer
+    reconciles the approaches with weights and gives a reason for each]. The weights here are the starting weights:
+    an approach with no value gets none, the market's is multiplied by how close its comparables are to the deal's
+    data, and the rest are scaled to sum to 1."""
+
+    cost_weight: Weight = Field(title="Cost weight", default=0.2,
+        description="Starting weight of the cost approach [ours]: the lowest, because what making the data usable "
+                    "cost is sunk and says what the data cost, not what it earns.")
+    market_weight: Weight = Field(title="Market weight", default=0.3,
+        description="Starting weight of the market approach [ours], multiplied by how close its comparables are "
+                    "to the deal's data (same data type, similar size).")
+    income_weight: Weight = Field(title="Income weight", default=0.5,
+        description="Starting weight of the income approach [ours]: the highest when the route to market is "
+                    "modelled, since it values what the data helps the product earn; none without sales.")
+    weigh_market_by_closeness: bool = Field(title="Weigh the market by closeness", default=True,
+        description="Multiply the market's weight by how close its comparables are (1 for the same data type and a "
+                    "size within 10×; less when the type or size had to be scaled) [ours].")
+    wide_spread: Annotated[float, *bounded("factor", 1.0, 1000.0)] = Field(title="Wide spread (×)", default=5.0,
+        description="Flag the approaches when the highest is more than this many times the lowest [ours].")
+
+    @model_validator(mode="after")
+    def _some_weight(self) -> Reconciliation:
+        if self.cost_weight + self.market_weight + self.income_weight <= 0:
+            raise invalid("cost_weight", "some_weight", "give at least one approach a weight above zero")
+        return self
 
 
 class ContributionValueInputs(Model):
@@ -179,5 +245,15 @@ class ContributionValueInputs(Model):
                                   "income approach applies it to the product's risk-adjusted sales. Default 2%, "
                                   "the middle of the 1%-3% range for a non-exclusive, data-only NHS contribution "
                                   "[ours].")
+    relief_from_royalty_spread: Fraction = Field(title="Relief from royalty range (±, of the rate)",
+        default=0.5, description="The income approach's range: the rate × (1 ± this). Default 0.5: 1% to 3% around "
+                                 "2%, the range valueshare uses for a non-exclusive, data-only NHS contribution "
+                                 "[ours]; 0 gives one figure.")
+    market_basis: MarketBasis = Field(title="Market basis", default=MarketBasis.BY_USE,
+        description="by_use: commercial use is valued on commercial licences, with cost-recovery tariffs only as "
+                    "its floor, and non-commercial use on tariffs [ours, on the framework: tariffs recover costs]; "
+                    "every_comparable: every comparable in one range (how format-1 files were valued).")
+    reconciliation: Reconciliation = Field(title="Reconciliation", default_factory=Reconciliation,
+        description="How the approaches are weighted into one concluded value [ours].")
     anchor: Anchor = Field(title="Anchor", default=Anchor.FAIR_SHARE,
                            description="Which approach anchors the NHS's ask in a negotiation.")

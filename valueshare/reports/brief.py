@@ -79,7 +79,8 @@ def _bases(deal: Deal, a: Assessment) -> dict[str, str]:
         "cost_recovery": "fees ÷ the NHS's costs of access",
         "nhs_share": f"fair band {percent(fair.low)} to {percent(fair.high)}: "
                      f"{framework_words.POSITION[fair.position]}",
-        "contribution_value": "cost, market and income approaches",
+        "contribution_value": "the cost, market and income approaches reconciled with weights; range for "
+                              "negotiation in brackets",
     }
 
 
@@ -98,7 +99,7 @@ def _summary(deal: Deal, v: Valuation, n: Negotiation) -> list[Flowable]:
     checks = "; ".join(f"{c.title}: {c.status.label.lower()}" for c in a.checks)
     out.append(para(checks + ".", lead="Framework check."))
     out += [para(flag, "warning", lead="Patient-first flag:") for flag in a.patient_first]
-    out.append(para(f"{worth_words.range_text(cv)} {worth_words.ask_text(cv)}", lead="Contribution value."))
+    out.append(para(f"{worth_words.concluded_text(cv)} {worth_words.ask_text(cv)}", lead="Contribution value."))
     if deal.negotiation.notes:
         out.append(para(deal.negotiation.notes, "notice", lead="Internal notes."))
     return out
