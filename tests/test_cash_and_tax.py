@@ -109,7 +109,7 @@ def test_sentences_state_each_terms_indexation():
                                            {"kind": "access_fee", "amount_gbp": 1000, "indexation": "indexed"},
                                            {"kind": "revenue_share", "rate": 0.05}]))
     assert term_sentence(deal.terms[0]).endswith("The amount is fixed in cash.")
-    assert term_sentence(deal.terms[1]).endswith("The amount is indexed to CPI (it rises with prices).")
+    assert term_sentence(deal.terms[1]).endswith("The amount is indexed to CPI.")
     assert "cash" not in term_sentence(deal.terms[2]) and "CPI" not in term_sentence(deal.terms[2])
 
 

@@ -51,25 +51,27 @@ SAMPLES = {
         {"terms": [{"kind": "access_fee", "amount_gbp": 1000}]}, "terms[0]",
         # one-off, at signature (year 0)
         [1000, 0, 0, 0, 0, 0], [-1000, 0, 0, 0, 0, 0], "Access fee (one-off)",
-        "The partner pays a one-off access fee of £1,000 at signature."),
+        "The partner pays a one-off access fee of £1,000 at signature. The amount is indexed to CPI."),
     "subscription": (
         {"terms": [{"kind": "subscription", "amount_gbp_per_year": 100, "start_year": 1, "years": 3,
                     "escalation_rate": 0.1}]}, "terms[0]",
         # 100, 100 × 1.1 = 110, 100 × 1.1² = 121 in years 1 to 3
         [0, 100, 110, 121, 0, 0], [0, -100, -110, -121, 0, 0], "Subscription",
-        "The partner pays a subscription of £100 a year, rising by 10% a year, in years 1 to 3 after signature."),
+        "The partner pays a subscription of £100 a year, rising by 10% a year, in years 1 to 3 after signature."
+        " The amount is indexed to CPI."),
     "milestone": (
         {"terms": [{"kind": "milestone", "stage": "B", "amount_gbp": 1000}]}, "terms[0]",
         # 1,000 × P(A and B succeed) 0.4, in year 2 when B ends
         [0, 0, 400, 0, 0, 0], [0, 0, -400, 0, 0, 0], "Milestone payment: B",
-        "The partner pays £1,000 when the stage 'B' succeeds. Nothing is due if the stage fails."),
+        ("The partner pays £1,000 when the stage 'B' succeeds. Nothing is due if the stage fails. The amount is "
+         "indexed to CPI.")),
     "royalty": (
         {"terms": [{"kind": "royalty", "tiers": [{"from_gbp": 0, "rate": 0.01}, {"from_gbp": 3000, "rate": 0.02}]}]},
         "terms[0]",
         # given launch: 1% × 3,000 + 2% × 2,000 = 70 a year; × P(launch) 0.4 = 28 in years 3 to 5
         [0, 0, 0, 28, 28, 28], [0, 0, 0, -28, -28, -28], "Royalty (tiered)",
         ("The partner pays a royalty of 1% on yearly sales £0 to £3,000; 2% on yearly sales above £3,000, on "
-         "net sales worldwide until sales end.")),
+         "net sales worldwide until sales end. The tiers' thresholds are indexed to CPI.")),
     "revenue_share": (
         {"terms": [{"kind": "revenue_share", "rate": 0.05}]}, "terms[0]",
         # 5% × 5,000 × 0.4 = 100 in years 3 to 5
@@ -81,7 +83,7 @@ SAMPLES = {
         # 0.1 × 1,000,000 × 0.2 = 20,000 in the exit year
         [0, 0, 0, 0, 20_000, 0], [0, 0, 0, 0, -20_000, 0], "Equity",
         ("The NHS holds 10% of the partner's equity. Valued at an exit worth £1,000,000 in year 4, with a 20% chance "
-         "of that exit.")),
+         "of that exit. The exit value is indexed to CPI. Each party values the stake at its own discount rate.")),
     "nhs_price_discount": (
         {"terms": [{"kind": "nhs_price_discount", "price_discount": 0.2}]}, "terms[0]",
         # 20% × (5,000 × 50% UK) × 0.4 = 200 in years 3 to 5
@@ -93,13 +95,14 @@ SAMPLES = {
         # its worth to the NHS, and its own cost to the partner, in years 1 and 2
         [0, 1000, 1000, 0, 0, 0], [0, -400, -400, 0, 0, 0], "In-kind benefit: training",
         ("The partner provides training, worth £1,000 a year to the NHS (costing the partner £400 a year), in years 1 "
-         "to 2 after signature.")),
+         "to 2 after signature. Its value is indexed to CPI.")),
     "consent_to_commercialise": (
         _clause({"kind": "access_fee", "amount_gbp": 800}), "terms[0].terms[0]",
         # the clause's own fee falls at the switch (year 2), weighted by its chance: 800 × 0.25 = 200
         [0, 0, 200, 0, 0, 0], [0, 0, -200, 0, 0, 0], "Consent-to-commercialise clause",
         ("If the work becomes commercial (assumed 25% likely, in year 2 after signature), these terms apply from that "
-         "switch: The partner pays a one-off access fee of £800 at the switch.")),
+         "switch: The partner pays a one-off access fee of £800 at the switch."
+         " The amount is indexed to CPI.")),
 }
 
 
@@ -208,7 +211,7 @@ def test_the_monte_carlo_draws_equity_exits_with_its_records_world_and_values_th
     assert [k for k, x in MECHANISMS.items() if x.world is not None] == ["equity"]
     exited, value = m.world(term, 20_000, np.random.default_rng(1), {})
     assert exited.mean() == pytest.approx(0.2, abs=0.01) and (value == 1_000_000).all()
-    flow = m.flows_drawn(term, (exited, value), Timing(0, np.ones(20_000), 5, 0.0))
+    flow = m.flows_drawn(term, (exited, value), None, Timing(0, np.ones(20_000), 5, 0.0))  # no route to tie to
     # in each world: 0.1 × 1,000,000 = 100,000 in year 4 if the exit happens, else nothing
     assert set(flow.nhs[:, 4].tolist()) == {0.0, 100_000.0} and not flow.nhs[:, [0, 1, 2, 3, 5]].any()
     _, drawn_value = m.world(term, 10, np.random.default_rng(1), {"exit_value_gbp": Fixed(value=2e6)})

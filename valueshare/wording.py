@@ -79,7 +79,7 @@ def indexation_sentence(term: object, what: str = "The amount is") -> str:
     indexation = getattr(term, "indexation", None)
     if indexation is None:
         return ""
-    how = "fixed in cash" if indexation is Indexation.FIXED else "indexed to CPI (it rises with prices)"
+    how = "fixed in cash" if indexation is Indexation.FIXED else "indexed to CPI"
     return f" {what} {how}."
 
 
