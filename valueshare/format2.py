@@ -17,8 +17,6 @@ from typing import Any
 
 from valueshare.model.terms import TERM_MODELS, ConsentToCommercialise, Equity, kind_of
 
-from valueshare.model.terms import TERM_MODELS, ConsentToCommercialise, Equity, kind_of
-
 
 def _section(data: dict[str, Any], key: str) -> dict[str, Any]:
     """``data[key]`` as a section, created empty when the file left it out (a non-section is left for the
