@@ -67,7 +67,8 @@ def offer_rows(offers: list[Offer]) -> list[list[str]]:
 
 def offers_intro(n: Negotiation) -> str:
     return (f"Each structure keeps the deal's cost-recovery fees and gives the NHS {money(n.offers_target)} of value "
-            f"(the target), so each costs the partner the same at its rate. They differ in what they are worth to "
+            f"(the target), so each costs the partner the same at its rate before tax (after tax, by when its "
+            f"payments fall against taxable profit). They differ in what they are worth to "
             f"the NHS at its own rate, and how surely; in what the partner pays in its first three years; and in who "
             f"carries the risk that the product never reaches the market.")
 
