@@ -32,7 +32,13 @@ from valueshare.model import (
 )
 from valueshare.model.base import Choice
 from valueshare.model.benefits import EconomicGrowth, FactorOverride, FairShareInputs, PatientBenefit
-from valueshare.model.contribution_value import Comparable, ContributionValueInputs, MarketScaling, PreparationCost
+from valueshare.model.contribution_value import (
+    Comparable,
+    ContributionValueInputs,
+    MarketScaling,
+    PreparationCost,
+    Reconciliation,
+)
 from valueshare.model.negotiation import NegotiationInputs
 from valueshare.model.terms import TERM_MODELS, kind_of
 from valueshare.model.uncertainty import Fixed, Lognormal, Normal, Pert, Triangular, UncertainInput, Uniform, Variant
@@ -63,6 +69,7 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("fair_share.overrides[]", FactorOverride),
     ("contribution_value", ContributionValueInputs), ("contribution_value.preparation_costs[]", PreparationCost),
     ("contribution_value.comparables[]", Comparable), ("contribution_value.scaling", MarketScaling),
+    ("contribution_value.reconciliation", Reconciliation),
     ("negotiation (internal)", NegotiationInputs),
     ("uncertainty[]", UncertainInput),
     ("uncertainty[].distribution: dist: fixed", Fixed), ("uncertainty[].distribution: dist: uniform", Uniform),
