@@ -36,8 +36,9 @@ from valueshare.framework import text as words
 from valueshare.framework.pillars import Pillars
 from valueshare.model import Deal
 from valueshare.model.benefits import EconomicGrowth, FactorOverride, FairShareInputs, PatientBenefit
+from valueshare.model.governance import Exclusivity, Transparency
 
-INPUT_SECTIONS = ("patient_benefit", "economic_growth", "fair_share")
+INPUT_SECTIONS = ("patient_benefit", "economic_growth", "exclusivity", "transparency", "fair_share")
 CLOSING = "framework:closing"
 
 
@@ -57,6 +58,13 @@ def inputs_editor(form: Form, draft: dict[str, Any], *, expanded: bool) -> None:
         st.markdown("**2. UK economic growth**", help=EconomicGrowth.__doc__)
         form.fields(growth, EconomicGrowth, "economic_growth", list(specs(EconomicGrowth)), per_row=3)
         form.slot("economic_growth")
+        st.markdown("**The 2019 guiding principles: exclusivity and transparency**",
+                    help="DHSC's 2019 guiding principles: no exclusive rights over raw data (and exclusive rights "
+                         "beyond it limited in field and time), and transparency to patients and the public.")
+        for section, model in (("exclusivity", Exclusivity), ("transparency", Transparency)):
+            part = draft.setdefault(section, {})
+            form.fields(part, model, section, list(specs(model)), per_row=3)
+            form.slot(section)
         fair = draft.setdefault("fair_share", {})
         st.markdown("**Fair share: your judgements**", help=FairShareInputs.__doc__)
         names = [name for name in specs(FairShareInputs) if name != "overrides"]

@@ -66,7 +66,8 @@ def _opening(deal: Deal) -> list[Flowable]:
 
 
 #: The headline figures (``valueshare.figures``) the summary page shows, in order.
-SUMMARY_FIGURES = ("nhs_npv", "partner_npv", "partner_irr", "cost_recovery", "nhs_share", "contribution_value")
+SUMMARY_FIGURES = ("nhs_npv", "partner_npv", "partner_irr", "cost_recovery", "nhs_share", "nhs_access_costs",
+                   "value_share_gbp", "value_share", "contribution_value")
 
 
 def _bases(deal: Deal, a: Assessment) -> dict[str, str]:
@@ -77,8 +78,12 @@ def _bases(deal: Deal, a: Assessment) -> dict[str, str]:
         "nhs_npv": f"at {percent(rates.nhs_discount_rate)}, risk-adjusted",
         "partner_npv": f"at its {percent(rates.partner_discount_rate)} rate, after every payment to the NHS",
         "cost_recovery": "fees ÷ the NHS's costs of access",
-        "nhs_share": f"fair band {percent(fair.low)} to {percent(fair.high)}: "
-                     f"{framework_words.POSITION[fair.position]}",
+        "nhs_share": "everything the partner gives the NHS ÷ its value before payments: costs recovered and the "
+                     "value share beyond them",
+        "nhs_access_costs": "recovered first (principle 2)",
+        "value_share_gbp": "the value to the NHS less its costs of access",
+        "value_share": f"fair band {percent(fair.low)} to {percent(fair.high)}: "
+                       f"{framework_words.POSITION[fair.position]}",
         "contribution_value": "the cost, market and income approaches reconciled with weights; range for "
                               "negotiation in brackets",
     }
