@@ -14,11 +14,12 @@ from valueshare.model import Deal
 from valueshare.provenance import Provenance
 from valueshare.reports.excel.book import DIFFERENCE, FACTOR, GBP, PERCENT, YEARS, Sheet
 from valueshare.reports.excel.flows import PV, Layout
-from valueshare.reports.excel.formula import IF, IFERROR, SUM, SUMPRODUCT, ExcelError, Range, X, call, lift
+from valueshare.reports.excel.formula import DIV0, IF, IFERROR, SUM, SUMPRODUCT, ExcelError, Range, X, call, lift
 from valueshare.reports.excel.inputs import Cells
 
 NO_SIGN_CHANGE = "no IRR: the cash flows never change sign"
 NO_ROOT = "no IRR: no real rate makes the present value zero"
+NO_MIRR = "no MIRR: the cash flow needs money both in and out"
 
 #: The headline figures (``valueshare.figures``) the sheet writes, in order, each as a formula beside the engine's
 #: own value under the figure's label; the last two only when the deal has a route to market.
@@ -100,6 +101,13 @@ def write_summary(sheet: Sheet, deal: Deal, valuation: Valuation, cells: Cells, 
         IF(changes.gt(1), "one of several possible rates (the cash flow changes sign more than once)", ""), PERCENT,
         "one of several possible rates" if v.partner_irr.several_possible else None,
         "Descartes: as many possible rates as the cash flow has sign changes (counted in the Cash flows workings)")
+    partner_rate = cells["assumptions.partner_discount_rate"]
+    mirr = v.partner_irr.mirr
+    put("Partner MIRR, at the partner's rate",
+        IFERROR(call("MIRR", [partner_net, partner_rate, partner_rate], DIV0 if mirr is None else mirr), NO_MIRR),
+        PERCENT, NO_MIRR if mirr is None else mirr,
+        "MIRR(partner net cash flow, partner rate, partner rate): outflows brought to year 0 and inflows carried to "
+        "the horizon at the partner's rate; one answer, above the partner's rate exactly when its NPV is positive")
 
     # Checks with Excel's own NPV(): first value at year 0, NPV() over years 1..H discounts from year 1.
     a = deal.assumptions
