@@ -225,7 +225,7 @@ class ReportDoc(BaseDocTemplate):
         self._bookmarks = 0
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        self.addPageTemplates([PageTemplate("page", [frame], onPage=self._furniture)])
+        self.addPageTemplates([PageTemplate("page", [frame], onPage=self._furniture, onPageEnd=self._provenance)])
 
     def _furniture(self, canv, doc) -> None:
         width, height = PAGE_SIZE
@@ -246,13 +246,21 @@ class ReportDoc(BaseDocTemplate):
         pages = f"Page {doc.page} of {self.total_pages or doc.page}"
         canv.drawRightString(right, 15 * mm, pages)
         canv.drawString(MARGIN, 15 * mm, long_date(self.issued))
-        if self.provenance:  # valueshare.provenance.Provenance.footer(): version, rule set, the deal's digest
-            canv.setFont(FONT, 6.5)
-            canv.drawCentredString(width / 2, 15 * mm, " ".join(self.provenance.split()))
         canv.setStrokeColor(RULE)
         canv.setLineWidth(0.5)
         canv.line(MARGIN, height - 19 * mm, right, height - 19 * mm)
         canv.line(MARGIN, 18.5 * mm, right, 18.5 * mm)
+        canv.restoreState()
+
+    def _provenance(self, canv, doc) -> None:
+        """The footer's provenance line (``valueshare.provenance.Provenance.footer``: version, rule set, the start of
+        the deal's digest), drawn after the page's text so that a reader of the text meets it last."""
+        if not self.provenance:
+            return
+        canv.saveState()
+        canv.setFillColor(MUTED)
+        canv.setFont(FONT, 6.5)
+        canv.drawCentredString(PAGE_SIZE[0] / 2, 15 * mm, " ".join(self.provenance.split()))
         canv.restoreState()
 
     def afterFlowable(self, flowable: Flowable) -> None:

@@ -51,15 +51,16 @@ def term_sheet_pdf(deal: Deal, valuation: Valuation, *, issued: datetime.date | 
     # the digest of the deal as shared with the partner, which it can check: nothing of the NHS's position is in it
     made = Provenance(partner_digest(deal))
     about = made.about("the deal as shared with the partner (export --partner-yaml --with-nhs-costs)")
-    return render(lambda: [*_story(deal, valuation, framework), para(about, "small", lead="About this document.")],
-                  title=deal.name, kind=KIND, issued=day, provenance=made.footer())
+    return render(lambda: _story(deal, valuation, framework, about), title=deal.name, kind=KIND, issued=day,
+                  provenance=made.footer())
 
 
-def _story(deal: Deal, v: Valuation, framework: Assessment) -> list[Flowable]:
+def _story(deal: Deal, v: Valuation, framework: Assessment, about: str) -> list[Flowable]:
     return [
         *_opening(deal), *_parties(deal), *_purpose(deal), *_contribution(deal, v), *_route(deal, v),
         *_terms(deal), *_valuation(deal, v), *_present_values(v), *_chart(v), *_assumptions(deal),
-        *_still_to_agree(), PageBreak(), *framework_page(deal, v, framework, title=f"11. {FRAMEWORK_TITLE}"),
+        *_still_to_agree(), para(about, "small", lead="About this document."), PageBreak(),
+        *framework_page(deal, v, framework, title=f"11. {FRAMEWORK_TITLE}"),
     ]
 
 
