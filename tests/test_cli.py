@@ -273,3 +273,33 @@ def test_a_command_reading_an_older_format_says_so_once_on_stderr_and_leaves_the
     current = tmp_path / "current.yaml"
     current.write_bytes(example_paths()[1].read_bytes())
     assert main(["value", str(current)]) == 0 and capsys.readouterr().err == ""  # the current format: no line
+
+
+def test_simulate_without_a_seed_prints_the_seed_it_chose_and_that_seed_repeats_the_run(capsys):
+    path = str(example_paths()[1])
+    assert main(["simulate", path, "--trials", "500"]) == 0
+    first = capsys.readouterr().out
+    seed = first.splitlines()[0].rsplit("seed ", 1)[1]
+    assert seed.isdigit()
+    assert main(["simulate", path, "--trials", "500", "--seed", seed]) == 0
+    assert capsys.readouterr().out == first
+
+
+def test_replay_is_a_command_that_reports_a_missing_or_foreign_file_without_a_traceback(tmp_path):
+    result = run("replay", str(tmp_path / "nope.json"))
+    assert result.returncode == 1 and "cannot read the file" in result.stderr and "Traceback" not in result.stderr
+    foreign = tmp_path / "foreign.json"
+    foreign.write_text('{"nhs_npv_gbp": 1}', encoding="utf-8")
+    result = run("replay", str(foreign))
+    assert result.returncode == 1 and result.stderr == f"{foreign}: provenance: is missing: this is not a result " \
+        "valueshare wrote with its provenance (write one with --json)\n"
+    assert "replay" in run("--help").stdout
+
+
+def test_every_json_result_carries_its_provenance_and_its_deal(capsys):
+    path = str(example_paths()[1])
+    for command in (["value", path], ["simulate", path, "--trials", "200", "--seed", "1"], ["compare", path]):
+        assert main([*command, "--json"]) == 0
+        data = json.loads(capsys.readouterr().out)
+        assert data["provenance"]["command"] == command[0] and data["provenance"]["deal_digest"]
+        assert data["deal_data"]
