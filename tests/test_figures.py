@@ -38,6 +38,7 @@ from pypdf import PdfReader
 
 from ui.results import HEADLINES as APP_FIGURES
 from valueshare import Deal, deal_from_data, load_deal, value_deal
+from valueshare.basecase import base_case
 from valueshare.cli import main
 from valueshare.compare import FIGURE_KEYS as COMPARE_FIGURES
 from valueshare.contribution import value_contribution
@@ -216,7 +217,8 @@ def independently(deal: Deal) -> dict[str, str]:
     given = -sum(npf.npv(rate, y) for k, y in partner.items() if k.startswith("terms["))
     fees = sum(nhs_pv[f"terms[{i}]"] for i, t in enumerate(deal.terms) if t.kind in ("access_fee", "subscription"))
     costs = -sum(pv for k, pv in nhs_pv.items() if k.startswith("costs."))
-    route, clause = deal.route_to_market, deal.consent_clause
+    # the headline reads the base case: each uncertain input (a triangular duration...) at its mean
+    route, clause = base_case(deal).route_to_market, deal.consent_clause
     launch = math.prod(s.probability_of_success for s in route.stages) * (clause.probability if clause else 1)
     cv = value_contribution(deal, v)
     # The concluded value from the approaches' own figures and the deal's starting weights (docs/method.md 11):
@@ -299,9 +301,12 @@ def test_one_of_several_possible_rates_is_a_note_beside_the_irr_on_every_surface
     v = value_deal(deal)
     irr = FIGURES["partner_irr"]
     assert v.partner_irr.several_possible
-    assert irr.noted(v) == f"{percent(v.partner_irr.value)} (one of several possible rates)"
+    # 139.9%: above 100% a year, so the note goes on to say what such a rate means (tests/test_irr.py)
+    assert v.partner_irr.caveat().startswith("one of several possible rates")
+    assert irr.noted(v) == f"{percent(v.partner_irr.value)} ({v.partner_irr.caveat()})"
     path = tmp_path / "deal.yaml"
     path.write_text(deal_to_yaml(deal), encoding="utf-8")
-    assert f"Partner IRR         {irr.noted(v)}" in cli("value", str(path), capsys=capsys).splitlines()
+    lines = cli("value", str(path), capsys=capsys).splitlines()
+    assert any(line.startswith("Partner IRR ") and line.endswith(f" {irr.noted(v)}") for line in lines)
     assert f"Partner IRR {irr.text(v)} one of several possible rates" in pdf_text(term_sheet_pdf(deal, v,
                                                                                                   issued=ISSUED))
