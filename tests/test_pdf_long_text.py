@@ -220,6 +220,14 @@ def _variants(data, shapes):
     return placed
 
 
+def _exclusive(data, shapes):
+    """Exclusive rights to derived data and models, limited in time, whose field of use is the long text: the
+    framework page's exclusivity check prints it among its figures."""
+    data["exclusivity"] = {"derived_exclusive": True, "years": 3,
+                           "field_of_use": longest("exclusivity.field_of_use", shapes[0])}
+    return {"exclusivity.field_of_use": [data["exclusivity"]["field_of_use"]]}
+
+
 IMAGING, GENOMIC, NETWORK, ACADEMIC = ("ai-imaging-device", "pharma-genomic-discovery",
                                        "rwd-network-teaching-trust", "academic-study-consent")
 CASES: dict[str, Case] = {
@@ -242,6 +250,7 @@ CASES: dict[str, Case] = {
     f"{CLAUSE}<milestone>.stage": Case(ACADEMIC, _clause, printed_in=(TERM_SHEET,)),
     f"{CLAUSE}<in_kind_benefit>.description": Case(ACADEMIC, _clause, printed_in=(TERM_SHEET,)),
     "fair_share.overrides[].note": Case(NETWORK, _overrides),
+    "exclusivity.field_of_use": Case(IMAGING, _exclusive, one_deal=False),
     "contribution_value.preparation_costs[].description": Case(
         IMAGING, _each("contribution_value.preparation_costs[].description",
                        lambda d: d["contribution_value"]["preparation_costs"], "description"), printed_in=(BRIEF,)),

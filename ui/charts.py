@@ -328,7 +328,7 @@ def fair_share_chart(frame: pd.DataFrame) -> Spec:
     span = {"y": _field("Row", "nominal", title=None, axis=None)}  # one band, the chart's full height
     band = {"data": {"name": "fair"}, "mark": {"type": "bar", "color": "#CFE3F1", "stroke": COLOURS[NHS],
                                                "strokeWidth": 1},
-            "encoding": {"x": _field("Low", "quantitative", title="NHS share of the partner's value",
+            "encoding": {"x": _field("Low", "quantitative", title="Value share of the partner's value",
                                      axis={"format": ".0%"}, **x),
                          "x2": {"field": "High"}, **span, "tooltip": tooltip}}
     centre = {"data": {"name": "fair"}, "mark": {"type": "rule", "color": COLOURS[NHS], "strokeWidth": 2},

@@ -211,18 +211,20 @@ def fair_share(valid: state.Valid) -> Assessment:
     st.subheader("Fair share for the NHS (principle 4) [ours]", anchor=False,
                  help="The framework asks for a share in proportion to what the NHS contributes but publishes no "
                       "formula. valueshare's: score what each side brings from 1 to 5, turn the NHS's part of the "
-                      "scores into a band around 15% at equal contributions, and place the deal's NHS share on it. "
+                      "scores into a band around 15% at equal contributions, and place the deal's value share (what it "
+                      "gives the NHS beyond cost recovery) on it. "
                       "See the method notes.")
     a = assessment(valid, None)
     fair = a.fair_share
     st.markdown(md(words.band_text(fair, valid.valuation)))
     frame = charts.fair_share_frame(fair)
     st.vega_lite_chart(spec=charts.fair_share_chart(frame), width="stretch")
-    st.caption("Shaded: the fair band; blue line: its centre; black line: this deal's NHS share of the partner's "
-               "value (what the partner gives the NHS over its value before any payment, both at its rate).")
+    st.caption("Shaded: the fair band; blue line: its centre; black line: this deal's value share of the partner's "
+               "value (what the partner gives the NHS beyond the NHS's costs of access, over its value before any "
+               "payment, both at its rate).")
     st.download_button("Download the band as CSV", charts.csv_bytes(frame[["Low", "Centre", "High", "Deal"]].rename(
         columns={"Low": "Band low (share)", "Centre": "Band centre (share)", "High": "Band high (share)",
-                 "Deal": "This deal's NHS share"})), file_name="fair-share-band.csv", mime="text/csv",
+                 "Deal": "This deal's value share"})), file_name="fair-share-band.csv", mime="text/csv",
         key="csv:fair-band", icon=":material/download:")
     st.caption(md(worth_words.shares_text(contribution.value(valid))) + " See the Contribution value page.")
     if fair.position == "below":
@@ -234,7 +236,7 @@ def fair_share(valid: state.Valid) -> Assessment:
         else:
             st.info(f"**No single change to this term closes the gap:** {md(a.closing_note)}.")
     elif fair.position in ("within", "above"):
-        st.caption(f"The deal's NHS share is {words.POSITION[fair.position]}: no change is needed to reach it.")
+        st.caption(f"The deal's value share is {words.POSITION[fair.position]}: no change is needed to reach it.")
     st.markdown("**What each side contributes**",
                 help="Each factor scored from 1 (very little) to 5 (a great deal). Defaults come from the deal's "
                      "figures on a stated scale; set your own score, with a note, in the inputs above.")

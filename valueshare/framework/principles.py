@@ -53,10 +53,10 @@ class RuleSet:
 
 
 #: Where each rule comes from [pub]; the thresholds are the rule set's [ours].
-VSF = "NHS England, Value Sharing Framework for NHS data partnerships (CIDC, 2023)"
-PRACTICAL = "NHS England, Practical applications of the Value Sharing Framework (CIDC, November 2023)"
-DHSC_2019 = ("DHSC, Creating the right framework to realise the benefits for patients and the NHS where data "
-             "underpins innovation (July 2019)")
+#: Short citations (docs/method.md's Sources give the full titles).
+VSF = "NHS England, Value Sharing Framework (2023)"
+PRACTICAL = "NHS England, Practical applications of the framework (Nov 2023)"
+DHSC_2019 = "DHSC, Creating the right framework (July 2019)"
 SOURCES = {
     "principle_1": f"{VSF}, principle 1",
     "principle_2": f"{VSF}, principle 2",
@@ -150,13 +150,11 @@ def principle_2(deal: Deal, v: Valuation, rules: RuleSet) -> Check:
 
 
 def _value_share_figures(v: Valuation, fair: FairShare) -> dict[str, str]:
-    """What recovers costs and the value share beyond it, in £ and as shares of the partner's value."""
-    def share(x: float | None) -> str:
-        return "n/a" if x is None else percent(x)
-    return {"Costs of access (recovered first)": money(v.nhs_access_costs),
-            "Value share beyond cost recovery": money(v.value_share_gbp),
-            "Value share, of the partner's value": share(v.value_share),
-            "Fair band for the value share": f"{percent(fair.low)} to {percent(fair.high)}"}
+    """What recovers costs and the value share beyond it, in £ and as a share of the partner's value."""
+    share = "" if v.value_share is None else f" ({percent(v.value_share)} of the partner's value)"
+    return {"Costs of access, recovered first": money(v.nhs_access_costs),
+            "Value share beyond them": money(v.value_share_gbp) + share,
+            "Fair band": f"{percent(fair.low)} to {percent(fair.high)}"}
 
 
 #: Uses for which cost recovery alone is the right charge, and why [pub].
@@ -182,7 +180,9 @@ def principle_3(deal: Deal, v: Valuation, fair: FairShare, rules: RuleSet) -> Ch
         return Check("principle_3", title, Status.PASS,
                      f"Cost recovery only is the right charge here ({COST_RECOVERY_ONLY}); the clause is in place.",
                      figures)
-    figures.update(_value_share_figures(v, fair))
+    if v.value_share is not None:
+        figures["Value share beyond cost recovery"] = (f"{money(v.value_share_gbp)} ({percent(v.value_share)} of "
+                                                       f"the partner's value)")
     royalties = [t for t in deal.terms if of(t).sales_linked and of(t).value_share]
     minority = (" Royalties and revenue shares suit a minority of deals, mainly where the partner prefers them "
                 f"({PRACTICAL}) [pub]." if royalties else "")
@@ -245,9 +245,9 @@ def _patient_benefit_aim(deal: Deal, expected_patients: float) -> Check:
     b = deal.patient_benefit
     purpose = bool(deal.purpose.strip())
     quantified = b.qalys_per_patient > 0 or b.cost_offset_per_patient_gbp != 0
-    figures = {"Purpose stated": "yes" if purpose else "no",
-               "QALYs per patient": number(b.qalys_per_patient), "Expected patients reached": number(
-                   round(expected_patients))}
+    figures = {"Purpose stated": "yes" if purpose else "no", "QALYs per patient": number(b.qalys_per_patient),
+               "NHS savings per patient": money(b.cost_offset_per_patient_gbp),
+               "Expected patients reached": number(round(expected_patients))}
     if purpose and quantified and expected_patients > 0:
         return Check("patient_benefit_aim", title, Status.PASS,
                      "The deal states its purpose and quantifies the benefit to patients.", figures)

@@ -44,7 +44,7 @@ def patient_rows(p: PatientPillar) -> list[Row]:
         Row("QALYs gained, discounted (societal lens)", number(round(p.qalys_discounted_societal, 1)),
             p.qalys_discounted_societal),
         Row("QALY value, NHS lens", money(p.qaly_value_nhs), p.qaly_value_nhs),
-        Row("Value of a QALY, societal lens", uprated_text(p.societal_value_per_qaly, p.societal_value_uplift),
+        Row("Value of a QALY, societal lens", money(p.societal_value_per_qaly, exact=True),
             p.societal_value_per_qaly),
         Row("QALY value, societal lens", money(p.qaly_value_societal), p.qaly_value_societal),
         Row("NHS cost offsets", money(p.cost_offsets), p.cost_offsets),
@@ -58,7 +58,7 @@ def growth_rows(g: GrowthPillar) -> list[Row]:
     return [
         Row("UK jobs, FTE-years", number(round(g.fte_years, 1)), g.fte_years),
         Row("Net additional UK jobs, FTE-years", number(round(g.additional_fte_years, 1)), g.additional_fte_years),
-        Row("GVA per FTE a year", uprated_text(g.gva_per_fte, g.gva_per_fte_uplift), g.gva_per_fte),
+        Row("GVA per FTE a year", money(g.gva_per_fte, exact=True), g.gva_per_fte),
         Row("Gross value added", money(g.gross_gva), g.gross_gva),
         Row("Additional GVA", money(g.additional_gva), g.additional_gva),
         Row("UK investment", money(g.uk_investment), g.uk_investment),

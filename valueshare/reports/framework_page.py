@@ -17,7 +17,7 @@ from reportlab.graphics.shapes import Drawing, Group, Line, Polygon, Rect, Strin
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
 
 from valueshare.engine.valuation import Valuation
 from valueshare.format import percent
@@ -56,7 +56,7 @@ def framework_page(deal: Deal, valuation: Valuation, assessment: Assessment, *,
              "into one score.", TEXT),
     ]
     out += [para(flag, "warning", lead="Patient-first flag:") for flag in a.patient_first]
-    out += [_pillars(deal, a), *_checks(a.checks), *_fair_share(deal, valuation, a), _footnote(a)]
+    out += [*_pillars(deal, a), *_checks(a.checks), KeepTogether([*_fair_share(deal, valuation, a), _footnote(a)])]
     return out
 
 
@@ -127,21 +127,22 @@ def _side_by_side(cells: Sequence, widths_mm: Sequence[float], *, space_before: 
 BLOCKS = ((66, 17), (48, 16), (50, 17))
 
 
-def _block(title: str, rows: Sequence[Sequence[str]], note: str, width: float, figure: float, *,
-           total: bool = False) -> list:
-    """One aim: its title as a shaded bar over label/figure rows, then a line on its units."""
+def _block(title: str, rows: Sequence[Sequence[str]], width: float, figure: float, *, total: bool = False) -> list:
+    """One aim: its title as a shaded bar over label/figure rows."""
     grid = _grid([title, ""], rows, [width - figure, figure], numeric=(1,), total=total)
     grid.setStyle(TableStyle([("SPAN", (0, 0), (1, 0))]))
     grid.spaceAfter = 1
-    return [grid, para(note, NOTE)]
+    return [grid]
 
 
-def _pillars(deal: Deal, a: Assessment) -> Table:
+def _pillars(deal: Deal, a: Assessment) -> list[Flowable]:
+    """The three aims side by side, then one full-width note on what each aim's figures are."""
     notes = text.aim_notes(deal, a)
     rows = text.aim_rows(a.pillars)
-    blocks = [_block(aim, [[r.label, r.text] for r in rows[aim]], notes[aim], width * W, figure * W, total=k == 2)
+    blocks = [_block(aim, [[r.label, r.text] for r in rows[aim]], width * W, figure * W, total=k == 2)
               for k, (aim, (width, figure)) in enumerate(zip(text.AIMS, BLOCKS, strict=False))]
-    return _side_by_side(blocks, [width for width, _ in BLOCKS], space_before=4)
+    return [_side_by_side(blocks, [width for width, _ in BLOCKS], space_before=4),
+            para(" ".join(f"{aim}: {notes[aim]}" for aim in text.AIMS), NOTE)]
 
 
 # --- the principles --------------------------------------------------------------------------------------------
@@ -151,12 +152,13 @@ def _figures(check: Check) -> list[str]:
 
 
 def _checks(checks: Sequence[Check]) -> list[Flowable]:
-    rows = [[c.title, c.status.label, [c.reason, f"Source: {c.source}."], _figures(c)] for c in checks]
+    rows = [[c.title, c.status.label, c.reason, _figures(c)] for c in checks]
     grid = _grid(["Principle", "Status", "Why", "Key figures"], rows, [40 * W, 21 * W, 63 * W, 46 * W],
                  bold=(1,))
     commands = [("BACKGROUND", (1, k), (1, k), STATUS_FILL[c.status]) for k, c in enumerate(checks, start=1)]
     grid.setStyle(TableStyle(commands))
-    return [heading("The framework's principles, checked", 1), grid]
+    sources = "; ".join(f"{k}. {c.source}" for k, c in enumerate(checks, start=1))
+    return [heading("The framework's principles, checked", 1), grid, para(f"Sources, by row: {sources}.", NOTE)]
 
 
 # --- the fair share ----------------------------------------------------------------------------------------------
@@ -180,7 +182,7 @@ def _ticks(top: float) -> tuple[float, float]:
 
 
 #: The band chart's legend: the band, the deal's share, and what stands in its place when it cannot be measured.
-_BAND_LEGEND = ("fair band [ours], centre marked", "the deal's NHS share", "the deal's share cannot be measured")
+_BAND_LEGEND = ("fair band [ours], centre marked", "the deal's value share", "the deal's share cannot be measured")
 
 
 def _band_chart(fair: FairShare) -> Drawing:
