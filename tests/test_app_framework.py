@@ -127,12 +127,14 @@ def test_a_deal_below_the_band_is_told_the_change_that_closes_the_gap_and_can_ch
     draft_deal = deal_from_data(at.session_state["draft"])
     a = assess(draft_deal)
     assert a.fair_share.position == "below" and a.closing is not None
-    assert at.selectbox(key="framework:closing").value == "terms[4].tiers[0].rate"
+    # the default is the access fee (upfront, the framework's usual mechanism); the user can choose the royalty
+    assert at.selectbox(key="framework:closing").value == "terms[0].amount_gbp"
+    assert a.closing.path == "terms[0].amount_gbp" and a.closing.value > 8_000
     assert words.closing_text(draft_deal, a.closing) in texts(at)
-    at.selectbox(key="framework:closing").select("terms[0].amount_gbp").run()
-    by_fee = assess(draft_deal, term_path="terms[0].amount_gbp").closing
-    assert by_fee is not None and by_fee.value > 8_000
-    assert words.closing_text(draft_deal, by_fee) in texts(at)
+    at.selectbox(key="framework:closing").select("terms[4].tiers[0].rate").run()
+    by_royalty = assess(draft_deal, term_path="terms[4].tiers[0].rate").closing
+    assert by_royalty is not None and by_royalty.value > draft_deal.terms[4].tiers[0].rate
+    assert words.closing_text(draft_deal, by_royalty) in texts(at)
     assert not errors(at)
 
 

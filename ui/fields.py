@@ -92,7 +92,8 @@ METHOD_SECTIONS: dict[str, tuple[int, str]] = {
     "MarketScaling": (11, "the market approach"), "NegotiationInputs": (12, "negotiation"),
     "UncertainInput": (8, "the Monte Carlo"), "Fixed": (8, "distributions"), "Uniform": (8, "distributions"),
     "Triangular": (8, "distributions"), "Pert": (8, "distributions"), "Normal": (8, "distributions"),
-    "Lognormal": (8, "distributions"),
+    "Lognormal": (8, "distributions"), "Exclusivity": (10, "the 2019 guiding principles"),
+    "Transparency": (10, "the 2019 guiding principles"), "Reconciliation": (11, "the contribution's value"),
 }
 
 
