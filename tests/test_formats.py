@@ -494,3 +494,15 @@ def test_restoring_an_old_version_saves_it_again_recording_the_format(repo: Any)
     assert repo.version("old-deal", 3).content.startswith(f"{FORMAT_KEY}: 2\n")
     restored = service.open_version(repo, "old-deal", 3)
     assert restored.deal == service.open_version(repo, "old-deal", 1).deal and restored.note is None
+
+
+def test_an_empty_field_whose_default_is_not_empty_is_written_and_reads_back_empty():
+    # A format-1 equity term is read with equity_discount_rate empty ("each party's own rate", as format 1 valued
+    # it), where format 2's default is an equity rate: leaving the empty field out of the file would change it.
+    deal = load_deal(CORPUS / "format1" / "every-mechanism.yaml")
+    equity = next(t for t in deal.terms if t.kind == "equity")
+    assert equity.equity_discount_rate is None
+    text = deal_to_yaml(deal)
+    assert "equity_discount_rate: null" in text
+    assert deal_from_yaml(text) == deal
+    assert value_deal(deal_from_yaml(text)).to_dict() == value_deal(deal).to_dict()

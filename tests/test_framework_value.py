@@ -230,3 +230,14 @@ def test_exclusive_rights_beyond_raw_data_must_be_limited_in_field_and_time():
 def test_transparency_wants_something_published():
     assert check(base_data(), "transparency").status is Status.WARNING
     assert check(base_data(transparency={"data_use_register": True}), "transparency").status is Status.PASS
+
+
+def test_without_a_partner_value_principle_3_judges_the_value_share_in_pounds():
+    # No route to market: the partner's value is not modelled, so the share has no meaning, but £1,000 against
+    # £500 of costs still shares £500 beyond cost recovery; £500 against £500 shares nothing.
+    data = base_data(route_to_market=None, terms=[{"kind": "access_fee", "amount_gbp": 1000}],
+                     contribution={"data_assets": [CURATED], "access_costs": {"preparation_gbp": COSTS}})
+    found = check(data, "principle_3")
+    assert found.status is Status.PASS and "£500 beyond it" in found.reason
+    data["terms"][0]["amount_gbp"] = COSTS
+    assert check(data, "principle_3").status is Status.FAIL

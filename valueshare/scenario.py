@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from valueshare.errors import DealInvalid, Problem, problems_from_validation
 from valueshare.formats import Migrated, migrate, stamped
@@ -98,7 +98,25 @@ def deal_to_data(deal: Deal) -> dict[str, Any]:
     >>> list(deal_to_data(load_deal(example_paths()[0])))[:2]
     ['format_version', 'name']
     """
-    return stamped(deal.model_dump(mode="json", exclude_none=True))
+    return stamped(_without_empty_optionals(deal, deal.model_dump(mode="json")))
+
+
+def _without_empty_optionals(model: BaseModel, data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` (``model`` dumped) without the fields that are empty and empty by default: an empty field whose
+    default is not empty (an equity rate left empty means "each party's own rate", where format 2's default is a
+    rate) is written, so that the file reads back to the same deal."""
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        if value is None:
+            if info.default is None and name in data:
+                del data[name]
+        elif isinstance(value, BaseModel):
+            _without_empty_optionals(value, data[name])
+        elif isinstance(value, list):
+            for item, dumped in zip(value, data[name], strict=True):
+                if isinstance(item, BaseModel):
+                    _without_empty_optionals(item, dumped)
+    return data
 
 
 def deal_to_yaml(deal: Deal) -> str:

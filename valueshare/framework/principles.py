@@ -186,25 +186,27 @@ def principle_3(deal: Deal, v: Valuation, fair: FairShare, rules: RuleSet) -> Ch
     royalties = [t for t in deal.terms if of(t).sales_linked and of(t).value_share]
     minority = (" Royalties and revenue shares suit a minority of deals, mainly where the partner prefers them "
                 f"({PRACTICAL}) [pub]." if royalties else "")
-    if v.value_share is None:
-        return Check("principle_3", title, Status.WARNING,
-                     f"Commercial use should carry a value share beyond cost recovery, but it cannot be measured: "
-                     f"{v.nhs_share_note}." + minority, figures)
-    enough = fair.low * rules.fail_below_band_fraction
     data = "curated or linked data" if rich else "this data"
+    if v.value_share is None and v.value_share_gbp > 0.5:
+        figures["Value share beyond cost recovery"] = money(v.value_share_gbp)
+        return Check("principle_3", title, Status.PASS,
+                     f"Commercial use carries cost recovery plus {money(v.value_share_gbp)} beyond it, whatever the "
+                     f"mechanism; it cannot be set against the partner's value ({v.nhs_share_note})." + minority,
+                     figures)
+    enough = fair.low * rules.fail_below_band_fraction
     if v.value_share_gbp <= 0.5:  # less than 50p beyond costs: nothing is shared
         status = Status.FAIL if rich else Status.WARNING
         return Check("principle_3", title, status,
                      f"Commercial use of {data} should carry cost recovery plus a value share agreed at the outset; "
                      f"what the partner gives does not go beyond the NHS's costs of access (a rate of 0% or a term "
                      f"worth nothing shares no value)." + minority, figures)
-    if v.value_share < enough:
+    if v.value_share is not None and v.value_share < enough:
         return Check("principle_3", title, Status.WARNING,
                      f"Commercial use of {data} carries a value share beyond cost recovery, but a small one: "
                      f"{percent(v.value_share)} of the partner's value, under half the fair band's low end "
                      f"({percent(fair.low)}).", figures)
     return Check("principle_3", title, Status.PASS,
-                 f"Commercial use carries cost recovery plus a value share of {percent(v.value_share)} of the "
+                 f"Commercial use carries cost recovery plus a value share of {percent(v.value_share or 0.0)} of the "
                  f"partner's value ({money(v.value_share_gbp)}), whatever the mechanism." + minority, figures)
 
 
