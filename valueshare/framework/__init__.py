@@ -129,10 +129,10 @@ def patient_first_flags(named: list[Aims]) -> list[str]:
     base, flags = named[0], []
     for other in named[1:]:
         if other.patient_benefit_at_risk and not base.patient_benefit_at_risk:
-            flags.append(f"'{other.name}' puts patient benefit at risk: its terms leave the partner a negative NPV "
-                         f"at its hurdle ({money(other.partner_npv)}), so the "
-                         f"{number(round(other.pillars.patient.qalys_discounted, 1))} QALYs of '{base.name}' may "
-                         f"never be delivered. Patient benefit comes first.")
+            flags.append(f"'{other.name}' puts patient benefit at risk: it leaves the partner a negative NPV at its "
+                         f"hurdle ({money(other.partner_npv)}), where '{base.name}' does not, and a partner that walks "
+                         f"away delivers none of its {number(round(other.pillars.patient.qalys_discounted, 1))} "
+                         f"QALYs. Patient benefit comes first.")
         elif other.qalys_delivered < base.qalys_delivered - 1e-9:
             gain = other.pillars.nhs_return.total - base.pillars.nhs_return.total
             more = f", though it raises the NHS's return by {money(gain)}" if gain > 0.5 else ""
