@@ -182,7 +182,7 @@ class Anchor(Choice):
     RECONCILED = "reconciled"
 
 
-labels("Anchor", {"fair_share": "Fair share (centre of the band)", "cost": "Cost (replacement)",
+labels("Anchor", {"fair_share": "Fair share (costs of access plus the band's centre)", "cost": "Cost (replacement)",
                   "market": "Market (middle of the comparables)", "income": "Income (relief from royalty)",
                   "reconciled": "Reconciled value (the approaches weighted)"})
 
