@@ -24,7 +24,8 @@ from valueshare.model import Deal
 STALE = "Showing the figures of the last valid version of the deal; fix the highlighted fields."
 
 #: The headline figures (``valueshare.figures``) the Valuation page shows, in order.
-HEADLINES = ("nhs_npv", "partner_npv", "partner_irr", "cost_recovery", "nhs_share", "launch_probability")
+HEADLINES = ("nhs_npv", "partner_npv", "partner_irr", "cost_recovery", "nhs_access_costs", "value_share_gbp",
+             "nhs_share", "value_share", "launch_probability")
 
 
 def help_text(figure: Figure[Any], valuation: Valuation) -> str:
