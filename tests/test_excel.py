@@ -101,6 +101,26 @@ MECHANISM_DATA: dict[str, dict] = {
         terms=[FEE, {"kind": "access_fee", "amount_gbp": 100, "frequency": "yearly", "start_year": 1, "years": 45},
                {"kind": "royalty", "tiers": [{"from_gbp": 0, "rate": 0.03}]}],
         assumptions={"horizon_years": 40, "nhs_discount_rate": 0.035, "nhs_discount_rate_after_30": 0.03}),
+    # Issue 15's engine: the Green Book's third step after year 75, amounts fixed in cash against indexed ones, the
+    # stake at each party's own rate, an exit not tied to the programme and counted in the IRR, and corporation tax
+    # with losses carried forward (the early stage costs) on a capped, cash-fixed royalty.
+    "Green Book third step after year 75, fixed and indexed amounts": base_data(
+        route_to_market=_with_route(sales={**SLOW_SALES, "end_year": 85}), contribution=COSTS,
+        terms=[{**FEE, "indexation": "indexed"},
+               {"kind": "access_fee", "amount_gbp": 100, "frequency": "yearly", "start_year": 1, "years": 90},
+               {"kind": "royalty", "tiers": [{"from_gbp": 0, "rate": 0.03}, {"from_gbp": 1500, "rate": 0.05}],
+                "cap_gbp": 900, "indexation": "fixed"}],
+        assumptions={"horizon_years": 90, "inflation_rate": 0.03, "partner_tax_rate": 0.25}),
+    "equity at the parties' own rates, exit whatever the programme, in the IRR": base_data(
+        terms=[{"kind": "equity", "stake": 0.1, "exit_value_gbp": 50000, "exit_year": 4, "exit_probability": 0.25,
+                "equity_discount_rate": None, "exit_requires_launch": False, "in_partner_irr": True},
+               {"kind": "milestone", "stage": "B", "amount_gbp": 80, "indexation": "indexed"}],
+        assumptions={"partner_tax_rate": 0.19}),
+    "equity tied to the programme, left out of the IRR, partner before tax": base_data(
+        terms=[{"kind": "equity", "stake": 0.1, "exit_value_gbp": 50000, "exit_year": 2, "exit_probability": 0.5},
+               {"kind": "subscription", "amount_gbp_per_year": 300, "years": 3, "escalation_rate": 0.02,
+                "indexation": "fixed"}],
+        assumptions={"partner_tax_rate": 0}),
     "no route to market (no IRR)": base_data(route_to_market=None, contribution=COSTS, terms=[FEE]),
     "route without stages": base_data(route_to_market=_with_route(stages=[], sales=SLOW_SALES),
                                       terms=[{"kind": "revenue_share", "rate": 0.05}]),

@@ -12,17 +12,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from valueshare.engine import Valuation
+from valueshare.engine.valuation import TAX_KEY
 from valueshare.mechanisms import of
 from valueshare.model import ConsentToCommercialise, Deal
 from valueshare.reports.excel.book import COUNT, FACTOR, GBP, WHOLE, YEARS, Book, Sheet
 from valueshare.reports.excel.formula import ABS, IF, ISBLANK, MAX, MIN, SIGN, SUM, SUMPRODUCT, Range, X, lift
 from valueshare.reports.excel.inputs import Cells
-from valueshare.reports.excel.terms import Cell, ExcelRows, in_years
+from valueshare.reports.excel.terms import Cell, ExcelRows, in_years, nhs_factor, partner_factor
 
 LABEL, KEY, HOW, PV = 0, 1, 2, 3
+#: How the engine works out each line the sheet writes as its values (docs/method.md, engine/tax.py).
+ENGINE_HOW = {TAX_KEY: "−(tax rate × the yearly rise in the highest cumulative taxable profit so far, floored at 0: "
+                       "losses carried forward), worked out for each outcome of the route and weighted by its chance"}
 FIRST_YEAR = 4          # column of year 0
 HEADER = 3              # row holding the years
 TOP = 5                 # first row of the NHS section
+#: What the "How" column says of a line written as the engine's yearly values rather than rebuilt by formulas.
+ENGINE_VALUES = "values from valueshare's engine, not recomputed here"
+ENGINE_FILL = "#EDEDED"  # such a line's cells are grey, so they stand apart from the formulas
 
 
 @dataclass
@@ -37,7 +44,9 @@ class Layout:
     nhs_df: int = 0
     partner_net: int = 0
     partner_df: int = 0
+    partner_project: int = 0
     sign_changes: int = 0
+    engine_rows: list[int] = field(default_factory=list)  # rows written as the engine's values, not formulas
 
     def row(self, row: int, *, other: Sheet | None = None) -> Range:
         return self.sheet.row_range(row, self.cols[0], self.cols[-1], other=other)
@@ -90,6 +99,16 @@ class Grid:
         self.sheet.text(row, HOW, how, f.get(grey=True))
         for col in self.cols:
             self.sheet.formula(row, col, cell(col), f.get(num_format, bold=bold, top_border=bold))
+        return row
+
+    def constants(self, row: int, label: str, key: str, how: str, values: list[float]) -> int:
+        """A line the sheet does not rebuild by formulas: the engine's yearly values, as constants, said so."""
+        f = self.book.formats
+        self.sheet.text(row, LABEL, label, f.get())
+        self.sheet.text(row, KEY, key, f.get(grey=True))
+        self.sheet.text(row, HOW, f"{ENGINE_VALUES}: {how}", f.get(grey=True))
+        for col, value in zip(self.cols, values, strict=True):
+            self.sheet.number(row, col, float(value), f.get(GBP, fill=ENGINE_FILL))
         return row
 
     def work(self, label: str, how: str, cell: Cell, num_format: str = GBP) -> int:
@@ -149,18 +168,106 @@ class Builder:
             self.rows.update(lo=lo, rlo=rlo, sales=sales, expected=expected)
         stage_rows = []
         for i, _stage in enumerate(route.stages):
-            number, where = i + 1, f"route_to_market.stages[{i}]"
-            start, dur, cost, reach = (c[f"stages[{i}].start"], c[f"{where}.duration_years"],
-                                       c[f"{where}.partner_cost_gbp"], c[f"stages[{i}].reach"])
+            number = i + 1
 
-            def cell(col: int, start=start, dur=dur, cost=cost, reach=reach) -> X:
-                t = self.g.t(col)
-                done = MIN(MAX(t - start, 0), dur) - MIN(MAX(t - 1 - start, 0), dur)
-                return cost * reach * done / dur
+            def cell(col: int, i: int = i, reach: X = c[f"stages[{i}].reach"]) -> X:
+                return self.stage_share(i, col, reach)
             stage_rows.append(g.work(f"Stage {number} cost, weighted by the chance it is reached",
                                      "cost × chance reached × (share of the stage elapsed by the year's end − by its "
                                      "start); share elapsed = MIN(MAX(t − start, 0), duration) / duration", cell))
         self.rows["stages"] = stage_rows  # type: ignore[assignment]
+
+    def stage_share(self, i: int, col: int, reach: X | None = None) -> X:
+        """Stage ``i``'s cost falling in a year: cost (× ``reach``, the chance it is reached, when given) × the share
+        of the stage elapsed in the year."""
+        c, where = self.c, f"route_to_market.stages[{i}]"
+        start, dur, cost = c[f"stages[{i}].start"], c[f"{where}.duration_years"], c[f"{where}.partner_cost_gbp"]
+        t = self.g.t(col)
+        done = MIN(MAX(t - start, 0), dur) - MIN(MAX(t - 1 - start, 0), dur)
+        return (cost if reach is None else cost * reach) * done / dur
+
+    def tax_workings(self, terms: dict) -> Cell:
+        """The partner's corporation tax (engine/tax.py): for each outcome of the route (the programme stops at stage
+        1, 2, ... or launches; a consent clause switches on or not), its taxable profit, the highest cumulative
+        taxable profit so far (floored at 0: losses carried forward), and its chance; the expected tax is
+        −rate × Σ outcomes chance × the yearly rise of that highest cumulative profit."""
+        g, c, deal = self.g, self.c, self.deal
+        route = deal.route_to_market
+        clause = deal.consent_clause
+        stages = route.stages if route else []
+        switches = [(0, 1 - c["clause_probability"]), (1, c["clause_probability"])] if clause else [(0, lift(1))]
+        worlds: list[tuple[str, int, list[int], X]] = []   # (what happens, clause on, stage successes, chance)
+        for on, p_switch in switches:
+            head = ("the clause switches on" if on else "the clause does not switch on") if clause else ""
+            if route is None or (clause is not None and not on):
+                worlds.append((head or "the deal as it stands", on, [1] * len(stages), p_switch))
+                continue
+            reach = p_switch
+            for k, stage in enumerate(stages):
+                p = c[f"route_to_market.stages[{k}].probability_of_success"]
+                worlds.append(((head + ", " if head else "") + f"stage {k + 1} ({stage.name}) fails", on,
+                               [1] * k + [0] + [1] * (len(stages) - k - 1), reach * (1 - p)))
+                reach = reach * p
+            worlds.append(((head + ", " if head else "") + "the product launches", on, [1] * len(stages), reach))
+        deductible = [(key, term, inner) for key, (term, _name, inner) in terms.items() if not of(term).ownership]
+        rate = c["assumptions.partner_tax_rate"]
+        first = g.cols[0]
+        parts: list[tuple[int, int]] = []   # (chance row, highest-cumulative row) per outcome
+        for n, (what, on, success, chance) in enumerate(worlds, start=1):
+            branch = (on if clause is not None else 1) if route is not None else 1
+            alive, reach_w, passed_w = branch, [], []
+            for ok in success:
+                reach_w.append(alive)
+                alive = alive * ok
+                passed_w.append(alive)
+            world = Cells(dict(c.by_key))
+            world.by_key.update({"clause_probability": lift(on), "route_weight": lift(branch),
+                                 "launch_probability": lift(alive)})
+            for i in range(len(stages)):
+                world.by_key[f"stages[{i}].reach"] = lift(reach_w[i])
+                world.by_key[f"stages[{i}].passed"] = lift(passed_w[i])
+            wb = Builder.__new__(Builder)
+            wb.__dict__.update(self.__dict__)
+            wb.c = world
+            cells: list[Cell] = []
+            for key, term, inner in deductible:
+                nhs, partner = _excel(term).cells(wb, term, key, inner)
+                cells.append(partner if partner is not None else _negated(nhs))
+            launched, reached = alive, list(reach_w)
+
+            def taxable(col: int, cells: list[Cell] = cells, launched: int = launched, reached: list[int] = reached
+                        ) -> X:
+                total: X = lift(0)
+                if launched and "sales" in self.rows:
+                    total = c["route_to_market.sales.operating_margin"] * g.at(self.rows["sales"], col)
+                for i, on_i in enumerate(reached):
+                    if on_i:
+                        total = total - self.stage_share(i, col)
+                for each in cells:
+                    total = total + each(col)
+                return total
+            p_row = g.work(f"Tax, outcome {n} ({what}): its chance", "the chance of this outcome of the route",
+                           _constant(chance), FACTOR)
+            t_row = g.work(f"Tax, outcome {n}: the partner's taxable profit",
+                           "operating profit − stage costs − what it pays the NHS (not a stake in its shares), "
+                           "in this outcome", taxable)
+            top = g.next_work
+
+            def highest(col: int, r: int = t_row, top: int = top) -> X:
+                return MAX(0 if col == first else g.at(top, col - 1),
+                           SUM(g.sheet.row_range(r, first, col, col_abs_first=True)))
+            g.work(f"Tax, outcome {n}: highest cumulative taxable profit so far, at least 0",
+                   "MAX(the year before's, taxable profit to date): losses are carried forward", highest)
+            parts.append((p_row, top))
+
+        def tax(col: int) -> X:
+            total: X | None = None
+            for p_row, top in parts:
+                rise = g.at(top, col) - (lift(0) if col == first else g.at(top, col - 1))
+                total = g.at(p_row, col) * rise if total is None else total + g.at(p_row, col) * rise
+            assert total is not None
+            return -(rate * total)
+        return tax
 
     def net_sales_base(self, where: str, name: str) -> int:
         """The rows of a sales-linked term's base: net sales within its term, given launch, in its territory; the
@@ -198,6 +305,14 @@ class Builder:
         where = f"contribution.expertise[{k}]"
         return lambda col: -IF(in_years(g.t(col), c[f"{where}.start_year"], c[f"{where}.years"]),
                                c[f"{where}.hours_per_year"] * c[f"{where}.cost_per_hour_gbp"], 0)
+
+
+def _negated(cell: Cell) -> Cell:
+    return lambda col: -cell(col)
+
+
+def _constant(x: X) -> Cell:
+    return lambda col: x
 
 
 def _excel(term) -> ExcelRows:
@@ -254,6 +369,7 @@ def write_cash_flows(book: Book, deal: Deal, valuation: Valuation, cells: Cells)
             workings(b, term, key, name)
 
     partner_costs: dict[str, Cell] = {}
+    tax_cell = b.tax_workings(terms) if TAX_KEY in partner_keys else None
     for row, line in enumerate(valuation.nhs_lines, start=nhs_top):
         if line.key in terms:
             term, name, inner = terms[line.key]
@@ -266,10 +382,9 @@ def write_cash_flows(book: Book, deal: Deal, valuation: Valuation, cells: Cells)
             nhs, how = b.cost_cell(line.key), "−(cost in each year it falls)"
         g.write(row, line.label, line.key, how, nhs)
         lay.nhs_rows[line.key] = row
-    _totals(g, lay.nhs_net, lay.nhs_df, nhs_disc, nhs_top, "NHS", lambda col: (
-        (1 + cells["assumptions.nhs_discount_rate"]) ** -MIN(g.t(col), cells["green_book_step_year"])
-        * (1 + cells["assumptions.nhs_discount_rate_after_30"]) ** -MAX(g.t(col) - cells["green_book_step_year"], 0)),
-        "(1 + NHS rate)^−MIN(t, 30) × (1 + rate after 30)^−MAX(t − 30, 0): the Green Book schedule")
+    _totals(g, lay.nhs_net, lay.nhs_df, nhs_disc, nhs_top, "NHS", lambda col: nhs_factor(cells, g.t(col)),
+            "(1 + NHS rate)^−MIN(t, 30) × (1 + rate after 30)^−MAX(MIN(t, 75) − 30, 0) × (1 + rate after 75)^−MAX(t − "
+            "75, 0): the Green Book schedule")
 
     for row, line in enumerate(valuation.partner_lines, start=partner_top):
         key = line.key
@@ -289,6 +404,15 @@ def write_cash_flows(book: Book, deal: Deal, valuation: Valuation, cells: Cells)
                 return -SUM(Range(f"{g.at(rows[0], col).text}:{g.at(rows[-1], col).text}",
                                   tuple(g.at(r, col).value for r in rows)))
             cell = stage_costs
+        elif key == TAX_KEY and tax_cell is not None:
+            how, cell = "−(tax rate × Σ outcomes: chance × the yearly rise of its highest cumulative taxable profit; " \
+                "see the tax workings)", tax_cell
+        elif key not in lay.nhs_rows and key not in partner_costs:
+            # a line of the partner's own that no formula here rebuilds yet (its corporation tax): the engine's values
+            g.constants(row, line.label, key, ENGINE_HOW.get(key, "a line of the partner's own"), list(line.yearly))
+            lay.partner_rows[key] = row
+            lay.engine_rows.append(row)
+            continue
         elif key in partner_costs:
             how, cell = "−(its cost to the partner in each of its years: its worth unless a cost is given)", \
                 partner_costs[key]
@@ -301,7 +425,7 @@ def write_cash_flows(book: Book, deal: Deal, valuation: Valuation, cells: Cells)
         g.write(row, line.label, key, how, cell)
         lay.partner_rows[key] = row
     _totals(g, lay.partner_net, lay.partner_df, partner_disc, partner_top, "Partner",
-            lambda col: (1 + cells["assumptions.partner_discount_rate"]) ** -g.t(col), "(1 + partner rate)^−t")
+            lambda col: partner_factor(cells, g.t(col)), "(1 + partner rate)^−t")
 
     for rows, df in ((lay.nhs_rows, lay.nhs_df), (lay.partner_rows, lay.partner_df)):
         for row in rows.values():
@@ -309,13 +433,24 @@ def write_cash_flows(book: Book, deal: Deal, valuation: Valuation, cells: Cells)
     g.present_value(lay.nhs_net, lay.nhs_df, bold=True)
     g.present_value(lay.partner_net, lay.partner_df, bold=True)
 
+    # The project cash flow the IRR is worked on: the net without each stake given in the partner's shares that is
+    # not counted in its IRR (engine/valuation.py DealFlows.partner_project).
+    stakes = [(key, row) for key, row in lay.partner_rows.items() if key in terms and of(terms[key][0]).ownership]
+
+    def project(col: int) -> X:
+        net = g.at(lay.partner_net, col)
+        for key, row in stakes:
+            net = net - IF(cells[f"{key}.in_partner_irr"].eq("no"), g.at(row, col), 0)
+        return net
+    lay.partner_project = g.work("Partner: project cash flow (what its IRR and MIRR are worked on)",
+                                 "net cash flow − each equity stake not counted in the partner's IRR", project)
     first = g.cols[0]
     sign = g.next_work
-    g.work("Partner: sign of the latest non-zero net cash flow",
-           "SIGN(net) where |net| > 1E-9, else the sign carried from the year before",
-           lambda col: IF(ABS(g.at(lay.partner_net, col)).gt(1e-9), SIGN(g.at(lay.partner_net, col)),
+    g.work("Partner: sign of the latest non-zero project cash flow",
+           "SIGN(project) where |project| > 1E-9, else the sign carried from the year before",
+           lambda col: IF(ABS(g.at(lay.partner_project, col)).gt(1e-9), SIGN(g.at(lay.partner_project, col)),
                           0 if col == first else g.at(sign, col - 1)), WHOLE)
-    lay.sign_changes = g.work("Partner: the net cash flow changes sign", "1 where the sign differs from the year "
+    lay.sign_changes = g.work("Partner: the project cash flow changes sign", "1 where the sign differs from the year "
                               "before's (ignoring years near zero)",
                               lambda col: lift(0) if col == first else IF((g.at(sign, col) * g.at(sign, col - 1)).lt(0),
                                                                           1, 0), WHOLE)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from valueshare import inputs
-from valueshare.engine.timeline import GREEN_BOOK_STEP_YEAR
+from valueshare.engine.timeline import GREEN_BOOK_SECOND_STEP_YEAR, GREEN_BOOK_STEP_YEAR
 from valueshare.figures import FIGURES
 from valueshare.mechanisms import of
 from valueshare.model import ConsentToCommercialise, Deal, NhsPriceDiscount
@@ -186,14 +186,27 @@ def write_inputs(book: Book, deal: Deal, cells: Cells, *, irr_guess: float) -> N
     s.number("NHS discount rate, years 1 to 30", a.nhs_discount_rate, "rate", "nhs_rate",
              "assumptions.nhs_discount_rate", "HM Treasury Green Book social time preference rate: 3.5% real.")
     s.number("NHS discount rate after year 30", a.nhs_discount_rate_after_30, "rate", "nhs_rate_after_30",
-             "assumptions.nhs_discount_rate_after_30", "Green Book: 3.0% real.")
+             "assumptions.nhs_discount_rate_after_30", "Green Book: 3.0% real, years 31 to 75.")
+    s.number("NHS discount rate after year 75", a.nhs_discount_rate_after_75, "rate", "nhs_rate_after_75",
+             "assumptions.nhs_discount_rate_after_75", "Green Book: 2.5% real, years 76 to 125.")
     s.number("Year after which the NHS rate steps down", GREEN_BOOK_STEP_YEAR, "year", "green_book_step_year", "",
              "Fixed by the Green Book's schedule; valueshare does not change it.")
+    s.number("Year after which the NHS rate steps down again", GREEN_BOOK_SECOND_STEP_YEAR, "year",
+             "green_book_step_year_2", "", "Fixed by the Green Book's schedule; valueshare does not change it.")
     s.number("Partner's discount rate (hurdle rate)", a.partner_discount_rate, "rate", "partner_rate",
              "assumptions.partner_discount_rate", "Market risk only: stage probabilities carry the technical risk.")
     s.number("Price base year", a.price_base_year, "calendar_year", "price_base_year", "assumptions.price_base_year",
              "Every money figure is in pounds of this year (real terms).")
     s.text("Currency", a.currency, "assumptions.currency")
+    s.number("Inflation rate (CPI)", a.inflation_rate, "growth", "inflation_rate", "assumptions.inflation_rate",
+             "Deflates amounts fixed in cash: £1 paid in year t is worth 1/(1 + this)^t of the price base year's "
+             "pounds.")
+    s.number("Partner's corporation tax rate", a.partner_tax_rate, "fraction", "partner_tax_rate",
+             "assumptions.partner_tax_rate", "On the partner's yearly taxable profit from the deal, losses carried "
+             "forward; 0 values the partner before tax.")
+    s.text("Base case", a.base_case.value, "assumptions.base_case",
+           "expected: each uncertain input at its distribution's mean; entered: the deal's own values. The inputs "
+           "on this sheet are already that base case; the workbook does not simulate.")
 
     route = deal.route_to_market
     if route is not None:

@@ -94,9 +94,11 @@ def write_summary(sheet: Sheet, deal: Deal, valuation: Valuation, cells: Cells, 
     guess = book.names["irr_guess"]
     irr_value: float | str | ExcelError = v.partner_irr.value if v.partner_irr.value is not None \
         else ExcelError("#NUM!")
-    irr = IF(changes.eq(0), NO_SIGN_CHANGE, IFERROR(call("IRR", [partner_net, guess], irr_value), NO_ROOT))
-    figure("partner_irr", irr, PERCENT, "IRR(partner net cash flow, starting guess on Inputs); the rate at which the "
-           "partner's expected cash flow has NPV 0", "partner_irr", none=v.partner_irr.text())
+    project = lay.row(lay.partner_project, other=sheet)
+    irr = IF(changes.eq(0), NO_SIGN_CHANGE, IFERROR(call("IRR", [project, guess], irr_value), NO_ROOT))
+    figure("partner_irr", irr, PERCENT, "IRR(partner project cash flow, starting guess on Inputs); the rate at which "
+           "the partner's expected project cash flow (its net without any stake left out of its IRR) has NPV 0",
+           "partner_irr", none=v.partner_irr.text())
     put(f"{FIGURES['partner_irr'].label}: note",
         IF(changes.gt(1), "one of several possible rates (the cash flow changes sign more than once)", ""), PERCENT,
         "one of several possible rates" if v.partner_irr.several_possible else None,
@@ -104,10 +106,10 @@ def write_summary(sheet: Sheet, deal: Deal, valuation: Valuation, cells: Cells, 
     partner_rate = cells["assumptions.partner_discount_rate"]
     mirr = v.partner_irr.mirr
     put("Partner MIRR, at the partner's rate",
-        IFERROR(call("MIRR", [partner_net, partner_rate, partner_rate], DIV0 if mirr is None else mirr), NO_MIRR),
+        IFERROR(call("MIRR", [project, partner_rate, partner_rate], DIV0 if mirr is None else mirr), NO_MIRR),
         PERCENT, NO_MIRR if mirr is None else mirr,
-        "MIRR(partner net cash flow, partner rate, partner rate): outflows brought to year 0 and inflows carried to "
-        "the horizon at the partner's rate; one answer, above the partner's rate exactly when its NPV is positive")
+        "MIRR(partner project cash flow, partner rate, partner rate): outflows brought to year 0 and inflows carried "
+        "to the horizon at the partner's rate; one answer, above the partner's rate exactly when its NPV is positive")
 
     # Checks with Excel's own NPV(): first value at year 0, NPV() over years 1..H discounts from year 1.
     a = deal.assumptions
@@ -117,18 +119,24 @@ def write_summary(sheet: Sheet, deal: Deal, valuation: Valuation, cells: Cells, 
         return flows.row_range(lay.nhs_net, cols[first], cols[last], other=sheet)
 
     year0 = flows.ref(lay.nhs_net, cols[0], other=sheet)
-    step = min(30, a.horizon_years)
+    h = a.horizon_years
     nhs_rate, after = cells["assumptions.nhs_discount_rate"], cells["assumptions.nhs_discount_rate_after_30"]
-    early = span(1, step)
+    after_75 = cells["assumptions.nhs_discount_rate_after_75"]
+    early = span(1, min(30, h))
     check = year0 + call("NPV", [nhs_rate, early], _npv_value(a.nhs_discount_rate, early.values))
-    if a.horizon_years > 30:
-        late = span(31, a.horizon_years)
+    how = "year 0 + NPV(NHS rate, years 1 to 30)"
+    if h > 30:
+        late = span(31, min(75, h))
         check = check + call("NPV", [after, late], _npv_value(a.nhs_discount_rate_after_30, late.values)) \
             / (1 + nhs_rate) ** 30
+        how += " + NPV(rate after 30, years 31 to 75) / (1 + NHS rate)^30"
+    if h > 75:
+        latest = span(76, h)
+        check = check + call("NPV", [after_75, latest], _npv_value(a.nhs_discount_rate_after_75, latest.values)) \
+            / ((1 + nhs_rate) ** 30 * (1 + after) ** 45)
+        how += " + NPV(rate after 75, years 76 on) / ((1 + NHS rate)^30 × (1 + rate after 30)^45)"
     put(f"{FIGURES['nhs_npv'].label}, by Excel's NPV() (check)", check, GBP, v.nhs_npv,
-        "year 0 + NPV(NHS rate, years 1 to 30)" + (" + NPV(rate after 30, years 31 on) / (1 + NHS rate)^30"
-                                                    if a.horizon_years > 30 else "")
-        + ": NPV() discounts its first value by a year, so year 0 is added outside it")
+        how + ": NPV() discounts its first value by a year, so year 0 is added outside it")
     partner_rest = flows.row_range(lay.partner_net, cols[1], cols[-1], other=sheet)
     put(f"{FIGURES['partner_npv'].label}, by Excel's NPV() (check)",
         flows.ref(lay.partner_net, cols[0], other=sheet)

@@ -24,13 +24,14 @@ from valueshare.model.terms import (
     Royalty,
     Subscription,
 )
-from valueshare.reports.excel.formula import AND, IF, ISBLANK, MAX, MIN, SUM, X
+from valueshare.reports.excel.formula import AND, IF, ISBLANK, MAX, MIN, SUM, X, lift
 
 if TYPE_CHECKING:
     from valueshare.reports.excel.flows import Builder
     from valueshare.reports.excel.inputs import InputsSheet
 
 Cell = Callable[[int], X]   # column -> the formula for that year
+FACTOR = "0.000000"         # book.FACTOR, written here: importing book would load XlsxWriter with the registry
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,34 @@ def _weighted(b: Builder, x: X, inner: bool) -> X:
     return b.c["clause_probability"] * x if inner else x
 
 
+def indexation_input(s: InputsSheet, term: Any, where: str, name: str) -> None:
+    """The term's indexation: whether its amounts are fixed in cash (deflated to real pounds) or rise with CPI."""
+    s.choice("Indexation", term.indexation.value, ["fixed", "indexed"], f"{name}_indexation", f"{where}.indexation",
+             "fixed: the pounds written are paid, worth 1/(1 + inflation)^year of the price base year's pounds; "
+             "indexed: rise with CPI, already real.")
+
+
+def nhs_factor(c: Any, t: X) -> X:
+    """The NHS's discount factor for year ``t``, the Green Book's three steps (HM Treasury Green Book 2022, table 8
+    [pub]; engine/timeline.py ``discount_factors``): ``(1 + r)^−MIN(t, 30) × (1 + r30)^−MAX(MIN(t, 75) − 30, 0) ×
+    (1 + r75)^−MAX(t − 75, 0)``."""
+    step, step2 = c["green_book_step_year"], c["green_book_step_year_2"]
+    return ((1 + c["assumptions.nhs_discount_rate"]) ** -MIN(t, step)
+            * (1 + c["assumptions.nhs_discount_rate_after_30"]) ** -MAX(MIN(t, step2) - step, 0)
+            * (1 + c["assumptions.nhs_discount_rate_after_75"]) ** -MAX(t - step2, 0))
+
+
+def partner_factor(c: Any, t: X) -> X:
+    """The partner's discount factor for year ``t``: ``(1 + partner rate)^−t``."""
+    return (1 + c["assumptions.partner_discount_rate"]) ** -t
+
+
+def real(b: Builder, where: str, t: X) -> X:
+    """What £1 of the term, paid in year ``t``, is worth in the price base year's pounds: ``(1 + inflation)^−t`` when
+    its amounts are fixed in cash, 1 when they are indexed to CPI (engine/mechanisms.py ``deflators``)."""
+    return IF(b.c[f"{where}.indexation"].eq("fixed"), (1 + b.c["assumptions.inflation_rate"]) ** -t, 1)
+
+
 # ------------------------------------------------------------------------------------------------- access fee
 
 def access_fee_inputs(s: InputsSheet, term: AccessFee, where: str, name: str, year_note: str) -> None:
@@ -75,17 +104,20 @@ def access_fee_inputs(s: InputsSheet, term: AccessFee, where: str, name: str, ye
     s.number("First year paid", term.start_year, "year", f"{name}_start", f"{where}.start_year", year_note)
     s.number("Years paid (if yearly)", term.years, "whole_years", f"{name}_years", f"{where}.years",
              "A one-off fee is paid once whatever this says.")
+    indexation_input(s, term, where, name)
 
 
 def access_fee_cells(b: Builder, term: AccessFee, where: str, inner: bool) -> tuple[Cell, Cell | None]:
     c, g = b.c, b.g
     years = IF(c[f"{where}.frequency"].eq("one_off"), 1, c[f"{where}.years"])
     start = _start(b, where, "start_year", inner)
-    return (lambda col: _weighted(b, IF(in_years(g.t(col), start, years), c[f"{where}.amount_gbp"], 0), inner)), None
+    return (lambda col: _weighted(b, IF(in_years(g.t(col), start, years), c[f"{where}.amount_gbp"]
+                                        * real(b, where, g.t(col)), 0), inner)), None
 
 
 ACCESS_FEE = ExcelRows(access_fee_inputs, access_fee_cells,
-                       "fee in each year from its first year for its years (one year if one-off)", clause_weighted=True)
+                       "fee × deflator in each year from its first year for its years (one year if one-off)",
+                       clause_weighted=True)
 
 
 # ----------------------------------------------------------------------------------------------- subscription
@@ -96,6 +128,7 @@ def subscription_inputs(s: InputsSheet, term: Subscription, where: str, name: st
     s.number("First year paid", term.start_year, "year", f"{name}_start", f"{where}.start_year", year_note)
     s.number("Years paid", term.years, "whole_years", f"{name}_years", f"{where}.years")
     s.number("Yearly rise", term.escalation_rate, "growth", f"{name}_escalation", f"{where}.escalation_rate")
+    indexation_input(s, term, where, name)
 
 
 def subscription_cells(b: Builder, term: Subscription, where: str, inner: bool) -> tuple[Cell, Cell | None]:
@@ -103,11 +136,12 @@ def subscription_cells(b: Builder, term: Subscription, where: str, inner: bool) 
     s, amount, rise = _start(b, where, "start_year", inner), c[f"{where}.amount_gbp_per_year"], \
         c[f"{where}.escalation_rate"]
     return (lambda col: _weighted(b, IF(in_years(g.t(col), s, c[f"{where}.years"]),
-                                        amount * (1 + rise) ** (g.t(col) - s), 0), inner)), None
+                                        amount * (1 + rise) ** (g.t(col) - s) * real(b, where, g.t(col)), 0),
+                                  inner)), None
 
 
 SUBSCRIPTION = ExcelRows(subscription_inputs, subscription_cells,
-                         "first-year amount × (1 + yearly rise)^(year − first year), in its years",
+                         "first-year amount × (1 + yearly rise)^(year − first year) × deflator, in its years",
                          clause_weighted=True)
 
 
@@ -117,17 +151,18 @@ def milestone_inputs(s: InputsSheet, term: Milestone, where: str, name: str, yea
     s.text("Stage whose success triggers it", term.stage, f"{where}.stage",
            "Which stage is fixed when the workbook is made; export again to change it.")
     s.number("Payment", term.amount_gbp, "gbp", f"{name}_amount", f"{where}.amount_gbp")
+    indexation_input(s, term, where, name)
 
 
 def milestone_cells(b: Builder, term: Milestone, where: str, inner: bool) -> tuple[Cell, Cell | None]:
     c, g = b.c, b.g
     i = [st.name for st in b.deal.route_to_market.stages].index(term.stage)  # type: ignore[union-attr]
     return (lambda col: IF(g.t(col).eq(c[f"stages[{i}].year"]),
-                           c[f"{where}.amount_gbp"] * c[f"stages[{i}].passed"], 0)), None
+                           c[f"{where}.amount_gbp"] * c[f"stages[{i}].passed"] * real(b, where, g.t(col)), 0)), None
 
 
 MILESTONE = ExcelRows(milestone_inputs, milestone_cells,
-                      "payment × chance the stage succeeds, in the year the stage ends")
+                      "payment × chance the stage succeeds × deflator, in the year the stage ends")
 
 
 # ---------------------------------------------------------------------------------- royalty and revenue share
@@ -149,6 +184,7 @@ def royalty_inputs(s: InputsSheet, term: Royalty, where: str, name: str, year_no
     _sales_linked_inputs(s, term, where, name)
     s.number("Cap on total royalties", term.cap_gbp, "gbp", f"{name}_cap", f"{where}.cap_gbp",
              "Empty: no cap. The cap applies to royalties given launch, before the chance of launch.")
+    indexation_input(s, term, where, name)
 
 
 def royalty_workings(b: Builder, term: Royalty, where: str, name: str) -> None:
@@ -157,29 +193,36 @@ def royalty_workings(b: Builder, term: Royalty, where: str, name: str) -> None:
     base = b.net_sales_base(where, name)
     tiers = term.tiers
 
+    deflator = g.work(f"{name}: deflator of its thresholds and cap", "fixed in cash: (1 + inflation)^−year; "
+                      "indexed: 1", lambda col: real(b, where, g.t(col)), FACTOR)
+
     def tiered(col: int) -> X:
-        sales = g.at(base, col)
+        sales, scale = g.at(base, col), g.at(deflator, col)
         total: X | None = None
         for k in range(len(tiers)):
-            rate, start = c[f"{where}.tiers[{k}].rate"], c[f"{where}.tiers[{k}].from_gbp"]
+            rate, start = c[f"{where}.tiers[{k}].rate"], c[f"{where}.tiers[{k}].from_gbp"] * scale
             if k + 1 < len(tiers):
-                part = rate * MIN(MAX(sales - start, 0), c[f"{where}.tiers[{k + 1}].from_gbp"] - start)
+                part = rate * MIN(MAX(sales - start, 0), c[f"{where}.tiers[{k + 1}].from_gbp"] * scale - start)
             else:
                 part = rate * MAX(sales - start, 0)
             total = part if total is None else total + part
         assert total is not None
         return total
     before = g.work(f"{name}: royalty given launch, before any cap",
-                    "Σ tiers: rate × MIN(MAX(net sales − tier start, 0), next tier start − tier start)", tiered)
+                    "Σ tiers: rate × MIN(MAX(net sales − tier start × deflator, 0), (next tier start − tier start) "
+                    "× deflator)", tiered)
+    cash = g.work(f"{name}: the same in the pounds paid (what the cap counts)", "royalty before the cap ÷ deflator",
+                  lambda col: g.at(before, col) / g.at(deflator, col))
     cap = c[f"{where}.cap_gbp"]
     first = g.cols[0]
 
     def capped(col: int) -> X:
-        so_far = SUM(g.sheet.row_range(before, first, col, col_abs_first=True))
-        return IF(ISBLANK(cap), g.at(before, col), MIN(so_far, cap) - MIN(so_far - g.at(before, col), cap))
+        so_far = SUM(g.sheet.row_range(cash, first, col, col_abs_first=True))
+        return IF(ISBLANK(cap), g.at(before, col),
+                  (MIN(so_far, cap) - MIN(so_far - g.at(cash, col), cap)) * g.at(deflator, col))
     b.base[where] = g.work(f"{name}: royalty given launch, after the cap",
-                           "no cap: as above; else MIN(total to date, cap) − MIN(total before this year, cap)",
-                           capped)
+                           "no cap: as above; else (MIN(paid to date, cap) − MIN(paid before this year, cap)) × "
+                           "deflator", capped)
 
 
 def royalty_cells(b: Builder, term: Royalty, where: str, inner: bool) -> tuple[Cell, Cell | None]:
@@ -217,16 +260,50 @@ def equity_inputs(s: InputsSheet, term: Equity, where: str, name: str, year_note
     s.number("Year of the exit", term.exit_year, "year", f"{name}_exit_year", f"{where}.exit_year", year_note)
     s.number("Chance of that exit", term.exit_probability, "probability", f"{name}_exit_probability",
              f"{where}.exit_probability")
+    s.choice("Exit needs the programme to succeed", "yes" if term.exit_requires_launch else "no", ["yes", "no"],
+             f"{name}_exit_requires_launch", f"{where}.exit_requires_launch",
+             "yes: only if no stage has failed by the exit year (launched, if the route ends before it); "
+             "no: whatever becomes of the programme.")
+    s.number("Equity discount rate", term.equity_discount_rate, "rate", f"{name}_equity_rate",
+             f"{where}.equity_discount_rate", "Empty: each party values the stake at its own rate.")
+    s.choice("Stake counted in the partner's IRR", "yes" if term.in_partner_irr else "no", ["yes", "no"],
+             f"{name}_in_partner_irr", f"{where}.in_partner_irr",
+             "no: the partner's IRR is its project's, without the stake (it still counts in its NPV).")
+    indexation_input(s, term, where, name)
+
+
+def alive_in(b: Builder, year: X) -> X:
+    """The chance the programme is still alive at the end of ``year`` (engine/mechanisms.py ``alive_in``): the chance
+    the last stage ended by then succeeds (its outcome is known in the year it ends), or the chance the route is
+    taken if none has ended. Stage years never fall, so the last stage whose year is at most ``year`` is that one."""
+    c = b.c
+    alive = c["route_weight"]
+    for i, _stage in enumerate(b.deal.route_to_market.stages):  # type: ignore[union-attr]
+        alive = IF(c[f"stages[{i}].year"].le(year), c[f"stages[{i}].passed"], alive)
+    return alive
 
 
 def equity_cells(b: Builder, term: Equity, where: str, inner: bool) -> tuple[Cell, Cell | None]:
     c, g = b.c, b.g
     worth = c[f"{where}.stake"] * c[f"{where}.exit_value_gbp"] * c[f"{where}.exit_probability"]
     year = _start(b, where, "exit_year", inner)
-    return (lambda col: _weighted(b, IF(g.t(col).eq(year), worth, 0), inner)), None
+    own = c["clause_probability"] if inner else lift(1)
+    weight = own if b.deal.route_to_market is None else \
+        IF(c[f"{where}.exit_requires_launch"].eq("yes"), alive_in(b, year), own)
+    rate = c[f"{where}.equity_discount_rate"]
+
+    def cash(col: int) -> X:
+        return IF(g.t(col).eq(year), worth * weight * real(b, where, year), 0)
+
+    def at_equity_rate(factor: X) -> X:
+        return IF(ISBLANK(rate), 1, (1 + rate) ** -year / factor)
+    return ((lambda col: cash(col) * at_equity_rate(nhs_factor(c, year))),
+            (lambda col: -(cash(col) * at_equity_rate(partner_factor(c, year)))))
 
 
-EQUITY = ExcelRows(equity_inputs, equity_cells, "stake × exit value × chance of exit, in the exit year",
+EQUITY = ExcelRows(equity_inputs, equity_cells,
+                   "stake × exit value × chance of exit × chance the programme is alive (if the exit needs it) × "
+                   "deflator, in the exit year, × (1 + equity rate)^−year ÷ the party's discount factor then",
                    clause_weighted=True)
 
 
@@ -259,15 +336,18 @@ def in_kind_benefit_inputs(s: InputsSheet, term: InKindBenefit, where: str, name
              f"{where}.partner_cost_gbp_per_year", "Empty: the same as its worth to the NHS.")
     s.number("First year given", term.start_year, "year", f"{name}_start", f"{where}.start_year", year_note)
     s.number("Years given", term.years, "whole_years", f"{name}_years", f"{where}.years")
+    indexation_input(s, term, where, name)
 
 
 def in_kind_benefit_cells(b: Builder, term: InKindBenefit, where: str, inner: bool) -> tuple[Cell, Cell | None]:
     c, g = b.c, b.g
     s, years = _start(b, where, "start_year", inner), c[f"{where}.years"]
     value, cost = c[f"{where}.value_gbp_per_year"], c[f"{where}.partner_cost_gbp_per_year"]
-    return ((lambda col: _weighted(b, IF(in_years(g.t(col), s, years), value, 0), inner)),
-            (lambda col: -_weighted(b, IF(in_years(g.t(col), s, years), IF(ISBLANK(cost), value, cost), 0), inner)))
+    return ((lambda col: _weighted(b, IF(in_years(g.t(col), s, years), value * real(b, where, g.t(col)), 0), inner)),
+            (lambda col: -_weighted(b, IF(in_years(g.t(col), s, years),
+                                          IF(ISBLANK(cost), value, cost) * real(b, where, g.t(col)), 0), inner)))
 
 
-IN_KIND_BENEFIT = ExcelRows(in_kind_benefit_inputs, in_kind_benefit_cells, "its yearly worth to the NHS, in its years",
+IN_KIND_BENEFIT = ExcelRows(in_kind_benefit_inputs, in_kind_benefit_cells,
+                            "its yearly worth to the NHS × deflator, in its years",
                             clause_weighted=True)
