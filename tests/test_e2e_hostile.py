@@ -118,7 +118,7 @@ def test_hostile_markup_in_every_field_is_shown_as_typed_and_fetches_nothing(bro
     # the NHS name is in the register button as typed (it was rendered as Markdown)
     page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Contribution value").click()
     settle(page)
-    inputs = page.get_by_text("Inputs: costs, comparables, scaling, royalty rate and anchor")
+    inputs = page.get_by_text("Inputs: costs, comparables, scaling, royalty rate, weights and anchor")
     if page.locator("button", has_text="earlier deals from the register").count() == 0 or \
             not page.locator("button", has_text="earlier deals from the register").first.is_visible():
         inputs.first.click()

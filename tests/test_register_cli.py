@@ -114,7 +114,8 @@ def test_diff_shows_the_figures_and_inputs_that_changed(tmp_path, register):
     lines = out.splitlines()
     assert lines[0].startswith("Version 1: Ana, ") and lines[0].endswith(": fee 1000")
     # The table is valueshare.cli's comparison_table: differing rows start with '*', one column per version.
-    nhs = next(line for line in lines if "NHS NPV" in line).split()
+    # (the three aims come first; their NHS return row names NHS NPV after its aim)
+    nhs = next(line for line in lines if line.lstrip("* ").startswith("NHS NPV")).split()
     assert nhs[:5] == ["*", "NHS", "NPV", "£1,000", "£2,500"]
     fee = next(line for line in lines if "(term 1): amount (£)" in line)
     assert fee.split()[-3:] == ["£1,000", "£2,500", "+£1,500"]  # the catalogue's label and values, and the change
