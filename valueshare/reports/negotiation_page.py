@@ -116,7 +116,7 @@ def negotiation_sections(n: Negotiation, *, first: int) -> tuple[list[Flowable],
         rows = words.offer_rows(n.offers)
         out.append(Keep([heading(f"{next(number)}. Equivalent offers"), para(words.offers_intro(n), "small"),
                          table(list(words.OFFER_COLUMNS), rows,
-                               [24 * W, 22 * W, 21 * W, 37 * W, 22 * W, 24 * W, 20 * W],
+                               [22 * W, 20 * W, 19 * W, 38 * W, 22 * W, 26 * W, 23 * W],
                                numeric=(1, 2, 3, 4, 5, 6)),
                          para("NHS P10 / P50 / P90: the NHS's NPV that one trial in ten falls below, the median, and "
                               "that one in ten rises above, in a Monte Carlo of 10,000 trials. Contingent: the share "
