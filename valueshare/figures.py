@@ -15,7 +15,7 @@ register's records of a version. A new figure, or a better label, is one change 
 >>> from valueshare.scenario import example_paths
 >>> v = value_deal(load_deal(next(p for p in example_paths() if p.stem == "ai-imaging-device")))
 >>> [(f.label, f.text(v)) for f in select("nhs_npv", "launch_probability")]
-[('NHS NPV', '£1.05m'), ('Chance of launch', '25.2%')]
+[('NHS NPV', '£1.02m'), ('Chance of launch', '25.2%')]
 """
 
 from __future__ import annotations
