@@ -192,10 +192,12 @@ def test_the_closing_term_and_the_default_mix_do_not_start_with_a_royalty():
     assert DEFAULT_MIX["royalty"] == 0.0 and sum(DEFAULT_MIX.values()) == pytest.approx(1.0)
 
 
-def test_a_royalty_is_tagged_as_the_frameworks_minority_case():
+def test_a_royalty_is_tagged_as_the_frameworks_minority_case_and_a_price_discount_is_not():
     data = commercial([{"kind": "access_fee", "amount_gbp": COSTS},
                        {"kind": "royalty", "tiers": [{"from_gbp": 0, "rate": 0.2}]}])
     assert "minority" in check(data, "principle_3").reason
+    data["terms"][1] = {"kind": "nhs_price_discount", "price_discount": 0.2}  # sales-linked, but no royalty
+    assert "minority" not in check(data, "principle_3").reason
 
 
 # ---- the 2019 guiding principles, each with its real source --------------------------------------------------------

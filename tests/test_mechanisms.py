@@ -222,13 +222,13 @@ def test_the_monte_carlo_draws_equity_exits_with_its_records_world_and_values_th
 
 def test_the_flags_agree_with_how_each_mechanism_has_been_treated():
     flagged = {flag: {k for k, m in MECHANISMS.items() if getattr(m, flag)}
-               for flag in ("sales_linked", "contingent", "fee_like", "value_share", "in_clause")}
+               for flag in ("sales_linked", "contingent", "fee_like", "minority_case", "in_clause")}
     assert flagged["sales_linked"] == set(SALES_LINKED) == {"royalty", "revenue_share", "nhs_price_discount"}
     assert flagged["contingent"] == set(CONTINGENT) == {"milestone", "royalty", "revenue_share", "nhs_price_discount",
                                                         "equity"}
     assert flagged["fee_like"] == set(COST_RECOVERY) == {"access_fee", "subscription"}
-    # principle 3's value-sharing mechanisms: all but the cost-recovery fees and the clause
-    assert flagged["value_share"] == set(MECHANISMS) - {"access_fee", "subscription", "consent_to_commercialise"}
+    # the framework's minority case (practical applications, 2023), which principle 3 tags
+    assert flagged["minority_case"] == {"royalty", "revenue_share"}
     assert flagged["in_clause"] == set(MECHANISMS) - {"consent_to_commercialise"}
     assert {k: m.benefit for k, m in MECHANISMS.items() if m.benefit is not Benefit.CASH} == {
         "nhs_price_discount": Benefit.PRICE_DISCOUNT, "in_kind_benefit": Benefit.IN_KIND}

@@ -73,8 +73,9 @@ class Mechanism:
     - ``starter(draft)``: what a new term of this kind starts with beyond the model's defaults, given the deal's
       data so far.
     - Flags: ``fee_like`` (a charge for access that recovers the NHS's costs: the cost-recovery ratio, principle 2
-      and the equivalent offers' base count these); ``value_share`` (a share in the value created, beyond cost
-      recovery: principle 3 counts these); ``contingent`` (paid only if development succeeds or the product sells:
+      and the equivalent offers' base count these); ``minority_case`` (a mechanism the framework's practical
+      applications expect only in a minority of deals, mainly where the partner prefers it: royalties and revenue
+      shares, which principle 3 tags so); ``contingent`` (paid only if development succeeds or the product sells:
       the NHS shares that risk); ``benefit`` (cash, a price saving, or in kind); ``ownership`` (given in the
       partner's own shares, not paid from the project's cash: not a deductible expense for the partner's
       corporation tax, and left out of the project cash flow its IRR is computed on).
@@ -90,7 +91,7 @@ class Mechanism:
     closing_fields: tuple[str, ...] = ()
     default_closing: int | None = None
     fee_like: bool = False
-    value_share: bool = False
+    minority_case: bool = False
     contingent: bool = False
     benefit: Benefit = Benefit.CASH
     ownership: bool = False
@@ -144,21 +145,21 @@ MECHANISMS: dict[str, Mechanism] = {m.kind: m for m in (
     Mechanism(Subscription, engine.subscription, wording.subscription_sentence, excel.SUBSCRIPTION,
               closing_fields=("amount_gbp_per_year",), default_closing=2, fee_like=True),
     Mechanism(Milestone, engine.milestone, wording.milestone_sentence, excel.MILESTONE,
-              title=wording.milestone_title, closing_fields=("amount_gbp",), default_closing=3, value_share=True,
-              contingent=True, starter=_first_stage),
+              title=wording.milestone_title, closing_fields=("amount_gbp",), default_closing=3, contingent=True,
+              starter=_first_stage),
     Mechanism(Royalty, engine.royalty, wording.royalty_sentence, excel.ROYALTY,
-              title=wording.royalty_title, closing_fields=("tiers[*].rate",), default_closing=5, value_share=True,
-              contingent=True, starter=_first_tier),
+              title=wording.royalty_title, closing_fields=("tiers[*].rate",), default_closing=5,
+              minority_case=True, contingent=True, starter=_first_tier),
     Mechanism(RevenueShare, engine.revenue_share, wording.revenue_share_sentence, excel.REVENUE_SHARE,
-              closing_fields=("rate",), default_closing=4, value_share=True, contingent=True),
+              closing_fields=("rate",), default_closing=4, minority_case=True, contingent=True),
     Mechanism(Equity, engine.equity, wording.equity_sentence, excel.EQUITY,
-              closing_fields=("stake",), value_share=True, contingent=True, ownership=True,
+              closing_fields=("stake",), contingent=True, ownership=True,
               world=engine.equity_world, flows_drawn=engine.equity_drawn),
     Mechanism(NhsPriceDiscount, engine.nhs_price_discount, wording.nhs_price_discount_sentence,
-              excel.NHS_PRICE_DISCOUNT, closing_fields=("price_discount",), value_share=True, contingent=True,
+              excel.NHS_PRICE_DISCOUNT, closing_fields=("price_discount",), contingent=True,
               benefit=Benefit.PRICE_DISCOUNT),
     Mechanism(InKindBenefit, engine.in_kind_benefit, wording.in_kind_benefit_sentence, excel.IN_KIND_BENEFIT,
-              title=wording.in_kind_benefit_title, closing_fields=("value_gbp_per_year",), value_share=True,
+              title=wording.in_kind_benefit_title, closing_fields=("value_gbp_per_year",),
               benefit=Benefit.IN_KIND),
     Mechanism(ConsentToCommercialise, None, wording.consent_sentence, None),
 )}

@@ -183,7 +183,7 @@ def principle_3(deal: Deal, v: Valuation, fair: FairShare, rules: RuleSet) -> Ch
     if v.value_share is not None:
         figures["Value share beyond cost recovery"] = (f"{money(v.value_share_gbp)} ({percent(v.value_share)} of "
                                                        f"the partner's value)")
-    royalties = [t for t in deal.terms if of(t).sales_linked and of(t).value_share]
+    royalties = [t for t in deal.terms if of(t).minority_case]
     minority = (" Royalties and revenue shares suit a minority of deals, mainly where the partner prefers them "
                 f"({PRACTICAL}) [pub]." if royalties else "")
     data = "curated or linked data" if rich else "this data"

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from valueshare import inputs
-from valueshare.contribution import ContributionValue, value_contribution
+from valueshare.contribution import ContributionValue
 from valueshare.engine.valuation import Valuation, value_deal
 from valueshare.errors import NoAnswer, ValueshareError
 from valueshare.format import money, percent
@@ -127,7 +127,7 @@ def zone(deal: Deal, valuation: Valuation, worth: ContributionValue, *, fair: Fa
     """Both sides' reservation points, the NHS's target and the deal's own offer on one scale, and the zone."""
     v = valuation.partner_value_before_payments
     fair = fair or fair_share(deal, valuation)
-    walk = _walk_away(deal, v, fair, worth.cost.access_total)
+    walk = _walk_away(deal, v, fair, valuation.nhs_access_costs)
     target = _target(deal, v, walk, worth)
     limit = partner_limit(deal, valuation)
     offer = Position("This offer", valuation.payments_to_nhs_partner_pv, valuation.nhs_share,
@@ -166,8 +166,7 @@ def _gap(walk_away_set: bool, fixed_walk_away: float):
         if walk_away_set:
             walk = fixed_walk_away
         else:
-            walk = _walk_away(deal, v.partner_value_before_payments, fair_share(deal, v),
-                              value_contribution(deal, v).cost.access_total).value
+            walk = _walk_away(deal, v.partner_value_before_payments, fair_share(deal, v), v.nhs_access_costs).value
         return partner_limit(deal, v).value - walk
     return measure
 
