@@ -208,7 +208,7 @@ def imaging_inputs(deal: Deal) -> ImagingInputs:
         probability=np.array([s.probability_of_success for s in route.stages], float),
         pert_stage1=(u[0].low, u[0].mode, u[0].high), pert_stage3=(u[1].low, u[1].mode, u[1].high),
         uptake_triangular=(u[2].low, u[2].mode, u[2].high), price_normal=(u[3].mean, u[3].sd, u[3].low, u[3].high),
-        volume=route.sales.volume_per_year, years_to_peak=route.sales.years_to_peak, uk_share=route.sales.uk_share,
+        volume=route.sales.volume_per_year, years_to_peak=route.sales.years_to_peak, uk_share=route.sales.nhs_share_of_sales,
         margin=route.sales.operating_margin, sales_end=float(route.sales.end_year),
         milestones=tuple((names.index(m.stage), m.amount_gbp) for m in (ms0, ms1)),
         tiers=tuple((t.from_gbp, t.rate) for t in royalty.tiers), price_discount=discount.price_discount,

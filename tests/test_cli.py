@@ -74,7 +74,7 @@ def test_validate_upgrade_migrates_an_older_format_and_names_both(tmp_path, caps
     from valueshare.formats import Step, migration_steps
 
     path = unversioned(tmp_path)
-    with migration_steps({2: Step("nothing to change", lambda data: data)}):
+    with migration_steps({3: Step("nothing to change", lambda data: data)}):
         assert main(["validate", "--upgrade", str(path)]) == 0
     assert capsys.readouterr().out == f"{path}: upgraded from format 1 to format 3\n"
 

@@ -287,7 +287,7 @@ def test_inside_migration_steps_every_loader_migrates_an_old_file_once_and_says_
     path = tmp_path / "deal.yaml"
     path.write_text(deal_to_yaml(load_deal(example_paths()[1])), encoding="utf-8")  # a format-2 file
     old = load_deal(path)
-    with migration_steps({2: marking.step}):
+    with migration_steps({3: marking.step}):
         assert current_format() == 3
         loaded = read_deal(path)
         assert marking.calls == 1
@@ -310,7 +310,7 @@ def test_inside_migration_steps_every_loader_migrates_an_old_file_once_and_says_
 def test_migration_steps_hold_for_their_own_thread_only():
     marking = Marking()
     seen: list[int] = []
-    with migration_steps({2: marking.step}):
+    with migration_steps({3: marking.step}):
         thread = threading.Thread(target=lambda: seen.append(current_format()))
         thread.start()
         thread.join()
@@ -369,7 +369,7 @@ def test_upgrading_a_yaml_file_that_does_not_start_with_a_plain_section_writes_i
 def test_upgrading_with_a_step_writes_the_migrated_deal_in_the_newest_format(tmp_path: Path):
     marking = Marking()
     path = copy_of("every-mechanism.yaml", tmp_path)
-    with migration_steps({2: marking.step}):
+    with migration_steps({3: marking.step}):
         result = upgrade_file(path)
         assert (result.from_version, result.to_version, result.changed) == (1, 3, True)
         assert result.line() == f"{path}: upgraded from format 1 to format 3"
@@ -470,7 +470,7 @@ def test_a_version_saved_without_the_key_opens_as_format_1_and_is_never_rewritte
                            f"(1 to 2: {MIGRATIONS[1].description})")
     assert opened.migrated is not None and opened.migrated.from_version == 1
     marking = Marking()
-    with migration_steps({2: marking.step}):
+    with migration_steps({3: marking.step}):
         migrated = service.open_version(repo, "old-deal", 1)
         assert migrated.deal.description == deal.description + Marking.MARK and marking.calls == 1
         assert migrated.note == ("register: deal 'old-deal' version 1: written in format 1, read as format 3 "

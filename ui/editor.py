@@ -50,7 +50,6 @@ def _parties(form: Form, draft: dict[str, Any]) -> None:
             st.markdown("**NHS**", help=specs(Deal)["nhs"].help)
             form.field(nhs, NhsParty, "name", "nhs.name")
             form.field(nhs, NhsParty, "kind", "nhs.kind")
-            form.field(nhs, NhsParty, "consortium_members", "nhs.consortium_members")
         with partner_col:
             st.markdown("**Partner**", help=specs(Deal)["partner"].help)
             form.field(partner, Partner, "name", "partner.name")

@@ -14,17 +14,17 @@ valueshare that wrote it (``tests/corpus/format1`` holds such files with their f
 reading: a file is rewritten only by ``upgrade_file`` (``python -m valueshare validate --upgrade FILE``), and a
 register version never. ``Migrated.note`` is the one line a command or page shows when a file was migrated.
 
-Format 2 is the current format: ``MIGRATIONS[1]`` (``valueshare.format2``) writes out what a format-1 file assumed
-without saying (see that module). Tests exercise the machinery with steps of their own inside ``migration_steps``,
+Format 3 is the current format: ``MIGRATIONS[1]`` (``valueshare.format2``) writes out what a format-1 file assumed
+without saying, and ``MIGRATIONS[2]`` (``valueshare.format3``) moves the names issue 16 changed (see each module). Tests exercise the machinery with steps of their own inside ``migration_steps``,
 which every loader sees until the ``with`` block ends (and no other thread or test).
 
->>> migrate({"format_version": 2, "name": "Deal"})
-Migrated(data={'name': 'Deal'}, from_version=2, to_version=2, steps_applied=())
+>>> migrate({"format_version": 3, "name": "Deal"})
+Migrated(data={'name': 'Deal'}, from_version=3, to_version=3, steps_applied=())
 >>> upgrade = Step("renames 'title' to 'name'", lambda data: {"name": data["title"]})
->>> with migration_steps({2: upgrade}):
-...     moved = migrate({"format_version": 2, "title": "Deal"})
+>>> with migration_steps({3: upgrade}):
+...     moved = migrate({"format_version": 3, "title": "Deal"})
 >>> moved.data, moved.note("deal.yaml")
-({'name': 'Deal'}, "deal.yaml: written in format 2, read as format 3 (2 to 3: renames 'title' to 'name')")
+({'name': 'Deal'}, "deal.yaml: written in format 3, read as format 4 (3 to 4: renames 'title' to 'name')")
 """
 
 from __future__ import annotations
@@ -42,12 +42,12 @@ from typing import Any
 
 import yaml
 
-from valueshare import format2
+from valueshare import format2, format3
 from valueshare.errors import DealInvalid, Problem
 from valueshare.textio import MAX_FILE_BYTES, load_json, load_yaml, read_file, too_large
 
 #: The format this valueshare writes, and the newest it reads.
-CURRENT_FORMAT = 2
+CURRENT_FORMAT = 3
 #: The top-level key of a deal file that holds its format version.
 FORMAT_KEY = "format_version"
 #: The format of a file that has no ``FORMAT_KEY``: every file written before the key existed.
@@ -67,6 +67,7 @@ class Step:
 #: raise ``CURRENT_FORMAT``) whenever a change to the model would change what an existing file means or refuse it.
 MIGRATIONS: dict[int, Step] = {
     1: Step("format 1's implicit settings written out", format2.to_format_2),
+    2: Step("uk_share named nhs_share_of_sales; consortium members listed as members", format3.to_format_3),
 }
 
 #: The steps the loaders use: ``MIGRATIONS``, or those a ``migration_steps`` block sets for its own context.
@@ -171,7 +172,7 @@ def format_of(data: Mapping[str, Any], source: str | None = None, *, newest: int
     >>> format_of({"format_version": 7})
     Traceback (most recent call last):
     valueshare.errors.DealInvalid: format_version: this file is format 7, written by a newer valueshare; this \
-valueshare reads formats 1 to 2: upgrade valueshare
+valueshare reads formats 1 to 3: upgrade valueshare
     """
     if FORMAT_KEY not in data:
         return UNVERSIONED_FORMAT

@@ -34,6 +34,8 @@ from valueshare.model.terms import (
     NhsPriceDiscount,
     RevenueShare,
     Royalty,
+    SdeCharges,
+    ServiceIncome,
     Subscription,
     kind_of,
 )
@@ -161,6 +163,10 @@ MECHANISMS: dict[str, Mechanism] = {m.kind: m for m in (
     Mechanism(InKindBenefit, engine.in_kind_benefit, wording.in_kind_benefit_sentence, excel.IN_KIND_BENEFIT,
               title=wording.in_kind_benefit_title, closing_fields=("value_gbp_per_year",),
               benefit=Benefit.IN_KIND),
+    Mechanism(SdeCharges, engine.sde_charges, wording.sde_charges_sentence, excel.SDE_CHARGES,
+              closing_fields=("per_user_per_month_gbp",), fee_like=True),
+    Mechanism(ServiceIncome, engine.service_income, wording.service_income_sentence, excel.SERVICE_INCOME,
+              title=wording.service_income_title, closing_fields=("price_per_unit_gbp",), fee_like=True),
     Mechanism(ConsentToCommercialise, None, wording.consent_sentence, None),
 )}
 

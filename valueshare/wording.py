@@ -19,6 +19,8 @@ from valueshare.model.terms import (
     NhsPriceDiscount,
     RevenueShare,
     Royalty,
+    SdeCharges,
+    ServiceIncome,
     Subscription,
     Term,
     Territory,
@@ -175,6 +177,32 @@ def in_kind_benefit_sentence(term: InKindBenefit, origin: str) -> str:
     return (f"The partner provides {term.description}, worth {_w(term, 'value_gbp_per_year')} to "
             f"the NHS{cost}, {_year_span(term.start_year, term.years, origin)}."
             + indexation_sentence(term, "Its value is"))
+
+
+def sde_charges_sentence(term: SdeCharges, origin: str) -> str:
+    parts = []
+    if term.per_user_per_month_gbp:
+        parts.append(f"{_w(term, 'per_user_per_month_gbp')} per user per month for {number(term.users)} "
+                     f"user{'s' if term.users != 1 else ''}")
+    if term.per_project_gbp:
+        parts.append(f"{_w(term, 'per_project_gbp')} per project for {number(term.projects_per_year)} "
+                     f"project{'s' if term.projects_per_year != 1 else ''} a year")
+    setup = f"a set-up charge of {_w(term, 'setup_gbp')} {_when(term.start_year, origin)}" if term.setup_gbp else ""
+    usage = (" and ".join(parts) + f", {_year_span(term.start_year + 1, term.years, origin)}") if parts else ""
+    charges = "; then ".join(x for x in (setup, usage) if x) or "no charges"
+    return (f"The partner pays the secure data environment's charges: {charges}." + indexation_sentence(
+        term, "The charges are"))
+
+
+def service_income_sentence(term: ServiceIncome, origin: str) -> str:
+    return (f"The NHS delivers {term.description}: {number(term.units_per_year)} {term.unit} a year "
+            f"{_year_span(term.start_year, term.years, origin)}, for which the partner pays "
+            f"{_w(term, 'price_per_unit_gbp')} each (the NHS's cost of delivering one: "
+            f"{_w(term, 'nhs_cost_per_unit_gbp')})." + indexation_sentence(term, "The price and cost are"))
+
+
+def service_income_title(term: ServiceIncome) -> str:
+    return f"{term.label}: {term.description}"
 
 
 def consent_sentence(term: ConsentToCommercialise, origin: str) -> str:

@@ -86,7 +86,7 @@ def figures_of(deal: Deal) -> dict[str, Any]:
                         "net_monetary_benefit_societal": patient.net_monetary_benefit_societal},
             "growth": {"fte_years": growth.fte_years, "gross_gva": growth.gross_gva,
                        "additional_gva": growth.additional_gva, "uk_investment": growth.uk_investment,
-                       "uk_sales": growth.uk_sales, "uk_share": growth.uk_share},
+                       "uk_sales": growth.uk_sales, "uk_share": growth.nhs_share_of_sales},
             "nhs_return": {"cash_receipts": back.cash_receipts, "price_discount_savings": back.price_discount_savings,
                            "in_kind_value": back.in_kind_value, "nhs_costs": back.nhs_costs, "total": back.total},
         },

@@ -41,6 +41,8 @@ from valueshare.model.terms import (
     RevenueShare,
     Royalty,
     RoyaltyTier,
+    SdeCharges,
+    ServiceIncome,
     Subscription,
     Territory,
 )
@@ -66,8 +68,16 @@ class Timing:
 
 @dataclass(frozen=True)
 class Flow:
-    nhs: np.ndarray       # (n, years) what the NHS receives or saves
+    """A term's flows. ``nhs`` is what the deal's NHS party receives or saves; of it, ``rebate`` is what comes back
+    on its own purchases of the product (a discount or a royalty on them: less spend, not income from the partner).
+    ``other_nhs`` is what the term gives other NHS bodies on their purchases, not credited to the party.
+    ``nhs_cost`` is what the NHS spends to deliver the term (a service's delivery cost), >= 0."""
+
+    nhs: np.ndarray       # (n, years) what the NHS party receives or saves
     partner: np.ndarray   # (n, years) what it costs the partner
+    rebate: np.ndarray | None = None
+    other_nhs: np.ndarray | None = None
+    nhs_cost: np.ndarray | None = None
 
 
 def _same(values: np.ndarray) -> Flow:
@@ -216,11 +226,30 @@ def tiered(base: np.ndarray, tiers: list[RoyaltyTier], scale: np.ndarray | float
 def _net_sales(route: RouteDraw, territory: Territory, window_years: float | None, price_discount: float):
     """Net sales (after the NHS price discount) given launch, in the territory, within the window."""
     gross = route.sales(window_years)
-    uk = route.uk_share[:, None]
-    net_worldwide = gross * (1.0 - uk * price_discount)
+    nhs = route.nhs_share[:, None]
+    net_worldwide = gross * (1.0 - nhs * price_discount)
     if territory is Territory.UK:
-        return gross * uk * (1.0 - price_discount)
+        return gross * nhs * (1.0 - price_discount)
     return net_worldwide
+
+
+def nhs_fraction(route: RouteDraw, territory: Territory, price_discount: float) -> np.ndarray:
+    """(n, 1) the share of a term's net-sales base that is the NHS's own purchases: all of it for UK sales (bought by
+    the NHS), else ``s (1 − d) / (1 − s d)`` with s the NHS's share of units and d the price discount."""
+    if territory is Territory.UK:
+        return np.ones((route.trials, 1))
+    s = route.nhs_share[:, None]
+    return s * (1.0 - price_discount) / (1.0 - s * price_discount)
+
+
+def _split_by_buyer(paid: np.ndarray, route: RouteDraw, territory: Territory, price_discount: float) -> Flow:
+    """A sales-linked payment split by who bought what it is paid on: on the NHS party's own purchases it is a
+    rebate; on other NHS bodies' purchases it is theirs, not credited to the party; the rest is income."""
+    on_nhs = paid * nhs_fraction(route, territory, price_discount)
+    if route.party_share == 1.0:
+        return Flow(paid, paid, rebate=on_nhs)
+    other = on_nhs * (1.0 - route.party_share)
+    return Flow(paid - other, paid, rebate=on_nhs * route.party_share, other_nhs=other)
 
 
 def royalty(term: Royalty, route: RouteDraw | None, timing: Timing) -> Flow:
@@ -234,19 +263,43 @@ def royalty(term: Royalty, route: RouteDraw | None, timing: Timing) -> Flow:
         # and what is paid under it is brought back to real pounds; an indexed cap counts real pounds.
         cash = paid / real
         paid = np.diff(np.minimum(np.cumsum(cash, axis=1), term.cap_gbp), axis=1, prepend=0.0) * real
-    return _same(paid * route.launched[:, None])
+    return _split_by_buyer(paid * route.launched[:, None], route, term.territory, timing.price_discount)
 
 
 def revenue_share(term: RevenueShare, route: RouteDraw | None, timing: Timing) -> Flow:
     """A flat share of net sales given launch, weighted by the chance of launch."""
     assert route is not None
     base = _net_sales(route, term.territory, term.term_years, timing.price_discount)
-    return _same(term.rate * base * route.launched[:, None])
+    return _split_by_buyer(term.rate * base * route.launched[:, None], route, term.territory, timing.price_discount)
 
 
 def nhs_price_discount(term: NhsPriceDiscount, route: RouteDraw | None, timing: Timing) -> Flow:
-    """The NHS saves the discount on what it buys (UK share of list-price sales); the partner loses that revenue."""
+    """The NHS saves the discount on what it buys (the NHS's share of list-price sales); the partner loses that
+    revenue. The saving on the NHS party's own purchases is its rebate; on other NHS bodies' purchases, theirs."""
     assert route is not None
-    saving = term.price_discount * route.sales() * route.uk_share[:, None]
-    return _same(saving * route.launched[:, None])
+    saving = term.price_discount * route.sales() * route.nhs_share[:, None] * route.launched[:, None]
+    if route.party_share == 1.0:
+        return Flow(saving, saving, rebate=saving)
+    own = saving * route.party_share
+    return Flow(own, saving, rebate=own, other_nhs=saving - own)
 
+
+def sde_charges(term: SdeCharges, route: RouteDraw | None, timing: Timing) -> Flow:
+    """The set-up charge in the start year; then, in each of the next ``years`` years, users × 12 × the monthly
+    charge plus projects × the project charge."""
+    start = term.start_year + timing.offset
+    setup = yearly_schedule(term.setup_gbp, start, 1, timing.horizon_years)
+    usage = term.users * 12.0 * term.per_user_per_month_gbp + term.projects_per_year * term.per_project_gbp
+    row = setup + yearly_schedule(usage, start + 1, term.years, timing.horizon_years)
+    return _same(_fixed(row * _real(term, timing), timing))
+
+
+def service_income(term: ServiceIncome, route: RouteDraw | None, timing: Timing) -> Flow:
+    """Units × price a year to the NHS (from the partner), against units × delivery cost a year borne by the NHS."""
+    start = term.start_year + timing.offset
+    real = _real(term, timing)
+    income = yearly_schedule(term.units_per_year * term.price_per_unit_gbp, start, term.years, timing.horizon_years)
+    cost = yearly_schedule(term.units_per_year * term.nhs_cost_per_unit_gbp, start, term.years,
+                           timing.horizon_years)
+    paid = _fixed(income * real, timing)
+    return Flow(paid, paid, nhs_cost=_fixed(cost * real, timing))

@@ -35,9 +35,11 @@ class RouteDraw:
     price: np.ndarray            # (n,) £ per unit
     peak_uptake: np.ndarray      # (n,)
     years_to_peak: np.ndarray    # (n,)
-    uk_share: np.ndarray         # (n,)
+    nhs_share: np.ndarray        # (n,) share of units sold that the NHS buys (Sales.nhs_share_of_sales)
     operating_margin: np.ndarray  # (n,)
     sales_end: float             # sales stop at the end of this year
+    party_share: float = 1.0     # share of the NHS's purchases made by the deal's NHS party
+    starting_uptake: float = 0.0  # uptake at launch, rising in a straight line to peak
 
     @property
     def trials(self) -> int:
@@ -77,7 +79,13 @@ class RouteDraw:
         since_hi = np.maximum(upper, lower) - self.launch[:, None]
         ytp = self.years_to_peak[:, None]
         uptake_years = ramp_integral(since_hi, ytp) - ramp_integral(since_lo, ytp)
-        out = (self.volume * self.peak_uptake)[:, None] * uptake_years
+        if self.starting_uptake == 0.0:
+            out = (self.volume * self.peak_uptake)[:, None] * uptake_years
+        else:
+            # Uptake u(s) = start + (peak − start) × min(s / years_to_peak, 1): the start for the whole of the time
+            # on the market, the rise to peak on the ramp.
+            rise = (self.volume * (self.peak_uptake - self.starting_uptake))[:, None] * uptake_years
+            out = rise + (self.volume * self.starting_uptake)[:, None] * (since_hi - np.maximum(since_lo, 0.0))
         out[:, 0] = 0.0
         return out
 
@@ -126,13 +134,16 @@ def build_route(route: RouteToMarket, horizon_years: int, *, offset: float, bran
         stage_costs=costs, stage_starts=starts, stage_ends=ends, reach=reach, passed=passed, branch=branch,
         launch=launch, launched=launched, has_sales=route.sales is not None,
         volume=sales["volume_per_year"], price=sales["price_gbp"], peak_uptake=sales["peak_uptake"],
-        years_to_peak=sales["years_to_peak"], uk_share=sales["uk_share"], operating_margin=sales["operating_margin"],
-        sales_end=float(route.sales.end_year if route.sales else 0),
+        years_to_peak=sales["years_to_peak"], nhs_share=sales["nhs_share_of_sales"],
+        operating_margin=sales["operating_margin"], sales_end=float(route.sales.end_year if route.sales else 0),
+        party_share=route.sales.nhs_party_purchase_share if route.sales else 1.0,
+        starting_uptake=route.sales.starting_uptake if route.sales else 0.0,
     )
 
 
 #: The sales inputs that vary per world (``end_year`` is a whole year and stays fixed).
-SALES_INPUTS = ("volume_per_year", "price_gbp", "peak_uptake", "years_to_peak", "uk_share", "operating_margin")
+SALES_INPUTS = ("volume_per_year", "price_gbp", "peak_uptake", "years_to_peak", "nhs_share_of_sales",
+                "operating_margin")
 #: The stage inputs that vary per world.
 STAGE_INPUTS = ("duration_years", "partner_cost_gbp", "probability_of_success")
 

@@ -14,12 +14,15 @@ import numpy as np
 
 from valueshare import mechanisms as registry  # by module: the registry imports this package's mechanisms
 from valueshare.basecase import base_case
+from valueshare.engine.adoption import adoption
+from valueshare.engine.consortium import MemberResult, member_shares, own_cost_row
 from valueshare.engine.finance import Irr, irr, npv
 from valueshare.engine.mechanisms import Flow, Timing
 from valueshare.engine.route import RouteDraw, expected_route
 from valueshare.engine.tax import corporation_tax, outcome_worlds
 from valueshare.engine.timeline import discount_factors, yearly_schedule
 from valueshare.model import ConsentToCommercialise, Deal, NhsPriceDiscount
+from valueshare.model.partnership import Funding, FundingFor
 from valueshare.wording import term_title
 
 
@@ -44,9 +47,16 @@ class DealFlows:
     partner_tax: list[Line] = field(default_factory=list)  # corporation tax (negative), engine/tax.py
     ownership_keys: frozenset[str] = frozenset()  # payments in the partner's shares (equity): not deductible
     outside_irr_keys: frozenset[str] = frozenset()  # those of them left out of the project cash flow's IRR
+    nhs_other: list[Line] = field(default_factory=list)  # grants towards the NHS's costs; non-NHS co-owners' share
+    rebates: list[Line] = field(default_factory=list)    # the part of a receipt that is a rebate on own purchases
+    other_nhs: list[Line] = field(default_factory=list)  # what terms give other NHS bodies (not in the totals)
+
+    def nhs_lines(self) -> list[Line]:
+        """Every line of the NHS party's cash flow: receipts, grants and co-owners' share, then costs."""
+        return self.nhs_receipts + self.nhs_other + self.nhs_costs
 
     def nhs_total(self) -> np.ndarray:
-        return _sum(self.nhs_receipts + self.nhs_costs, self.expected_sales.shape)
+        return _sum(self.nhs_lines(), self.expected_sales.shape)
 
     def partner_before_payments(self) -> np.ndarray:
         return _sum(self.partner_operating, self.expected_sales.shape)
@@ -64,7 +74,7 @@ class DealFlows:
     def nhs_npv(self, factors: np.ndarray) -> np.ndarray:
         """(n,) NPV of the NHS's flows in each world: equals ``npv(self.nhs_total(), factors)``, without adding up
         yearly arrays first (a Monte Carlo needs yearly totals only for the trials its fan chart is drawn from)."""
-        return _present_value(self.nhs_receipts + self.nhs_costs, factors, self.expected_sales.shape[0])
+        return _present_value(self.nhs_lines(), factors, self.expected_sales.shape[0])
 
     def partner_npv(self, factors: np.ndarray) -> np.ndarray:
         """(n,) NPV of the partner's flows in each world: equals ``npv(self.partner_total(), factors)``."""
@@ -108,7 +118,39 @@ def nhs_cost_lines(deal: Deal, trials: int) -> list[Line]:
         lines.append(Line(f"costs.expertise[{i}]", f"{item.kind.label} expertise",
                           yearly_schedule(item.hours_per_year * item.cost_per_hour_gbp, item.start_year, item.years,
                                           horizon)))
+    curation = deal.contribution.curation
+    if curation is not None:
+        share = curation_share(deal)
+        if curation.already_spent_gbp:
+            lines.append(Line("costs.curation_done", "Curation already done (this deal's share)",
+                              yearly_schedule(curation.already_spent_gbp * share, 0, 1, horizon)))
+        if curation.yearly_gbp:
+            lines.append(Line("costs.curation", "Curation over the years (this deal's share)",
+                              yearly_schedule(curation.yearly_gbp * share, curation.start_year, curation.years,
+                                              horizon)))
+    for k, member in enumerate(deal.nhs.members):
+        if member.is_nhs and (member.own_costs.preparation_gbp or member.own_costs.yearly_gbp):
+            lines.append(Line(f"costs.members[{k}]", f"{member.name}: its own costs", own_cost_row(member, horizon)))
     return [Line(x.key, x.label, -x.values[None, :]) for x in lines]  # the same in every world: (1, years)
+
+
+def curation_share(deal: Deal) -> float:
+    """The share of the shared curation this deal bears: its users (the partner and the other platform users) over
+    the users the curation is expected to serve."""
+    curation = deal.contribution.curation
+    if curation is None:
+        return 0.0
+    return (1 + len(deal.platform_users)) / curation.expected_users
+
+
+def partner_cost_share(deal: Deal) -> float:
+    """The partner's share of the NHS's costs of access on a platform: an equal share with each other user [ours];
+    1 when the partner is the only user."""
+    return 1.0 / (1 + len(deal.platform_users))
+
+
+def funding_row(item: Funding, horizon_years: int) -> np.ndarray:
+    return yearly_schedule(item.amount_gbp, item.start_year, item.years, horizon_years)
 
 
 def _flows(function: Callable[..., Flow] | None) -> Callable[..., Flow]:
@@ -140,9 +182,20 @@ def deal_flows(deal: Deal, route: RouteDraw | None, clause_weight: np.ndarray,
     ownership: set[str] = set()
     outside_irr: set[str] = set()
 
-    def add(key: str, label: str, term: Any, flow: Flow) -> None:
+    rebates: list[Line] = []
+    other_nhs: list[Line] = []
+    delivery: list[Line] = []
+
+    def add(key: str, label: str, term: Any, flow: Flow, *, partner: bool = True) -> None:
         receipts.append(Line(key, label, flow.nhs))
-        payments.append(Line(key, label, -flow.partner))
+        if partner:
+            payments.append(Line(key, label, -flow.partner))
+        if flow.rebate is not None:
+            rebates.append(Line(key, label, flow.rebate))
+        if flow.other_nhs is not None:
+            other_nhs.append(Line(key, f"{label}: on other NHS bodies' purchases", flow.other_nhs))
+        if flow.nhs_cost is not None:
+            delivery.append(Line(f"costs.delivery.{key}", f"Delivering: {term_title(term)}", -flow.nhs_cost))
         if registry.of(term).ownership:
             ownership.add(key)
             if not getattr(term, "in_partner_irr", False):
@@ -160,7 +213,19 @@ def deal_flows(deal: Deal, route: RouteDraw | None, clause_weight: np.ndarray,
         else:
             add(f"terms[{i}]", term_title(term), term, _flows(registry.of(term).flows)(term, route, top))
 
+    for k, user in enumerate(deal.platform_users):
+        for j, sub in enumerate(user.terms):
+            add(f"platform_users[{k}].terms[{j}]", f"{user.name}: {term_title(sub)}", sub,
+                _flows(registry.of(sub).flows)(sub, None, top), partner=False)
+
     operating: list[Line] = []
+    nhs_other: list[Line] = []
+    for k, grant in enumerate(deal.funding):
+        row = funding_row(grant, horizon)[None, :]
+        if grant.towards is FundingFor.NHS:
+            nhs_other.append(Line(f"funding[{k}]", f"Grant from {grant.funder}", row))
+        else:
+            operating.append(Line(f"partner.funding[{k}]", f"Grant from {grant.funder}", row))
     expected_sales = np.zeros((n, horizon + 1))
     if route is not None:
         sales = route.sales()
@@ -171,8 +236,24 @@ def deal_flows(deal: Deal, route: RouteDraw | None, clause_weight: np.ndarray,
     taxable = _sum(operating + [x for x in payments if x.key not in ownership], (n, horizon + 1))
     tax = [Line(TAX_KEY, "Corporation tax", -corporation_tax(taxable, a.partner_tax_rate))] \
         if a.partner_tax_rate > 0 else []
-    return DealFlows(receipts, nhs_cost_lines(deal, n), operating, payments, expected_sales, tax, frozenset(ownership),
-                     frozenset(outside_irr))
+    costs = nhs_cost_lines(deal, n) + delivery
+    nhs_other += co_owner_lines(deal, receipts + nhs_other, costs, df_nhs, (n, horizon + 1))
+    return DealFlows(receipts, costs, operating, payments, expected_sales, tax, frozenset(ownership),
+                     frozenset(outside_irr), nhs_other, rebates, other_nhs)
+
+
+def co_owner_lines(deal: Deal, shared_in: list[Line], costs: list[Line], nhs_factors: np.ndarray,
+                   shape: tuple[int, int]) -> list[Line]:
+    """The non-NHS members' share of what the consortium receives less its shared costs, taken out of the NHS's
+    cash flow (negative), so that the NHS's figures are its NHS members'. Empty without such a member or a split."""
+    shares = member_shares(deal, nhs_factors)
+    if shares is None:
+        return []
+    outside = sum(float(s) for s, m in zip(shares, deal.nhs.members, strict=True) if not m.is_nhs)
+    if outside == 0.0:
+        return []
+    shared = _sum(shared_in + [x for x in costs if not x.key.startswith("costs.members[")], shape)
+    return [Line("co_owners", "Share of co-owners outside the NHS", -outside * shared)]
 
 
 #: The engine key of the partner's corporation-tax line.
@@ -228,6 +309,21 @@ class Valuation:
     launch_year: float | None
     nhs_discount_factors: np.ndarray = field(repr=False)
     partner_discount_factors: np.ndarray = field(repr=False)
+    # The NHS party's money by where it comes from (issue 16), PVs at the NHS rate; none of the last four is in the
+    # NHS NPV but ``nhs_npv_with_product``.
+    nhs_receipts: float = 0.0             # what the partner (and other platform users) pay, not rebates
+    nhs_grants: float = 0.0               # third-party funding towards the NHS's costs
+    nhs_price_terms: float = 0.0          # discounts and rebates on the party's own purchases of the product
+    nhs_product_spend: float = 0.0        # its spend on the product net of them (negative)
+    nhs_savings: float = 0.0              # what using the product (and the outcomes that release cash) saves it
+    nhs_npv_with_product: float = 0.0     # NHS NPV + savings − list-price spend (unless savings are net of price)
+    nhs_buys_product: bool = False
+    other_nhs_bodies: float = 0.0         # discounts and rebates on other NHS bodies' purchases: theirs
+    platform_access_costs: float = 0.0    # the NHS's costs less grants, across every user of the platform
+    partner_cost_share: float = 1.0       # the partner's share of them (1 without other platform users)
+    members: list[MemberResult] = field(default_factory=list)
+    members_note: str = ""
+    users: list[UserResult] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON: every figure, rounded to pennies, no NaN."""
@@ -260,6 +356,18 @@ class Valuation:
             "expected_sales_gbp": [round(float(v), 2) for v in self.expected_sales],
             "nhs_lines": lines(self.nhs_lines),
             "partner_lines": lines(self.partner_lines),
+            "nhs_receipts_gbp": round(self.nhs_receipts, 2),
+            "nhs_grants_gbp": round(self.nhs_grants, 2),
+            "nhs_price_terms_gbp": round(self.nhs_price_terms, 2),
+            "nhs_product_spend_gbp": round(self.nhs_product_spend, 2),
+            "nhs_savings_gbp": round(self.nhs_savings, 2),
+            "nhs_npv_with_product_gbp": round(self.nhs_npv_with_product, 2),
+            "other_nhs_bodies_gbp": round(self.other_nhs_bodies, 2),
+            "platform_access_costs_gbp": round(self.platform_access_costs, 2),
+            "partner_cost_share": round(self.partner_cost_share, 6),
+            "members": [m.to_dict() for m in self.members],
+            "members_note": self.members_note,
+            "platform_users": [u.to_dict() for u in self.users],
         }
 
 
@@ -294,21 +402,36 @@ def value_deal(deal: Deal) -> Valuation:
     given = -float(npv(_sum(flows.partner_payments, flows.expected_sales.shape)[0], df_partner))
     share, share_note = _ratio(given, before, "the partner's value before payments to the NHS is not positive, "
                                               "so a share of it has no meaning")
-    fee_keys = {f"terms[{i}]" for i, t in enumerate(deal.terms) if registry.of(t).fee_like}
-    fees_pv = sum(float(npv(x.values[0], df_nhs)) for x in flows.nhs_receipts if x.key in fee_keys)
-    costs_pv = -sum(float(npv(x.values[0], df_nhs)) for x in flows.nhs_costs)
-    recovery, recovery_note = _ratio(fees_pv, costs_pv, "no NHS access costs are entered")
+    fee_keys = fee_line_keys(deal)
+
+    def pv(lines: list[Line], keep: Callable[[str], bool] = lambda key: True) -> float:
+        return sum(float(npv(x.values[0], df_nhs)) for x in lines if keep(x.key))
+
+    fees_pv = pv(flows.nhs_receipts, lambda key: key in fee_keys)
+    grants_pv = pv([x for x in flows.nhs_other if x.key.startswith("funding[")])
+    all_costs_pv = -pv(flows.nhs_costs)
+    platform_costs = max(all_costs_pv - grants_pv, 0.0)
+    cost_share_of_partner = partner_cost_share(deal)
+    costs_pv = platform_costs * cost_share_of_partner
+    if all_costs_pv > 1e-9 and platform_costs <= 1e-9:
+        recovery, recovery_note = None, "grants cover all of the NHS's costs of access"
+    else:
+        recovery, recovery_note = _ratio(fees_pv, platform_costs, "no NHS access costs are entered")
     value_share_gbp = given - costs_pv
     value_share = None if share is None else value_share_gbp / before
     cost_share = None if share is None else costs_pv / before
+    rebates = _sum(flows.rebates, flows.expected_sales.shape)[0]
+    bought = adoption(deal, route, rebates, df_nhs)
+    nhs_npv = float(npv(nhs_cf, df_nhs))
+    members, members_note = member_results(deal, flows, df_nhs, fees_pv)
     return Valuation(
         deal_name=deal.name,
         years=np.arange(a.horizon_years + 1),
-        nhs_lines=summarise(flows.nhs_receipts, df_nhs) + summarise(flows.nhs_costs, df_nhs),
+        nhs_lines=summarise(flows.nhs_lines(), df_nhs),
         partner_lines=summarise(flows.partner_operating, df_partner) + summarise(flows.partner_payments, df_partner)
         + summarise(flows.partner_tax, df_partner),
         nhs_cash_flow=nhs_cf, partner_cash_flow=partner_cf, expected_sales=flows.expected_sales[0],
-        nhs_npv=float(npv(nhs_cf, df_nhs)), partner_npv=float(npv(partner_cf, df_partner)),
+        nhs_npv=nhs_npv, partner_npv=float(npv(partner_cf, df_partner)),
         partner_irr=irr(flows.partner_project()[0], rate=a.partner_discount_rate),
         partner_value_before_payments=before, payments_to_nhs_partner_pv=given,
         nhs_share=share, nhs_share_note=share_note, nhs_access_costs=costs_pv,
@@ -318,4 +441,75 @@ def value_deal(deal: Deal) -> Valuation:
         launch_probability=None if route is None else float(route.launched[0]),
         launch_year=None if route is None else float(route.launch[0]),
         nhs_discount_factors=df_nhs, partner_discount_factors=df_partner,
+        nhs_receipts=pv(flows.nhs_receipts) - bought.price_terms_pv, nhs_grants=grants_pv,
+        nhs_price_terms=bought.price_terms_pv, nhs_product_spend=bought.spend_pv, nhs_savings=bought.savings_pv,
+        nhs_npv_with_product=bought.npv_with_product(nhs_npv), nhs_buys_product=bought.buys,
+        other_nhs_bodies=pv(flows.other_nhs), platform_access_costs=platform_costs,
+        partner_cost_share=cost_share_of_partner, members=members, members_note=members_note,
+        users=user_results(deal, flows, df_nhs, platform_costs),
     )
+
+
+def fee_line_keys(deal: Deal) -> set[str]:
+    """The keys of the receipts that are charges for access (fee-like): the partner's and other platform users'."""
+    keys = {f"terms[{i}]" for i, t in enumerate(deal.terms) if registry.of(t).fee_like}
+    for k, user in enumerate(deal.platform_users):
+        keys |= {f"platform_users[{k}].terms[{j}]" for j, t in enumerate(user.terms) if registry.of(t).fee_like}
+    return keys
+
+
+@dataclass(frozen=True)
+class UserResult:
+    """One user of a platform (the partner first), PVs at the NHS rate."""
+
+    name: str
+    receipts: float          # what it pays the NHS
+    fees: float              # of which charges for access
+    cost_share: float        # its equal share of the NHS's costs of access, less grants
+    cost_recovery: float | None
+
+    def to_dict(self) -> dict[str, object]:
+        return {"name": self.name, "receipts_gbp": round(self.receipts, 2), "fees_gbp": round(self.fees, 2),
+                "cost_share_gbp": round(self.cost_share, 2),
+                "cost_recovery_ratio": None if self.cost_recovery is None else round(self.cost_recovery, 6)}
+
+
+def user_results(deal: Deal, flows: DealFlows, factors: np.ndarray, platform_costs: float) -> list[UserResult]:
+    """The partner's and each other platform user's payments and share of the costs; empty without other users."""
+    if not deal.platform_users:
+        return []
+    fee_keys = fee_line_keys(deal)
+    share = platform_costs * partner_cost_share(deal)
+
+    def row(name: str, prefix: str) -> UserResult:
+        mine = [x for x in flows.nhs_receipts if x.key.startswith(prefix)]
+        receipts = sum(float(npv(x.values[0], factors)) for x in mine)
+        fees = sum(float(npv(x.values[0], factors)) for x in mine if x.key in fee_keys)
+        return UserResult(name, receipts, fees, share, fees / share if share > 1e-9 else None)
+
+    return [row(deal.partner.name, "terms[")] + [row(u.name, f"platform_users[{k}].")
+                                                 for k, u in enumerate(deal.platform_users)]
+
+
+def member_results(deal: Deal, flows: DealFlows, factors: np.ndarray, fees_pv: float
+                   ) -> tuple[list[MemberResult], str]:
+    """Each consortium member's figures, with a note when there are none (no members, or no split agreed)."""
+    members = deal.nhs.members
+    if not members:
+        return [], ""
+    shares = member_shares(deal, factors)
+    if shares is None:
+        return [], "the members have not agreed how to split the receipts, so there are no figures per member"
+    horizon = deal.assumptions.horizon_years
+    shared_in = sum(float(npv(x.values[0], factors)) for x in flows.nhs_receipts) + sum(
+        float(npv(x.values[0], factors)) for x in flows.nhs_other if x.key.startswith("funding["))
+    shared_costs = -sum(float(npv(x.values[0], factors)) for x in flows.nhs_costs
+                        if not x.key.startswith("costs.members["))
+    out = []
+    for share, member in zip(shares, members, strict=True):
+        own = float(own_cost_row(member, horizon) @ factors)
+        s = float(share)
+        borne = s * shared_costs + own
+        out.append(MemberResult(member.name, member.is_nhs, s, s * shared_in, s * shared_costs, own, s * fees_pv,
+                                s * shared_in - borne, s * fees_pv / borne if borne > 1e-9 else None))
+    return out, ""

@@ -17,6 +17,7 @@ import numpy as np
 
 from valueshare import prices
 from valueshare.basecase import base_case
+from valueshare.engine.adoption import nhs_units_and_patients
 from valueshare.engine.route import expected_route
 from valueshare.engine.timeline import discount_factors, yearly_schedule
 from valueshare.engine.valuation import Valuation, total_price_discount
@@ -61,7 +62,7 @@ class GrowthPillar:
     net_additional_ratio: float       # (1 − leakage)(1 − deadweight)(1 − displacement)(1 − substitution) × multiplier
     uk_investment: float
     uk_sales: float                   # present value (NHS rate) of expected UK sales
-    uk_share: float | None
+    nhs_share_of_sales: float | None
 
 
 @dataclass(frozen=True)
@@ -99,19 +100,8 @@ class Pillars:
 
 
 def _patients(deal: Deal) -> tuple[str, np.ndarray, np.ndarray, np.ndarray]:
-    """(source, expected patients a year, expected UK units a year, expected UK list-price sales a year)."""
-    b = deal.patient_benefit
-    horizon = deal.assumptions.horizon_years
-    route = expected_route(deal)
-    units = np.zeros(horizon + 1)
-    sales = np.zeros(horizon + 1)
-    if route is not None and route.has_sales:
-        weight = route.launched[0] * route.uk_share[0]
-        units = route.units()[0] * weight
-        sales = route.sales()[0] * weight
-    if b.patients_per_year is not None:
-        return "entered", yearly_schedule(b.patients_per_year, b.start_year, b.years, horizon), units, sales
-    return "sales", units * b.patients_per_unit, units, sales
+    """(source, expected patients a year, expected NHS units a year, expected NHS list-price sales a year)."""
+    return nhs_units_and_patients(deal, expected_route(deal))
 
 
 def _nhs_factors(deal: Deal) -> np.ndarray:
@@ -176,7 +166,7 @@ def growth_pillar(deal: Deal) -> GrowthPillar:
         jobs_basis=g.jobs_basis.value, fte_years=float(jobs.sum()), additional_fte_years=float(jobs.sum()) * ratio,
         gva_per_fte=gva_per_fte, gva_per_fte_uplift=uplift, gross_gva=gross, additional_gva=gross * ratio,
         net_additional_ratio=ratio, uk_investment=g.uk_investment_gbp, uk_sales=float(uk_sales @ nhs_df),
-        uk_share=route.sales.uk_share if route is not None and route.sales is not None else None,
+        nhs_share_of_sales=route.sales.nhs_share_of_sales if route is not None and route.sales is not None else None,
     )
 
 

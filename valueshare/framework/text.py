@@ -63,7 +63,8 @@ def growth_rows(g: GrowthPillar) -> list[Row]:
         Row("Additional GVA", money(g.additional_gva), g.additional_gva),
         Row("UK investment", money(g.uk_investment), g.uk_investment),
         Row("UK sales", money(g.uk_sales), g.uk_sales),
-        Row("UK share of sales", "n/a" if g.uk_share is None else percent(g.uk_share, 0), g.uk_share),
+        Row("Share of sales to the NHS", "n/a" if g.nhs_share_of_sales is None else percent(g.nhs_share_of_sales, 0),
+            g.nhs_share_of_sales),
     ]
 
 

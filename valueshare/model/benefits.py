@@ -18,6 +18,7 @@ from valueshare.model.types import (
     Fraction,
     Gbp,
     Name,
+    Prose,
     SignedGbp,
     WholeYears,
     YearIndex,
@@ -67,6 +68,54 @@ labels("JobsBasis", {
     "per_uk_sales": "Follow UK sales: jobs per £1m of expected UK sales",
     "fixed": "Fixed: the jobs entered, for the years entered",
 })
+
+
+class OutcomeKind(Choice):
+    PATIENT_REPORTED = "patient_reported_outcome"
+    APPOINTMENTS_AVOIDED = "appointments_avoided"
+    BED_DAYS_AVOIDED = "bed_days_avoided"
+    CAPACITY_RELEASED = "capacity_released"
+    EQUITY_OF_ACCESS = "equity_of_access"
+    OTHER = "other"
+
+
+labels("OutcomeKind", {
+    "patient_reported_outcome": "Patient-reported outcome", "appointments_avoided": "Appointments avoided",
+    "bed_days_avoided": "Bed days avoided", "capacity_released": "Capacity released",
+    "equity_of_access": "Equity of access", "other": "Other outcome",
+})
+
+
+class Outcome(Model):
+    """A benefit to patients or the NHS counted in its own units beside QALYs (the framework's patient-benefit aim),
+    with a money value only where a sourced one exists."""
+
+    name: Name = Field(title="Name", max_length=200,
+        description="What is counted, e.g. 'Outpatient appointments avoided'.")
+    kind: OutcomeKind = Field(title="Kind", default=OutcomeKind.OTHER, description="What kind of outcome it is.")
+    unit: Name = Field(title="Unit", max_length=60, description="Its unit, e.g. 'appointments', 'patients'.")
+    per_year: Annotated[float, *bounded("count", 0.0, 1e12)] = Field(title="Amount a year",
+        description="How much of it each year, in its unit.")
+    start_year: YearIndex = Field(title="Start year", default=1, description="First year it is counted.")
+    years: WholeYears = Field(title="Years", default=10, description="For how many years.")
+    value_per_unit_gbp: Gbp | None = Field(title="Value per unit", default=None,
+        description="What one unit is worth in £, only where a published value exists (give its source); empty "
+                    "keeps the outcome in its own units.")
+    value_source: Prose = Field(title="Source of the value", default="", max_length=500,
+        description="Where the value per unit comes from (a published unit cost, an evaluation).")
+    cash_releasing: bool = Field(title="Saves NHS money", default=False,
+        description="True if the value is NHS spending saved (cash-releasing), counted among the NHS party's "
+                    "savings; false if it is capacity freed for other patients, valued but not cash.")
+
+    @model_validator(mode="after")
+    def _money_needs_a_source(self) -> Outcome:
+        if self.value_per_unit_gbp is not None and not self.value_source.strip():
+            raise invalid("value_source", "value_has_a_source",
+                          "a money value per unit needs its source (or leave the value empty)")
+        if self.cash_releasing and self.value_per_unit_gbp is None:
+            raise invalid("value_per_unit_gbp", "saving_has_a_value",
+                          "an outcome that saves NHS money needs its value per unit, with its source")
+        return self
 
 
 class PatientBenefit(Model):
@@ -120,6 +169,9 @@ class PatientBenefit(Model):
     societal_health_discount_rate_after_75: DiscountRate = Field(
         title="Health discount rate after year 75, societal lens", default=GREEN_BOOK_HEALTH_RATE_AFTER_75,
         description="Societal-lens health discount rate for years 76 on: Green Book 1.07% (to year 125) [pub].")
+    outcomes: list[Outcome] = Field(title="Outcomes beyond QALYs", default_factory=list, max_length=20,
+        description="Patient-reported outcomes, appointments and bed days avoided, capacity released, equity of "
+                    "access: each in its own units, valued in £ only with a source.")
 
 
 #: A multiplier on net local output (supply-chain and income effects): 1 is none.

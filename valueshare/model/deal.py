@@ -14,8 +14,9 @@ from valueshare.model.contribution_value import ContributionValueInputs
 from valueshare.model.governance import Exclusivity, Transparency
 from valueshare.model.negotiation import NegotiationInputs
 from valueshare.model.parties import Contribution, NhsParty, Partner
+from valueshare.model.partnership import Funding, PlatformUser
 from valueshare.model.route import RouteToMarket
-from valueshare.model.terms import ConsentToCommercialise, Equity, Milestone, NhsPriceDiscount, Term
+from valueshare.model.terms import ConsentToCommercialise, Equity, Milestone, NhsPriceDiscount, SdeCharges, Term
 from valueshare.model.types import DiscountRate, Fraction, GrowthRate, Name, Prose, WholeYears, bounded
 from valueshare.model.uncertainty import UncertainInput, Variant
 
@@ -148,6 +149,11 @@ class Deal(Model):
         default_factory=NegotiationInputs,
         description="The NHS's walk-away and target and the partner's walk-away. Internal: the negotiation brief "
                     "shows them, the term sheet never does.")
+    funding: list[Funding] = Field(title="Third-party funding", default_factory=list, max_length=20,
+        description="Grants and co-investment towards the NHS's or the partner's costs, with their conditions.")
+    platform_users: list[PlatformUser] = Field(title="Other platform users", default_factory=list, max_length=50,
+        description="Other paying users of the same data asset (a platform or data environment), each with its "
+                    "own terms; the NHS's costs are shared across the partner and them.")
     uncertainty: list[UncertainInput] = Field(title="Uncertainty",
         default_factory=list, max_length=50,
         description="Inputs whose value is uncertain, each with a distribution for the Monte Carlo. The headline "
@@ -158,7 +164,8 @@ class Deal(Model):
 
     @model_validator(mode="after")
     def _parts_fit_the_deal(self) -> Deal:
-        problems = list(term_problems(self)) + list(uncertainty_problems(self)) + list(price_year_problems(
+        problems = list(term_problems(self)) + list(platform_problems(self)) + list(uncertainty_problems(self)) + \
+            list(price_year_problems(
             self.patient_benefit, self.economic_growth, self.assumptions.price_base_year))
         if not problems:
             problems = list(variant_problems(self))
@@ -197,9 +204,27 @@ def term_problems(deal: Deal):
         if isinstance(term, Milestone) and term.stage not in stage_names:
             known = ", ".join(f"'{n}'" for n in stage_names) or "none"
             yield Problem(f"{where}.stage", f"no stage is called '{term.stage}' (stages: {known})", "milestone_stage")
+        if isinstance(term, SdeCharges) and deal.access_route is not AccessRoute.SDE:
+            yield Problem(where, f"secure data environment charges need access_route: secure_data_environment; this "
+                                 f"deal's route is {deal.access_route.label.lower()}", "sde_charges_need_sde")
         if term.sales_linked and not has_sales:
             yield Problem(where, "this term is paid on sales, so route_to_market.sales must be filled in",
                           "sales_linked_needs_sales")
+
+
+def platform_problems(deal: Deal):
+    """Yield a message when the platform's users outnumber the users its shared curation is amortised over."""
+    curation = deal.contribution.curation
+    users = 1 + len(deal.platform_users)
+    if curation is not None and users > curation.expected_users:
+        yield Problem("contribution.curation.expected_users",
+                      f"this deal has {users} users (the partner and {users - 1} other platform users), more than "
+                      f"the {curation.expected_users} the curation is expected to serve", "users_within_expected")
+    for k, user in enumerate(deal.platform_users):
+        for j, term in enumerate(user.terms):
+            if isinstance(term, SdeCharges) and deal.access_route is not AccessRoute.SDE:
+                yield Problem(f"platform_users[{k}].terms[{j}]", "secure data environment charges need "
+                              "access_route: secure_data_environment", "sde_charges_need_sde")
 
 
 def _all_terms(deal: Deal):

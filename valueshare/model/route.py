@@ -49,14 +49,31 @@ class Sales(Model):
     years_to_peak: YearsNonNegative = Field(json_schema_extra={"x-uncertain": True, "x-swing": [0.5, 1.5]},
         title="Years to peak",
         default=3.0, description="Years from launch to peak uptake; uptake rises in a straight line until then.")
-    uk_share: Fraction = Field(json_schema_extra={"x-uncertain": True}, title="UK share",
-        default=1.0, description="Share of sales made in the UK, to the NHS (1 means all sales are to the NHS).")
+    nhs_share_of_sales: Fraction = Field(json_schema_extra={"x-uncertain": True}, title="Share of sales to the NHS",
+        default=1.0, description="Share of the units sold that the NHS buys, in the UK (1 means all sales are to the "
+                                 "NHS; format 2 called it uk_share). UK-only royalties and shares, the NHS price "
+                                 "discount and UK jobs follow these sales.")
+    nhs_party_purchase_share: Fraction = Field(title="Bought by the deal's NHS party",
+        default=1.0, description="Share of the NHS's purchases that the deal's NHS party (or its consortium) makes "
+                                 "itself. The rest are other NHS bodies' purchases: a discount or royalty on them is "
+                                 "theirs, shown apart and not credited to this deal's NHS party.")
+    starting_uptake: Fraction = Field(title="Uptake at launch", default=0.0,
+        description="Uptake when the product reaches the market (0.3 is 30%), rising in a straight line to peak: "
+                    "0 for a new product; for one already on the market (no stages), its uptake today.")
     operating_margin: Fraction = Field(json_schema_extra={"x-uncertain": True, "x-swing": [0.8, 1.2]},
         title="Operating margin", default=0.3,
         description="Share of sales the partner keeps after its costs of making, selling and supporting the "
                     "product, before any payment to the NHS (0.3 is 30%).")
     end_year: YearIndex = Field(title="Last year of sales",
         description="Last year with sales, counted from signature (year 0); sales stop at the end of this year.")
+
+
+    @model_validator(mode="after")
+    def _uptake_rises_to_peak(self) -> Sales:
+        if self.starting_uptake > self.peak_uptake:
+            raise invalid("starting_uptake", "starting_uptake_at_most_peak",
+                          "the uptake at launch cannot be above the peak uptake")
+        return self
 
 
 class RouteToMarket(Model):

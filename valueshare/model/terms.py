@@ -19,6 +19,7 @@ from pydantic import Field, model_validator
 from valueshare.errors import invalid
 from valueshare.model.base import Choice, Model, labels
 from valueshare.model.types import (
+    Count,
     DiscountFraction,
     DiscountRate,
     DurationYears,
@@ -29,6 +30,7 @@ from valueshare.model.types import (
     Prose,
     WholeYears,
     YearIndex,
+    bounded,
 )
 
 #: The rate at which both parties value an equity stake by default [conv]: the cost of equity of an early-stage,
@@ -226,6 +228,50 @@ class InKindBenefit(Model):
     indexation: Indexation = _indexation("its value and cost")
 
 
+class SdeCharges(Model):
+    """A secure data environment's charges, itemised as such environments publish them: a set-up charge, a charge
+    per user per month, and a charge per project."""
+
+    kind: Literal["sde_charges"] = "sde_charges"
+    label: ClassVar[str] = "Secure data environment charges"
+    sales_linked: ClassVar[bool] = False
+    setup_gbp: Gbp = Field(title="Set-up charge", default=0.0,
+        description="One-off charge for setting up the project's workspace, paid in the start year, in £.")
+    per_user_per_month_gbp: Gbp = Field(title="Charge per user per month", default=0.0,
+        description="Charge for each named user of the environment, each month, in £.")
+    users: Annotated[int, *bounded("count", 0, 100_000)] = Field(title="Users", default=1,
+        description="How many of the partner's staff use the environment.")
+    per_project_gbp: Gbp = Field(title="Charge per project", default=0.0,
+        description="Charge for each approved project (or data release), in £.")
+    projects_per_year: Annotated[float, *bounded("count", 0.0, 10_000.0)] = Field(title="Projects a year",
+        default=1.0, description="How many projects the partner runs each year.")
+    start_year: YearIndex = Field(title="Start year", default=0,
+        description="Year of the set-up charge; the monthly and project charges fall in the years after it.")
+    years: WholeYears = Field(title="Years", default=1,
+        description="For how many years the monthly and project charges are paid.")
+    indexation: Indexation = _indexation("the charges")
+
+
+class ServiceIncome(Model):
+    """Income for a service the NHS delivers to the partner, such as recruiting patients to trials, against the
+    NHS's cost of delivering it: the usual return of a partnership without a product."""
+
+    kind: Literal["service_income"] = "service_income"
+    label: ClassVar[str] = "Trial and service income"
+    sales_linked: ClassVar[bool] = False
+    description: Prose = Field(title="Description", description="What the NHS delivers.", max_length=300)
+    units_per_year: Count = Field(title="Units a year",
+        description="How many units the NHS delivers each year (patients recruited, studies set up...).")
+    unit: Annotated[str, Field(max_length=40)] = Field(title="Unit", default="patients recruited",
+        description="What one unit is.")
+    price_per_unit_gbp: Gbp = Field(title="Price per unit", description="What the partner pays per unit, in £.")
+    nhs_cost_per_unit_gbp: Gbp = Field(title="NHS delivery cost per unit", default=0.0,
+        description="What delivering one unit costs the NHS, in £ (staff, tests, overheads).")
+    start_year: YearIndex = Field(title="Start year", default=1, description="First year of the service.")
+    years: WholeYears = Field(title="Years", default=1, description="For how many years the service runs.")
+    indexation: Indexation = _indexation("the price and cost")
+
+
 #: The mechanisms that may appear inside a consent-to-commercialise clause.
 CommercialTerm = Annotated[
     AccessFee | Subscription | Milestone | Royalty | RevenueShare | Equity | NhsPriceDiscount | InKindBenefit,
@@ -254,7 +300,14 @@ class ConsentToCommercialise(Model):
 
 Term = Annotated[
     AccessFee | Subscription | Milestone | Royalty | RevenueShare | Equity | NhsPriceDiscount | InKindBenefit
-    | ConsentToCommercialise,
+    | SdeCharges | ServiceIncome | ConsentToCommercialise,
+    Field(discriminator="kind"),
+]
+
+#: The mechanisms another user of a data platform may pay by (``valueshare.model.partnership.PlatformUser``): those
+#: that need no route to market of their own.
+UserTerm = Annotated[
+    AccessFee | Subscription | SdeCharges | ServiceIncome | InKindBenefit,
     Field(discriminator="kind"),
 ]
 

@@ -87,9 +87,10 @@ def _opening(deal: Deal) -> list[Flowable]:
 
 def _parties(deal: Deal) -> list[Flowable]:
     nhs = deal.nhs
-    lead = "NHS (lead of a consortium)" if nhs.consortium_members else "NHS"
+    lead = "NHS (a consortium)" if nhs.members else "NHS"
     rows = [[lead, nhs.name, nhs.kind.label]]
-    rows += [["NHS consortium member", member, ""] for member in nhs.consortium_members]
+    rows += [["Consortium member" if m.is_nhs else "Co-owner outside the NHS", m.name, "NHS body" if m.is_nhs else ""]
+             for m in nhs.members]
     rows.append(["Partner", deal.partner.name, deal.partner.kind.label])
     return [heading("1. Parties"), table(["Role", "Organisation", "Kind"], rows, [45 * W, 85 * W, 40 * W])]
 
@@ -165,8 +166,9 @@ def _route(deal: Deal, v: Valuation) -> list[Flowable]:
 def _sales_text(s: Sales) -> str:
     return (f"up to {number(s.volume_per_year)} {s.unit} a year at {money(s.price_gbp, exact=True)} each "
             f"(list price). Uptake rises to {percent(s.peak_uptake, 0)} of that volume over "
-            f"{years(s.years_to_peak)} after launch. {percent(s.uk_share, 0)} of sales are in the UK. The partner "
-            f"keeps an operating margin of {percent(s.operating_margin, 0)} of sales before any payment to the NHS. "
+            f"{years(s.years_to_peak)} after launch. {percent(s.nhs_share_of_sales, 0)} of sales are to the NHS. "
+            f"The partner keeps an operating margin of {percent(s.operating_margin, 0)} of sales before any payment "
+            f"to the NHS. "
             f"Sales end in year {s.end_year}.")
 
 

@@ -276,7 +276,7 @@ class Builder:
         L, E, n = c["launch_time"], c["route_to_market.sales.end_year"], c["ramp_years"]
         window = c[f"{where}.term_years"]
         volume, uptake, price, uk = (c[f"route_to_market.sales.{k}"] for k in ("volume_per_year", "peak_uptake",
-                                                                                "price_gbp", "uk_share"))
+                                                                                "price_gbp", "nhs_share_of_sales"))
         d = c["total_discount"]
         hi = g.work(f"{name}: sales part of the year within its term: ends",
                     "MAX(MIN(year, last year with sales, launch + years due (if given)), "

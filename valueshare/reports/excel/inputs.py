@@ -164,8 +164,8 @@ def write_inputs(book: Book, deal: Deal, cells: Cells, *, irr_guess: float) -> N
     s.text("Illustrative figures", "yes" if deal.illustrative else "no", "illustrative")
     s.text("NHS organisation", deal.nhs.name, "nhs.name")
     s.text("NHS organisation kind", deal.nhs.kind.label, "nhs.kind")
-    for k, member in enumerate(deal.nhs.consortium_members):
-        s.text(f"Consortium member {k + 1}", member, f"nhs.consortium_members[{k}]")
+    for k, member in enumerate(deal.nhs.members):
+        s.text(f"Consortium member {k + 1}", member.name, f"nhs.members[{k}].name")
     s.text("Partner", deal.partner.name, "partner.name")
     s.text("Partner kind", deal.partner.kind.label, "partner.kind")
     s.text("Use of the data", deal.use.label, "use")
@@ -236,8 +236,8 @@ def write_inputs(book: Book, deal: Deal, cells: Cells, *, irr_guess: float) -> N
             s.number("Years from launch to peak uptake", sales.years_to_peak, "duration", "years_to_peak",
                      f"{where}.years_to_peak", "Uptake rises in a straight line until then; 0 is peak from launch.",
                      validation={"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 100})
-            s.number("UK share of sales", sales.uk_share, "fraction", "uk_share", f"{where}.uk_share",
-                     "Sales to the NHS.")
+            s.number("Share of sales to the NHS", sales.nhs_share_of_sales, "fraction", "nhs_share_of_sales",
+                     f"{where}.nhs_share_of_sales", "The share of units sold that the NHS buys.")
             s.number("Partner's operating margin", sales.operating_margin, "fraction", "operating_margin",
                      f"{where}.operating_margin", "What the partner keeps of list-price sales, before paying the NHS.")
             s.number("Last year with sales", sales.end_year, "year", "sales_end_year", f"{where}.end_year")

@@ -311,7 +311,7 @@ EQUITY = ExcelRows(equity_inputs, equity_cells,
 
 def nhs_price_discount_inputs(s: InputsSheet, term: NhsPriceDiscount, where: str, name: str, year_note: str) -> None:
     s.number("Discount off the list price", term.price_discount, "fraction", f"{name}_discount",
-             f"{where}.price_discount", "On NHS (UK) purchases.",
+             f"{where}.price_discount", "On the NHS's purchases.",
              validation={"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 0.999999})
 
 
@@ -319,12 +319,12 @@ def nhs_price_discount_cells(b: Builder, term: NhsPriceDiscount, where: str, inn
                              ) -> tuple[Cell, Cell | None]:
     c = b.c
     return (lambda col: c[f"{where}.price_discount"] * b.g.at(b.rows["sales"], col)
-            * c["route_to_market.sales.uk_share"] * c["launch_probability"]), None
+            * c["route_to_market.sales.nhs_share_of_sales"] * c["launch_probability"]), None
 
 
 NHS_PRICE_DISCOUNT = ExcelRows(
     nhs_price_discount_inputs, nhs_price_discount_cells,
-    "discount × list-price sales given launch × UK share × chance of launch (the NHS's saving)")
+    "discount × list-price sales given launch × share of sales to the NHS × chance of launch (the NHS's saving)")
 
 
 # -------------------------------------------------------------------------------------------- in-kind benefit
@@ -351,3 +351,58 @@ def in_kind_benefit_cells(b: Builder, term: InKindBenefit, where: str, inner: bo
 IN_KIND_BENEFIT = ExcelRows(in_kind_benefit_inputs, in_kind_benefit_cells,
                             "its yearly worth to the NHS × deflator, in its years",
                             clause_weighted=True)
+
+
+# ------------------------------------------------------------------------------- secure data environment charges
+
+def sde_charges_inputs(s: InputsSheet, term: Any, where: str, name: str, year_note: str) -> None:
+    s.number("Set-up charge", term.setup_gbp, "gbp", f"{name}_setup", f"{where}.setup_gbp", "Paid in the start year.")
+    s.number("Charge per user per month", term.per_user_per_month_gbp, "gbp", f"{name}_per_user_month",
+             f"{where}.per_user_per_month_gbp")
+    s.number("Users", term.users, "count", f"{name}_users", f"{where}.users")
+    s.number("Charge per project", term.per_project_gbp, "gbp", f"{name}_per_project", f"{where}.per_project_gbp")
+    s.number("Projects a year", term.projects_per_year, "count", f"{name}_projects", f"{where}.projects_per_year")
+    s.number("Start year (set-up)", term.start_year, "year", f"{name}_start", f"{where}.start_year", year_note)
+    s.number("Years of use", term.years, "whole_years", f"{name}_years", f"{where}.years",
+             "The monthly and project charges fall in the years after the start year.")
+    indexation_input(s, term, where, name)
+
+
+def sde_charges_cells(b: Builder, term: Any, where: str, inner: bool) -> tuple[Cell, Cell | None]:
+    c, g = b.c, b.g
+    start = _start(b, where, "start_year", inner)
+    usage = (c[f"{where}.users"] * 12 * c[f"{where}.per_user_per_month_gbp"]
+             + c[f"{where}.projects_per_year"] * c[f"{where}.per_project_gbp"])
+    return (lambda col: _weighted(b, (IF(g.t(col).eq(start), c[f"{where}.setup_gbp"], 0)
+                                      + IF(in_years(g.t(col), start + 1, c[f"{where}.years"]), usage, 0))
+                                  * real(b, where, g.t(col)), inner)), None
+
+
+SDE_CHARGES = ExcelRows(sde_charges_inputs, sde_charges_cells,
+                        "set-up charge in the start year; then users × 12 × monthly charge + projects × project "
+                        "charge in each year of use; × deflator", clause_weighted=True)
+
+
+# ---------------------------------------------------------------------------------- trial and service income
+
+def service_income_inputs(s: InputsSheet, term: Any, where: str, name: str, year_note: str) -> None:
+    s.text("What the NHS delivers", term.description, f"{where}.description")
+    s.number("Units a year", term.units_per_year, "count", f"{name}_units", f"{where}.units_per_year")
+    s.number("Price per unit", term.price_per_unit_gbp, "gbp", f"{name}_price", f"{where}.price_per_unit_gbp")
+    s.number("NHS delivery cost per unit", term.nhs_cost_per_unit_gbp, "gbp", f"{name}_cost",
+             f"{where}.nhs_cost_per_unit_gbp", "Counted among the NHS's costs.")
+    s.number("First year", term.start_year, "year", f"{name}_start", f"{where}.start_year", year_note)
+    s.number("Years", term.years, "whole_years", f"{name}_years", f"{where}.years")
+    indexation_input(s, term, where, name)
+
+
+def service_income_cells(b: Builder, term: Any, where: str, inner: bool) -> tuple[Cell, Cell | None]:
+    c, g = b.c, b.g
+    s = _start(b, where, "start_year", inner)
+    return (lambda col: _weighted(b, IF(in_years(g.t(col), s, c[f"{where}.years"]),
+                                        c[f"{where}.units_per_year"] * c[f"{where}.price_per_unit_gbp"]
+                                        * real(b, where, g.t(col)), 0), inner)), None
+
+
+SERVICE_INCOME = ExcelRows(service_income_inputs, service_income_cells,
+                           "units a year × price per unit × deflator, in its years", clause_weighted=True)
