@@ -22,6 +22,7 @@ import pytest
 from builders import base_data
 
 from valueshare import deal_from_data, value_deal
+from valueshare.errors import DealInvalid
 from valueshare.engine.mechanisms import Timing
 from valueshare.engine.route import expected_route
 from valueshare.engine.valuation import total_price_discount
@@ -96,6 +97,22 @@ SAMPLES = {
         [0, 1000, 1000, 0, 0, 0], [0, -400, -400, 0, 0, 0], "In-kind benefit: training",
         ("The partner provides training, worth £1,000 a year to the NHS (costing the partner £400 a year), in years 1 "
          "to 2 after signature. Its value is indexed to CPI.")),
+    "sde_charges": (
+        {"terms": [{"kind": "sde_charges", "setup_gbp": 500, "per_user_per_month_gbp": 100, "users": 2,
+                    "per_project_gbp": 50, "projects_per_year": 3, "years": 2}]}, "terms[0]",
+        # set-up £500 at signature; then 2 users × 12 months × £100 + 3 projects × £50 = £2,550 in years 1 and 2
+        [500, 2550, 2550, 0, 0, 0], [-500, -2550, -2550, 0, 0, 0], "Secure data environment charges",
+        ("The partner pays the secure data environment's charges: a set-up charge of £500 at signature; then £100 per "
+         "user per month for 2 users and £50 per project for 3 projects a year, in years 1 to 2 after signature. The "
+         "charges are indexed to CPI.")),
+    "service_income": (
+        {"terms": [{"kind": "service_income", "description": "trial recruitment", "units_per_year": 10,
+                    "price_per_unit_gbp": 300, "nhs_cost_per_unit_gbp": 200, "years": 2}]}, "terms[0]",
+        # 10 patients × £300 = £3,000 in years 1 and 2 (the NHS's delivery cost, 10 × £200, is its own cost line)
+        [0, 3000, 3000, 0, 0, 0], [0, -3000, -3000, 0, 0, 0], "Trial and service income: trial recruitment",
+        ("The NHS delivers trial recruitment: 10 patients recruited a year in years 1 to 2 after signature, for which "
+         "the partner pays £300 each (the NHS's cost of delivering one: £200). The price and cost are indexed to "
+         "CPI.")),
     "consent_to_commercialise": (
         _clause({"kind": "access_fee", "amount_gbp": 800}), "terms[0].terms[0]",
         # the clause's own fee falls at the switch (year 2), weighted by its chance: 800 × 0.25 = 200
@@ -204,6 +221,20 @@ def test_each_records_excel_rows_hold_every_input_and_a_formula_equal_to_the_eng
                                                                and rows.clause_weighted)
 
 
+def test_a_service_incomes_delivery_cost_is_an_nhs_cost_that_its_income_must_recover():
+    deal = _sample("service_income")[0]
+    v = value_deal(deal)
+    # 10 patients × £200 delivery cost in years 1 and 2
+    assert _line(v.nhs_lines, "costs.delivery.terms[0]").yearly.tolist() == pytest.approx([0, -2000, -2000, 0, 0, 0])
+    # base_data's access costs are none, so recovery is income over delivery: 3,000 / 2,000 in each year, at any rate
+    assert v.cost_recovery_ratio == pytest.approx(1.5)
+
+
+def test_a_secure_environments_charges_need_the_secure_environment_route():
+    with pytest.raises(DealInvalid, match="secure data environment charges need access_route"):
+        deal_from_data(base_data(access_route="extract", terms=SAMPLES["sde_charges"][0]["terms"]))
+
+
 def test_the_monte_carlo_draws_equity_exits_with_its_records_world_and_values_them_with_its_drawn_flows():
     deal, _, _, _, _, _ = _sample("equity")
     term, m = deal.terms[0], MECHANISMS["equity"]
@@ -226,10 +257,14 @@ def test_the_flags_agree_with_how_each_mechanism_has_been_treated():
     assert flagged["sales_linked"] == set(SALES_LINKED) == {"royalty", "revenue_share", "nhs_price_discount"}
     assert flagged["contingent"] == set(CONTINGENT) == {"milestone", "royalty", "revenue_share", "nhs_price_discount",
                                                         "equity"}
-    assert flagged["fee_like"] == set(COST_RECOVERY) == {"access_fee", "subscription"}
+    # charges for access or for a service the NHS delivers: each must recover what it costs the NHS (issue 16)
+    assert flagged["fee_like"] == set(COST_RECOVERY) == {"access_fee", "subscription", "sde_charges",
+                                                         "service_income"}
     # the framework's minority case (practical applications, 2023), which principle 3 tags
     assert flagged["minority_case"] == {"royalty", "revenue_share"}
-    assert flagged["in_clause"] == set(MECHANISMS) - {"consent_to_commercialise"}
+    # a secure environment's charges and a service's income are paid for access or a service given now, not on a
+    # switch to commercial use
+    assert flagged["in_clause"] == set(MECHANISMS) - {"consent_to_commercialise", "sde_charges", "service_income"}
     assert {k: m.benefit for k, m in MECHANISMS.items() if m.benefit is not Benefit.CASH} == {
         "nhs_price_discount": Benefit.PRICE_DISCOUNT, "in_kind_benefit": Benefit.IN_KIND}
 
@@ -239,6 +274,7 @@ def test_the_closing_fields_are_those_the_framework_and_the_solver_have_always_m
         "access_fee": ("amount_gbp",), "subscription": ("amount_gbp_per_year",), "milestone": ("amount_gbp",),
         "royalty": ("tiers[*].rate",), "revenue_share": ("rate",), "equity": ("stake",),
         "nhs_price_discount": ("price_discount",), "in_kind_benefit": ("value_gbp_per_year",),
+        "sde_charges": ("per_user_per_month_gbp",), "service_income": ("price_per_unit_gbp",),
         "consent_to_commercialise": ()}
     # the framework's usual mechanisms (upfront, subscription, milestones) before its minority case (issue 15)
     assert [(m.kind, m.default_closing_field()) for m in closing_defaults()] == [

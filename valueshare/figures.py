@@ -121,8 +121,34 @@ _money_change = _signed(money)
 
 _ALL: tuple[Figure[Any], ...] = (
     Figure("nhs_npv", "NHS NPV", Valuation, lambda v: v.nhs_npv, money,
-           "Present value of what the NHS receives less its costs of giving access, discounted at the NHS rate "
-           "(HM Treasury Green Book).", write_change=_money_change),
+           "Present value, at the NHS rate (HM Treasury Green Book), of what the deal gives the NHS party: what the "
+           "partner (and any other platform user) pays, grants towards its costs, and discounts and rebates on its "
+           "own purchases of the product, less its costs of giving access. Its spend on the product and its savings "
+           "are shown apart, never in it.", write_change=_money_change),
+    Figure("nhs_receipts", "NHS receipts", Valuation, lambda v: v.nhs_receipts, money,
+           "Present value, at the NHS rate, of what the partner (and any other platform user) pays the NHS party, "
+           "in cash or in kind, without the rebates on its own purchases.", write_change=_money_change),
+    Figure("nhs_grants", "Grants towards the NHS's costs", Valuation, lambda v: v.nhs_grants, money,
+           "Present value, at the NHS rate, of third-party funding (a research fund, NIHR, a charity, NHS England) "
+           "towards the NHS's costs: it lowers the costs the fees must recover.", write_change=_money_change),
+    Figure("nhs_price_terms", "Discounts and rebates on the NHS's own purchases", Valuation,
+           lambda v: v.nhs_price_terms, money,
+           "Present value, at the NHS rate, of the price discount and of royalties or revenue shares on the NHS "
+           "party's own purchases of the product: less spend, not income.", write_change=_money_change),
+    Figure("nhs_product_spend", "NHS spend on the product", Valuation, lambda v: v.nhs_product_spend, money,
+           "Present value, at the NHS rate, of what the NHS party pays for the product it buys, after the deal's "
+           "discounts and rebates (negative: money out). Not in the NHS NPV.", write_change=_money_change),
+    Figure("nhs_savings", "NHS savings", Valuation, lambda v: v.nhs_savings, money,
+           "Present value, at the NHS rate, of the NHS party's costs saved by using the product (cost offsets per "
+           "patient, gross or net of its price as entered) and by outcomes that release cash. Not in the NHS NPV.",
+           write_change=_money_change),
+    Figure("nhs_npv_with_product", "NHS NPV with the product", Valuation, lambda v: v.nhs_npv_with_product, money,
+           "The NHS NPV plus the NHS savings, less the list-price spend on the product (unless the savings are "
+           "entered net of its price): the NHS party's whole position if it buys and uses the product.",
+           write_change=_money_change),
+    Figure("other_nhs_bodies", "Value to other NHS bodies", Valuation, lambda v: v.other_nhs_bodies, money,
+           "Present value, at the NHS rate, of the discounts and rebates on other NHS bodies' purchases of the "
+           "product: theirs, not credited to the deal's NHS party.", write_change=_money_change),
     Figure("value_to_nhs", "Value to the NHS", Valuation, lambda v: v.payments_to_nhs_partner_pv, money,
            "Present value, at the partner's rate, of everything the partner gives the NHS: payments, price "
            "discounts and benefits in kind.", write_change=_money_change),
@@ -135,15 +161,18 @@ _ALL: tuple[Figure[Any], ...] = (
            "rate that says little.",
            note=_irr_note, write_change=_points),
     Figure("cost_recovery", "Cost recovery", Valuation, lambda v: v.cost_recovery_ratio, ratio,
-           "Present value of access fees and subscriptions over the NHS's costs of giving access; 1.00× means the "
-           "costs are just recovered.",
+           "Present value of the charges for access (access fees, subscriptions, secure-environment charges, "
+           "service income), from every user of the data, over the NHS's costs of giving access less grants towards "
+           "them; 1.00× means the costs are just recovered.",
            note=_unless(lambda v: v.cost_recovery_ratio, lambda v: v.cost_recovery_note), write_change=_signed(ratio)),
     Figure("nhs_share", "NHS share of value", Valuation, lambda v: v.nhs_share, percent,
            "Share of the partner's value (before any payment to the NHS) that goes to the NHS through the terms.",
            note=_unless(lambda v: v.nhs_share, lambda v: v.nhs_share_note), write_change=_points),
     Figure("nhs_access_costs", "NHS costs of access", Valuation, lambda v: v.nhs_access_costs, money,
            "Present value, at the NHS rate, of the NHS's costs of giving access (preparation, hosting and "
-           "governance, expertise): what the terms recover first (principle 2).", write_change=_money_change),
+           "governance, expertise, shared curation, delivering services) less grants towards them, and on a "
+           "platform the partner's equal share of them: what the terms recover first (principle 2).",
+           write_change=_money_change),
     Figure("value_share_gbp", "Value share beyond cost recovery", Valuation, lambda v: v.value_share_gbp, money,
            "The value to the NHS less its costs of access: what the partner shares beyond cost recovery, which the "
            "framework asks of commercial use (principle 3); negative when the terms fall short of cost recovery.",
@@ -189,3 +218,29 @@ def select(*keys: str) -> list[Figure[Any]]:
         raise KeyError(f"no headline figure is called {', '.join(map(repr, unknown))}; the figures are: "
                        f"{', '.join(FIGURES)}")
     return [FIGURES[k] for k in keys]
+
+
+#: Where the NHS party's money comes from and goes (issue 16), in the order surfaces show them beside the NHS NPV.
+NHS_MONEY = ("nhs_receipts", "nhs_grants", "nhs_price_terms", "nhs_product_spend", "nhs_savings",
+             "nhs_npv_with_product", "other_nhs_bodies")
+
+
+def nhs_money(v: Valuation) -> list[Figure[Any]]:
+    """The figures of ``NHS_MONEY`` that say something for this valuation: the receipts always; grants, discounts
+    and rebates, and other NHS bodies' part when there are any; spend, savings and the NPV with the product when the
+    NHS party buys the product or saves money.
+
+    >>> from valueshare import load_deal, value_deal
+    >>> from valueshare.scenario import example_paths
+    >>> v = value_deal(load_deal(next(p for p in example_paths() if p.stem == "ai-imaging-device")))
+    >>> [f.key for f in nhs_money(v)]
+    ['nhs_receipts', 'nhs_price_terms', 'nhs_product_spend', 'nhs_savings', 'nhs_npv_with_product']
+    """
+    def some(x: float) -> bool:
+        return abs(x) > 0.005
+
+    shown = {"nhs_receipts": True, "nhs_grants": some(v.nhs_grants), "nhs_price_terms": some(v.nhs_price_terms),
+             "other_nhs_bodies": some(v.other_nhs_bodies)}
+    adopting = v.nhs_buys_product or some(v.nhs_savings)
+    shown |= {"nhs_product_spend": adopting, "nhs_savings": adopting, "nhs_npv_with_product": adopting}
+    return select(*(k for k in NHS_MONEY if shown[k]))

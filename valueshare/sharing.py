@@ -8,6 +8,9 @@ NHS's internal position.
   the case for the contribution's value (costs, comparables, the anchor of the NHS's ask);
 - the NHS's costs of giving access (``contribution.access_costs``), from which its default walk-away (full cost
   recovery) could be read, unless the user chooses to disclose them (``with_nhs_costs=True``);
+- other platform users and their terms (theirs, not this partner's business), always;
+- with the NHS's costs: its shared curation, consortium members' own costs and shares (the split is the members'
+  own agreement) and grants towards the NHS's costs (which lower the costs it must recover);
 - every variant not marked ``shared: true`` (variants are internal by default: a fallback, a counter-offer being
   weighed, and their descriptions are notes); a shared variant cannot change an internal part (the model refuses
   it), so no override can carry a position out.
@@ -18,7 +21,7 @@ What is left is validated again as a deal, so the partner's file always opens.
 from __future__ import annotations
 
 from valueshare.model import Deal
-from valueshare.model.deal import INTERNAL_SECTIONS
+from valueshare.model.deal import INTERNAL_SECTIONS, OTHER_USERS
 from valueshare.scenario import deal_from_data, deal_to_data, deal_to_yaml
 
 
@@ -27,8 +30,17 @@ def for_partner(deal: Deal, *, with_nhs_costs: bool = False) -> Deal:
     data = deal_to_data(deal)
     for section in INTERNAL_SECTIONS:
         data.pop(section, None)
+    data.pop(OTHER_USERS, None)
     if not with_nhs_costs:
         data.get("contribution", {}).pop("access_costs", None)
+        data.get("contribution", {}).pop("curation", None)
+        nhs = data.get("nhs", {})
+        if nhs.get("members"):
+            nhs["split"] = "not_agreed"
+            for member in nhs["members"]:
+                member.pop("own_costs", None)
+                member.pop("share", None)
+        data["funding"] = [f for f in data.get("funding", []) if f.get("towards") != "nhs"]
     data["variants"] = [variant for variant in data.get("variants", []) if variant.get("shared")]
     return deal_from_data(data, "the deal for the partner")
 

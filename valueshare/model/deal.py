@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, model_validator
@@ -272,9 +273,15 @@ def apply_overrides(deal: Deal, variant: Variant) -> dict:
 
 #: The parts of a deal that are the NHS's own: its negotiating position and notes, its judgement of a fair share,
 #: its case for what the contribution is worth, and (``NHS_COST_BASIS``) its costs, from which its default walk-away
-#: (full cost recovery) is read. The partner's deal file (``valueshare.sharing``) holds none of them.
+#: (full cost recovery) is read. Other platform users' terms (``OTHER_USERS``) are theirs, confidential to the NHS and
+#: them. The partner's deal file (``valueshare.sharing``) holds none of them.
 INTERNAL_SECTIONS = ("negotiation", "fair_share", "contribution_value")
+OTHER_USERS = "platform_users"
 NHS_COST_BASIS = "contribution.access_costs"
+#: Every part the NHS's costs can be read from: its access costs, shared curation, and consortium members' own
+#: costs and shares (issue 16).
+NHS_COST_PATHS = (NHS_COST_BASIS, "contribution.curation")
+_MEMBER_INTERNALS = re.compile(r"^nhs\.members(\[\d+\]\.(own_costs|share)(\..*)?)?$|^nhs\.split$")
 
 
 def is_internal_path(path: str) -> bool:
@@ -284,10 +291,15 @@ def is_internal_path(path: str) -> bool:
     (True, True)
     >>> is_internal_path("terms[0].amount_gbp"), is_internal_path("contribution")
     (False, True)
+    >>> is_internal_path("platform_users[0].terms"), is_internal_path("nhs.members[1].own_costs.yearly_gbp")
+    (True, True)
     """
     root = path.split(".")[0].split("[")[0]
-    return root in INTERNAL_SECTIONS or path == NHS_COST_BASIS.split(".")[0] or \
-        path == NHS_COST_BASIS or path.startswith(NHS_COST_BASIS + ".")
+    if root in INTERNAL_SECTIONS or root == OTHER_USERS or path in ("contribution", "nhs"):
+        return True
+    if _MEMBER_INTERNALS.match(path):
+        return True
+    return any(path == p or path.startswith((p + ".", p + "[")) for p in NHS_COST_PATHS)
 
 
 def variant_problems(deal: Deal):

@@ -16,8 +16,8 @@ from reportlab.platypus import Flowable, PageBreak
 
 from valueshare.contribution import text as worth_words
 from valueshare.engine.valuation import Valuation
-from valueshare.figures import select
-from valueshare.format import percent
+from valueshare.figures import nhs_money, select
+from valueshare.format import money, percent, ratio
 from valueshare.framework import Assessment
 from valueshare.framework import text as framework_words
 from valueshare.model import Deal
@@ -89,6 +89,31 @@ def _bases(deal: Deal, a: Assessment) -> dict[str, str]:
     }
 
 
+def _who_shares(v: Valuation) -> list[Flowable]:
+    """Where the NHS party's money comes from and goes, and the consortium's members and the platform's users when
+    the deal has them (issue 16)."""
+    out: list[Flowable] = []
+    money_figures = nhs_money(v)
+    if len(money_figures) > 1:
+        out.append(table(["The NHS party's money", "Figure", "What it is"],
+                         [[f.label, f.text(v), f.help] for f in money_figures], [55 * W, 30 * W, 85 * W],
+                         numeric=(1,)))
+    if v.members_note:
+        out.append(para(v.members_note[0].upper() + v.members_note[1:] + ".", lead="Consortium."))
+    elif v.members:
+        out.append(table(["Member", "Share", "Receipts", "Costs borne", "NPV", "Cost recovery"],
+                         [[m.name if m.is_nhs else f"{m.name} (not NHS)", percent(m.share), money(m.receipts),
+                           money(m.shared_costs + m.own_costs), money(m.npv),
+                           "n/a" if m.cost_recovery is None else ratio(m.cost_recovery)] for m in v.members],
+                         [50 * W, 18 * W, 26 * W, 26 * W, 26 * W, 24 * W], numeric=(1, 2, 3, 4, 5)))
+    if v.users:
+        out.append(table(["Platform user", "Pays", "Of which fees", "Cost share", "Cost recovery"],
+                         [[u.name, money(u.receipts), money(u.fees), money(u.cost_share),
+                           "n/a" if u.cost_recovery is None else ratio(u.cost_recovery)] for u in v.users],
+                         [60 * W, 28 * W, 28 * W, 28 * W, 26 * W], numeric=(1, 2, 3, 4)))
+    return out
+
+
 def _summary(deal: Deal, v: Valuation, n: Negotiation) -> list[Flowable]:
     a, cv, z = n.assessment, n.worth, n.zone
     out: list[Flowable] = [heading("1. Summary"),
@@ -101,6 +126,7 @@ def _summary(deal: Deal, v: Valuation, n: Negotiation) -> list[Flowable]:
     rows = [[figure.label, figure.text(result), "; ".join(filter(None, [figure.note(result), bases.get(figure.key)]))]
             for figure in select(*SUMMARY_FIGURES) for result in [figure.of(v, cv)]]
     out.append(table(["Measure", "Figure", "Basis"], rows, [55 * W, 30 * W, 85 * W], numeric=(1,)))
+    out += _who_shares(v)
     checks = "; ".join(f"{c.title}: {c.status.label.lower()}" for c in a.checks)
     out.append(para(checks + ".", lead="Framework check."))
     out += [para(flag, "warning", lead="Patient-first flag:") for flag in a.patient_first]

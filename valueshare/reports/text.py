@@ -14,8 +14,8 @@ from valueshare.contribution import ContributionValue
 from valueshare.contribution import text as contribution_text
 from valueshare.engine import Valuation
 from valueshare.engine.montecarlo import Simulation
-from valueshare.figures import select
-from valueshare.format import money, percent
+from valueshare.figures import nhs_money, select
+from valueshare.format import money, percent, ratio
 from valueshare.framework import Assessment
 from valueshare.negotiation import Negotiation
 from valueshare.negotiation import text as words
@@ -41,12 +41,48 @@ def summary(valuation: Valuation) -> str:
     width = max(len(label) for label, _ in rows)
     lines = [v.deal_name, "=" * len(v.deal_name)]
     lines += [f"{label:<{width}}  {text}" for label, text in rows]
+    money_rows = [(figure.label, figure.noted(v)) for figure in nhs_money(v)]
+    if money_rows:
+        width = max(len(label) for label, _ in money_rows)
+        lines += ["", "The NHS party's money (present values at the NHS rate; spend and savings are not in the NHS NPV)"]
+        lines += [f"  {label:<{width}}  {text}" for label, text in money_rows]
+    lines += members_lines(v) + users_lines(v)
     lines += ["", "Present value by line (NHS at its rate; partner at its rate)"]
     for item in v.nhs_lines:
         lines.append(f"  NHS      {money(item.present_value):>10}  {item.label}")
     for item in v.partner_lines:
         lines.append(f"  Partner  {money(item.present_value):>10}  {item.label}")
     return "\n".join(lines)
+
+
+def members_lines(v: Valuation) -> list[str]:
+    """The consortium's members, each with its share and figures (or why there are none)."""
+    if v.members_note:
+        return ["", f"Consortium members: {v.members_note}"]
+    if not v.members:
+        return []
+    out = ["", "Consortium members (present values at the NHS rate)",
+           f"  {'Member':<40} {'Share':>7} {'Receipts':>10} {'Shared costs':>12} {'Own costs':>10} {'NPV':>10} "
+           f"{'Cost recovery':>13}"]
+    for m in v.members:
+        name = m.name if m.is_nhs else f"{m.name} (not NHS)"
+        recovery = "n/a" if m.cost_recovery is None else ratio(m.cost_recovery)
+        out.append(f"  {name[:40]:<40} {percent(m.share):>7} {money(m.receipts):>10} {money(m.shared_costs):>12} "
+                   f"{money(m.own_costs):>10} {money(m.npv):>10} {recovery:>13}")
+    return out
+
+
+def users_lines(v: Valuation) -> list[str]:
+    """The platform's users (the partner first), each with what it pays and its share of the NHS's costs."""
+    if not v.users:
+        return []
+    out = ["", "Platform users (present values at the NHS rate; each bears an equal share of the costs of access)",
+           f"  {'User':<40} {'Pays':>10} {'Of which fees':>13} {'Cost share':>10} {'Cost recovery':>13}"]
+    for u in v.users:
+        recovery = "n/a" if u.cost_recovery is None else ratio(u.cost_recovery)
+        out.append(f"  {u.name[:40]:<40} {money(u.receipts):>10} {money(u.fees):>13} {money(u.cost_share):>10} "
+                   f"{recovery:>13}")
+    return out
 
 
 def framework_summary(a: Assessment) -> str:
