@@ -214,9 +214,9 @@ def deal_flows(deal: Deal, route: RouteDraw | None, clause_weight: np.ndarray,
             add(f"terms[{i}]", term_title(term), term, _flows(registry.of(term).flows)(term, route, top))
 
     for k, user in enumerate(deal.platform_users):
-        for j, sub in enumerate(user.terms):
-            add(f"platform_users[{k}].terms[{j}]", f"{user.name}: {term_title(sub)}", sub,
-                _flows(registry.of(sub).flows)(sub, None, top), partner=False)
+        for j, used in enumerate(user.terms):
+            add(f"platform_users[{k}].terms[{j}]", f"{user.name}: {term_title(used)}", used,
+                _flows(registry.of(used).flows)(used, None, top), partner=False)
 
     operating: list[Line] = []
     nhs_other: list[Line] = []

@@ -44,7 +44,8 @@ def summary(valuation: Valuation) -> str:
     money_rows = [(figure.label, figure.noted(v)) for figure in nhs_money(v)]
     if money_rows:
         width = max(len(label) for label, _ in money_rows)
-        lines += ["", "The NHS party's money (present values at the NHS rate; spend and savings are not in the NHS NPV)"]
+        lines += ["", "The NHS party's money (present values at the NHS rate; spend and savings are not in the NHS "
+                      "NPV)"]
         lines += [f"  {label:<{width}}  {text}" for label, text in money_rows]
     lines += members_lines(v) + users_lines(v)
     lines += ["", "Present value by line (NHS at its rate; partner at its rate)"]
