@@ -22,10 +22,10 @@ import pytest
 from builders import base_data
 
 from valueshare import deal_from_data, value_deal
-from valueshare.errors import DealInvalid
 from valueshare.engine.mechanisms import Timing
 from valueshare.engine.route import expected_route
 from valueshare.engine.valuation import total_price_discount
+from valueshare.errors import DealInvalid
 from valueshare.mechanisms import MECHANISMS, Benefit, closing_defaults, mechanism, of
 from valueshare.model import SALES_LINKED, TERM_LABELS, CommercialTerm, Term
 from valueshare.model.uncertainty import Fixed

@@ -15,8 +15,9 @@ reading: a file is rewritten only by ``upgrade_file`` (``python -m valueshare va
 register version never. ``Migrated.note`` is the one line a command or page shows when a file was migrated.
 
 Format 3 is the current format: ``MIGRATIONS[1]`` (``valueshare.format2``) writes out what a format-1 file assumed
-without saying, and ``MIGRATIONS[2]`` (``valueshare.format3``) moves the names issue 16 changed (see each module). Tests exercise the machinery with steps of their own inside ``migration_steps``,
-which every loader sees until the ``with`` block ends (and no other thread or test).
+without saying, and ``MIGRATIONS[2]`` (``valueshare.format3``) moves the names issue 16 changed (see each module).
+Tests exercise the machinery with steps of their own inside ``migration_steps``, which every loader sees until the
+``with`` block ends (and no other thread or test).
 
 >>> migrate({"format_version": 3, "name": "Deal"})
 Migrated(data={'name': 'Deal'}, from_version=3, to_version=3, steps_applied=())
