@@ -4,9 +4,10 @@ The frozen corpus (``tests/corpus/format1``) holds deal files exactly as valuesh
 recorded their format (format 1): the shipped examples as they were, and deals that together use every mechanism
 and every option of the model. Each is valued by today's engine and compared with the figures recorded when the
 corpus was made (``tests/corpus/record.py``, whose docstring says when, and only when, they may be recorded
-again). Format 2 is the current format: format-1 files go through the real step (``valueshare.format2``); the
-machinery itself is tested with a step of the test's own from format 2 to a format 3, inside
-``formats.migration_steps``.
+again). A format-1 file goes through every real step up to ``CURRENT_FORMAT`` (``valueshare.format2``, then
+``valueshare.format3``: ``tests/test_format3.py`` has the format-2 corpus). The machinery itself is tested with a
+step of the test's own from the current format to the next (``NEXT``), inside ``formats.migration_steps``: the
+tests are written in terms of ``CURRENT_FORMAT``, so that a new format needs no edit here.
 """
 
 from __future__ import annotations
@@ -70,6 +71,23 @@ _spec.loader.exec_module(record)
 FIGURES: dict[str, Any] = json.loads(record.FIGURES.read_text(encoding="utf-8"))
 CORPUS_FILES = record.corpus_files()
 RELATIVE = 1e-9
+#: The shipped examples when files began to record their format (``git show 77c1efe:scenarios/<name>``): the corpus
+#: holds them as they were then. Examples added later have no format-1 copy.
+FORMAT_1_EXAMPLES = ("academic-study-consent.yaml", "ai-imaging-device.yaml", "pharma-genomic-discovery.yaml",
+                     "rwd-network-teaching-trust.yaml")
+#: The format after the current one, which the machinery's tests reach with a test-only step (``Marking``).
+NEXT = CURRENT_FORMAT + 1
+#: A format no valueshare has written yet.
+NEWER = CURRENT_FORMAT + 4
+
+
+def real_steps(first: int = 1) -> str:
+    """What a note lists for a file of format ``first`` migrated by the real steps: each one's numbers and words."""
+    return "; ".join(f"{n} to {n + 1}: {MIGRATIONS[n].description}" for n in range(first, CURRENT_FORMAT))
+
+
+#: What a note lists for the test-only step.
+MARKED = f"{CURRENT_FORMAT} to {NEXT}: marks the description (a test step)"
 
 
 def first_key_line(text: str) -> str:
@@ -104,7 +122,7 @@ def test_the_corpus_and_its_figures_cover_the_same_files():
 
 def test_the_corpus_holds_every_shipped_example_as_it_was_before_files_recorded_their_format():
     names = {p.name for p in CORPUS_FILES}
-    assert {p.name for p in example_paths()} <= names
+    assert set(FORMAT_1_EXAMPLES) <= names and set(FORMAT_1_EXAMPLES) <= {p.name for p in example_paths()}
 
 
 @pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.name)
@@ -154,12 +172,16 @@ def test_the_corpus_uses_every_mechanism_every_distribution_and_every_section():
 
 def test_a_file_without_the_key_is_format_1_and_is_migrated_and_reported_once():
     migrated = migrate({"name": "Deal"})
-    assert (migrated.from_version, migrated.to_version, migrated.steps_applied) == (1, 2, (MIGRATIONS[1],))
+    every_step = tuple(MIGRATIONS[n] for n in range(1, CURRENT_FORMAT))  # each real step once, in order
+    assert (migrated.from_version, migrated.to_version, migrated.steps_applied) == (1, CURRENT_FORMAT, every_step)
     assert migrated.changed and migrated.note("deal.yaml") == (
-        f"deal.yaml: written in format 1, read as format 2 (1 to 2: {MIGRATIONS[1].description})")
+        f"deal.yaml: written in format 1, read as format {CURRENT_FORMAT} ({real_steps()})")
+    assert real_steps().startswith(f"1 to 2: {MIGRATIONS[1].description}; 2 to 3: {MIGRATIONS[2].description}")
     current = migrate({FORMAT_KEY: CURRENT_FORMAT, "name": "Deal"})
-    assert current == Migrated({"name": "Deal"}, 2, 2, ()) and current.note("deal.yaml") is None
-    assert read_deal(example_paths()[0]).note is None  # the shipped examples are written in the current format
+    assert current == Migrated({"name": "Deal"}, CURRENT_FORMAT, CURRENT_FORMAT, ())
+    assert current.note("deal.yaml") is None
+    for path in example_paths():  # the shipped examples are written in the current format
+        assert read_deal(path).note is None, path.name
 
 
 def test_the_key_is_read_and_removed_before_the_deal_is_validated():
@@ -173,9 +195,9 @@ def test_the_key_is_read_and_removed_before_the_deal_is_validated():
 
 def test_a_newer_format_is_refused_naming_the_field_the_version_and_the_newest_readable():
     with pytest.raises(DealInvalid) as caught:
-        deal_from_yaml("format_version: 7\nname: Deal\n", "deal.yaml")
-    assert str(caught.value) == ("deal.yaml: format_version: this file is format 7, written by a newer valueshare; "
-                                 "this valueshare reads formats 1 to 2: upgrade valueshare")
+        deal_from_yaml(f"format_version: {NEWER}\nname: Deal\n", "deal.yaml")
+    assert str(caught.value) == (f"deal.yaml: format_version: this file is format {NEWER}, written by a newer "
+                                 f"valueshare; this valueshare reads formats 1 to {CURRENT_FORMAT}: upgrade valueshare")
     assert [p.path for p in caught.value.problems] == ["format_version"]
 
 
@@ -201,13 +223,13 @@ def test_a_format_version_that_is_not_a_whole_number_of_1_or_more_is_one_clear_p
 
 def test_a_bad_format_version_is_reported_alone_since_the_rest_cannot_be_read_in_an_unknown_format():
     with pytest.raises(DealInvalid) as caught:
-        deal_from_data({FORMAT_KEY: 9, "terms": "lots"})
+        deal_from_data({FORMAT_KEY: NEWER, "terms": "lots"})
     assert [p.path for p in caught.value.problems] == ["format_version"]
 
 
 def test_a_variant_cannot_change_the_format_version():
     data = deal_to_data(fee_deal(1000))
-    data["variants"] = [{"name": "V", "overrides": {"format_version": 2}}]
+    data["variants"] = [{"name": "V", "overrides": {"format_version": CURRENT_FORMAT}}]
     with pytest.raises(DealInvalid, match=r"variants\[0\]\.overrides: format_version: is not a field"):
         deal_from_data(data)
 
@@ -226,12 +248,14 @@ def test_every_writer_writes_the_format_version_first():
 
 
 def test_the_shipped_examples_record_the_current_format_and_their_frozen_format_1_copies_still_load():
-    # The examples moved on to format 2's defaults (cash terms, tax, the expected base case...); their format-1
-    # copies keep the meaning they had, which the corpus's recorded figures check.
-    for path in example_paths():
+    # The examples moved on to format 2's defaults (cash terms, tax, the expected base case...) and format 3's names;
+    # their format-1 copies keep the meaning they had, which the corpus's recorded figures check.
+    shipped = {path.name: path for path in example_paths()}
+    for path in shipped.values():
         assert first_key_line(path.read_text(encoding="utf-8")) == f"{FORMAT_KEY}: {CURRENT_FORMAT}", path.name
-        old = load_deal(CORPUS / "format1" / path.name)
-        assert old.name == load_deal(path).name, path.name
+    for name in FORMAT_1_EXAMPLES:
+        old = load_deal(CORPUS / "format1" / name)
+        assert old.name == load_deal(shipped[name]).name, name
 
 
 def test_the_format_key_is_not_an_input_the_comparisons_or_the_form_see():
@@ -253,9 +277,10 @@ def test_the_migrations_are_numbered_from_1_and_each_says_in_one_line_what_it_ch
 
 
 class Marking:
-    """A test-only step from format 2 to format 3: adds a mark to the description, counting how often it ran."""
+    """A test-only step from the current format to the next (``NEXT``): adds a mark to the description, counting
+    how often it ran."""
 
-    MARK = " [format 3]"
+    MARK = f" [format {NEXT}]"
 
     def __init__(self) -> None:
         self.calls = 0
@@ -269,57 +294,58 @@ class Marking:
 
 def test_a_step_migrates_old_data_once_and_leaves_the_callers_data_alone():
     marking = Marking()
-    data = {FORMAT_KEY: 2, "name": "Deal", "description": "Old"}
-    migrated = migrate(data, steps={**MIGRATIONS, 2: marking.step})
-    assert migrated == Migrated({"name": "Deal", "description": "Old [format 3]"}, 2, 3, (marking.step,))
-    assert marking.calls == 1 and data == {FORMAT_KEY: 2, "name": "Deal", "description": "Old"}
+    data = {FORMAT_KEY: CURRENT_FORMAT, "name": "Deal", "description": "Old"}
+    migrated = migrate(data, steps={**MIGRATIONS, CURRENT_FORMAT: marking.step})
+    assert migrated == Migrated({"name": "Deal", "description": "Old" + Marking.MARK}, CURRENT_FORMAT, NEXT,
+                                (marking.step,))
+    assert marking.calls == 1 and data == {FORMAT_KEY: CURRENT_FORMAT, "name": "Deal", "description": "Old"}
     assert migrated.note("deal.yaml") == migration_note(migrated, "deal.yaml") == (
-        "deal.yaml: written in format 2, read as format 3 (2 to 3: marks the description (a test step))")
-    # A format-1 file goes through both steps, in order.
-    both = migrate({"name": "Deal", "description": "Old"}, steps={**MIGRATIONS, 2: marking.step})
-    assert (both.from_version, both.to_version, both.steps_applied) == (1, 3, (MIGRATIONS[1], marking.step))
-    assert both.data["description"] == "Old [format 3]" and marking.calls == 2
+        f"deal.yaml: written in format {CURRENT_FORMAT}, read as format {NEXT} ({MARKED})")
+    # A format-1 file goes through every step, in order: the real ones, then the test's.
+    every = migrate({"name": "Deal", "description": "Old"}, steps={**MIGRATIONS, CURRENT_FORMAT: marking.step})
+    assert (every.from_version, every.to_version) == (1, NEXT)
+    assert every.steps_applied == (*(MIGRATIONS[n] for n in range(1, CURRENT_FORMAT)), marking.step)
+    assert every.data["description"] == "Old" + Marking.MARK and marking.calls == 2
     assert current_format() == CURRENT_FORMAT  # a step passed as an argument holds for that call only
 
 
 def test_inside_migration_steps_every_loader_migrates_an_old_file_once_and_says_so_once(tmp_path: Path):
     marking = Marking()
     path = tmp_path / "deal.yaml"
-    path.write_text(deal_to_yaml(load_deal(example_paths()[1])), encoding="utf-8")  # a format-2 file
+    path.write_text(deal_to_yaml(load_deal(example_paths()[1])), encoding="utf-8")  # in the current format
     old = load_deal(path)
-    with migration_steps({3: marking.step}):
-        assert current_format() == 3
+    with migration_steps({CURRENT_FORMAT: marking.step}):
+        assert current_format() == NEXT
         loaded = read_deal(path)
         assert marking.calls == 1
         assert loaded.deal.description == old.description + Marking.MARK
         assert loaded.deal.model_copy(update={"description": old.description}) == old
-        assert loaded.note == (f"{path}: written in format 2, read as format 3 "
-                               f"(2 to 3: marks the description (a test step))")
-        # What the writers write now is format 3: it reads back without migrating again.
+        assert loaded.note == f"{path}: written in format {CURRENT_FORMAT}, read as format {NEXT} ({MARKED})"
+        # What the writers write now is the next format: it reads back without migrating again.
         text = deal_to_yaml(loaded.deal)
-        assert text.startswith(f"{FORMAT_KEY}: 3\n")
+        assert text.startswith(f"{FORMAT_KEY}: {NEXT}\n")
         again = read_deal_content(text.encode(), "again.yaml")
         assert again.deal == loaded.deal and again.note is None and marking.calls == 1
         assert deal_from_file_content(path.read_bytes(), "upload.yaml") == loaded.deal  # an upload too
         assert marking.calls == 2
-    assert current_format() == CURRENT_FORMAT == 2
-    with pytest.raises(DealInvalid, match="this file is format 3, written by a newer valueshare"):
+    assert current_format() == CURRENT_FORMAT
+    with pytest.raises(DealInvalid, match=f"this file is format {NEXT}, written by a newer valueshare"):
         deal_from_yaml(text)
 
 
 def test_migration_steps_hold_for_their_own_thread_only():
     marking = Marking()
     seen: list[int] = []
-    with migration_steps({3: marking.step}):
+    with migration_steps({CURRENT_FORMAT: marking.step}):
         thread = threading.Thread(target=lambda: seen.append(current_format()))
         thread.start()
         thread.join()
-        assert current_format() == 3
-    assert seen == [2]
+        assert current_format() == NEXT
+    assert seen == [CURRENT_FORMAT]
 
 
 def test_migration_steps_must_be_numbered_without_a_gap():
-    with pytest.raises(ValueError, match="no gap"), migration_steps({3: Marking().step}):
+    with pytest.raises(ValueError, match="no gap"), migration_steps({NEXT: Marking().step}):
         pass  # pragma: no cover
 
 
@@ -335,14 +361,14 @@ def test_upgrading_a_format_1_yaml_file_writes_the_migrated_deal_with_the_key_fi
     path = copy_of("ai-imaging-device.yaml", tmp_path)
     os.chmod(path, 0o640)
     result = upgrade_file(path)
-    assert (result.path, result.from_version, result.to_version, result.changed) == (path, 1, 2, True)
+    assert (result.path, result.from_version, result.to_version, result.changed) == (path, 1, CURRENT_FORMAT, True)
     after = path.read_text(encoding="utf-8")
-    assert after.startswith(f"{FORMAT_KEY}: 2\n")
+    assert after.startswith(f"{FORMAT_KEY}: {CURRENT_FORMAT}\n")
     assert load_deal(path) == load_deal(CORPUS / "format1" / "ai-imaging-device.yaml")  # the same deal
     assert read_deal(path).note is None  # and no longer migrated when read
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o640
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]  # no temporary file left
-    assert result.line() == f"{path}: upgraded from format 1 to format 2"
+    assert result.line() == f"{path}: upgraded from format 1 to format {CURRENT_FORMAT}"
     # Once it records the current format, there is nothing to do and the file is not touched.
     again = upgrade_file(path)
     assert not again.changed and path.read_text(encoding="utf-8") == after
@@ -352,7 +378,7 @@ def test_upgrading_a_json_file_writes_json_with_the_key_first(tmp_path: Path):
     path = copy_of("consent-every-term.json", tmp_path)
     assert upgrade_file(path).changed
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert list(data)[0] == FORMAT_KEY and data[FORMAT_KEY] == 2
+    assert list(data)[0] == FORMAT_KEY and data[FORMAT_KEY] == CURRENT_FORMAT
     assert load_deal(path) == load_deal(CORPUS / "format1" / "consent-every-term.json")
 
 
@@ -362,28 +388,28 @@ def test_upgrading_a_yaml_file_that_does_not_start_with_a_plain_section_writes_i
     old = {k: v for k, v in deal_to_data(deal).items() if k != FORMAT_KEY}
     path.write_text("---\n" + yaml.safe_dump(old, default_flow_style=True), encoding="utf-8")
     assert upgrade_file(path).changed
-    assert first_key_line(path.read_text(encoding="utf-8")) == f"{FORMAT_KEY}: 2"
+    assert first_key_line(path.read_text(encoding="utf-8")) == f"{FORMAT_KEY}: {CURRENT_FORMAT}"
     assert load_deal(path) == deal_from_data(old)
 
 
 def test_upgrading_with_a_step_writes_the_migrated_deal_in_the_newest_format(tmp_path: Path):
     marking = Marking()
     path = copy_of("every-mechanism.yaml", tmp_path)
-    with migration_steps({3: marking.step}):
+    with migration_steps({CURRENT_FORMAT: marking.step}):
         result = upgrade_file(path)
-        assert (result.from_version, result.to_version, result.changed) == (1, 3, True)
-        assert result.line() == f"{path}: upgraded from format 1 to format 3"
+        assert (result.from_version, result.to_version, result.changed) == (1, NEXT, True)
+        assert result.line() == f"{path}: upgraded from format 1 to format {NEXT}"
         text = path.read_text(encoding="utf-8")
-        assert text.startswith(f"{FORMAT_KEY}: 3\n")
+        assert text.startswith(f"{FORMAT_KEY}: {NEXT}\n")
         calls = marking.calls
         loaded = read_deal(path)
-        assert loaded.note is None and marking.calls == calls  # the file is format 2 now: nothing to migrate
+        assert loaded.note is None and marking.calls == calls  # the file is in the newest format: nothing to do
         assert loaded.deal.description.endswith(Marking.MARK) and not loaded.deal.description.endswith(
             Marking.MARK * 2)
 
 
 @pytest.mark.parametrize("text", [
-    "format_version: 7\nname: Deal\n",
+    f"format_version: {NEWER}\nname: Deal\n",
     "format_version: true\nname: Deal\n",
     "name: Deal\nnhs: {name: A, kind: trust}\n",  # partner and use missing
     "name: [unclosed\n",
@@ -421,7 +447,7 @@ def test_upgrading_through_a_link_rewrites_the_file_it_points_to(tmp_path: Path)
     link = tmp_path / "link.yaml"
     link.symlink_to(path.name)
     assert upgrade_file(link).changed
-    assert link.is_symlink() and first_key_line(path.read_text(encoding="utf-8")) == f"{FORMAT_KEY}: 2"
+    assert link.is_symlink() and first_key_line(path.read_text(encoding="utf-8")) == f"{FORMAT_KEY}: {CURRENT_FORMAT}"
 
 
 # -- the register ----------------------------------------------------------------------------------------------------
@@ -455,7 +481,7 @@ def repo(request: pytest.FixtureRequest, tmp_path: Path):
 def test_a_new_version_stores_its_format_version_in_its_text(repo: Any):
     service.save(repo, fee_deal(1000), author="Ana", note="first", base_version=None)
     service.save(repo, fee_deal(2000), author="Bo", note="json", base_version=1, content_format="json")
-    assert repo.version("test-deal", 1).content.startswith(f"{FORMAT_KEY}: 2\n")
+    assert repo.version("test-deal", 1).content.startswith(f"{FORMAT_KEY}: {CURRENT_FORMAT}\n")
     assert list(json.loads(repo.version("test-deal", 2).content))[0] == FORMAT_KEY
     assert service.open_version(repo, "test-deal", 2).deal == fee_deal(2000)
 
@@ -466,16 +492,15 @@ def test_a_version_saved_without_the_key_opens_as_format_1_and_is_never_rewritte
     opened = service.open_version(repo, "old-deal")
     assert opened.deal == deal_from_yaml(text) and opened.text == text
     assert value_deal(opened.deal).to_dict() == value_deal(deal).to_dict()  # the same money
-    assert opened.note == ("register: deal 'old-deal' version 1: written in format 1, read as format 2 "
-                           f"(1 to 2: {MIGRATIONS[1].description})")
+    assert opened.note == (f"register: deal 'old-deal' version 1: written in format 1, read as format {CURRENT_FORMAT} "
+                           f"({real_steps()})")
     assert opened.migrated is not None and opened.migrated.from_version == 1
     marking = Marking()
-    with migration_steps({3: marking.step}):
+    with migration_steps({CURRENT_FORMAT: marking.step}):
         migrated = service.open_version(repo, "old-deal", 1)
         assert migrated.deal.description == deal.description + Marking.MARK and marking.calls == 1
-        assert migrated.note == ("register: deal 'old-deal' version 1: written in format 1, read as format 3 "
-                                 f"(1 to 2: {MIGRATIONS[1].description}; 2 to 3: marks the description "
-                                 "(a test step))")
+        assert migrated.note == (f"register: deal 'old-deal' version 1: written in format 1, read as format {NEXT} "
+                                 f"({real_steps()}; {MARKED})")
         assert migrated.text == text
         service.diff(repo, "old-deal", 1, 1)
     stored = repo.version("old-deal", 1)
@@ -483,7 +508,7 @@ def test_a_version_saved_without_the_key_opens_as_format_1_and_is_never_rewritte
     assert service.verify(repo).problems == []
     # A version saved now, on top of the old one, records the format; both verify.
     service.save(repo, fee_deal(1600), author="Bo", note="now", base_version=1, key="old-deal")
-    assert repo.version("old-deal", 2).content.startswith(f"{FORMAT_KEY}: 2\n")
+    assert repo.version("old-deal", 2).content.startswith(f"{FORMAT_KEY}: {CURRENT_FORMAT}\n")
     assert service.verify(repo).problems == [] and repo.version("old-deal", 1).content == text
 
 
@@ -491,7 +516,7 @@ def test_restoring_an_old_version_saves_it_again_recording_the_format(repo: Any)
     save_as_an_old_release(repo, fee_deal(1000))
     service.save(repo, fee_deal(2000), author="Bo", note="up", base_version=1, key="old-deal")
     service.restore(repo, "old-deal", 1, author="Cy", note="back")
-    assert repo.version("old-deal", 3).content.startswith(f"{FORMAT_KEY}: 2\n")
+    assert repo.version("old-deal", 3).content.startswith(f"{FORMAT_KEY}: {CURRENT_FORMAT}\n")
     restored = service.open_version(repo, "old-deal", 3)
     assert restored.deal == service.open_version(repo, "old-deal", 1).deal and restored.note is None
 

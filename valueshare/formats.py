@@ -224,7 +224,7 @@ def stamped(data: Mapping[str, Any]) -> dict[str, Any]:
     """``data`` with ``FORMAT_KEY`` set to the current format, as its first key: what every writer writes.
 
     >>> stamped({"name": "Deal", "format_version": 0})
-    {'format_version': 2, 'name': 'Deal'}
+    {'format_version': 3, 'name': 'Deal'}
     """
     return {FORMAT_KEY: current_format(), **{k: v for k, v in data.items() if k != FORMAT_KEY}}
 
