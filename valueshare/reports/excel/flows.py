@@ -10,14 +10,17 @@ Each mechanism's own rows are its record's ``excel`` (valueshare.mechanisms, wri
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from valueshare.engine import Valuation
+from valueshare.engine.consortium import member_shares
 from valueshare.engine.valuation import TAX_KEY
 from valueshare.mechanisms import of
 from valueshare.model import ConsentToCommercialise, Deal
+from valueshare.model.partnership import FundingFor
 from valueshare.reports.excel.book import COUNT, FACTOR, GBP, WHOLE, YEARS, Book, Sheet
 from valueshare.reports.excel.formula import ABS, IF, ISBLANK, MAX, MIN, SIGN, SUM, SUMPRODUCT, Range, X, lift
-from valueshare.reports.excel.inputs import Cells
+from valueshare.reports.excel.inputs import Cells, WorkingsSheet, write_member_shares
 from valueshare.reports.excel.terms import Cell, ExcelRows, in_years, nhs_factor, partner_factor
 
 LABEL, KEY, HOW, PV = 0, 1, 2, 3
@@ -46,7 +49,10 @@ class Layout:
     partner_df: int = 0
     partner_project: int = 0
     sign_changes: int = 0
+    first_sign: int = 0
     engine_rows: list[int] = field(default_factory=list)  # rows written as the engine's values, not formulas
+    on_nhs: int = 0                                       # workings: sales-linked payments on the NHS's purchases
+    buyer: dict[str, int] = field(default_factory=dict)   # workings rows: rebates, other_nhs, list_spend, savings
 
     def row(self, row: int, *, other: Sheet | None = None) -> Range:
         return self.sheet.row_range(row, self.cols[0], self.cols[-1], other=other)
@@ -139,6 +145,8 @@ class Builder:
         self.layout = Layout(self.g.sheet, self.g.cols)
         self.base: dict[str, int] = {}        # term path -> row of its (capped) royalty or net sales base
         self.rows: dict[str, int] = {}        # working name -> row
+        self.all_terms: dict[str, tuple[Any, bool]] = {}  # engine key -> (term, inside the clause?), users' too
+        self.workings: WorkingsSheet | None = None          # the Workings sheet, for the members' shares
 
     # ------------------------------------------------------------------ workings
     def sales_workings(self) -> None:
@@ -157,15 +165,15 @@ class Builder:
                          "to peak: the integral of the ramp MIN(u/n, 1)", lambda col: ramp(g.at(lo, col), n), YEARS)
             rhi = g.work("Uptake ramp R(end)", "the same at the end of the sales part of the year",
                          lambda col: ramp(g.at(hi, col), n), YEARS)
-            volume, uptake, price = (c[f"route_to_market.sales.{k}"] for k in ("volume_per_year", "peak_uptake",
-                                                                                 "price_gbp"))
-            units = g.work("Units sold given launch", "volume × peak uptake × (R(end) − R(start))",
-                           lambda col: volume * uptake * (g.at(rhi, col) - g.at(rlo, col)), COUNT)
+            units = g.work("Units sold given launch", "volume × ((peak uptake − uptake at launch) × (R(end) − "
+                           "R(start)) + uptake at launch × (end − start)): the rise to peak on the ramp, the uptake "
+                           "at launch for all the time on the market",
+                           lambda col: self.units(col, lo, hi, rlo, rhi), COUNT)
             sales = g.work("List-price sales given launch", "units × list price",
-                           lambda col: g.at(units, col) * price)
+                           lambda col: g.at(units, col) * c["route_to_market.sales.price_gbp"])
             expected = g.work("Expected sales", "list-price sales given launch × chance of launch",
                               lambda col: g.at(sales, col) * c["launch_probability"])
-            self.rows.update(lo=lo, rlo=rlo, sales=sales, expected=expected)
+            self.rows.update(lo=lo, rlo=rlo, units=units, sales=sales, expected=expected)
         stage_rows = []
         for i, _stage in enumerate(route.stages):
             number = i + 1
@@ -177,6 +185,15 @@ class Builder:
                                      "start); share elapsed = MIN(MAX(t − start, 0), duration) / duration", cell))
         self.rows["stages"] = stage_rows  # type: ignore[assignment]
 
+    def units(self, col: int, lo: int, hi: int, rlo: int, rhi: int) -> X:
+        """Units sold in a year given launch (engine/route.py ``RouteDraw._units``), from the rows of the start and
+        end of its sales part and the ramp at each: volume × ((peak − at launch) × (R(end) − R(start)) + at launch ×
+        (end − start))."""
+        g, c = self.g, self.c
+        volume, peak, start = (c[f"route_to_market.sales.{k}"] for k in ("volume_per_year", "peak_uptake",
+                                                                          "starting_uptake"))
+        return volume * ((peak - start) * (g.at(rhi, col) - g.at(rlo, col)) + start * (g.at(hi, col) - g.at(lo, col)))
+
     def stage_share(self, i: int, col: int, reach: X | None = None) -> X:
         """Stage ``i``'s cost falling in a year: cost (× ``reach``, the chance it is reached, when given) × the share
         of the stage elapsed in the year."""
@@ -186,9 +203,10 @@ class Builder:
         done = MIN(MAX(t - start, 0), dur) - MIN(MAX(t - 1 - start, 0), dur)
         return (cost if reach is None else cost * reach) * done / dur
 
-    def tax_workings(self, terms: dict) -> Cell:
+    def tax_workings(self, terms: dict, grants: list[Cell]) -> Cell:
         """The partner's corporation tax (engine/tax.py): for each outcome of the route (the programme stops at stage
-        1, 2, ... or launches; a consent clause switches on or not), its taxable profit, the highest cumulative
+        1, 2, ... or launches; a consent clause switches on or not), its taxable profit (``grants``, towards the
+        partner's costs, in every outcome), the highest cumulative
         taxable profit so far (floored at 0: losses carried forward), and its chance; the expected tax is
         −rate × Σ outcomes chance × the yearly rise of that highest cumulative profit."""
         g, c, deal = self.g, self.c, self.deal
@@ -243,14 +261,14 @@ class Builder:
                 for i, on_i in enumerate(reached):
                     if on_i:
                         total = total - self.stage_share(i, col)
-                for each in cells:
+                for each in cells + grants:
                     total = total + each(col)
                 return total
             p_row = g.work(f"Tax, outcome {n} ({what}): its chance", "the chance of this outcome of the route",
                            _constant(chance), FACTOR)
             t_row = g.work(f"Tax, outcome {n}: the partner's taxable profit",
-                           "operating profit − stage costs − what it pays the NHS (not a stake in its shares), "
-                           "in this outcome", taxable)
+                           "grants to it + operating profit − stage costs − what it pays the NHS (not a stake in "
+                           "its shares), in this outcome", taxable)
             top = g.next_work
 
             def highest(col: int, r: int = t_row, top: int = top) -> X:
@@ -275,8 +293,7 @@ class Builder:
         g, c = self.g, self.c
         L, E, n = c["launch_time"], c["route_to_market.sales.end_year"], c["ramp_years"]
         window = c[f"{where}.term_years"]
-        volume, uptake, price, uk = (c[f"route_to_market.sales.{k}"] for k in ("volume_per_year", "peak_uptake",
-                                                                                "price_gbp", "nhs_share_of_sales"))
+        price, uk = c["route_to_market.sales.price_gbp"], c["route_to_market.sales.nhs_share_of_sales"]
         d = c["total_discount"]
         hi = g.work(f"{name}: sales part of the year within its term: ends",
                     "MAX(MIN(year, last year with sales, launch + years due (if given)), "
@@ -286,25 +303,109 @@ class Builder:
         rhi = g.work(f"{name}: uptake ramp R(end within its term)", "as R(end) above",
                      lambda col: ramp(g.at(hi, col), n), YEARS)
         gross = g.work(f"{name}: list-price sales within its term, given launch",
-                       "volume × peak uptake × (R(end within term) − R(start)) × list price",
-                       lambda col: volume * uptake * (g.at(rhi, col) - g.at(self.rows["rlo"], col)) * price)
+                       "units sold as above, to the end within its term, × list price",
+                       lambda col: self.units(col, self.rows["lo"], hi, self.rows["rlo"], rhi) * price)
         territory = c[f"{where}.territory"]
         return g.work(f"{name}: net sales it is paid on, given launch",
-                      "uk: sales × UK share × (1 − total discount); worldwide: sales × (1 − UK share × total discount)",
+                      "uk: sales × share of sales to the NHS × (1 − total discount); worldwide: sales × (1 − share "
+                      "of sales to the NHS × total discount)",
                       lambda col: g.at(gross, col) * IF(territory.eq("uk"), uk * (1 - d), 1 - uk * d))
 
     # ------------------------------------------------------------------ lines
-    def cost_cell(self, key: str) -> Cell:
+    def cost_cell(self, key: str) -> Cell | None:
+        """The formula of the NHS's cost line ``key`` (negative), or None for a line no formula here rebuilds."""
         c, g = self.c, self.g
         if key == "costs.preparation":
             return lambda col: -IF(g.t(col).eq(0), c["contribution.access_costs.preparation_gbp"], 0)
         if key == "costs.yearly":
             return lambda col: -IF(in_years(g.t(col), lift(1), c["contribution.access_costs.years"]),
                                    c["contribution.access_costs.yearly_gbp"], 0)
-        k = int(key[len("costs.expertise["):-1])
-        where = f"contribution.expertise[{k}]"
-        return lambda col: -IF(in_years(g.t(col), c[f"{where}.start_year"], c[f"{where}.years"]),
-                               c[f"{where}.hours_per_year"] * c[f"{where}.cost_per_hour_gbp"], 0)
+        if key == "costs.curation_done":
+            return lambda col: -IF(g.t(col).eq(0), c["contribution.curation.already_spent_gbp"] * c["curation_share"],
+                                   0)
+        if key == "costs.curation":
+            where = "contribution.curation"
+            return lambda col: -IF(in_years(g.t(col), c[f"{where}.start_year"], c[f"{where}.years"]),
+                                   c[f"{where}.yearly_gbp"] * c["curation_share"], 0)
+        if key.startswith("costs.members["):
+            own = self.rows[f"members[{key[len('costs.members['):-1]}].own"]
+            return lambda col: -g.at(own, col)
+        if key.startswith("costs.delivery."):
+            term_key = key[len("costs.delivery."):]
+            term, inner = self.all_terms[term_key]
+            delivery = _excel(term).delivery
+            if delivery is None:
+                return None
+            cost = delivery(self, term, term_key, inner)
+            return lambda col: -cost(col)
+        if key.startswith("costs.expertise["):
+            where = f"contribution.expertise[{key[len('costs.expertise['):-1]}]"
+            return lambda col: -IF(in_years(g.t(col), c[f"{where}.start_year"], c[f"{where}.years"]),
+                                   c[f"{where}.hours_per_year"] * c[f"{where}.cost_per_hour_gbp"], 0)
+        return None
+
+    def grant_cell(self, k: int) -> Cell:
+        """Grant ``k``: its amount a year in its years, in real pounds (engine/valuation.py ``funding_row``)."""
+        c, g, where = self.c, self.g, f"funding[{k}]"
+        return lambda col: IF(in_years(g.t(col), c[f"{where}.start_year"], c[f"{where}.years"]),
+                              c[f"{where}.amount_gbp"], 0)
+
+    def member_workings(self) -> list[X]:
+        """Each member's own costs (positive) a year, and their present value at the NHS rate (read by the member
+        shares on the Workings sheet; the NHS discount factor row is written first)."""
+        g, c, lay = self.g, self.c, self.layout
+        pvs = []
+        for k, _member in enumerate(self.deal.nhs.members):
+            where, n = f"nhs.members[{k}].own_costs", k + 1
+
+            def own(col: int, where: str = where) -> X:
+                t = g.t(col)
+                return (IF(t.eq(0), c[f"{where}.preparation_gbp"], 0)
+                        + IF(in_years(t, lift(1), c[f"{where}.years"]), c[f"{where}.yearly_gbp"], 0))
+            row = g.work(f"Member {n}: its own costs (positive)", "preparation at signature; its yearly cost in years "
+                         "1 to its years", own)
+            self.rows[f"members[{k}].own"] = row
+            assert self.workings is not None
+            on = self.workings.sheet
+            pvs.append(SUMPRODUCT(lay.row(row, other=on), lay.row(lay.nhs_df, other=on)))
+        return pvs
+
+    def buyer_workings(self) -> None:
+        """The NHS party as a buyer and user of the product (engine/adoption.py): its purchases at list price, the
+        patients who benefit and what using the product saves it."""
+        g, c, deal = self.g, self.c, self.deal
+        route = deal.route_to_market
+        has_sales = route is not None and route.sales is not None
+        party = c["route_to_market.sales.nhs_party_purchase_share"] if has_sales else lift(1)
+        s = c["route_to_market.sales.nhs_share_of_sales"] if has_sales else lift(0)
+        if has_sales:
+            self.rows["list_spend"] = g.work(
+                "NHS party's purchases of the product at list price",
+                "list-price sales given launch × chance of launch × share of sales to the NHS × share the deal's NHS "
+                "party buys", lambda col: g.at(self.rows["sales"], col) * c["launch_probability"] * s * party)
+        b = "patient_benefit"
+
+        def patients(col: int) -> X:
+            from_sales: X = lift(0)
+            if has_sales:
+                from_sales = g.at(self.rows["units"], col) * c["launch_probability"] * s * c[f"{b}.patients_per_unit"]
+            entered = IF(in_years(g.t(col), c[f"{b}.start_year"], c[f"{b}.years"]), c[f"{b}.patients_per_year"], 0)
+            return IF(ISBLANK(c[f"{b}.patients_per_year"]), from_sales, entered)
+        self.rows["patients"] = g.work(
+            "Patients who benefit (across the NHS)", "patients per year entered: in its years; else units given "
+            "launch × chance of launch × share of sales to the NHS × patients per unit", patients, COUNT)
+
+        def savings(col: int) -> X:
+            total = g.at(self.rows["patients"], col) * c[f"{b}.cost_offset_per_patient_gbp"] * party
+            for k, _outcome in enumerate(deal.patient_benefit.outcomes):
+                at = f"{b}.outcomes[{k}]"
+                value = c[f"{at}.value_per_unit_gbp"]
+                amount = IF(in_years(g.t(col), c[f"{at}.start_year"], c[f"{at}.years"]), c[f"{at}.per_year"], 0)
+                total = total + IF(ISBLANK(value), 0, IF(c[f"{at}.cash_releasing"].eq("yes"), amount * value, 0))
+            return total
+        self.rows["savings"] = g.work(
+            "NHS party's savings from using the product", "patients × cost offset per patient × share the deal's NHS "
+            "party buys + each outcome that saves NHS money: its amount a year × value per unit", savings)
 
 
 def _negated(cell: Cell) -> Cell:
@@ -331,16 +432,45 @@ def _terms(deal: Deal):
             yield f"terms[{i}]", term, f"Term {i + 1}", False
 
 
-def write_cash_flows(book: Book, deal: Deal, valuation: Valuation, cells: Cells) -> Layout:
+def _user_terms(deal: Deal):
+    """(engine key, term, name prefix) for each other platform user's terms, in the engine's order."""
+    for k, user in enumerate(deal.platform_users):
+        for j, term in enumerate(user.terms):
+            yield f"platform_users[{k}].terms[{j}]", term, f"User {k + 1}, term {j + 1}"
+
+
+def nhs_line_keys(deal: Deal, valuation: Valuation) -> list[str]:
+    """The NHS's lines the engine gives this deal, in order (engine/valuation.py ``deal_flows``)."""
+    terms = [key for key, *_ in _terms(deal)] + [key for key, *_ in _user_terms(deal)]
+    delivery = [f"costs.delivery.{key}" for key, term, *_ in [*_terms(deal), *_user_terms(deal)]
+                if _excel(term).delivery is not None]
+    grants = [f"funding[{k}]" for k, g in enumerate(deal.funding) if g.towards is FundingFor.NHS]
+    shares = member_shares(deal, valuation.nhs_discount_factors)
+    outside = shares is not None and sum(float(x) for x, m in zip(shares, deal.nhs.members, strict=True)
+                                         if not m.is_nhs) != 0.0
+    curation = deal.contribution.curation
+    costs = ["costs.preparation", "costs.yearly"] + [f"costs.expertise[{k}]" for k in
+                                                     range(len(deal.contribution.expertise))]
+    if curation is not None:
+        costs += ["costs.curation_done"] * bool(curation.already_spent_gbp) + \
+            ["costs.curation"] * bool(curation.yearly_gbp)
+    costs += [f"costs.members[{k}]" for k, m in enumerate(deal.nhs.members)
+              if m.is_nhs and (m.own_costs.preparation_gbp or m.own_costs.yearly_gbp)]
+    return terms + grants + ["co_owners"] * outside + costs + delivery
+
+
+def write_cash_flows(book: Book, deal: Deal, valuation: Valuation, cells: Cells, workings: WorkingsSheet) -> Layout:
     b = Builder(book, deal, valuation, cells)
+    b.workings = workings
     g, lay = b.g, b.layout
     f = book.formats
     terms = {key: (term, name, inner) for key, term, name, inner in _terms(deal)}
+    user_terms = {key: (term, name) for key, term, name in _user_terms(deal)}
+    b.all_terms = {**{k: (t, inner) for k, (t, _n, inner) in terms.items()},
+                   **{k: (t, False) for k, (t, _n) in user_terms.items()}}
     nhs_keys = [x.key for x in valuation.nhs_lines]
     partner_keys = [x.key for x in valuation.partner_lines]
-    expected = list(terms) + ["costs.preparation", "costs.yearly"] + \
-        [f"costs.expertise[{k}]" for k in range(len(deal.contribution.expertise))]
-    if nhs_keys != expected:
+    if nhs_keys != nhs_line_keys(deal, valuation):
         raise ValueError("the valuation given is not the valuation of this deal")
 
     g.title(0, f"Cash flows (£ of {deal.assumptions.price_base_year}), risk-adjusted: money to each party is "
@@ -361,35 +491,58 @@ def write_cash_flows(book: Book, deal: Deal, valuation: Valuation, cells: Cells)
     g.title(partner_head, "Partner: operating profit (+), stage costs and everything given to the NHS (−); present "
                           "values at the partner's rate")
     g.title(work_head, "Workings: how the lines above are built")
+    # the NHS discount factor first: the members' shares by contribution read it through their own costs' PVs
+    g.write(lay.nhs_df, "NHS discount factor", "", NHS_DF_HOW, lambda col: nhs_factor(cells, g.t(col)), FACTOR)
 
     b.sales_workings()
     for key, (term, name, _inner) in terms.items():
-        workings = _excel(term).workings
-        if workings is not None:
-            workings(b, term, key, name)
+        workings_of = _excel(term).workings
+        if workings_of is not None:
+            workings_of(b, term, key, name)
+    write_member_shares(workings, deal, b.member_workings())
+    b.buyer_workings()
 
-    partner_costs: dict[str, Cell] = {}
-    tax_cell = b.tax_workings(terms) if TAX_KEY in partner_keys else None
-    for row, line in enumerate(valuation.nhs_lines, start=nhs_top):
-        if line.key in terms:
-            term, name, inner = terms[line.key]
+    partner_costs: dict[str, tuple[Cell, str]] = {}
+    partner_grants = {f"partner.funding[{k}]": b.grant_cell(k) for k, grant in enumerate(deal.funding)
+                      if grant.towards is FundingFor.PARTNER}
+    tax_cell = b.tax_workings(terms, list(partner_grants.values())) if TAX_KEY in partner_keys else None
+    line_rows = {line.key: row for row, line in enumerate(valuation.nhs_lines, start=nhs_top)}
+    lay.nhs_rows.update(line_rows)
+    for line in valuation.nhs_lines:
+        row, key = line_rows[line.key], line.key
+        nhs: Cell | None
+        if key in terms or key in user_terms:
+            term, inner = b.all_terms[key]
             excel = _excel(term)
-            nhs, partner = excel.cells(b, term, line.key, inner)
+            nhs, partner = excel.cells(b, term, key, inner)
             how = ("clause's chance × " if inner and excel.clause_weighted else "") + excel.how
-            if partner is not None:
-                partner_costs[line.key] = partner
+            if partner is not None and key in terms:
+                partner_costs[key] = (partner, excel.partner_how or IN_KIND_PARTNER_HOW)
+        elif key.startswith("funding["):
+            nhs, how = b.grant_cell(int(key[len("funding["):-1])), "the grant a year, in its years"
+        elif key == "co_owners":
+            continue  # written last: it reads every receipt and shared cost line
         else:
-            nhs, how = b.cost_cell(line.key), "−(cost in each year it falls)"
-        g.write(row, line.label, line.key, how, nhs)
-        lay.nhs_rows[line.key] = row
-    _totals(g, lay.nhs_net, lay.nhs_df, nhs_disc, nhs_top, "NHS", lambda col: nhs_factor(cells, g.t(col)),
-            "(1 + NHS rate)^−MIN(t, 30) × (1 + rate after 30)^−MAX(MIN(t, 75) − 30, 0) × (1 + rate after 75)^−MAX(t − "
-            "75, 0): the Green Book schedule")
+            nhs, how = b.cost_cell(key), "−(cost in each year it falls)"
+        if nhs is None:
+            g.constants(row, line.label, key, "a line of the NHS's", list(line.yearly))
+            lay.engine_rows.append(row)
+        else:
+            g.write(row, line.label, key, how, nhs)
+    if "co_owners" in line_rows:
+        shared = [r for k, r in line_rows.items() if k != "co_owners" and not k.startswith("costs.members[")]
+        g.write(line_rows["co_owners"], valuation.nhs_lines[nhs_keys.index("co_owners")].label, "co_owners",
+                "−co-owners' share (Workings) × (receipts + grants towards the NHS − the costs shared by the "
+                "consortium, that is every cost but members' own)",
+                lambda col: -(cells["co_owners_share"] * _sum_rows(g, shared, col)))
+    _totals(g, lay.nhs_net, lay.nhs_df, nhs_disc, nhs_top, "NHS", None, "")
 
     for row, line in enumerate(valuation.partner_lines, start=partner_top):
         key = line.key
         cell: Cell
-        if key == "partner.operating_profit":
+        if key in partner_grants:
+            how, cell = "the grant a year, in its years (taxable)", partner_grants[key]
+        elif key == "partner.operating_profit":
             how = "operating margin × expected sales"
             margin = cells["route_to_market.sales.operating_margin"] if "expected" in b.rows else None
             def profit(col: int, m: X | None = margin) -> X:
@@ -407,21 +560,20 @@ def write_cash_flows(book: Book, deal: Deal, valuation: Valuation, cells: Cells)
         elif key == TAX_KEY and tax_cell is not None:
             how, cell = "−(tax rate × Σ outcomes: chance × the yearly rise of its highest cumulative taxable profit; " \
                 "see the tax workings)", tax_cell
-        elif key not in lay.nhs_rows and key not in partner_costs:
-            # a line of the partner's own that no formula here rebuilds yet (its corporation tax): the engine's values
-            g.constants(row, line.label, key, ENGINE_HOW.get(key, "a line of the partner's own"), list(line.yearly))
-            lay.partner_rows[key] = row
-            lay.engine_rows.append(row)
-            continue
         elif key in partner_costs:
-            how, cell = "−(its cost to the partner in each of its years: its worth unless a cost is given)", \
-                partner_costs[key]
-        else:
+            cell, how = partner_costs[key]
+        elif key in terms and key in lay.nhs_rows:
             nhs_row = lay.nhs_rows[key]
             how = "−(the NHS's receipt above)"
             def receipt(col: int, r: int = nhs_row) -> X:
                 return -g.at(r, col)
             cell = receipt
+        else:
+            # a line of the partner's own that no formula here rebuilds: the engine's values
+            g.constants(row, line.label, key, ENGINE_HOW.get(key, "a line of the partner's own"), list(line.yearly))
+            lay.partner_rows[key] = row
+            lay.engine_rows.append(row)
+            continue
         g.write(row, line.label, key, how, cell)
         lay.partner_rows[key] = row
     _totals(g, lay.partner_net, lay.partner_df, partner_disc, partner_top, "Partner",
@@ -432,6 +584,10 @@ def write_cash_flows(book: Book, deal: Deal, valuation: Valuation, cells: Cells)
             g.present_value(row, df)
     g.present_value(lay.nhs_net, lay.nhs_df, bold=True)
     g.present_value(lay.partner_net, lay.partner_df, bold=True)
+    _by_buyer(b, terms)
+    for name in ("list_spend", "savings"):
+        if name in b.rows:
+            lay.buyer[name] = b.rows[name]
 
     # The project cash flow the IRR is worked on: the net without each stake given in the partner's shares that is
     # not counted in its IRR (engine/valuation.py DealFlows.partner_project).
@@ -454,10 +610,70 @@ def write_cash_flows(book: Book, deal: Deal, valuation: Valuation, cells: Cells)
                               "before's (ignoring years near zero)",
                               lambda col: lift(0) if col == first else IF((g.at(sign, col) * g.at(sign, col - 1)).lt(0),
                                                                           1, 0), WHOLE)
+    opening = g.next_work
+    lay.first_sign = g.work("Partner: sign of the first non-zero project cash flow",
+                            "the year before's, once it is not 0; else this year's sign above (the last year's is the "
+                            "first sign: +1 when money comes in before it goes out)",
+                            lambda col: g.at(sign, col) if col == first else
+                            IF(ABS(g.at(opening, col - 1)).gt(0), g.at(opening, col - 1), g.at(sign, col)), WHOLE)
     return lay
 
 
-def _totals(g: Grid, net: int, df: int, disc: int, top: int, who: str, factor: Cell, how: str) -> None:
+def _by_buyer(b: Builder, terms: dict) -> None:
+    """The part of each sales-linked payment on the NHS's purchases, split into the rebate on the deal's NHS party's
+    own purchases and other NHS bodies' part (engine/mechanisms.py ``_split_by_buyer``, ``nhs_price_discount``):
+    with P what the partner pays (−its line) and f the term's NHS fraction, rebate = P × f × p and other NHS bodies'
+    = P × f × (1 − p), p the share of the NHS's purchases its party makes."""
+    g, c, lay = b.g, b.c, b.layout
+    split = [key for key, (term, _n, _i) in terms.items() if _excel(term).by_buyer]
+    if not split:
+        return
+    p = c["route_to_market.sales.nhs_party_purchase_share"]
+
+    def on_nhs(col: int) -> X:
+        total: X | None = None
+        for key in split:
+            fraction = c[f"{key}.nhs_fraction"] if f"{key}.nhs_fraction" in c else lift(1)
+            part = -g.at(lay.partner_rows[key], col) * fraction
+            total = part if total is None else total + part
+        assert total is not None
+        return total
+    lay.on_nhs = g.work("Sales-linked terms: paid on the NHS's purchases",
+                        "Σ royalties, revenue shares and price discounts: −(the partner's line) × its NHS fraction "
+                        "(Workings; 1 for a price discount)", on_nhs)
+    lay.buyer["rebates"] = g.work("Of which rebates on the deal's NHS party's own purchases",
+                                  "paid on the NHS's purchases × share the deal's NHS party buys",
+                                  lambda col: g.at(lay.on_nhs, col) * p)
+    lay.buyer["other_nhs"] = g.work("Of which other NHS bodies' part (not in the NHS's lines)",
+                                    "paid on the NHS's purchases × (1 − share the deal's NHS party buys)",
+                                    lambda col: g.at(lay.on_nhs, col) * (1 - p))
+
+
+def _sum_rows(g: Grid, rows: list[int], col: int) -> X:
+    """SUM of the column's cells in ``rows``, as ranges over each run of adjacent rows."""
+    runs: list[list[int]] = []
+    for r in sorted(rows):
+        if runs and r == runs[-1][-1] + 1:
+            runs[-1].append(r)
+        else:
+            runs.append([r])
+    if not runs:
+        return lift(0)
+    return SUM(*(Range(f"{g.at(run[0], col).text}:{g.at(run[-1], col).text}",
+                       tuple(g.at(r, col).value for r in run)) if len(run) > 1 else g.at(run[0], col)
+                 for run in runs))
+
+
+#: How the NHS discount factor row is worked out.
+NHS_DF_HOW = ("(1 + NHS rate)^−MIN(t, 30) × (1 + rate after 30)^−MAX(MIN(t, 75) − 30, 0) × (1 + rate after 75)"
+              "^−MAX(t − 75, 0): the Green Book schedule")
+#: How an in-kind benefit's (or any term's own) partner line is worked out.
+IN_KIND_PARTNER_HOW = "−(its cost to the partner in each of its years: its worth unless a cost is given)"
+
+
+def _totals(g: Grid, net: int, df: int, disc: int, top: int, who: str, factor: Cell | None, how: str) -> None:
+    """A side's net cash flow, its discount factor (unless ``factor`` is None: written already) and its discounted
+    cash flow."""
     if net == top:  # no line flows to this side (a new deal with nothing sold or paid yet): its net is zero
         g.write(net, f"{who} net cash flow", "", "no lines: nothing flows to this side", lambda col: lift(0),
                 bold=True)
@@ -465,6 +681,7 @@ def _totals(g: Grid, net: int, df: int, disc: int, top: int, who: str, factor: C
         g.write(net, f"{who} net cash flow", "", "sum of the lines above",
                 lambda col: SUM(Range(f"{g.at(top, col).text}:{g.at(net - 1, col).text}",
                                       tuple(g.at(r, col).value for r in range(top, net)))), bold=True)
-    g.write(df, f"{who} discount factor", "", how, factor, FACTOR)
+    if factor is not None:
+        g.write(df, f"{who} discount factor", "", how, factor, FACTOR)
     g.write(disc, f"{who} discounted cash flow", "", "net cash flow × discount factor",
             lambda col: g.at(net, col) * g.at(df, col))

@@ -15,9 +15,10 @@ from valueshare import inputs
 from valueshare.engine.timeline import GREEN_BOOK_SECOND_STEP_YEAR, GREEN_BOOK_STEP_YEAR
 from valueshare.figures import FIGURES
 from valueshare.mechanisms import of
-from valueshare.model import ConsentToCommercialise, Deal, NhsPriceDiscount
-from valueshare.reports.excel.book import COUNT, FACTOR, GBP_INPUT, PERCENT, WHOLE, YEARS, Book, Sheet
-from valueshare.reports.excel.formula import MAX, ROUND, ROUNDUP, SUM, X, lift
+from valueshare.model import ConsentToCommercialise, Deal, NhsPriceDiscount, RevenueShare, Royalty
+from valueshare.model.parties import SplitRule
+from valueshare.reports.excel.book import COUNT, FACTOR, GBP, GBP_INPUT, PERCENT, WHOLE, YEARS, Book, Sheet
+from valueshare.reports.excel.formula import IF, MAX, ROUND, ROUNDUP, SUM, X, lift
 from valueshare.wording import term_title
 
 # unit kind -> (number format, unit text, data validation)
@@ -40,6 +41,9 @@ UNITS: dict[str, tuple[str, str, dict[str, Any] | None]] = {
     "probability": (PERCENT, "% (a fraction: 0.7 is 70%)",
                     {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1}),
     "guess": (PERCENT, "% a year", None),
+    "signed_gbp": (GBP_INPUT, "£ (negative: a cost)", {"validate": "decimal", "criteria": "between",
+                                                        "minimum": -1e12, "maximum": 1e12}),
+    "users": (WHOLE, "users", {"validate": "integer", "criteria": "between", "minimum": 1, "maximum": 100_000}),
 }
 
 LABEL, VALUE, UNIT, NAME, FIELD, NOTE = range(6)
@@ -164,8 +168,6 @@ def write_inputs(book: Book, deal: Deal, cells: Cells, *, irr_guess: float) -> N
     s.text("Illustrative figures", "yes" if deal.illustrative else "no", "illustrative")
     s.text("NHS organisation", deal.nhs.name, "nhs.name")
     s.text("NHS organisation kind", deal.nhs.kind.label, "nhs.kind")
-    for k, member in enumerate(deal.nhs.members):
-        s.text(f"Consortium member {k + 1}", member.name, f"nhs.members[{k}].name")
     s.text("Partner", deal.partner.name, "partner.name")
     s.text("Partner kind", deal.partner.kind.label, "partner.kind")
     s.text("Use of the data", deal.use.label, "use")
@@ -236,8 +238,14 @@ def write_inputs(book: Book, deal: Deal, cells: Cells, *, irr_guess: float) -> N
             s.number("Years from launch to peak uptake", sales.years_to_peak, "duration", "years_to_peak",
                      f"{where}.years_to_peak", "Uptake rises in a straight line until then; 0 is peak from launch.",
                      validation={"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 100})
+            s.number("Uptake at launch", sales.starting_uptake, "fraction", "starting_uptake",
+                     f"{where}.starting_uptake", "Rises in a straight line to the peak uptake; 0 for a new product, "
+                     "today's uptake for one already on the market.")
             s.number("Share of sales to the NHS", sales.nhs_share_of_sales, "fraction", "nhs_share_of_sales",
                      f"{where}.nhs_share_of_sales", "The share of units sold that the NHS buys.")
+            s.number("Share of the NHS's purchases the deal's NHS party makes", sales.nhs_party_purchase_share,
+                     "fraction", "nhs_party_purchase_share", f"{where}.nhs_party_purchase_share",
+                     "The rest are other NHS bodies' purchases: a discount or royalty on them is theirs.")
             s.number("Partner's operating margin", sales.operating_margin, "fraction", "operating_margin",
                      f"{where}.operating_margin", "What the partner keeps of list-price sales, before paying the NHS.")
             s.number("Last year with sales", sales.end_year, "year", "sales_end_year", f"{where}.end_year")
@@ -279,11 +287,111 @@ def write_inputs(book: Book, deal: Deal, cells: Cells, *, irr_guess: float) -> N
                  f"expertise{n}_cost_per_hour", f"{where}.cost_per_hour_gbp")
         s.number(f"Expertise {n}: first year", item.start_year, "year", f"expertise{n}_start", f"{where}.start_year")
         s.number(f"Expertise {n}: years", item.years, "whole_years", f"expertise{n}_years", f"{where}.years")
+    curation = deal.contribution.curation
+    if curation is not None:
+        where = "contribution.curation"
+        s.heading("Shared curation (this deal bears its users' share)")
+        if curation.description:
+            s.text("What the curation is", curation.description, f"{where}.description")
+        s.number("Curation already done (sunk, counted at signature)", curation.already_spent_gbp, "gbp",
+                 "curation_already_spent", f"{where}.already_spent_gbp")
+        s.number("Curation still to do, a year", curation.yearly_gbp, "gbp_year", "curation_yearly",
+                 f"{where}.yearly_gbp")
+        s.number("First year of the curation to do", curation.start_year, "year", "curation_start",
+                 f"{where}.start_year")
+        s.number("Years of the curation to do", curation.years, "whole_years", "curation_years", f"{where}.years")
+        s.number("Users the curation is expected to serve", curation.expected_users, "users",
+                 "curation_expected_users", f"{where}.expected_users", "Including this deal's users.")
+    _partnership_inputs(s, deal)
 
     s.section("Spreadsheet settings")
     s.number("IRR search starts at", irr_guess, "guess", "irr_guess", "",
              "Where IRR() starts looking; set to valueshare's rate (rounded). With several possible rates, IRR() "
              "finds the one nearest this guess; valueshare reports the one nearest zero.")
+
+
+def _partnership_inputs(s: InputsSheet, deal: Deal) -> None:
+    """The consortium's members and split, third-party funding, other platform users' terms, and what the NHS
+    party's use of the product saves it (issue 16)."""
+    nhs = deal.nhs
+    if nhs.members:
+        s.section("Consortium members")
+        s.text("Split of receipts", nhs.split.value, "nhs.split",
+               "Which rule the shares follow is fixed when the workbook is made; export again to change it.")
+        for k, member in enumerate(nhs.members):
+            where, n = f"nhs.members[{k}]", k + 1
+            s.heading(f"Member {n}")
+            s.text(f"Member {n} name", member.name, f"{where}.name")
+            s.text(f"Member {n} is an NHS body", "yes" if member.is_nhs else "no", f"{where}.is_nhs",
+                   "no: a co-owner outside the NHS, whose share is not the NHS's. Fixed when the workbook is made.")
+            s.number(f"Member {n} patient records", member.records, "count", f"member{n}_records",
+                     f"{where}.records", unit_text="records")
+            if member.share is not None:
+                s.number(f"Member {n} fixed share", member.share, "fraction", f"member{n}_share", f"{where}.share")
+            costs = member.own_costs
+            s.number(f"Member {n} own preparation cost (at signature)", costs.preparation_gbp, "gbp",
+                     f"member{n}_preparation", f"{where}.own_costs.preparation_gbp")
+            s.number(f"Member {n} own yearly cost", costs.yearly_gbp, "gbp_year", f"member{n}_yearly",
+                     f"{where}.own_costs.yearly_gbp")
+            s.number(f"Member {n} years of its yearly cost (years 1 to this)", costs.years, "whole_years",
+                     f"member{n}_years", f"{where}.own_costs.years")
+    if deal.funding:
+        s.section("Third-party funding")
+        for k, grant in enumerate(deal.funding):
+            where, n = f"funding[{k}]", k + 1
+            s.heading(f"Grant {n}")
+            s.text(f"Grant {n} funder", grant.funder, f"{where}.funder")
+            s.text(f"Grant {n} kind of funder", grant.kind.label, f"{where}.kind")
+            s.text(f"Grant {n} towards", grant.towards.value, f"{where}.towards",
+                   "nhs: a line of the NHS's; partner: of the partner's (taxable). Fixed when the workbook is made.")
+            s.number(f"Grant {n} amount a year", grant.amount_gbp, "gbp_year", f"grant{n}_amount",
+                     f"{where}.amount_gbp", "In real terms (pounds of the price base year).")
+            s.number(f"Grant {n} first year", grant.start_year, "year", f"grant{n}_start", f"{where}.start_year")
+            s.number(f"Grant {n} years", grant.years, "whole_years", f"grant{n}_years", f"{where}.years")
+            if grant.conditions:
+                s.text(f"Grant {n} conditions", grant.conditions, f"{where}.conditions")
+    if deal.platform_users:
+        s.section("Other platform users")
+        for k, user in enumerate(deal.platform_users):
+            s.heading(f"User {k + 1}")
+            s.text(f"User {k + 1} name", user.name, f"platform_users[{k}].name")
+            s.text(f"User {k + 1} kind", user.kind.label, f"platform_users[{k}].kind")
+            for j, term in enumerate(user.terms):
+                s.heading(f"User {k + 1}, term {j + 1}: {term_title(term)}")
+                _term_inputs(s, term, f"platform_users[{k}].terms[{j}]", f"user{k + 1}_term{j + 1}",
+                             origin="signature")
+    b = deal.patient_benefit
+    where = "patient_benefit"
+    s.section("The NHS party as a user of the product (not in the NHS NPV)")
+    s.number("Patients per unit", b.patients_per_unit, "count", "patients_per_unit", f"{where}.patients_per_unit",
+             "Used when patients per year is empty: patients follow the NHS's units.", unit_text="patients a unit")
+    s.number("Patients per year", b.patients_per_year, "count", "patients_per_year", f"{where}.patients_per_year",
+             "Empty: patients follow the NHS's units sold.", unit_text="patients a year")
+    s.number("First year patients benefit (patients per year entered)", b.start_year, "year", "patients_start",
+             f"{where}.start_year")
+    s.number("Years patients benefit (patients per year entered)", b.years, "whole_years", "patients_years",
+             f"{where}.years")
+    s.number("NHS cost offset per patient", b.cost_offset_per_patient_gbp, "signed_gbp", "cost_offset_per_patient",
+             f"{where}.cost_offset_per_patient_gbp")
+    s.choice("Cost offsets are", b.cost_offset_basis.value, ["gross_of_price", "net_of_price"], "cost_offset_basis",
+             f"{where}.cost_offset_basis", "gross_of_price: the NPV with the product subtracts the list-price spend; "
+                                           "net_of_price: it does not.")
+    for k, outcome in enumerate(b.outcomes):
+        at, n = f"{where}.outcomes[{k}]", k + 1
+        s.heading(f"Outcome {n}")
+        s.text(f"Outcome {n} name", outcome.name, f"{at}.name")
+        s.text(f"Outcome {n} unit", outcome.unit, f"{at}.unit")
+        s.number(f"Outcome {n} amount a year", outcome.per_year, "count", f"outcome{n}_per_year", f"{at}.per_year",
+                 unit_text=f"{outcome.unit} a year")
+        s.number(f"Outcome {n} first year", outcome.start_year, "year", f"outcome{n}_start", f"{at}.start_year")
+        s.number(f"Outcome {n} years", outcome.years, "whole_years", f"outcome{n}_years", f"{at}.years")
+        s.number(f"Outcome {n} value per unit", outcome.value_per_unit_gbp, "gbp", f"outcome{n}_value",
+                 f"{at}.value_per_unit_gbp", "Empty: kept in its own units.")
+        if outcome.value_source:
+            s.text(f"Outcome {n} source of the value", outcome.value_source, f"{at}.value_source")
+        s.choice(f"Outcome {n} saves NHS money", "yes" if outcome.cash_releasing else "no", ["yes", "no"],
+                 f"outcome{n}_cash_releasing", f"{at}.cash_releasing",
+                 "yes: its value is counted among the NHS party's savings.")
 
 
 def _term_inputs(s: InputsSheet, term: Any, where: str, name: str, *, origin: str) -> None:
@@ -327,18 +435,29 @@ class WorkingsSheet:
         return cell
 
 
-def write_workings(book: Book, deal: Deal, cells: Cells) -> None:
-    """Route timing and weights (as ``engine/route.py`` builds them) and the total NHS price discount."""
+def write_workings(book: Book, deal: Deal, cells: Cells) -> WorkingsSheet:
+    """Route timing and weights (as ``engine/route.py`` builds them), the total NHS price discount, each sales-linked
+    term's NHS fraction and the platform's shares; the consortium's shares come later (``write_member_shares``), as
+    they read the Cash flows sheet."""
     w = WorkingsSheet(book, cells)
     discounts = [f"{where}.price_discount" for where in _discount_paths(deal)]
     w.heading("Prices")
-    w.put("total_discount", "Total NHS price discount", SUM(*(cells[p] for p in discounts)) if discounts else lift(0),
-          PERCENT, "% off list price", "total_price_discount",
-          "Sum of every NHS price discount term, including any inside a consent clause; net sales are list-price "
-          "sales × (1 − UK share × this).")
+    d = w.put("total_discount", "Total NHS price discount",
+              SUM(*(cells[p] for p in discounts)) if discounts else lift(0),
+              PERCENT, "% off list price", "total_price_discount",
+              "Sum of every NHS price discount term, including any inside a consent clause; net sales are list-price "
+              "sales × (1 − share of sales to the NHS × this).")
+    for where, title, name in _sales_linked(deal):
+        s = cells["route_to_market.sales.nhs_share_of_sales"]
+        w.put(f"{where}.nhs_fraction", f"{title}: share of its net sales bought by the NHS",
+              IF(cells[f"{where}.territory"].eq("uk"), 1, s * (1 - d) / (1 - s * d)), FACTOR, "fraction",
+              f"{name}_nhs_fraction",
+              "uk: 1 (every UK sale is to the NHS); worldwide: s × (1 − d) / (1 − s × d), s the share of sales to the "
+              "NHS, d the total discount: the NHS's purchases at their discounted price over all net sales")
+    _platform_workings(w, deal)
     route = deal.route_to_market
     if route is None:
-        return
+        return w
     clause = deal.consent_clause
     w.heading("Route to market")
     if clause is not None:
@@ -384,6 +503,72 @@ def write_workings(book: Book, deal: Deal, cells: Cells) -> None:
               MAX(cells["route_to_market.sales.years_to_peak"], 1e-12), YEARS, "years", "ramp_years",
               "years to peak, floored at 1E-12 so that 0 means peak from launch (changes sales by under a "
               "millionth of a penny)")
+    return w
+
+
+def _sales_linked(deal: Deal) -> list[tuple[str, str, str]]:
+    """(scenario path, title as on the sheets, prefix of its names) of each royalty and revenue share, those in a
+    consent clause included."""
+    found = []
+    for i, term in enumerate(deal.terms):
+        if isinstance(term, ConsentToCommercialise):
+            found += [(f"terms[{i}].terms[{j}]", f"Term {i + 1}.{j + 1}", f"clause_term{j + 1}")
+                      for j, t in enumerate(term.terms) if isinstance(t, (Royalty, RevenueShare))]
+        elif isinstance(term, (Royalty, RevenueShare)):
+            found.append((f"terms[{i}]", f"Term {i + 1}", f"term{i + 1}"))
+    return found
+
+
+def _platform_workings(w: WorkingsSheet, deal: Deal) -> None:
+    """The partner's share of the platform's costs and this deal's share of the shared curation."""
+    others = len(deal.platform_users)
+    curation = deal.contribution.curation
+    if not others and curation is None:
+        return
+    w.heading("Platform")
+    users = w.put("platform_users", "Users of the data in this deal", lift(1) + others, WHOLE, "users",
+                  "platform_users", f"the partner and the {others} other platform users listed on the Inputs sheet "
+                                    "(how many is fixed when the workbook is made)")
+    if others:
+        w.put("partner_cost_share", "The partner's share of the NHS's costs of access", 1 / users, FACTOR,
+              "fraction", "partner_cost_share", "an equal share with each other user [ours]: 1 ÷ users")
+    if curation is not None:
+        w.put("curation_share", "This deal's share of the shared curation",
+              users / w.cells["contribution.curation.expected_users"], FACTOR, "fraction", "curation_share",
+              "users of the data in this deal ÷ users the curation is expected to serve")
+
+
+def write_member_shares(w: WorkingsSheet, deal: Deal, own_pv: list[X]) -> None:
+    """Each consortium member's share of the receipts and shared costs (engine/consortium.py ``member_shares``) and
+    the co-owners' share outside the NHS; ``own_pv`` is each member's own costs at present value (the NHS rate), read
+    from the Cash flows sheet. Nothing without members or with no split agreed."""
+    members, split = deal.nhs.members, deal.nhs.split
+    if not members or split is SplitRule.NOT_AGREED:
+        return
+    c = w.cells
+    w.heading(f"Consortium: shares by the split '{split.value}'")
+    records = [c[f"nhs.members[{k}].records"] for k in range(len(members))]
+    shares = []
+    for k in range(len(members)):
+        n = k + 1
+        w.put(f"members[{k}].own_pv", f"Member {n}: its own costs at present value", own_pv[k], GBP, "£",
+              f"member{n}_own_costs_pv", "SUMPRODUCT(its own costs on the Cash flows sheet, NHS discount factor)")
+    pvs = [c[f"members[{k}].own_pv"] for k in range(len(members))]
+    for k, member in enumerate(members):
+        n = k + 1
+        if split is SplitRule.FIXED:
+            expr, how = c[f"nhs.members[{k}].share"], "the fixed share agreed"
+        elif split is SplitRule.BY_RECORDS:
+            expr, how = records[k] / SUM(*records), "its patient records ÷ all members' records"
+        else:
+            expr, how = pvs[k] / SUM(*pvs), "its own costs at present value ÷ all members' [ours]"
+        shares.append(w.put(f"members[{k}].share", f"Member {n} ({'NHS' if member.is_nhs else 'outside the NHS'}): "
+                            "its share of receipts and shared costs", expr, FACTOR, "fraction", f"member{n}_split",
+                            how))
+    outside = [x for x, m in zip(shares, members, strict=True) if not m.is_nhs]
+    w.put("co_owners_share", "Share of the co-owners outside the NHS", SUM(*outside) if outside else lift(0), FACTOR,
+          "fraction", "co_owners_share", "sum of the shares of the members that are not NHS bodies: taken out of the "
+                                         "NHS's cash flow (the line Share of co-owners outside the NHS)")
 
 
 def _discount_paths(deal: Deal) -> list[str]:

@@ -7,25 +7,43 @@ year 30, the Green Book step) and must agree with the main figures.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from valueshare.engine import Valuation
-from valueshare.figures import FIGURES
-from valueshare.mechanisms import of
+from valueshare.engine.valuation import fee_line_keys
+from valueshare.figures import FIGURES, NHS_MONEY
 from valueshare.model import Deal
 from valueshare.provenance import Provenance
 from valueshare.reports.excel.book import DIFFERENCE, FACTOR, GBP, PERCENT, YEARS, Sheet
 from valueshare.reports.excel.flows import PV, Layout
-from valueshare.reports.excel.formula import DIV0, IF, IFERROR, SUM, SUMPRODUCT, ExcelError, Range, X, call, lift
+from valueshare.reports.excel.formula import (
+    AND,
+    DIV0,
+    IF,
+    IFERROR,
+    MAX,
+    SUM,
+    SUMPRODUCT,
+    ExcelError,
+    Range,
+    X,
+    call,
+    lift,
+)
 from valueshare.reports.excel.inputs import Cells
 
 NO_SIGN_CHANGE = "no IRR: the cash flows never change sign"
 NO_ROOT = "no IRR: no real rate makes the present value zero"
+FINANCING = "no IRR: money comes in before it goes out (a financing profile, not an investment); see the NPV and MIRR"
 NO_MIRR = "no MIRR: the cash flow needs money both in and out"
 
 #: The headline figures (``valueshare.figures``) the sheet writes, in order, each as a formula beside the engine's
 #: own value under the figure's label; the last two only when the deal has a route to market.
 SUMMARY_FIGURES = ("nhs_npv", "partner_npv", "partner_irr", "partner_value_before_payments", "value_to_nhs",
-                   "nhs_share", "cost_recovery", "nhs_access_costs", "value_share_gbp", "value_share",
+                   "nhs_share", "cost_recovery", "nhs_access_costs", "value_share_gbp", "value_share", *NHS_MONEY,
                    "nhs_receipts_undiscounted", "launch_probability", "launch_year")
+NO_COSTS = "n/a: no NHS access costs are entered"
+GRANTS_COVER = "n/a: grants cover all of the NHS's costs of access"
 
 
 def _npv_value(rate: float, values: tuple) -> float:
@@ -95,9 +113,13 @@ def write_summary(sheet: Sheet, deal: Deal, valuation: Valuation, cells: Cells, 
     irr_value: float | str | ExcelError = v.partner_irr.value if v.partner_irr.value is not None \
         else ExcelError("#NUM!")
     project = lay.row(lay.partner_project, other=sheet)
-    irr = IF(changes.eq(0), NO_SIGN_CHANGE, IFERROR(call("IRR", [project, guess], irr_value), NO_ROOT))
+    opening = flows.ref(lay.first_sign, lay.cols[-1], other=sheet)
+    irr = IF(changes.eq(0), NO_SIGN_CHANGE,
+             IF(opening.gt(0), FINANCING, IFERROR(call("IRR", [project, guess], irr_value), NO_ROOT)))
     figure("partner_irr", irr, PERCENT, "IRR(partner project cash flow, starting guess on Inputs); the rate at which "
-           "the partner's expected project cash flow (its net without any stake left out of its IRR) has NPV 0",
+           "the partner's expected project cash flow (its net without any stake left out of its IRR) has NPV 0; none "
+           "when money comes in first (the first non-zero project cash flow is positive: a higher rate would read "
+           "better, as for a loan)",
            "partner_irr", none=v.partner_irr.text())
     put(f"{FIGURES['partner_irr'].label}: note",
         IF(changes.gt(1), "one of several possible rates (the cash flow changes sign more than once)", ""), PERCENT,
@@ -144,36 +166,68 @@ def write_summary(sheet: Sheet, deal: Deal, valuation: Valuation, cells: Cells, 
                _npv_value(a.partner_discount_rate, partner_rest.values)),
         GBP, v.partner_npv, "year 0 + NPV(partner rate, years 1 on)")
 
-    operating = [lay.partner_rows[k] for k in ("partner.operating_profit", "partner.stage_costs")
-                 if k in lay.partner_rows]
+    operating = [r for k, r in lay.partner_rows.items()
+                 if k.startswith("partner.funding[") or k in ("partner.operating_profit", "partner.stage_costs")]
     payments = [r for k, r in lay.partner_rows.items() if k.startswith("terms[")]
     before = figure("partner_value_before_payments", pv(operating), GBP,
-                    "PV at the partner's rate of operating profit and stage costs")
+                    "PV at the partner's rate of grants towards its costs, operating profit and stage costs")
     given = figure("value_to_nhs", -pv(payments), GBP, "everything the partner gives the NHS, at the partner's "
                    "rate: −(sum of the PVs of the partner's payment lines)")
     figure("nhs_share", IF(before.le(1e-9), "n/a: the partner's value before payments to the NHS is not positive",
                            given / before), PERCENT,
            "what the partner gives the NHS ÷ its value before payments", none=f"n/a: {v.nhs_share_note}")
-    fees = [lay.nhs_rows[f"terms[{i}]"] for i, t in enumerate(deal.terms) if of(t).fee_like]
-    costs = [r for k, r in lay.nhs_rows.items() if k.startswith("costs.")]
-    fees_pv, costs_pv = pv(fees), -pv(costs)
-    figure("cost_recovery", IF(costs_pv.le(1e-9), "n/a: no NHS access costs are entered", fees_pv / costs_pv),
-           "0.00x", "PV of top-level access fees and subscriptions ÷ PV of the NHS's costs, both at the NHS rate",
-           none=f"n/a: {v.cost_recovery_note}")
-    access = figure("nhs_access_costs", costs_pv, GBP, "−(sum of the PVs of the NHS's cost lines), at the NHS rate")
-    beyond = figure("value_share_gbp", given - access, GBP, "value to the NHS − NHS costs of access")
+    access = access_costs(sheet, lay, cells)
+    fees_pv = pv([lay.nhs_rows[k] for k in lay.nhs_rows if k in fee_line_keys(deal)])
+    figure("cost_recovery", IF(AND(access.all_costs.gt(1e-9), access.platform.le(1e-9)), GRANTS_COVER,
+                               IF(access.platform.le(1e-9), NO_COSTS, fees_pv / access.platform)),
+           "0.00x", "PV of the charges for access (top-level access fees, subscriptions, secure-environment charges "
+           "and service income, and other platform users' own) ÷ the NHS's costs of access less grants, both at the "
+           "NHS rate", none=f"n/a: {v.cost_recovery_note}")
+    shared = "" if access.share is None else " × the partner's share of them (Workings)"
+    costs = figure("nhs_access_costs", access.partner, GBP,
+                   "MAX(−(sum of the PVs of the NHS's cost lines) − PVs of the grants towards them, 0), at the NHS "
+                   "rate" + shared)
+    put("NHS costs of access less grants, all users of the data", access.platform, GBP, v.platform_access_costs,
+        "MAX(−(sum of the PVs of the NHS's cost lines) − PVs of the grants towards the NHS, 0)")
+    beyond = figure("value_share_gbp", given - costs, GBP, "value to the NHS − NHS costs of access")
     figure("value_share", IF(before.le(1e-9), "n/a: the partner's value before payments to the NHS is not positive",
                              beyond / before), PERCENT, "value share beyond cost recovery ÷ the partner's value "
            "before payments", none=f"n/a: {v.nhs_share_note}")
-    receipts = [r for k, r in lay.nhs_rows.items() if k.startswith("terms[")]
-    if receipts:
-        block = Range(f"{flows.ref(receipts[0], cols[0], other=sheet).text}:"
-                      f"{flows.ref(receipts[-1], cols[-1]).text}",
-                      tuple(flows.values[(r, c)] for r in receipts for c in cols))
+
+    # Where the NHS party's money comes from and goes (engine/valuation.py, engine/adoption.py).
+    df = lay.row(lay.nhs_df, other=sheet)
+
+    def work_pv(name: str) -> X:
+        return SUMPRODUCT(lay.row(lay.buyer[name], other=sheet), df) if name in lay.buyer else lift(0)
+    receipt_rows = [r for k, r in lay.nhs_rows.items() if k.startswith(("terms[", "platform_users["))]
+    price_terms = work_pv("rebates")
+    list_spend = work_pv("list_spend")
+    savings = work_pv("savings")
+    figure("nhs_receipts", pv(receipt_rows) - price_terms, GBP,
+           "PVs of the NHS's receipt lines − the rebates on its own purchases (Cash flows workings), at the NHS rate")
+    figure("nhs_grants", access.grants, GBP, "sum of the PVs of the grants towards the NHS's costs")
+    figure("nhs_price_terms", price_terms, GBP, "SUMPRODUCT(rebates on the deal's NHS party's own purchases, NHS "
+           "discount factor): the price discount and royalties or revenue shares on them")
+    figure("nhs_product_spend", -(list_spend - price_terms), GBP,
+           "−(PV of the NHS party's purchases at list price − PV of the rebates on them): not in the NHS NPV")
+    figure("nhs_savings", savings, GBP, "SUMPRODUCT(the NHS party's savings from using the product, NHS discount "
+           "factor): not in the NHS NPV")
+    figure("nhs_npv_with_product",
+           book.names["nhs_npv"] + savings - IF(cells["patient_benefit.cost_offset_basis"].eq("gross_of_price"),
+                                                list_spend, 0), GBP,
+           "NHS NPV + NHS savings − the PV of its purchases at list price (not when the cost offsets are entered "
+           "net of the price)")
+    figure("other_nhs_bodies", work_pv("other_nhs"), GBP, "SUMPRODUCT(other NHS bodies' part of the sales-linked "
+           "terms, NHS discount factor): theirs, not in the NHS's lines")
+    if receipt_rows:
+        block = Range(f"{flows.ref(receipt_rows[0], cols[0], other=sheet).text}:"
+                      f"{flows.ref(receipt_rows[-1], cols[-1]).text}",
+                      tuple(flows.values[(r, c)] for r in receipt_rows for c in cols))
         total: X = SUM(block)
     else:
         total = lift(0)
-    figure("nhs_receipts_undiscounted", total, GBP, "sum over the years of every NHS receipt line (not its costs)")
+    figure("nhs_receipts_undiscounted", total, GBP, "sum over the years of every NHS receipt line (not its grants "
+           "or costs)")
     if deal.route_to_market is not None:
         figure("launch_probability", cells["launch_probability"], FACTOR,
                "from the Workings sheet: the product of the stages' probabilities (× the clause's chance)")
@@ -184,6 +238,29 @@ def write_summary(sheet: Sheet, deal: Deal, valuation: Valuation, cells: Cells, 
                        "formula.", f.get(italic=True))
     write_provenance(sheet, row + 2, provenance or Provenance.of(deal))
     ws.activate()
+
+
+@dataclass(frozen=True)
+class AccessCosts:
+    """The NHS's costs of access as the Summary and the Members and users sheet work them out, at the NHS rate."""
+
+    all_costs: X           # −(sum of the PVs of every cost line)
+    grants: X              # sum of the PVs of the grants towards the NHS
+    platform: X            # MAX(all costs − grants, 0): across every user of the data
+    share: X | None        # the partner's share of them (None: the partner is the only user)
+    partner: X             # platform × share
+
+
+def access_costs(sheet: Sheet, lay: Layout, cells: Cells) -> AccessCosts:
+    """The NHS's costs of access less grants, and the partner's share of them (engine/valuation.py ``value_deal``):
+    formulas over the Cash flows sheet's present values, to be written in ``sheet``."""
+    def pv(rows: list[int]) -> X:
+        return SUM(*(lay.sheet.ref(r, PV, other=sheet) for r in rows)) if rows else lift(0)
+    all_costs = -pv([r for k, r in lay.nhs_rows.items() if k.startswith("costs.")])
+    grants = pv([r for k, r in lay.nhs_rows.items() if k.startswith("funding[")])
+    platform = MAX(all_costs - grants, 0)
+    share = cells.by_key.get("partner_cost_share")
+    return AccessCosts(all_costs, grants, platform, share, platform if share is None else platform * share)
 
 
 def write_provenance(sheet: Sheet, row: int, made: Provenance) -> int:

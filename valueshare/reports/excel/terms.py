@@ -22,6 +22,8 @@ from valueshare.model.terms import (
     NhsPriceDiscount,
     RevenueShare,
     Royalty,
+    SdeCharges,
+    ServiceIncome,
     Subscription,
 )
 from valueshare.reports.excel.formula import AND, IF, ISBLANK, MAX, MIN, SUM, X, lift
@@ -41,9 +43,13 @@ class ExcelRows:
     ``inputs(sheet, term, where, name, year_note)`` writes the term's inputs (``where`` is its scenario path,
     ``name`` the prefix of its cells' names, ``year_note`` says where its years count from); ``cells(builder, term,
     where, inner)`` gives the formula of the NHS's receipt in a year, and of the partner's cost when that is not
-    simply the receipt; ``how`` says it in words. ``clause_weighted``: inside a consent clause its formula carries
-    the clause's chance itself (a term on the route carries it through the route's chances). ``workings``, when
-    given, first writes the rows its formula reads (a sales-linked term's base).
+    simply the receipt; ``how`` says it in words (``partner_how`` that of the partner's own cell). ``clause_weighted``:
+    inside a consent clause its formula carries the clause's chance itself (a term on the route carries it through
+    the route's chances). ``workings``, when given, first writes the rows its formula reads (a sales-linked term's
+    base). ``delivery`` gives what the NHS spends to deliver the term in a year (>= 0; its line is
+    ``costs.delivery.<key>``). ``by_buyer``: what the partner pays is split by who bought what it is paid on
+    (engine/mechanisms.py ``_split_by_buyer``): the part on the NHS's purchases is ``−partner × NHS fraction``, the
+    NHS fraction being the Workings cell ``<key>.nhs_fraction`` when the term has one, else 1.
     """
 
     inputs: Callable[[InputsSheet, Any, str, str, str], None]
@@ -51,6 +57,9 @@ class ExcelRows:
     how: str
     clause_weighted: bool = False
     workings: Callable[[Builder, Any, str, str], None] | None = None
+    partner_how: str = ""
+    delivery: Callable[[Builder, Any, str, bool], Cell] | None = None
+    by_buyer: bool = False
 
 
 def in_years(t: X, start: X, count: X) -> X:
@@ -225,12 +234,27 @@ def royalty_workings(b: Builder, term: Royalty, where: str, name: str) -> None:
                            "deflator", capped)
 
 
+def less_other_nhs_bodies(b: Builder, where: str, paid: X) -> X:
+    """What the deal's NHS party keeps of a sales-linked payment (engine/mechanisms.py ``_split_by_buyer``): all of
+    it less the part paid on other NHS bodies' purchases, ``paid × NHS fraction × (1 − party's share)``."""
+    return paid - paid * b.c[f"{where}.nhs_fraction"] * (1 - b.c["route_to_market.sales.nhs_party_purchase_share"])
+
+
+#: What the NHS line of a royalty or revenue share says after its own formula.
+LESS_OTHER_NHS = ("; less the part on other NHS bodies' purchases: × NHS fraction × (1 − share bought by the deal's "
+                  "NHS party)")
+PAID_ON_ALL_SALES = "−(what it pays on all the net sales the term covers, before any part goes to other NHS bodies)"
+
+
 def royalty_cells(b: Builder, term: Royalty, where: str, inner: bool) -> tuple[Cell, Cell | None]:
-    return (lambda col: b.g.at(b.base[where], col) * b.c["launch_probability"]), None
+    def paid(col: int) -> X:
+        return b.g.at(b.base[where], col) * b.c["launch_probability"]
+    return (lambda col: less_other_nhs_bodies(b, where, paid(col))), (lambda col: -paid(col))
 
 
-ROYALTY = ExcelRows(royalty_inputs, royalty_cells, "royalty given launch (after any cap) × chance of launch",
-                    workings=royalty_workings)
+ROYALTY = ExcelRows(royalty_inputs, royalty_cells,
+                    "royalty given launch (after any cap) × chance of launch" + LESS_OTHER_NHS,
+                    workings=royalty_workings, partner_how=PAID_ON_ALL_SALES, by_buyer=True)
 
 
 def revenue_share_inputs(s: InputsSheet, term: RevenueShare, where: str, name: str, year_note: str) -> None:
@@ -244,11 +268,15 @@ def revenue_share_workings(b: Builder, term: RevenueShare, where: str, name: str
 
 def revenue_share_cells(b: Builder, term: RevenueShare, where: str, inner: bool) -> tuple[Cell, Cell | None]:
     c = b.c
-    return (lambda col: c[f"{where}.rate"] * b.g.at(b.base[where], col) * c["launch_probability"]), None
+
+    def paid(col: int) -> X:
+        return c[f"{where}.rate"] * b.g.at(b.base[where], col) * c["launch_probability"]
+    return (lambda col: less_other_nhs_bodies(b, where, paid(col))), (lambda col: -paid(col))
 
 
 REVENUE_SHARE = ExcelRows(revenue_share_inputs, revenue_share_cells,
-                          "share × net sales it is paid on × chance of launch", workings=revenue_share_workings)
+                          "share × net sales it is paid on × chance of launch" + LESS_OTHER_NHS,
+                          workings=revenue_share_workings, partner_how=PAID_ON_ALL_SALES, by_buyer=True)
 
 
 # ----------------------------------------------------------------------------------------------------- equity
@@ -318,13 +346,19 @@ def nhs_price_discount_inputs(s: InputsSheet, term: NhsPriceDiscount, where: str
 def nhs_price_discount_cells(b: Builder, term: NhsPriceDiscount, where: str, inner: bool
                              ) -> tuple[Cell, Cell | None]:
     c = b.c
-    return (lambda col: c[f"{where}.price_discount"] * b.g.at(b.rows["sales"], col)
-            * c["route_to_market.sales.nhs_share_of_sales"] * c["launch_probability"]), None
+
+    def saving(col: int) -> X:
+        return (c[f"{where}.price_discount"] * b.g.at(b.rows["sales"], col)
+                * c["route_to_market.sales.nhs_share_of_sales"] * c["launch_probability"])
+    return ((lambda col: saving(col) * c["route_to_market.sales.nhs_party_purchase_share"]),
+            (lambda col: -saving(col)))
 
 
 NHS_PRICE_DISCOUNT = ExcelRows(
     nhs_price_discount_inputs, nhs_price_discount_cells,
-    "discount × list-price sales given launch × share of sales to the NHS × chance of launch (the NHS's saving)")
+    "discount × list-price sales given launch × share of sales to the NHS × chance of launch (the NHS's saving) × "
+    "share bought by the deal's NHS party",
+    partner_how="−(the saving on every NHS body's purchases: the revenue the partner gives up)", by_buyer=True)
 
 
 # -------------------------------------------------------------------------------------------- in-kind benefit
@@ -355,20 +389,23 @@ IN_KIND_BENEFIT = ExcelRows(in_kind_benefit_inputs, in_kind_benefit_cells,
 
 # ------------------------------------------------------------------------------- secure data environment charges
 
-def sde_charges_inputs(s: InputsSheet, term: Any, where: str, name: str, year_note: str) -> None:
+def sde_charges_inputs(s: InputsSheet, term: SdeCharges, where: str, name: str, year_note: str) -> None:
     s.number("Set-up charge", term.setup_gbp, "gbp", f"{name}_setup", f"{where}.setup_gbp", "Paid in the start year.")
     s.number("Charge per user per month", term.per_user_per_month_gbp, "gbp", f"{name}_per_user_month",
-             f"{where}.per_user_per_month_gbp")
-    s.number("Users", term.users, "count", f"{name}_users", f"{where}.users")
-    s.number("Charge per project", term.per_project_gbp, "gbp", f"{name}_per_project", f"{where}.per_project_gbp")
-    s.number("Projects a year", term.projects_per_year, "count", f"{name}_projects", f"{where}.projects_per_year")
+             f"{where}.per_user_per_month_gbp", unit_text="£ a user a month")
+    s.number("Users", term.users, "count", f"{name}_users", f"{where}.users", unit_text="users",
+             validation={"validate": "integer", "criteria": "between", "minimum": 0, "maximum": 100_000})
+    s.number("Charge per project", term.per_project_gbp, "gbp", f"{name}_per_project", f"{where}.per_project_gbp",
+             unit_text="£ a project")
+    s.number("Projects a year", term.projects_per_year, "count", f"{name}_projects", f"{where}.projects_per_year",
+             unit_text="projects a year")
     s.number("Start year (set-up)", term.start_year, "year", f"{name}_start", f"{where}.start_year", year_note)
     s.number("Years of use", term.years, "whole_years", f"{name}_years", f"{where}.years",
              "The monthly and project charges fall in the years after the start year.")
     indexation_input(s, term, where, name)
 
 
-def sde_charges_cells(b: Builder, term: Any, where: str, inner: bool) -> tuple[Cell, Cell | None]:
+def sde_charges_cells(b: Builder, term: SdeCharges, where: str, inner: bool) -> tuple[Cell, Cell | None]:
     c, g = b.c, b.g
     start = _start(b, where, "start_year", inner)
     usage = (c[f"{where}.users"] * 12 * c[f"{where}.per_user_per_month_gbp"]
@@ -385,9 +422,11 @@ SDE_CHARGES = ExcelRows(sde_charges_inputs, sde_charges_cells,
 
 # ---------------------------------------------------------------------------------- trial and service income
 
-def service_income_inputs(s: InputsSheet, term: Any, where: str, name: str, year_note: str) -> None:
+def service_income_inputs(s: InputsSheet, term: ServiceIncome, where: str, name: str, year_note: str) -> None:
     s.text("What the NHS delivers", term.description, f"{where}.description")
-    s.number("Units a year", term.units_per_year, "count", f"{name}_units", f"{where}.units_per_year")
+    s.text("What one unit is", term.unit, f"{where}.unit")
+    s.number("Units a year", term.units_per_year, "count", f"{name}_units", f"{where}.units_per_year",
+             unit_text=f"{term.unit} a year")
     s.number("Price per unit", term.price_per_unit_gbp, "gbp", f"{name}_price", f"{where}.price_per_unit_gbp")
     s.number("NHS delivery cost per unit", term.nhs_cost_per_unit_gbp, "gbp", f"{name}_cost",
              f"{where}.nhs_cost_per_unit_gbp", "Counted among the NHS's costs.")
@@ -396,7 +435,7 @@ def service_income_inputs(s: InputsSheet, term: Any, where: str, name: str, year
     indexation_input(s, term, where, name)
 
 
-def service_income_cells(b: Builder, term: Any, where: str, inner: bool) -> tuple[Cell, Cell | None]:
+def service_income_cells(b: Builder, term: ServiceIncome, where: str, inner: bool) -> tuple[Cell, Cell | None]:
     c, g = b.c, b.g
     s = _start(b, where, "start_year", inner)
     return (lambda col: _weighted(b, IF(in_years(g.t(col), s, c[f"{where}.years"]),
@@ -404,5 +443,15 @@ def service_income_cells(b: Builder, term: Any, where: str, inner: bool) -> tupl
                                         * real(b, where, g.t(col)), 0), inner)), None
 
 
+def service_income_delivery(b: Builder, term: ServiceIncome, where: str, inner: bool) -> Cell:
+    """What delivering the service costs the NHS in a year (positive): units × NHS cost per unit × deflator."""
+    c, g = b.c, b.g
+    s = _start(b, where, "start_year", inner)
+    return lambda col: _weighted(b, IF(in_years(g.t(col), s, c[f"{where}.years"]),
+                                       c[f"{where}.units_per_year"] * c[f"{where}.nhs_cost_per_unit_gbp"]
+                                       * real(b, where, g.t(col)), 0), inner)
+
+
 SERVICE_INCOME = ExcelRows(service_income_inputs, service_income_cells,
-                           "units a year × price per unit × deflator, in its years", clause_weighted=True)
+                           "units a year × price per unit × deflator, in its years", clause_weighted=True,
+                           delivery=service_income_delivery)

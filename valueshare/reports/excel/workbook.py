@@ -1,4 +1,4 @@
-"""The workbook itself: the four sheets written in order, over one Book (see the package's docstring)."""
+"""The workbook itself: the sheets written in order, over one Book (see the package's docstring)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from valueshare.provenance import Provenance
 from valueshare.reports.excel.book import Book
 from valueshare.reports.excel.flows import write_cash_flows
 from valueshare.reports.excel.inputs import Cells, write_inputs, write_workings
+from valueshare.reports.excel.partnership import SHEET_NAME, needs_sheet, write_partnership
 from valueshare.reports.excel.summary import write_summary
 
 
@@ -26,7 +27,9 @@ def deal_workbook(deal: Deal, valuation: Valuation | None = None) -> bytes:
     summary = book.sheet("Summary")  # first in the workbook, filled last
     irr = valuation.partner_irr.value
     write_inputs(book, deal, cells, irr_guess=round(irr, 4) if irr is not None else 0.1)
-    write_workings(book, deal, cells)
-    layout = write_cash_flows(book, deal, valuation, cells)
+    workings = write_workings(book, deal, cells)
+    layout = write_cash_flows(book, deal, valuation, cells, workings)
+    if needs_sheet(deal):
+        write_partnership(book.sheet(SHEET_NAME), deal, valuation, cells, layout)
     write_summary(summary, deal, valuation, cells, layout, provenance=made)
     return book.close()
