@@ -121,6 +121,14 @@ MECHANISM_DATA: dict[str, dict] = {
                {"kind": "subscription", "amount_gbp_per_year": 300, "years": 3, "escalation_rate": 0.02,
                 "indexation": "fixed"}],
         assumptions={"partner_tax_rate": 0}),
+    # Issue 16's mechanisms, which a consent clause cannot hold: a secure data environment's itemised charges, and
+    # service income with the NHS's cost of delivering it (a cost line of its own).
+    "secure data environment charges and service income": base_data(
+        access_route="secure_data_environment", contribution=COSTS,
+        terms=[{"kind": "sde_charges", "setup_gbp": 1500, "per_user_per_month_gbp": 120, "users": 3,
+                "per_project_gbp": 2000, "projects_per_year": 1.5, "start_year": 1, "years": 3},
+               {"kind": "service_income", "description": "Trial recruitment", "units_per_year": 20,
+                "price_per_unit_gbp": 450, "nhs_cost_per_unit_gbp": 300, "years": 2, "indexation": "indexed"}]),
     "no route to market (no IRR)": base_data(route_to_market=None, contribution=COSTS, terms=[FEE]),
     "route without stages": base_data(route_to_market=_with_route(stages=[], sales=SLOW_SALES),
                                       terms=[{"kind": "revenue_share", "rate": 0.05}]),
@@ -145,7 +153,7 @@ def test_the_mechanism_deals_cover_every_mechanism_top_level_and_inside_a_clause
              for t in c.terms}
     from valueshare.model import TERM_LABELS
     assert kinds == set(TERM_LABELS)
-    assert inner == set(TERM_LABELS) - {"consent_to_commercialise"}
+    assert inner == set(TERM_LABELS) - {"consent_to_commercialise", "sde_charges", "service_income"}
     several = value_deal(MECHANISM_DEALS["cash flow changing sign twice"]).partner_irr
     assert several.value is not None and several.several_possible
     assert value_deal(MECHANISM_DEALS["no route to market (no IRR)"]).partner_irr.value is None
