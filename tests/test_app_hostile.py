@@ -109,6 +109,24 @@ def _richest_deal() -> dict:
                           "partner_cost_gbp_per_year": 500, "start_year": 1})
     data.setdefault("fair_share", {}).setdefault("overrides", []).append(
         {"factor": "uniqueness", "score": 3, "note": "A note on uniqueness."})
+    # issue 16's parts: the members with a fixed split (their table on the Valuation page), shared curation, a grant,
+    # another platform user with terms of its own, service income and an outcome beyond QALYs
+    for member, share in zip(data["nhs"]["members"], (0.5, 0.3, 0.2), strict=True):
+        member["share"] = share
+    data["nhs"]["split"] = "fixed"
+    data["contribution"]["curation"] = {"description": "Coding to a common model", "already_spent_gbp": 100000,
+                                        "expected_users": 5}
+    data["funding"] = [{"funder": "A research fund", "kind": "government_research_fund", "towards": "nhs",
+                        "amount_gbp": 10000, "conditions": "Results published openly."}]
+    service = {"kind": "service_income", "description": "Trial recruitment", "units_per_year": 10,
+               "unit": "patients", "price_per_unit_gbp": 1000, "nhs_cost_per_unit_gbp": 600}
+    data["terms"].append(dict(service))
+    data["platform_users"] = [{"name": "Another user", "terms": [
+        dict(service), {"kind": "in_kind_benefit", "description": "Training", "value_gbp_per_year": 100,
+                        "partner_cost_gbp_per_year": 50, "start_year": 1}]}]
+    data.setdefault("patient_benefit", {}).setdefault("outcomes", []).append(
+        {"name": "Bed days avoided", "kind": "bed_days_avoided", "unit": "bed days", "per_year": 100,
+         "value_per_unit_gbp": 300, "value_source": "A published unit cost", "cash_releasing": True})
     return deal_to_data(deal_from_data(data))  # as the app holds it: every field, in its own type
 
 
@@ -188,7 +206,10 @@ def test_the_hostile_deal_puts_hostile_text_in_every_kind_of_text_field():
     deal = deal_from_data(data)
     kinds = {tuple(k for k in path if not isinstance(k, int)) for path in text_paths(deal)}
     # by hand, from the model: the text fields of the richest deal, each holding hostile text
-    for where in [("name",), ("description",), ("purpose",), ("nhs", "name"), ("nhs", "consortium_members"),
+    for where in [("name",), ("description",), ("purpose",), ("nhs", "name"), ("nhs", "members", "name"),
+                  ("funding", "funder"), ("funding", "conditions"), ("platform_users", "name"),
+                  ("platform_users", "terms", "description"), ("contribution", "curation", "description"),
+                  ("patient_benefit", "outcomes", "name"), ("patient_benefit", "outcomes", "value_source"),
                   ("partner", "name"), ("contribution", "data_assets", "name"),
                   ("contribution", "expertise", "description"), ("route_to_market", "stages", "name"),
                   ("route_to_market", "sales", "unit"), ("terms", "stage"), ("terms", "description"),
@@ -287,7 +308,8 @@ def test_every_string_of_the_corpus_reaches_a_page_exactly_as_typed():
         values += [cell for column in frame.columns for cell in frame[column] if isinstance(cell, str)]
     # each text the Deal page edits is in its own box or cell, unchanged (the others are edited on other pages)
     for path, text in placed.items():
-        if path[0] in ("name", "description", "purpose", "nhs", "partner", "contribution", "route_to_market"):
+        if path[0] in ("name", "description", "purpose", "nhs", "partner", "contribution", "route_to_market",
+                       "funding", "platform_users"):
             assert any(text == line for value in values for line in value.split("\n")), (path, text)
 
 

@@ -8,6 +8,7 @@ import streamlit as st
 
 from ui.fields import specs
 from ui.form import Form
+from ui.partnership import consortium_editor, curation_editor, funding_editor, platform_users_editor
 from ui.terms import terms_editor
 from valueshare.model import (
     AccessCosts,
@@ -30,6 +31,7 @@ def deal_editor(form: Form, draft: dict[str, Any]) -> None:
     _contribution(form, draft)
     _route(form, draft)
     _terms(form, draft)
+    _platform(form, draft)
     _assumptions(form, draft)
 
 
@@ -54,6 +56,7 @@ def _parties(form: Form, draft: dict[str, Any]) -> None:
             st.markdown("**Partner**", help=specs(Deal)["partner"].help)
             form.field(partner, Partner, "name", "partner.name")
             form.field(partner, Partner, "kind", "partner.kind")
+        consortium_editor(form, nhs)
         form.fields(draft, Deal, "", ["use", "access_route"], per_row=2)
         form.field(draft, Deal, "purpose", "purpose", long=True)
         left, right = st.columns(2)
@@ -76,6 +79,8 @@ def _contribution(form: Form, draft: dict[str, Any]) -> None:
         st.markdown("**Access costs**", help=fields["access_costs"].help)
         costs = contribution.setdefault("access_costs", {})
         form.fields(costs, AccessCosts, "contribution.access_costs", list(specs(AccessCosts)))
+        curation_editor(form, contribution)
+        funding_editor(form, draft)
         form.slot("contribution")
 
 
@@ -89,7 +94,7 @@ def _route(form: Form, draft: dict[str, Any]) -> None:
             sales = form.toggle(route, "sales", "route_to_market.sales", "Model its sales",
                                 specs(RouteToMarket)["sales"].help, make=lambda: _new_sales(draft))
             if sales is not None:
-                form.fields(sales, Sales, "route_to_market.sales", list(specs(Sales)), per_row=4)
+                form.fields(sales, Sales, "route_to_market.sales", list(specs(Sales)), per_row=3)
         form.slot("route_to_market")
 
 
@@ -101,6 +106,11 @@ def _new_sales(draft: dict[str, Any]) -> dict[str, Any]:
 def _terms(form: Form, draft: dict[str, Any]) -> None:
     with _section("Value-sharing terms", specs(Deal)["terms"].help):
         terms_editor(form, draft, "terms")
+
+
+def _platform(form: Form, draft: dict[str, Any]) -> None:
+    with _section(specs(Deal)["platform_users"].label, specs(Deal)["platform_users"].help):
+        platform_users_editor(form, draft)
 
 
 def _assumptions(form: Form, draft: dict[str, Any]) -> None:

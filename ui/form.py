@@ -16,7 +16,7 @@ import datetime
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -85,7 +85,9 @@ class Form:
         if row:
             index, name, more = row.groups()
             where = f"{slot.item} {int(index) + 1}"
-            if name:
+            if name and f"{name}{more}" in slot.columns:  # a column of a section: own_costs.years
+                where += f", {slot.columns[name + more]}"
+            elif name:
                 where += f", {slot.columns.get(name) or _label(owner + rest)}{more}"
             return f"{where}: {message}"
         return f"{_label(owner + rest)}: {message}"
@@ -231,7 +233,7 @@ class Form:
     def table(self, obj: dict[str, Any], name: str, path: str, row: type[BaseModel], *, label: str,
               help: str = "", item: str = "Row") -> list[dict[str, Any]]:
         """An editable table for the list ``obj[name]`` of ``row`` models; rows can be added and deleted."""
-        columns = [s for s in specs(row).values() if s.kind != "fixed"]
+        columns = table_columns(row)
         key = state.TABLE + path
         bases = st.session_state.setdefault(state.BASES, {})
         if key not in st.session_state or path not in bases:
@@ -245,11 +247,39 @@ class Form:
         return rows
 
 
+def table_columns(row: type[BaseModel]) -> list[Spec]:
+    """A table's columns: one per field of ``row``; a section of it (a member's own costs) gives one column per
+    field of its own, named by its path in the row (``own_costs.preparation_gbp``)."""
+    columns = []
+    for spec in specs(row).values():
+        if spec.kind == "model":
+            columns += [replace(sub, name=f"{spec.name}.{sub.name}") for sub in specs(spec.item).values()
+                        if sub.kind != "fixed"]
+        elif spec.kind != "fixed":
+            columns.append(spec)
+    return columns
+
+
+def _get(row: dict[str, Any], name: str) -> Any:
+    """``row``'s value at a column's name, which may be a path into a section (``own_costs.years``)."""
+    value: Any = row
+    for part in name.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _put(row: dict[str, Any], name: str, value: Any) -> None:
+    *sections, last = name.split(".")
+    for part in sections:
+        row = row.setdefault(part, {})
+    row[last] = value
+
+
 def table_frame(rows: list[dict[str, Any]], columns: list[Spec]) -> pd.DataFrame:
     """The base DataFrame a table edits: one column per field, fractions as percentages."""
     data: dict[str, Any] = {}
     for spec in columns:
-        values = [row.get(spec.name) for row in rows]
+        values = [_get(row, spec.name) for row in rows]
         if spec.kind == "number":
             data[spec.name] = pd.Series([shown(v, spec) for v in values], dtype="float64")
         elif spec.kind == "bool":
@@ -279,7 +309,7 @@ def table_rows(frame: pd.DataFrame, columns: list[Spec]) -> list[dict[str, Any]]
                 value = value.isoformat() if isinstance(value, datetime.date) else str(record.get(spec.name))
             elif spec.kind == "text":
                 value = str(value)
-            out[spec.name] = value
+            _put(out, spec.name, value)
         rows.append(out)
     return rows
 

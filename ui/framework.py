@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ui import charts, contribution, state
+from ui import charts, contribution, partnership, state
 from ui.fields import specs
 from ui.form import Form
 from ui.text import md
@@ -52,7 +52,9 @@ def inputs_editor(form: Form, draft: dict[str, Any], *, expanded: bool) -> None:
                    "page except where the NHS's figures depend on them.")
         benefit = draft.setdefault("patient_benefit", {})
         st.markdown("**1. Patient benefit**", help=PatientBenefit.__doc__)
-        form.fields(benefit, PatientBenefit, "patient_benefit", list(specs(PatientBenefit)), per_row=3)
+        form.fields(benefit, PatientBenefit, "patient_benefit", [n for n in specs(PatientBenefit) if n != "outcomes"],
+                    per_row=3)
+        partnership.outcomes_editor(form, benefit)
         form.slot("patient_benefit")
         growth = draft.setdefault("economic_growth", {})
         st.markdown("**2. UK economic growth**", help=EconomicGrowth.__doc__)

@@ -8,18 +8,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from ui import charts, state
-from ui.fields import path_words
+from ui.fields import path_words, specs
 from ui.form import Form
 from ui.state import Check
 from ui.text import md
 from valueshare.engine.valuation import Valuation
 from valueshare.errors import Problem
-from valueshare.figures import Figure, select
-from valueshare.format import percent
-from valueshare.model import Deal
+from valueshare.figures import FIGURES, Figure, nhs_money, select
+from valueshare.format import money, percent, ratio
+from valueshare.model import Deal, NhsParty
+from valueshare.model.parties import Member
 
 STALE = "Showing the figures of the last valid version of the deal; fix the highlighted fields."
 
@@ -153,8 +155,77 @@ def panel(check: Check, *, compact: bool = False) -> None:
         st.caption(f"Figures for the last valid version of “{md(check.shown.deal.name)}”.")
     headlines(valuation, per_row=2 if compact else 3, border=not compact)
     st.caption(money_basis(check.shown.deal))
+    nhs_money_figures(valuation, per_row=2 if compact else 3, border=not compact)
+    if not compact:
+        members_table(valuation)
+        users_table(valuation)
     cash_flows(valuation, height=200 if compact else 240)
     present_values(valuation, side_by_side=not compact)
+
+
+NHS_MONEY_HELP = ("Where the NHS party's money comes from and goes, each at present value at the NHS rate: what the "
+                  "partner and other users pay, grants, and, when it buys or uses the product, its spend and its "
+                  "savings, which are not in the NHS NPV.")
+
+
+def nhs_money_figures(valuation: Valuation, per_row: int = 3, border: bool = True) -> None:
+    """The NHS party's money by source (``valueshare.figures.nhs_money``), when there is more to it than receipts."""
+    shown = nhs_money(valuation)
+    if len(shown) < 2:
+        return  # receipts alone: the NHS NPV and its lines say it
+    st.markdown("**The NHS party's money**", help=NHS_MONEY_HELP)
+    for start in range(0, len(shown), per_row):
+        for column, figure in zip(st.columns(per_row), shown[start:start + per_row], strict=False):
+            column.metric(figure.label, figure.text(valuation), help=help_text(figure, valuation), border=border)
+
+
+def members_frame(valuation: Valuation) -> pd.DataFrame:
+    """One row per consortium member: its share of the split, what it receives, the costs it bears, its NPV and
+    cost recovery, as the engine worked them out (``Valuation.members``)."""
+    fields = specs(Member)
+    return pd.DataFrame([{
+        "Member": m.name, fields["is_nhs"].label: "yes" if m.is_nhs else "no", "Share": percent(m.share),
+        "Receipts": money(m.receipts), "Shared costs": money(m.shared_costs), fields["own_costs"].label:
+        money(m.own_costs), "NPV": money(m.npv), FIGURES["cost_recovery"].label: ratio(m.cost_recovery),
+    } for m in valuation.members])
+
+
+MEMBERS_HELP = ("Each member's share of what the consortium receives (payments and grants) and of its shared costs, "
+                "by the agreed split; its own costs it bears alone. Present values at the NHS rate; cost recovery is "
+                "the member's share of the charges for access over the costs it bears. A member outside the NHS "
+                "keeps its share, which is not in the NHS's figures.")
+
+
+def members_table(valuation: Valuation) -> None:
+    """The consortium's members and their figures (cost recovery 'n/a' where a member bears no cost), or why there
+    are none."""
+    if not (valuation.members_note or valuation.members):
+        return
+    st.markdown(f"**{specs(NhsParty)['members'].label}**", help=MEMBERS_HELP)
+    if valuation.members_note:
+        st.caption(md(valuation.members_note[0].upper() + valuation.members_note[1:] + "."))
+    else:
+        st.dataframe(members_frame(valuation), hide_index=True, width="stretch")
+
+
+def users_frame(valuation: Valuation) -> pd.DataFrame:
+    """One row per user of the platform, the partner first: what it pays, of which charges for access, its equal
+    share of the NHS's costs (less grants) and its cost recovery (``Valuation.users``)."""
+    return pd.DataFrame([{
+        "Platform user": u.name, "Pays": money(u.receipts), "Of which fees": money(u.fees),
+        "Cost share": money(u.cost_share), FIGURES["cost_recovery"].label: ratio(u.cost_recovery),
+    } for u in valuation.users])
+
+
+USERS_HELP = ("The partner and each other user of the data platform: what it pays the NHS, of which charges for "
+              "access (fees, subscriptions, secure-environment charges, service income), and its equal share of the "
+              "NHS's costs of access less grants. Present values at the NHS rate.")
+
+
+def users_table(valuation: Valuation) -> None:
+    if valuation.users:
+        st.markdown("**Platform users**", help=USERS_HELP)
+        st.dataframe(users_frame(valuation), hide_index=True, width="stretch")
 
 
 def money_basis(deal: Deal) -> str:

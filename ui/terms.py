@@ -1,11 +1,14 @@
 """The value-sharing terms: one card per mechanism, to change or remove, and a picker to add one of any kind.
 
-A consent-to-commercialise clause is a card holding its own list of terms, edited the same way.
+A consent-to-commercialise clause is a card holding its own list of terms, edited the same way; so is each other
+user of a data platform (``platform_users[k].terms``). Each list offers only the mechanisms its model allows
+(``TermList``).
 """
 
 from __future__ import annotations
 
 import typing
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
@@ -17,14 +20,32 @@ from ui.form import Form
 from ui.text import md
 from valueshare.mechanisms import MECHANISMS
 from valueshare.model import CommercialTerm, ConsentToCommercialise, Milestone, Royalty, RoyaltyTier, Term
+from valueshare.model.terms import UserTerm
 from valueshare.wording import term_sentence
 
 MODELS = {kind: m.model for kind, m in MECHANISMS.items()}
 ALL_KINDS = list(MECHANISMS)
 COMMERCIAL_KINDS = [kind for kind, m in MECHANISMS.items() if m.in_clause]
-_TERM = TypeAdapter(Term)
-_COMMERCIAL = TypeAdapter(CommercialTerm)
 _TERMS_ITEM = typing.get_args(typing.get_args(CommercialTerm)[0])  # the models a list of terms (a clause's) holds
+#: The mechanisms another platform user may pay by: those of the model's ``UserTerm``, in the registry's order.
+USER_KINDS = [kind for kind, m in MECHANISMS.items() if m.model in typing.get_args(typing.get_args(UserTerm)[0])]
+
+
+@dataclass(frozen=True)
+class TermList:
+    """A list of terms as the model allows it: the mechanisms it may hold, how one of its terms is checked on its
+    own (for its sentence), what its picker is called, and whether each card says its term in words (the sentences
+    of ``valueshare.wording`` name the partner as the payer, so another platform user's terms have none)."""
+
+    kinds: list[str]
+    adapter: TypeAdapter[Any]
+    picker: str
+    in_words: bool = True
+
+
+DEAL_TERMS = TermList(ALL_KINDS, TypeAdapter(Term), "Mechanism to add")
+CLAUSE_TERMS = TermList(COMMERCIAL_KINDS, TypeAdapter(CommercialTerm), "Mechanism to add to the clause")
+USER_TERMS = TermList(USER_KINDS, TypeAdapter(UserTerm), "Mechanism to add for this user", in_words=False)
 
 
 def _label(kind: str) -> str:
@@ -57,15 +78,15 @@ def _remove(list_path: str, index: int) -> None:
     state.forget_widgets(list_path)
 
 
-def terms_editor(form: Form, obj: dict[str, Any], path: str, *, inner: bool = False) -> None:
-    """Every term in ``obj['terms']`` (``path`` is where that list is), then a picker to add another."""
+def terms_editor(form: Form, obj: dict[str, Any], path: str, *, allowed: TermList = DEAL_TERMS) -> None:
+    """Every term in ``obj['terms']`` (``path`` is where that list is), then a picker to add another of the kinds
+    ``allowed``."""
     terms = obj.setdefault("terms", [])
     for index, term in enumerate(terms):
-        _card(form, term, path, index, inner)
-    kinds = COMMERCIAL_KINDS if inner else ALL_KINDS
+        _card(form, term, path, index, allowed)
     picker = f"add:{path}"
     pick, add = st.columns([3, 1], vertical_alignment="bottom")
-    pick.selectbox("Mechanism to add" if not inner else "Mechanism to add to the clause", kinds, key=picker,
+    pick.selectbox(allowed.picker, allowed.kinds, key=picker,
                    format_func=_label, help="The kind of value-sharing term to add: press Add, then fill in "
                    f"its figures on its card. {section_link(5, 'the mechanisms')}")
     add.button("Add", key=f"do:add:{path}", on_click=_add, args=(path, picker), icon=":material/add:",
@@ -73,7 +94,7 @@ def terms_editor(form: Form, obj: dict[str, Any], path: str, *, inner: bool = Fa
     form.slot(path)
 
 
-def _card(form: Form, term: dict[str, Any], list_path: str, index: int, inner: bool) -> None:
+def _card(form: Form, term: dict[str, Any], list_path: str, index: int, allowed: TermList) -> None:
     path = f"{list_path}[{index}]"
     kind = term.get("kind")
     model = MODELS.get(kind)
@@ -98,9 +119,9 @@ def _card(form: Form, term: dict[str, Any], list_path: str, index: int, inner: b
         if model is ConsentToCommercialise:
             st.markdown("**Terms that apply if the work becomes commercial**",
                         help=specs(ConsentToCommercialise)["terms"].help)
-            terms_editor(form, term, f"{path}.terms", inner=True)
-        else:
-            _sentence(term, inner)
+            terms_editor(form, term, f"{path}.terms", allowed=CLAUSE_TERMS)
+        elif allowed.in_words:
+            _sentence(term, allowed)
 
 
 def _stage_picker(form: Form, term: dict[str, Any], path: str) -> None:
@@ -109,10 +130,10 @@ def _stage_picker(form: Form, term: dict[str, Any], path: str) -> None:
     form.choose(term, "stage", f"{path}.stage", "Stage", names, specs(Milestone)["stage"].help)
 
 
-def _sentence(term: dict[str, Any], inner: bool) -> None:
+def _sentence(term: dict[str, Any], allowed: TermList) -> None:
     """The term in words, once it is complete; a check of the term alone, not of the deal."""
     try:
-        parsed = (_COMMERCIAL if inner else _TERM).validate_python(term)
+        parsed = allowed.adapter.validate_python(term)
     except ValidationError:
         return
     st.caption(md(term_sentence(parsed)))
