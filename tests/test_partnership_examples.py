@@ -285,3 +285,35 @@ def test_child_health_hubs_savings_are_the_sourced_24m_a_year_for_each_year_the_
     assert v.nhs_npv_with_product == pytest.approx(v.nhs_npv + savings)
     # Savings are not receipts: they are not in the NHS NPV.
     assert v.nhs_npv == pytest.approx(sum(x.present_value for x in v.nhs_lines))
+
+
+def test_already_on_the_market_the_offers_that_need_stages_say_so_and_the_others_reach_the_target():
+    from valueshare.negotiation import negotiate
+
+    n = negotiate(load_deal(SCENARIO_DIR / "national-ai-adoption.yaml"), trials=500)
+    made = {o.key: o for o in n.offers if o.deal is not None}
+    assert set(made) == {"upfront", "subscription", "royalty"}
+    assert all(abs(o.value_to_nhs - n.offers_target) < 1.0 for o in made.values())
+    missing = {o.key: o.note for o in n.offers if o.deal is None}
+    assert "no development stages" in missing["milestones"]
+
+
+def test_without_a_product_the_cluster_is_negotiated_on_its_fees_and_its_zone_is_not_drawn():
+    from valueshare.negotiation import negotiate
+
+    deal = load_deal(SCENARIO_DIR / "life-sciences-cluster.yaml")
+    v = value_deal(deal)
+    n = negotiate(deal, trials=500)
+    # The trust's walk-away is its share of the costs (a fifth of them: £320,053.67), and its fees already give more
+    # (the partner's 40 patients × £4,000 a year in years 1-5 at the partner's 10%: £606,525.88).
+    assert n.offers_target == pytest.approx(v.nhs_access_costs)
+    assert v.payments_to_nhs_partner_pv == pytest.approx(160_000 * float(npf.npv(0.10, [0] + [1] * 5)))
+    assert not n.zone.exists
+    assert {o.key for o in n.offers if o.deal is None} == {"milestones", "royalty", "mix"}
+
+
+def test_the_non_commercial_cancer_study_has_no_commercial_zone_and_no_offers():
+    from valueshare.negotiation import negotiate
+
+    n = negotiate(load_deal(SCENARIO_DIR / "ai-prognosis-cancer-centre.yaml"), trials=500)
+    assert not n.commercial and not n.offers and not n.zone.exists
