@@ -43,7 +43,7 @@ from valueshare.cli import main
 from valueshare.compare import FIGURE_KEYS as COMPARE_FIGURES
 from valueshare.contribution import value_contribution
 from valueshare.contribution.text import span
-from valueshare.figures import FIGURES, select
+from valueshare.figures import NHS_MONEY, FIGURES, select
 from valueshare.format import money, number, percent, ratio
 from valueshare.model import ConsentToCommercialise
 from valueshare.register.records import HEADLINE_KEYS, Headlines
@@ -60,7 +60,8 @@ ISSUED = datetime.date(2026, 11, 22)
 EXAMPLES = [p for p in example_paths() if p.stem in ("ai-imaging-device", "pharma-genomic-discovery",
                                                        "rwd-network-teaching-trust")]
 SURFACES = {"CLI value": VALUE_FIGURES, "app": APP_FIGURES, "term sheet": TERM_SHEET_FIGURES, "brief": BRIEF_FIGURES,
-            "Excel summary": EXCEL_FIGURES, "compare": COMPARE_FIGURES, "register": HEADLINE_KEYS}
+            "Excel summary": EXCEL_FIGURES, "compare": COMPARE_FIGURES, "register": HEADLINE_KEYS,
+            "CLI value, the brief and the app: the NHS party's money": NHS_MONEY}
 NO_ANSWER = {"route_to_market": None, "terms": [{"kind": "access_fee", "amount_gbp": 1000}]}
 
 
@@ -249,7 +250,40 @@ def independently(deal: Deal) -> dict[str, str]:
         "launch_probability": percent(launch),
         "launch_year": number(sum(s.duration_years for s in route.stages) + (clause.year if clause else 0)),
         "contribution_value": concluded,
+        **nhs_money_independently(deal, v, nhs_pv, sum(nhs_pv.values())),
     }
+
+
+def nhs_money_independently(deal, v, nhs_pv, nhs_npv):
+    """The NHS party's money (issue 16) from the lines and the deal's inputs: a royalty or revenue share on the NHS's
+    purchases (s of units, after the discount d: s(1 − d) / (1 − s d) of net sales worldwide, all of UK sales) and a
+    price discount come back to the party (its share p of the NHS's purchases) as rebates; its spend is its share
+    of the expected sales at list price; its savings, patients (1 per unit here) × cost offset × p."""
+    sales = deal.route_to_market.sales if deal.route_to_market else None
+    s_, p_ = (sales.nhs_share_of_sales, sales.nhs_party_purchase_share) if sales else (0.0, 1.0)
+    d = sum(t.price_discount for t in deal.terms if t.kind == "nhs_price_discount")
+    rebates = other = 0.0
+    for i, t in enumerate(deal.terms):
+        pv = nhs_pv.get(f"terms[{i}]", 0.0)
+        if t.kind == "nhs_price_discount":
+            rebates += pv  # the party's own share of the saving is the line (p of it)
+            other += pv * (1 - p_) / p_
+        elif t.kind in ("royalty", "revenue_share"):
+            on_nhs = 1.0 if t.territory.value == "uk" else s_ * (1 - d) / (1 - s_ * d)
+            whole = pv / (1 - on_nhs * (1 - p_))
+            rebates += whole * on_nhs * p_
+            other += whole * on_nhs * (1 - p_)
+    factors = nhs_factors(deal)
+    list_spend = float(v.expected_sales * s_ * p_ @ factors)
+    b = deal.patient_benefit
+    units = v.expected_sales / sales.price_gbp * s_ if sales else v.expected_sales * 0
+    savings = float(units * b.patients_per_unit * b.cost_offset_per_patient_gbp * p_ @ factors)
+    grants = sum(pv for k, pv in nhs_pv.items() if k.startswith("funding["))
+    receipts = sum(pv for k, pv in nhs_pv.items() if k.startswith(("terms[", "platform_users["))) - rebates
+    spend_counted = list_spend if b.cost_offset_basis.value == "gross_of_price" else 0.0
+    return {"nhs_receipts": money(receipts), "nhs_grants": money(grants), "nhs_price_terms": money(rebates),
+            "nhs_product_spend": money(-(list_spend - rebates)), "nhs_savings": money(savings),
+            "nhs_npv_with_product": money(nhs_npv + savings - spend_counted), "other_nhs_bodies": money(other)}
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
@@ -270,7 +304,7 @@ def test_on_a_deal_worked_by_hand_each_figure_is_written_as_on_paper():
                    # £500 of costs recovered first; £1,000 − £500 = £500 beyond them, 500 / 1,060 of its value
                    "nhs_access_costs": "£500", "value_share_gbp": "£500", "value_share": "47.2%",
                    "partner_value_before_payments": "£1,060", "nhs_receipts_undiscounted": "£1,000",
-                   "launch_year": "2"}
+                   "launch_year": "2", **{k: want for k, want in independently(deal).items() if k in NHS_MONEY}}
     assert got == {k: want for k, want in independently(deal).items() if k in got}
 
 

@@ -149,9 +149,57 @@ def _each(field: str, items: Callable[[dict[str, Any]], list[dict[str, Any]]], k
 
 
 def _members(data, shapes):
-    field = "nhs.consortium_members[]"
-    data["nhs"]["consortium_members"][:len(shapes)] = [longest(field, shape) for shape in shapes]
-    return {field: data["nhs"]["consortium_members"][:len(shapes)]}
+    field = "nhs.members[].name"
+    for member, shape in zip(data["nhs"]["members"], shapes, strict=False):
+        member["name"] = longest(field, shape)
+    return {field: [m["name"] for m in data["nhs"]["members"][:len(shapes)]]}
+
+
+def _funding(data, shapes):
+    """Grants towards the partner's costs (the term sheet names those; the brief every grant)."""
+    data["funding"] = [{"funder": longest("funding[].funder", shape), "towards": "partner", "amount_gbp": 1000,
+                        "conditions": longest("funding[].conditions", shape)} for shape in shapes]
+    return {f"funding[].{key}": [g[key] for g in data["funding"]] for key in ("funder", "conditions")}
+
+
+def _outcomes(data, shapes):
+    """Outcomes beyond QALYs, valued with a source: the framework page's aims print each name and unit, and the
+    note under them each source."""
+    keys = ("name", "unit", "value_source")
+    data["patient_benefit"]["outcomes"] = [
+        {**{key: longest(f"patient_benefit.outcomes[].{key}", shape) for key in keys}, "per_year": 100,
+         "value_per_unit_gbp": 10} for shape in shapes]
+    return {f"patient_benefit.outcomes[].{key}": [o[key] for o in data["patient_benefit"]["outcomes"]]
+            for key in keys}
+
+
+def _platform(data, shapes):
+    """Other users of the platform: the brief names them; the term sheet, for the partner, never does."""
+    data["platform_users"] = [{"name": longest("platform_users[].name", shape), "terms": [
+        {"kind": "in_kind_benefit", "description": longest("platform_users[].terms[]<in_kind_benefit>.description",
+                                                           shape), "value_gbp_per_year": 100},
+        {"kind": "service_income", "description": longest("platform_users[].terms[]<service_income>.description",
+                                                          shape), "units_per_year": 1, "price_per_unit_gbp": 10}]}
+        for shape in shapes]
+    return {"platform_users[].name": [u["name"] for u in data["platform_users"]],
+            "platform_users[].terms[]<in_kind_benefit>.description":
+                [u["terms"][0]["description"] for u in data["platform_users"]],
+            "platform_users[].terms[]<service_income>.description":
+                [u["terms"][1]["description"] for u in data["platform_users"]]}
+
+
+def _curation(data, shapes):
+    data["contribution"]["curation"] = {"description": longest("contribution.curation.description", shapes[0]),
+                                        "already_spent_gbp": 100_000, "expected_users": 4}
+    return {"contribution.curation.description": [data["contribution"]["curation"]["description"]]}
+
+
+def _service(data, shapes):
+    field = "terms[]<service_income>.description"
+    texts = [longest(field, shape) for shape in shapes]
+    data["terms"] += [{"kind": "service_income", "description": text, "units_per_year": 10,
+                       "price_per_unit_gbp": 100} for text in texts]
+    return {field: texts}
 
 
 def _stages(data, shapes):
@@ -236,7 +284,17 @@ CASES: dict[str, Case] = {
     "purpose": Case(IMAGING, _set("purpose"), printed_in=(TERM_SHEET,), one_deal=False),
     "nhs.name": Case(IMAGING, _set("nhs.name"), one_deal=False),
     "partner.name": Case(IMAGING, _set("partner.name"), one_deal=False),
-    "nhs.consortium_members[]": Case(GENOMIC, _members, printed_in=(TERM_SHEET,)),
+    "nhs.members[].name": Case(GENOMIC, _members, printed_in=(TERM_SHEET,)),
+    "funding[].funder": Case(IMAGING, _funding),
+    "funding[].conditions": Case(IMAGING, _funding),
+    "patient_benefit.outcomes[].name": Case(IMAGING, _outcomes),
+    "patient_benefit.outcomes[].unit": Case(IMAGING, _outcomes),
+    "patient_benefit.outcomes[].value_source": Case(IMAGING, _outcomes),
+    "platform_users[].name": Case(NETWORK, _platform, printed_in=(BRIEF,)),
+    "platform_users[].terms[]<in_kind_benefit>.description": Case(NETWORK, _platform, printed_in=()),
+    "platform_users[].terms[]<service_income>.description": Case(NETWORK, _platform, printed_in=()),
+    "contribution.curation.description": Case(NETWORK, _curation, printed_in=(BRIEF,), one_deal=False),
+    "terms[]<service_income>.description": Case(NETWORK, _service, printed_in=(TERM_SHEET,)),
     "contribution.data_assets[].name": Case(
         GENOMIC, _each("contribution.data_assets[].name", lambda d: d["contribution"]["data_assets"], "name")),
     "contribution.expertise[].description": Case(
@@ -262,7 +320,7 @@ CASES: dict[str, Case] = {
     "variants[].description": Case(IMAGING, _variants, printed_in=()),
 }
 #: The NHS's own sections: the term sheet goes to the partner and must never print them.
-INTERNAL = ("negotiation.", "contribution_value.")
+INTERNAL = ("negotiation.", "contribution_value.", "platform_users[]", "contribution.curation.")
 
 
 # --- building, once per distinct deal ---------------------------------------------------------------------------
@@ -333,17 +391,17 @@ def test_the_longest_text_of_each_field_prints_whole_inside_the_margins_of_both_
 
 def test_a_consortium_member_of_3500_characters_is_refused_naming_the_field_and_the_limit():
     data = deal_to_data(load_deal(EXAMPLES[GENOMIC]))
-    data["nhs"]["consortium_members"][0] = "Ysbyty " * 500
+    data["nhs"]["members"][1]["name"] = "Ysbyty " * 500
     with pytest.raises(DealInvalid) as error:
         deal_from_data(data)
-    assert problem_lines(error.value) == ["nhs.consortium_members[0]: is too long (at most 200 characters)"]
+    assert problem_lines(error.value) == ["nhs.members[1].name: is too long (at most 200 characters)"]
 
 
 def test_a_consortium_member_of_200_characters_lays_out_in_the_term_sheet():
     data = deal_to_data(load_deal(EXAMPLES[GENOMIC]))
-    data["nhs"]["consortium_members"][0] = ("Ysbyty " * 40)[:199] + "x"
+    data["nhs"]["members"][1]["name"] = ("Ysbyty " * 40)[:199] + "x"
     pdf = build(data).term_sheet
-    assert squashed(data["nhs"]["consortium_members"][0]) in squashed(body_text(pdf))
+    assert squashed(data["nhs"]["members"][1]["name"]) in squashed(body_text(pdf))
     assert outside_margins(pdf) == []
 
 

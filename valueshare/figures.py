@@ -123,24 +123,25 @@ _ALL: tuple[Figure[Any], ...] = (
     Figure("nhs_npv", "NHS NPV", Valuation, lambda v: v.nhs_npv, money,
            "Present value, at the NHS rate (HM Treasury Green Book), of what the deal gives the NHS party: what the "
            "partner (and any other platform user) pays, grants towards its costs, and discounts and rebates on its "
-           "own purchases of the product, less its costs of giving access. Its spend on the product and its savings "
+           "own purchases of the product, less its costs of giving access; its spend on the product and its savings "
            "are shown apart, never in it.", write_change=_money_change),
     Figure("nhs_receipts", "NHS receipts", Valuation, lambda v: v.nhs_receipts, money,
            "Present value, at the NHS rate, of what the partner (and any other platform user) pays the NHS party, "
            "in cash or in kind, without the rebates on its own purchases.", write_change=_money_change),
     Figure("nhs_grants", "Grants towards the NHS's costs", Valuation, lambda v: v.nhs_grants, money,
            "Present value, at the NHS rate, of third-party funding (a research fund, NIHR, a charity, NHS England) "
-           "towards the NHS's costs: it lowers the costs the fees must recover.", write_change=_money_change),
+           "towards the NHS's costs, which lowers the costs the fees must recover.", write_change=_money_change),
     Figure("nhs_price_terms", "Discounts and rebates on the NHS's own purchases", Valuation,
            lambda v: v.nhs_price_terms, money,
            "Present value, at the NHS rate, of the price discount and of royalties or revenue shares on the NHS "
            "party's own purchases of the product: less spend, not income.", write_change=_money_change),
     Figure("nhs_product_spend", "NHS spend on the product", Valuation, lambda v: v.nhs_product_spend, money,
            "Present value, at the NHS rate, of what the NHS party pays for the product it buys, after the deal's "
-           "discounts and rebates (negative: money out). Not in the NHS NPV.", write_change=_money_change),
+           "discounts and rebates (negative: money out), not counted in the NHS NPV.", write_change=_money_change),
     Figure("nhs_savings", "NHS savings", Valuation, lambda v: v.nhs_savings, money,
            "Present value, at the NHS rate, of the NHS party's costs saved by using the product (cost offsets per "
-           "patient, gross or net of its price as entered) and by outcomes that release cash. Not in the NHS NPV.",
+           "patient, gross or net of its price as entered) and by outcomes that release cash, not counted in the NHS "
+           "NPV.",
            write_change=_money_change),
     Figure("nhs_npv_with_product", "NHS NPV with the product", Valuation, lambda v: v.nhs_npv_with_product, money,
            "The NHS NPV plus the NHS savings, less the list-price spend on the product (unless the savings are "

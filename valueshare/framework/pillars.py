@@ -17,13 +17,34 @@ import numpy as np
 
 from valueshare import prices
 from valueshare.basecase import base_case
-from valueshare.engine.adoption import nhs_units_and_patients
+from valueshare.engine.adoption import nhs_units_and_patients, outcome_rows
 from valueshare.engine.route import expected_route
 from valueshare.engine.timeline import discount_factors, yearly_schedule
 from valueshare.engine.valuation import Valuation, total_price_discount
 from valueshare.mechanisms import Benefit, Mechanism, of
 from valueshare.model import Deal
 from valueshare.model.benefits import CostOffsetBasis, JobsBasis
+
+
+@dataclass(frozen=True)
+class OutcomeResult:
+    """An outcome beyond QALYs over the horizon, in its own unit, and its value where a sourced one is given."""
+
+    name: str
+    kind: str
+    unit: str
+    total: float                      # the amount over the horizon, in its unit
+    per_year: float
+    years: str                        # 'years 1 to 10'
+    value: float | None               # present value (NHS rate) of amount × value per unit; None: in its units only
+    cash_releasing: bool
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "unit": self.unit, "total": round(self.total, 4),
+                "per_year": self.per_year, "years": self.years,
+                "value_gbp": None if self.value is None else round(self.value, 2),
+                "cash_releasing": self.cash_releasing, "source": self.source}
 
 
 @dataclass(frozen=True)
@@ -43,6 +64,7 @@ class PatientPillar:
     nhs_purchase_cost: float          # present value (NHS rate) of what the NHS pays for the product
     net_monetary_benefit_nhs: float   # QALY value (NHS lens) + cost offsets − purchase cost (if offsets are gross)
     net_monetary_benefit_societal: float
+    outcomes: tuple[OutcomeResult, ...] = ()  # beyond QALYs, each in its own units (valued ones in the NMB)
 
     @property
     def qalys_discounted(self) -> float:
@@ -72,6 +94,8 @@ class ReturnPillar:
     in_kind_value: float
     nhs_costs: float                  # negative
     total: float                      # the NHS NPV
+    grants: float = 0.0               # third-party funding towards the NHS's costs
+    co_owners: float = 0.0            # the share of non-NHS co-owners (negative)
 
 
 @dataclass(frozen=True)
@@ -86,6 +110,8 @@ class Pillars:
             for key, value in obj.__dict__.items():
                 if isinstance(value, np.ndarray):
                     out[key] = [round(float(v), 4) for v in value]
+                elif isinstance(value, tuple):
+                    out[key] = [item.to_dict() for item in value]
                 elif isinstance(value, float):
                     out[key] = round(value, 4)
                 elif isinstance(value, prices.Uplift):
@@ -129,6 +155,8 @@ def patient_pillar(deal: Deal) -> PatientPillar:
     # Offsets net of the product's price already carry what the NHS pays for it: subtracting it again would count
     # the price twice.
     counted_purchase = purchase if b.cost_offset_basis is CostOffsetBasis.GROSS_OF_PRICE else 0.0
+    outcomes = tuple(_outcome(deal, k, amount, nhs_df) for k, amount in outcome_rows(deal))
+    valued = sum(o.value for o in outcomes if o.value is not None)
     benefiting = np.nonzero(patients > 1e-9)[0]
     return PatientPillar(
         source=source, patients_per_year=patients, total_patients=float(patients.sum()),
@@ -137,9 +165,19 @@ def patient_pillar(deal: Deal) -> PatientPillar:
         qaly_value_nhs=qalys_nhs * b.value_per_qaly_gbp, societal_value_per_qaly=societal_value,
         societal_value_uplift=uplift, qaly_value_societal=qalys_societal * societal_value,
         cost_offset_basis=b.cost_offset_basis.value, cost_offsets=offsets, nhs_purchase_cost=purchase,
-        net_monetary_benefit_nhs=qalys_nhs * b.value_per_qaly_gbp + offsets - counted_purchase,
-        net_monetary_benefit_societal=qalys_societal * societal_value + offsets - counted_purchase,
+        net_monetary_benefit_nhs=qalys_nhs * b.value_per_qaly_gbp + offsets + valued - counted_purchase,
+        net_monetary_benefit_societal=qalys_societal * societal_value + offsets + valued - counted_purchase,
+        outcomes=outcomes,
     )
+
+
+def _outcome(deal: Deal, k: int, amount: np.ndarray, nhs_df: np.ndarray) -> OutcomeResult:
+    o = deal.patient_benefit.outcomes[k]
+    last = min(o.start_year + o.years - 1, deal.assumptions.horizon_years)
+    span = f"year {o.start_year}" if last == o.start_year else f"years {o.start_year} to {last}"
+    value = None if o.value_per_unit_gbp is None else float(amount * o.value_per_unit_gbp @ nhs_df)
+    return OutcomeResult(o.name, o.kind.label, o.unit, float(amount.sum()), o.per_year, span, value,
+                         o.cash_releasing, o.value_source)
 
 
 def uk_jobs(deal: Deal) -> np.ndarray:
@@ -171,8 +209,11 @@ def growth_pillar(deal: Deal) -> GrowthPillar:
 
 
 def _mechanism(deal: Deal, key: str) -> Mechanism:
-    """The mechanism behind a line key such as ``terms[2]`` or ``terms[1].terms[0]``."""
+    """The mechanism behind a line key such as ``terms[2]``, ``terms[1].terms[0]`` or
+    ``platform_users[0].terms[1]``."""
     parts = [int(p.split("]")[0]) for p in key.split("[")[1:]]
+    if key.startswith("platform_users["):
+        return of(deal.platform_users[parts[0]].terms[parts[1]])
     term: Any = deal.terms[parts[0]]
     if len(parts) > 1:
         term = term.terms[parts[1]]
@@ -180,9 +221,15 @@ def _mechanism(deal: Deal, key: str) -> Mechanism:
 
 
 def return_pillar(deal: Deal, valuation: Valuation) -> ReturnPillar:
-    cash = discount = in_kind = costs = 0.0
+    cash = discount = in_kind = costs = grants = co_owners = 0.0
     for line in valuation.nhs_lines:
-        if not line.key.startswith("terms["):
+        if line.key.startswith("funding["):
+            grants += line.present_value
+            continue
+        if line.key == "co_owners":
+            co_owners += line.present_value
+            continue
+        if not line.key.startswith(("terms[", "platform_users[")):
             costs += line.present_value
             continue
         benefit = _mechanism(deal, line.key).benefit
@@ -192,7 +239,7 @@ def return_pillar(deal: Deal, valuation: Valuation) -> ReturnPillar:
             in_kind += line.present_value
         else:
             cash += line.present_value
-    return ReturnPillar(cash, discount, in_kind, costs, valuation.nhs_npv)
+    return ReturnPillar(cash, discount, in_kind, costs, valuation.nhs_npv, grants, co_owners)
 
 
 def pillars(deal: Deal, valuation: Valuation) -> Pillars:

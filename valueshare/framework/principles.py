@@ -114,6 +114,10 @@ def principle_1(deal: Deal, v: Valuation, rules: RuleSet) -> Check:
                      f"Fees are {ratio(r)} the NHS's costs for {who}: above cost recovery, they may block research "
                      f"that could improve care; consider charging costs and moving the rest into a "
                      f"consent-to-commercialise clause.", figures)
+    if deal.partner.kind is PartnerKind.SME and deal.route_to_market is None:
+        return Check("principle_1", title, Status.NOT_APPLICABLE,
+                     "There is no product, so the SME's own spending is not modelled and the share of its early cash "
+                     "going to the NHS cannot be measured: check the charges against what the work is worth to it.")
     if deal.partner.kind is PartnerKind.SME:
         paid, spend = _early_payments(deal, v, rules.early_years)
         burden = paid / (paid + spend) if paid + spend > 0 else 0.0
@@ -136,8 +140,16 @@ def principle_2(deal: Deal, v: Valuation, rules: RuleSet) -> Check:
     fees = [t for t in deal.terms if of(t).fee_like and any(getattr(t, name) for name in of(t).closing(t))]
     r = v.cost_recovery_ratio
     figures = {"Cost recovery": ratio(r) if r is not None else f"n/a ({v.cost_recovery_note})"}
+    if v.nhs_grants > 0:
+        figures["Grants towards the NHS's costs"] = money(v.nhs_grants)
+    if deal.platform_users:
+        figures["Users sharing the costs"] = f"{len(deal.platform_users) + 1} (the partner and the platform's others)"
     if not fees:
         return Check("principle_2", title, Status.FAIL, "The deal charges no access fee or subscription.", figures)
+    if r is None and v.nhs_grants > 0 and v.platform_access_costs <= 1e-9:
+        return Check("principle_2", title, Status.PASS,
+                     "Grants cover the NHS's costs of access, and the partner still pays a charge for access.",
+                     figures)
     if r is None:
         return Check("principle_2", title, Status.WARNING,
                      "A fee is charged, but no NHS access costs are entered, so recovery cannot be checked.", figures)
@@ -145,8 +157,10 @@ def principle_2(deal: Deal, v: Valuation, rules: RuleSet) -> Check:
         return Check("principle_2", title, Status.FAIL,
                      f"Fees recover only {percent(r, 0)} of what giving access costs the NHS, in present value.",
                      figures)
-    return Check("principle_2", title, Status.PASS, "Fees and subscriptions recover the NHS's costs of access.",
-                 figures)
+    across = " across the platform's users" if deal.platform_users else ""
+    net = " (less the grants towards them)" if v.nhs_grants > 0 else ""
+    return Check("principle_2", title, Status.PASS,
+                 f"The charges for access recover the NHS's costs of access{net}{across}.", figures)
 
 
 def _value_share_figures(v: Valuation, fair: FairShare) -> dict[str, str]:
@@ -219,6 +233,11 @@ def principle_4(deal: Deal, v: Valuation, fair: FairShare, rules: RuleSet) -> Ch
         return Check("principle_4", title, Status.NOT_APPLICABLE,
                      "Non-commercial use: the NHS's share is set by the consent-to-commercialise clause if the work "
                      "turns commercial.", figures)
+    if fair.actual is None and deal.route_to_market is None:
+        return Check("principle_4", title, Status.NOT_APPLICABLE,
+                     "There is no product, so the partner's value is not modelled and there is no share of it to set "
+                     "against the fair band: judge the deal on cost recovery (principle 2), the value shared beyond "
+                     "it and the three aims [ours].", figures)
     if fair.actual is None:
         return Check("principle_4", title, Status.WARNING,
                      f"The NHS's value share cannot be measured: {v.nhs_share_note}.", figures)
@@ -246,11 +265,15 @@ def _patient_benefit_aim(deal: Deal, expected_patients: float) -> Check:
     title = "An explicit aim to improve care, with quantified patient benefit (2019)"
     b = deal.patient_benefit
     purpose = bool(deal.purpose.strip())
-    quantified = b.qalys_per_patient > 0 or b.cost_offset_per_patient_gbp != 0
+    outcomes = [o for o in b.outcomes if o.per_year > 0]
+    quantified = b.qalys_per_patient > 0 or b.cost_offset_per_patient_gbp != 0 or bool(outcomes)
     figures = {"Purpose stated": "yes" if purpose else "no", "QALYs per patient": number(b.qalys_per_patient),
                "NHS savings per patient": money(b.cost_offset_per_patient_gbp),
                "Expected patients reached": number(round(expected_patients))}
-    if purpose and quantified and expected_patients > 0:
+    if outcomes:
+        figures["Outcomes beyond QALYs"] = "; ".join(f"{o.name}: {number(o.per_year)} {o.unit} a year"
+                                                     for o in outcomes)
+    if purpose and quantified and (expected_patients > 0 or outcomes):
         return Check("patient_benefit_aim", title, Status.PASS,
                      "The deal states its purpose and quantifies the benefit to patients.", figures)
     if not purpose and not quantified:

@@ -48,7 +48,9 @@ def patient_rows(p: PatientPillar) -> list[Row]:
             p.societal_value_per_qaly),
         Row("QALY value, societal lens", money(p.qaly_value_societal), p.qaly_value_societal),
         Row("NHS cost offsets", money(p.cost_offsets), p.cost_offsets),
-        Row("NHS spend on the product", money(-p.nhs_purchase_cost), -p.nhs_purchase_cost),
+        Row("Spend on the product across the NHS", money(-p.nhs_purchase_cost), -p.nhs_purchase_cost),
+        *(Row(f"{o.name} ({o.unit}, {o.years})", number(round(o.total, 1))
+              + ("" if o.value is None else f", worth {money(o.value)}"), o.total) for o in p.outcomes),
         Row("Net monetary benefit, NHS", money(p.net_monetary_benefit_nhs), p.net_monetary_benefit_nhs),
         Row("Net monetary benefit, societal", money(p.net_monetary_benefit_societal), p.net_monetary_benefit_societal),
     ]
@@ -73,6 +75,8 @@ def return_rows(r: ReturnPillar) -> list[Row]:
         Row("Cash receipts", money(r.cash_receipts), r.cash_receipts),
         Row("Price-discount savings", money(r.price_discount_savings), r.price_discount_savings),
         Row("In-kind value", money(r.in_kind_value), r.in_kind_value),
+        *([Row("Grants towards the NHS's costs", money(r.grants), r.grants)] if r.grants else []),
+        *([Row("Share of co-owners outside the NHS", money(r.co_owners), r.co_owners)] if r.co_owners else []),
         Row("NHS costs of access", money(r.nhs_costs), r.nhs_costs),
         Row("Total: NHS NPV", money(r.total), r.total),
     ]
@@ -96,7 +100,7 @@ def aim_notes(deal: Deal, a: Assessment) -> dict[str, str]:
                f"case) and at the Green Book's {_steps(b)} "
                f"(societal lens), valued at {money(b.value_per_qaly_gbp, exact=True)} (NHS) and "
                f"{uprated_text(p.patient.societal_value_per_qaly, p.patient.societal_value_uplift)} (societal) a "
-               f"QALY; {offsets}; £ at {rate}.")
+               f"QALY; {offsets}; £ at {rate}." + _outcome_sources(b))
     jobs = ("jobs follow expected UK sales" if g.jobs_basis is JobsBasis.PER_UK_SALES else "jobs as entered")
     growth = (f"Direct UK jobs ({jobs}) at {uprated_text(p.growth.gva_per_fte, p.growth.gva_per_fte_uplift)} GVA "
               f"each a year; net additional = gross × (1 − {percent(g.leakage, 0)} leakage) × "
@@ -104,6 +108,13 @@ def aim_notes(deal: Deal, a: Assessment) -> dict[str, str]:
               f"(1 − {percent(g.substitution, 0)} substitution) × {number(g.multiplier)} multiplier "
               f"(Additionality Guide; defaults [ours]); £ at {rate}.")
     return dict(zip(AIMS, (patient, growth, f"Present values at {rate}, risk-adjusted."), strict=False))
+
+
+def _outcome_sources(b: PatientBenefit) -> str:
+    """Where each outcome's money value comes from; outcomes without one stay in their own units."""
+    valued = [f"{o.name} at {money(o.value_per_unit_gbp, exact=True)} per {o.unit} ({o.value_source})"
+              for o in b.outcomes if o.value_per_unit_gbp is not None]
+    return f" Outcomes beyond QALYs valued: {'; '.join(valued)}." if valued else ""
 
 
 def uprated_text(value: float, uplift: prices.Uplift) -> str:

@@ -35,6 +35,11 @@ class NegotiationInputs(Model):
     partner_min_irr: DiscountRate | None = Field(title="Partner min irr",
         default=None, description="The partner walks away below this internal rate of return (0.15 is 15%). Empty: "
                                   "it walks away when its NPV at its discount rate falls below zero.")
+    partner_walk_away_gbp: Gbp | None = Field(title="Partner walk-away",
+        default=None, description="The most the NHS judges the partner will give it, in £ (present value at the "
+                                  "partner's rate). Empty: the partner's value before payments (at its minimum IRR, "
+                                  "if one is set). Give it where that value is not modelled, as in a partnership "
+                                  "without a product, to see the zone of agreement.")
     notes: Prose = Field(title="Notes", default="", max_length=4000,
                        description="Internal notes for the negotiation brief; never printed in the term sheet.")
 

@@ -121,7 +121,7 @@ class NhsParty(Model):
         title="Name", description="Name of the NHS organisation, or of the consortium.", max_length=200)
     kind: NhsKind = Field(title="Kind", description="What kind of NHS body it is (for a consortium, its lead's).")
     members: list[Member] = Field(title="Consortium members",
-        default_factory=list, max_length=100,
+        default_factory=list, max_length=101,  # format 2's 100 consortium members and its lead
         description="Every member of the consortium, each with its own records and costs; a non-NHS co-owner (a "
                     "university) is a member with NHS body false. Leave empty for a single organisation.")
     split: SplitRule = Field(title="Split of receipts", default=SplitRule.NOT_AGREED,

@@ -87,6 +87,9 @@ def _solve_goal(deal: Deal, path: str, goal: Goal) -> Solution:
         return solve(deal, path, lambda v: v.nhs_share, goal.target)
     if goal.kind == "nhs_npv":
         return solve(deal, path, lambda v: v.nhs_npv, goal.target)
+    if goal.kind == "partner_walk_away" and deal.negotiation.partner_walk_away_gbp is not None:
+        # The partner's walk-away as the NHS judges it: a value to the NHS, like any other.
+        return solve(deal, path, lambda v: v.payments_to_nhs_partner_pv, deal.negotiation.partner_walk_away_gbp)
     if goal.kind == "partner_walk_away":
         # The partner's NPV, at its minimum IRR when it has one, falls to zero.
         r = deal.negotiation.partner_min_irr
@@ -170,7 +173,7 @@ def _why_not(deal: Deal, path: str, goal: Goal) -> str:
     the term's range that comes nearest."""
     lo, hi = search_bounds(path)
     top = hi if hi is not None else 1e12
-    if goal.kind == "partner_walk_away":
+    if goal.kind == "partner_walk_away" and deal.negotiation.partner_walk_away_gbp is None:
         r = deal.negotiation.partner_min_irr
         priced = deal if r is None else deal_with(deal, "assumptions.partner_discount_rate", r)
         at_lo, at_top = (value_deal(deal_with(priced, path, x)).partner_npv for x in (lo, top))
@@ -178,9 +181,10 @@ def _why_not(deal: Deal, path: str, goal: Goal) -> str:
             return f"even at {inputs.write(path, lo)}, the partner's NPV is {money(at_lo)}: it loses money already"
         where = f"at {inputs.write(path, top)}" if hi is not None else "however large it is"
         return f"{where}, the partner still keeps a positive NPV ({money(at_top)})"
+    kind = "value" if goal.kind == "partner_walk_away" else goal.kind
     read = {"value": lambda v: v.payments_to_nhs_partner_pv, "share": lambda v: v.nhs_share,
-            "nhs_npv": lambda v: v.nhs_npv}[goal.kind]
-    name = {"value": "the value to the NHS", "share": "the NHS's share", "nhs_npv": "the NHS's NPV"}[goal.kind]
+            "nhs_npv": lambda v: v.nhs_npv}[kind]
+    name = {"value": "the value to the NHS", "share": "the NHS's share", "nhs_npv": "the NHS's NPV"}[kind]
     write = percent if goal.kind == "share" else money
     at_lo, at_top = (read(value_deal(deal_with(deal, path, x))) for x in (lo, top))
     if at_lo is None or at_top is None:

@@ -90,7 +90,9 @@ def _walk_away(deal: Deal, v: float, fair: FairShare, costs: float) -> Position:
     band = fair.low * v if v > 0 else 0.0
     value = costs + band
     basis = (f"full cost recovery ({money(costs)}) plus the fair band's low end of value share "
-             f"({percent(fair.low)} of the partner's value, {money(band)})")
+             f"({percent(fair.low)} of the partner's value, {money(band)})" if v > 0 else
+             f"full cost recovery ({money(costs)}): the partner's value is not positive, so there is no share of it "
+             f"to add")
     return Position("NHS walk-away", value, _share(value, v), basis)
 
 
@@ -112,6 +114,10 @@ def _target(deal: Deal, v: float, walk_away: Position, worth: ContributionValue)
 
 def partner_limit(deal: Deal, v: Valuation) -> Position:
     """The most the partner can give the NHS: V at its hurdle rate, or V at its minimum IRR."""
+    judged = deal.negotiation.partner_walk_away_gbp
+    if judged is not None:
+        return Position("Partner walk-away", judged, _share(judged, v.partner_value_before_payments),
+                        "set for this deal, as the NHS judges it")
     r = deal.negotiation.partner_min_irr
     if r is None or r == deal.assumptions.partner_discount_rate:
         return Position("Partner walk-away", v.partner_value_before_payments, 1.0 if v.partner_value_before_payments > 0
@@ -137,6 +143,9 @@ def zone(deal: Deal, valuation: Valuation, worth: ContributionValue, *, fair: Fa
         # consent-to-commercialise clause if the work turns commercial.
         limit = Position("Partner walk-away", limit.value, None, "not applicable: a non-commercial use", False)
         return Zone(v, offer, walk, target, limit, False, NON_COMMERCIAL, [])
+    if deal.route_to_market is None and deal.negotiation.partner_walk_away_gbp is None and v <= 0:
+        limit = Position("Partner walk-away", limit.value, None, "not modelled: there is no product to value", False)
+        return Zone(v, offer, walk, target, limit, False, no_product_verdict(walk), [])
     exists = walk.value <= limit.value and limit.value > 0
     return Zone(v, offer, walk, target, limit, exists, _verdict(offer, walk, target, limit, exists),
                 [] if exists or not openers else _openers(deal, walk.value))
@@ -145,6 +154,13 @@ def zone(deal: Deal, valuation: Valuation, worth: ContributionValue, *, fair: Fa
 NON_COMMERCIAL = ("Non-commercial use: there is no commercial zone to negotiate. The NHS charges at least its costs "
                   "of access (principle 2) and shares in value through the consent-to-commercialise clause if the work "
                   "turns commercial.")
+
+
+def no_product_verdict(walk: Position) -> str:
+    """What a partnership without a product says of its zone: the partner's side of it is not modelled [ours]."""
+    return (f"There is no product, so the partner's value, and the most it would give, is not modelled: the zone of "
+            f"agreement cannot be drawn. The NHS's walk-away is {money(walk.value)} ({walk.basis}). Enter the "
+            f"partner's walk-away as the NHS judges it (negotiation inputs) to see the zone.")
 
 
 def _verdict(offer: Position, walk: Position, target: Position, limit: Position, exists: bool) -> str:

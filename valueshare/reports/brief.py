@@ -50,7 +50,7 @@ def _story(deal: Deal, v: Valuation, n: Negotiation) -> list[Flowable]:
     sections, after = negotiation_sections(n, first=2)
     return [*_opening(deal), *_summary(deal, v, n), PageBreak(), *sections, PageBreak(),
             *contribution_page(n.worth, title=f"{after}. {worth_words.TITLE}"), PageBreak(),
-            *framework_page(deal, v, n.assessment, title=f"{after + 1}. {FRAMEWORK_TITLE}")]
+            *framework_page(deal, v, n.assessment, title=f"{after + 1}. {FRAMEWORK_TITLE}"), *_who_shares(deal, v)]
 
 
 def _opening(deal: Deal) -> list[Flowable]:
@@ -89,15 +89,54 @@ def _bases(deal: Deal, a: Assessment) -> dict[str, str]:
     }
 
 
-def _who_shares(v: Valuation) -> list[Flowable]:
-    """Where the NHS party's money comes from and goes, and the consortium's members and the platform's users when
+#: The basis of each of the NHS party's money figures on the summary page, in a few words.
+MONEY_BASES = {"nhs_receipts": "paid by the partner (and other users), not rebates",
+               "nhs_grants": "third-party funding towards the NHS's costs",
+               "nhs_price_terms": "on its own purchases: less spend, not income",
+               "nhs_product_spend": "not in the NHS NPV",
+               "nhs_savings": "not in the NHS NPV",
+               "nhs_npv_with_product": "NHS NPV + savings − list-price spend",
+               "other_nhs_bodies": "theirs, not credited to this NHS party"}
+
+
+def checks_line(a: Assessment) -> str:
+    """The framework check in one line: what does not pass, by title, and how many pass (section 5 has each)."""
+    by_status: dict[str, list[str]] = {}
+    for check in a.checks:
+        by_status.setdefault(check.status.label, []).append(check.title)
+    parts = [f"{status}: {'; '.join(titles)}" for status, titles in by_status.items()
+             if status not in ("Pass", "Not applicable")]
+    passed = len(by_status.get("Pass", []))
+    parts.append(f"{passed} of {len(a.checks)} checks pass" + (
+        f", {len(by_status['Not applicable'])} do not apply" if "Not applicable" in by_status else ""))
+    return ". ".join(parts) + "."
+
+
+def _who_shares(deal: Deal, v: Valuation) -> list[Flowable]:
+    """Where the NHS party's money comes from and goes, and the consortium's members and the platform's users, when
     the deal has them (issue 16)."""
     out: list[Flowable] = []
     money_figures = nhs_money(v)
-    if len(money_figures) > 1:
-        out.append(table(["The NHS party's money", "Figure", "What it is"],
-                         [[f.label, f.text(v), f.help] for f in money_figures], [55 * W, 30 * W, 85 * W],
-                         numeric=(1,)))
+    if len(money_figures) > 1 or v.members_note or v.members or v.users or deal.funding or deal.contribution.curation:
+        out.append(heading("The NHS party's money, and who shares it"))
+    if len(money_figures) > 1:  # more than the partner's payments: its sources apart (none of the last is in the NPV)
+        out.append(table(["Measure", "Figure", "Basis"],
+                         [[f.label, f.text(v), MONEY_BASES.get(f.key, "")] for f in money_figures],
+                         [55 * W, 30 * W, 85 * W], numeric=(1,)))
+    for grant in deal.funding:
+        out.append(para(f"{grant.funder} ({grant.kind.label}) gives {money(grant.amount_gbp, exact=True)} a year "
+                        f"{grant.towards.label[0].lower()}{grant.towards.label[1:]}, in years {grant.start_year} to "
+                        f"{grant.start_year + grant.years - 1}."
+                        + (f" Conditions: {grant.conditions}" if grant.conditions else ""), lead="Funding."))
+    curation = deal.contribution.curation
+    if curation is not None:
+        what = f"{curation.description}: " if curation.description else ""
+        out.append(para(f"{what}{money(curation.already_spent_gbp, exact=True)} already spent and "
+                        f"{money(curation.yearly_gbp, exact=True)} a year for {curation.years} years from year "
+                        f"{curation.start_year}, shared by the {curation.expected_users} users it is expected to "
+                        f"serve; this deal's {1 + len(deal.platform_users)} of them bear "
+                        f"{1 + len(deal.platform_users)}/{curation.expected_users} of it.",
+                        lead="Shared curation."))
     if v.members_note:
         out.append(para(v.members_note[0].upper() + v.members_note[1:] + ".", lead="Consortium."))
     elif v.members:
@@ -123,12 +162,12 @@ def _summary(deal: Deal, v: Valuation, n: Negotiation) -> list[Flowable]:
     if words.offers_summary(n):
         out.append(para(words.offers_summary(n), lead="Equivalent offers."))
     bases = _bases(deal, a)
-    rows = [[figure.label, figure.text(result), "; ".join(filter(None, [figure.note(result), bases.get(figure.key)]))]
+    # a figure with no answer gives only why (its basis would describe a figure that is not there)
+    rows = [[figure.label, figure.text(result), figure.note(result) if figure.value(result) is None else
+             "; ".join(filter(None, [figure.note(result), bases.get(figure.key)]))]
             for figure in select(*SUMMARY_FIGURES) for result in [figure.of(v, cv)]]
     out.append(table(["Measure", "Figure", "Basis"], rows, [55 * W, 30 * W, 85 * W], numeric=(1,)))
-    out += _who_shares(v)
-    checks = "; ".join(f"{c.title}: {c.status.label.lower()}" for c in a.checks)
-    out.append(para(checks + ".", lead="Framework check."))
+    out.append(para(checks_line(a), lead="Framework check."))
     out += [para(flag, "warning", lead="Patient-first flag:") for flag in a.patient_first]
     out.append(para(f"{worth_words.concluded_text(cv)} {worth_words.ask_text(cv)}", lead="Contribution value."))
     if deal.negotiation.notes:

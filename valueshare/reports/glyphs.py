@@ -34,7 +34,7 @@ from valueshare.model import Deal
 from valueshare.textio import describe_character
 
 #: Fields no document prints, as paths with ``[]`` for every list index.
-NOT_PRINTED = ("variants", "uncertainty", "contribution_value.comparables[].notes")
+NOT_PRINTED = ("variants", "uncertainty", "contribution_value.comparables[].notes", "platform_users[].terms")
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from valueshare.figures import select
 from valueshare.format import money, number, percent, years
 from valueshare.framework import Assessment, assess
 from valueshare.model import GREEN_BOOK_RATE, ConsentToCommercialise, Deal, Sales
-from valueshare.model.deal import GREEN_BOOK_RATE_AFTER_30
+from valueshare.model.deal import GREEN_BOOK_RATE_AFTER_30, OTHER_USERS
+from valueshare.model.partnership import FundingFor
 from valueshare.provenance import Provenance, partner_digest
 from valueshare.reports.framework_page import TITLE as FRAMEWORK_TITLE
 from valueshare.reports.framework_page import framework_page
@@ -189,6 +190,13 @@ def _terms(deal: Deal) -> list[Flowable]:
     else:
         out.append(para("The partner has no exclusive access to raw data. The NHS remains free to use its data and "
                         "to give others access to it, as the 2019 guiding principles require."))
+    grants = [g for g in deal.funding if g.towards is FundingFor.PARTNER]
+    if grants:  # grants towards the NHS's costs stay out: they would tell the partner what the NHS's costs are
+        out.append(heading(f"5.{len(deal.terms) + 2} Third-party funding", 1))
+        for grant in grants:
+            out.append(para(f"{grant.funder} ({grant.kind.label}) pays {money(grant.amount_gbp, exact=True)} a "
+                            f"year towards the partner's costs, in {_span(grant.start_year, grant.years)}."
+                            + (f" Conditions: {grant.conditions}" if grant.conditions else "")))
     return out
 
 
@@ -231,7 +239,11 @@ def _valuation(deal: Deal, v: Valuation) -> list[Flowable]:
 
 
 def _present_values(v: Valuation) -> list[Flowable]:
-    nhs = {line.key: line for line in v.nhs_lines}
+    nhs = {line.key: line for line in v.nhs_lines if OTHER_USERS not in line.key}
+    others = [line for line in v.nhs_lines if OTHER_USERS in line.key]
+    if others:  # other users' terms (and the NHS's cost of serving them) are theirs: only the net sum, unnamed
+        nhs[OTHER_USERS] = LineSummary(OTHER_USERS, "Other users of the platform, together, net",
+                                       sum(x.yearly for x in others), sum(x.present_value for x in others))
     partner = {line.key: line for line in v.partner_lines}
     keys = [line.key for line in v.nhs_lines if line.key.startswith("terms")]
     keys += [k for k in nhs if k not in keys] + [k for k in partner if k not in nhs]

@@ -95,6 +95,8 @@ def framework_summary(a: Assessment) -> str:
              f"(discounted), worth {money(p.patient.qaly_value_nhs)} (NHS lens) / "
              f"{money(p.patient.qaly_value_societal)} (societal lens); "
              f"NHS cost offsets {money(p.patient.cost_offsets)}",
+             *(f"   Beyond QALYs: {o.name}, {o.total:,.0f} {o.unit} ({o.years})"
+               + ("" if o.value is None else f", worth {money(o.value)}") for o in p.patient.outcomes),
              f"2. UK growth: {p.growth.fte_years:,.0f} FTE-years, additional GVA {money(p.growth.additional_gva)}, "
              f"UK investment {money(p.growth.uk_investment)}",
              f"3. NHS return: cash {money(p.nhs_return.cash_receipts)}, price-discount savings "
