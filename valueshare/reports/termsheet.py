@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import math
 
+import numpy as np
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
@@ -243,7 +244,7 @@ def _present_values(v: Valuation) -> list[Flowable]:
     others = [line for line in v.nhs_lines if OTHER_USERS in line.key]
     if others:  # other users' terms (and the NHS's cost of serving them) are theirs: only the net sum, unnamed
         nhs[OTHER_USERS] = LineSummary(OTHER_USERS, "Other users of the platform, together, net",
-                                       sum(x.yearly for x in others), sum(x.present_value for x in others))
+                                       np.sum([x.yearly for x in others], axis=0), sum(x.present_value for x in others))
     partner = {line.key: line for line in v.partner_lines}
     keys = [line.key for line in v.nhs_lines if line.key.startswith("terms")]
     keys += [k for k in nhs if k not in keys] + [k for k in partner if k not in nhs]
