@@ -194,9 +194,9 @@ def test_each_user_of_the_cancer_data_platform_carries_an_equal_share_of_its_cos
     assert [u.name for u in v.users] == [deal.partner.name] + [u.name for u in deal.platform_users]
     assert all(u.cost_share == pytest.approx(platform / 4) for u in v.users)
     # Each user's fees: £20,000 set-up at signature, then its subscription + users × £900 × 12 + projects × £5,000
-    # a year in years 1-5 (all indexed): the partner 250,000 + 64,800 + 20,000; the pharma plc 300,000 + 86,400 +
+    # a year in years 1-5 (all indexed): the partner 260,000 + 64,800 + 20,000; the pharma plc 300,000 + 86,400 +
     # 30,000; the biopharma 250,000 + 54,000 + 20,000; the start-up 80,000 + 21,600 + 10,000.
-    yearly = [334_800, 416_400, 324_000, 111_600]
+    yearly = [344_800, 416_400, 324_000, 111_600]
     assert [u.fees for u in v.users] == pytest.approx([20_000 + y * A5 for y in yearly])
     assert [u.cost_recovery for u in v.users] == pytest.approx([(20_000 + y * A5) / (platform / 4) for y in yearly])
     # The partner also pays its revenue share; the other users pay fees only.
