@@ -16,7 +16,7 @@ from valueshare import mechanisms as registry  # by module: the registry imports
 from valueshare.basecase import base_case
 from valueshare.engine.adoption import adoption
 from valueshare.engine.consortium import MemberResult, member_shares, own_cost_row
-from valueshare.engine.finance import Irr, irr, npv
+from valueshare.engine.finance import TINY_OUTLAY, Irr, irr, npv
 from valueshare.engine.mechanisms import Flow, Timing
 from valueshare.engine.route import RouteDraw, expected_route
 from valueshare.engine.tax import corporation_tax, outcome_worlds
@@ -432,7 +432,7 @@ def value_deal(deal: Deal) -> Valuation:
         + summarise(flows.partner_tax, df_partner),
         nhs_cash_flow=nhs_cf, partner_cash_flow=partner_cf, expected_sales=flows.expected_sales[0],
         nhs_npv=nhs_npv, partner_npv=float(npv(partner_cf, df_partner)),
-        partner_irr=irr(flows.partner_project()[0], rate=a.partner_discount_rate),
+        partner_irr=_partner_irr(deal, flows.partner_project()[0], a.partner_discount_rate),
         partner_value_before_payments=before, payments_to_nhs_partner_pv=given,
         nhs_share=share, nhs_share_note=share_note, nhs_access_costs=costs_pv,
         value_share_gbp=value_share_gbp, value_share=value_share, cost_recovery_share=cost_share,
@@ -448,6 +448,22 @@ def value_deal(deal: Deal) -> Valuation:
         partner_cost_share=cost_share_of_partner, members=members, members_note=members_note,
         users=user_results(deal, flows, df_nhs, platform_costs),
     )
+
+
+#: Why a product already on the market has no IRR when the partner puts almost nothing in [ours].
+ON_THE_MARKET = ("the product is already on the market and the partner puts almost nothing in before it is paid "
+                 "back, so there is no investment for a rate of return to measure: read its NPV")
+
+
+def _partner_irr(deal: Deal, cash_flow: np.ndarray, rate: float) -> Irr:
+    """The partner's IRR; none for a product already on the market (no development stages) whose IRR would only be
+    the ratio of its sales to almost nothing put in (issue 16)."""
+    found = irr(cash_flow, rate=rate)
+    route = deal.route_to_market
+    on_market = route is not None and not route.stages
+    if on_market and found.value is not None and TINY_OUTLAY in found.note:
+        return replace(found, value=None, reason=ON_THE_MARKET, note="", several_possible=False)
+    return found
 
 
 def fee_line_keys(deal: Deal) -> set[str]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from valueshare.engine import Valuation
-from valueshare.engine.valuation import fee_line_keys
+from valueshare.engine.finance import SMALL_OUTLAY
+from valueshare.engine.valuation import ON_THE_MARKET, fee_line_keys
 from valueshare.figures import FIGURES, NHS_MONEY
 from valueshare.model import Deal
 from valueshare.provenance import Provenance
@@ -116,6 +117,12 @@ def write_summary(sheet: Sheet, deal: Deal, valuation: Valuation, cells: Cells, 
     opening = flows.ref(lay.first_sign, lay.cols[-1], other=sheet)
     irr = IF(changes.eq(0), NO_SIGN_CHANGE,
              IF(opening.gt(0), FINANCING, IFERROR(call("IRR", [project, guess], irr_value), NO_ROOT)))
+    route = deal.route_to_market
+    if route is not None and not route.stages:  # already on the market: no IRR on almost nothing put in
+        flows_np = v.partner_cash_flow  # the values only; the test is a formula on the project row
+        put_in = -call("SUMIF", [project, "<0"], float(flows_np[flows_np < 0].sum()))
+        back = call("SUMIF", [project, ">0"], float(flows_np[flows_np > 0].sum()))
+        irr = IF(put_in.lt(lift(SMALL_OUTLAY) * back), f"no IRR: {ON_THE_MARKET}", irr)
     figure("partner_irr", irr, PERCENT, "IRR(partner project cash flow, starting guess on Inputs); the rate at which "
            "the partner's expected project cash flow (its net without any stake left out of its IRR) has NPV 0; none "
            "when money comes in first (the first non-zero project cash flow is positive: a higher rate would read "
