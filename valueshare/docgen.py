@@ -31,7 +31,7 @@ from valueshare.model import (
     Stage,
 )
 from valueshare.model.base import Choice
-from valueshare.model.benefits import EconomicGrowth, FactorOverride, FairShareInputs, PatientBenefit
+from valueshare.model.benefits import EconomicGrowth, FactorOverride, FairShareInputs, Outcome, PatientBenefit
 from valueshare.model.contribution_value import (
     Comparable,
     ContributionValueInputs,
@@ -40,6 +40,8 @@ from valueshare.model.contribution_value import (
     Reconciliation,
 )
 from valueshare.model.negotiation import NegotiationInputs
+from valueshare.model.parties import CurationCosts, Member, MemberCosts
+from valueshare.model.partnership import Funding, PlatformUser
 from valueshare.model.terms import TERM_MODELS, kind_of
 from valueshare.model.uncertainty import Fixed, Lognormal, Normal, Pert, Triangular, UncertainInput, Uniform, Variant
 
@@ -60,12 +62,16 @@ def _term_sections() -> list[tuple[str, type[BaseModel]]]:
 
 
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
-    ("Deal (top level)", Deal), ("nhs", NhsParty), ("partner", Partner), ("contribution", Contribution),
+    ("Deal (top level)", Deal), ("nhs", NhsParty), ("nhs.members[]", Member), ("nhs.members[].own_costs", MemberCosts),
+    ("partner", Partner), ("contribution", Contribution),
     ("contribution.data_assets[]", DataAsset), ("contribution.expertise[]", Expertise),
-    ("contribution.access_costs", AccessCosts), ("route_to_market", RouteToMarket),
+    ("contribution.access_costs", AccessCosts), ("contribution.curation", CurationCosts),
+    ("route_to_market", RouteToMarket),
     ("route_to_market.stages[]", Stage), ("route_to_market.sales", Sales), ("assumptions", Assumptions),
     *_term_sections(),
-    ("patient_benefit", PatientBenefit), ("economic_growth", EconomicGrowth), ("fair_share", FairShareInputs),
+    ("funding[]", Funding), ("platform_users[]", PlatformUser),
+    ("patient_benefit", PatientBenefit), ("patient_benefit.outcomes[]", Outcome), ("economic_growth", EconomicGrowth),
+    ("fair_share", FairShareInputs),
     ("fair_share.overrides[]", FactorOverride),
     ("contribution_value", ContributionValueInputs), ("contribution_value.preparation_costs[]", PreparationCost),
     ("contribution_value.comparables[]", Comparable), ("contribution_value.scaling", MarketScaling),
@@ -174,11 +180,17 @@ def _format_row() -> str:
             f"{FORMAT_DESCRIPTION} |")
 
 
+def _summary(model: type[BaseModel]) -> str:
+    """The first paragraph of a model's docstring on one line: its summary, whole even when it wraps."""
+    paragraph = (model.__doc__ or "").strip().split("\n\n")[0]
+    return " ".join(line.strip() for line in paragraph.splitlines())
+
+
 def reference_markdown() -> str:
     """The field-by-field reference of the scenario format, generated from the model."""
     out = []
     for title, model in SECTIONS:
-        out += [f"### {title}", "", (model.__doc__ or "").strip().splitlines()[0], "",
+        out += [f"### {title}", "", _summary(model), "",
                 "| field | label | type | bounds | default | meaning |", "|---|---|---|---|---|---|"]
         out += [_format_row()] if model is Deal else []
         out += [_field_row(model, name, field) for name, field in model.model_fields.items()]
