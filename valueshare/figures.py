@@ -119,6 +119,14 @@ def _unless(value: Callable[[Valuation], Any], note: Callable[[Valuation], str])
 
 _money_change = _signed(money)
 
+
+def _savings_basis(v: Valuation) -> str:
+    """Whether the savings are before or after what the NHS pays for the product (when it buys one and saves)."""
+    if not v.nhs_savings or not v.nhs_buys_product:
+        return ""
+    return "gross of the product's price" if v.nhs_savings_basis == "gross_of_price" else \
+        "net of the product's price"
+
 _ALL: tuple[Figure[Any], ...] = (
     Figure("nhs_npv", "NHS NPV", Valuation, lambda v: v.nhs_npv, money,
            "Present value, at the NHS rate (HM Treasury Green Book), of what the deal gives the NHS party: what the "
@@ -141,7 +149,7 @@ _ALL: tuple[Figure[Any], ...] = (
     Figure("nhs_savings", "NHS savings", Valuation, lambda v: v.nhs_savings, money,
            "Present value, at the NHS rate, of the NHS party's costs saved by using the product (cost offsets per "
            "patient, gross or net of its price as entered) and by outcomes that release cash, not counted in the NHS "
-           "NPV.",
+           "NPV.", note=_savings_basis,
            write_change=_money_change),
     Figure("nhs_npv_with_product", "NHS NPV with the product", Valuation, lambda v: v.nhs_npv_with_product, money,
            "The NHS NPV plus the NHS savings, less the list-price spend on the product (unless the savings are "

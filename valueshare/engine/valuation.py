@@ -318,6 +318,7 @@ class Valuation:
     nhs_savings: float = 0.0              # what using the product (and the outcomes that release cash) saves it
     nhs_npv_with_product: float = 0.0     # NHS NPV + savings − list-price spend (unless savings are net of price)
     nhs_buys_product: bool = False
+    nhs_savings_basis: str = ""           # "gross_of_price" or "net_of_price": the cost offsets' basis
     other_nhs_bodies: float = 0.0         # discounts and rebates on other NHS bodies' purchases: theirs
     platform_access_costs: float = 0.0    # the NHS's costs less grants, across every user of the platform
     partner_cost_share: float = 1.0       # the partner's share of them (1 without other platform users)
@@ -361,6 +362,7 @@ class Valuation:
             "nhs_price_terms_gbp": round(self.nhs_price_terms, 2),
             "nhs_product_spend_gbp": round(self.nhs_product_spend, 2),
             "nhs_savings_gbp": round(self.nhs_savings, 2),
+            "nhs_savings_basis": self.nhs_savings_basis,
             "nhs_npv_with_product_gbp": round(self.nhs_npv_with_product, 2),
             "other_nhs_bodies_gbp": round(self.other_nhs_bodies, 2),
             "platform_access_costs_gbp": round(self.platform_access_costs, 2),
@@ -444,6 +446,7 @@ def value_deal(deal: Deal) -> Valuation:
         nhs_receipts=pv(flows.nhs_receipts) - bought.price_terms_pv, nhs_grants=grants_pv,
         nhs_price_terms=bought.price_terms_pv, nhs_product_spend=bought.spend_pv, nhs_savings=bought.savings_pv,
         nhs_npv_with_product=bought.npv_with_product(nhs_npv), nhs_buys_product=bought.buys,
+        nhs_savings_basis=bought.savings_basis,
         other_nhs_bodies=pv(flows.other_nhs), platform_access_costs=platform_costs,
         partner_cost_share=cost_share_of_partner, members=members, members_note=members_note,
         users=user_results(deal, flows, df_nhs, platform_costs),
