@@ -43,7 +43,7 @@ from valueshare.cli import main
 from valueshare.compare import FIGURE_KEYS as COMPARE_FIGURES
 from valueshare.contribution import value_contribution
 from valueshare.contribution.text import span
-from valueshare.figures import FIGURES, NHS_MONEY, select
+from valueshare.figures import FIGURES, NHS_MONEY, nhs_money, select
 from valueshare.format import money, number, percent, ratio
 from valueshare.model import ConsentToCommercialise
 from valueshare.register.records import HEADLINE_KEYS, Headlines
