@@ -140,14 +140,18 @@ def new_deal_data() -> dict[str, Any]:
     >>> data = new_deal_data()
     >>> data["name"], data["nhs"]["name"], "use" in data, data["assumptions"]["horizon_years"]
     ('', '', False, 20)
+    >>> data["assumptions"]["partner_tax_rate"], data["assumptions"]["base_case"]  # today's defaults, not format 1's
+    (0.25, 'expected')
     >>> try:
     ...     deal_from_data(data)
     ... except DealInvalid as error:
     ...     sorted(p.path for p in error.problems) == sorted(NO_DEFAULT)
     True
     """
-    named = {"name": "-", "nhs": {"name": "-", "kind": NhsKind.TRUST},
-             "partner": {"name": "-", "kind": PartnerKind.SME}, "use": Use.COMMERCIAL_PRODUCT}
+    # Stamped with the current format: data without a format version is read as format 1, whose migration would
+    # write format 1's old settings (before tax, NICE at 1.5%, the entered base case) into the new deal.
+    named = stamped({"name": "-", "nhs": {"name": "-", "kind": NhsKind.TRUST},
+                     "partner": {"name": "-", "kind": PartnerKind.SME}, "use": Use.COMMERCIAL_PRODUCT})
     data = deal_to_data(deal_from_data(named))
     for path in NO_DEFAULT:
         *parents, field = path.split(".")
