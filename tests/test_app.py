@@ -111,12 +111,14 @@ def test_a_valid_upload_replaces_the_deal():
 def test_an_upload_in_an_older_format_opens_migrated_and_says_so_once():
     from valueshare import formats
 
-    # The real step from format 1 to 2 (the app's script runs in its own thread, which sees MIGRATIONS itself).
+    # The real steps from format 1 to the current one (the app's script runs in its own thread, which sees
+    # MIGRATIONS itself).
     at = open_app()
     old_path = Path(__file__).parent / "corpus" / "format1" / "ai-imaging-device.yaml"
     at.sidebar.file_uploader[0].set_value(("old.yaml", old_path.read_bytes(), "application/x-yaml")).run()
     notes = [i.value.replace("\\", "") for i in at.sidebar.info]
-    assert notes == [f"old.yaml: written in format 1, read as format 2 (1 to 2: {formats.MIGRATIONS[1].description}). "
+    steps = "; ".join(f"{k} to {k + 1}: {formats.MIGRATIONS[k].description}" for k in range(1, formats.CURRENT_FORMAT))
+    assert notes == [f"old.yaml: written in format 1, read as format {formats.CURRENT_FORMAT} ({steps}). "
                      "Download or save the deal to keep it in the current format."]
     assert not errors(at) and at.session_state["draft"] == deal_to_data(load_deal(old_path))
     at.run()

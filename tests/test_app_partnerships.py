@@ -171,6 +171,8 @@ def test_a_grant_and_another_platform_user_show_the_nhss_money_and_each_users_sh
     at.button(key="do:add:platform_users[0].terms").click().run()
     at.number_input(key="w:platform_users[0].terms[0].amount_gbp").set_value(40_000.0).run()
     assert not errors(at) and not at.exception
+    # the term sheet's sentences name the partner as the payer, so the user's card words none
+    assert not [c for c in at.caption if "£40,000" in c.value]
     # Worked by hand, all in year 0: the NHS receives £120,000 + £40,000 = £160,000 and a £10,000 grant, and bears
     # £30,000: NHS NPV £140,000. Its costs less the grant, £20,000, are shared equally by the two users: £10,000
     # each, the partner's being the NHS costs of access. Cost recovery 160/20 = 8.00x (the partner 12.00x, Beta 4.00x).

@@ -15,7 +15,6 @@ from ui import state
 from ui.fields import specs
 from ui.form import Form
 from ui.terms import USER_TERMS, terms_editor
-from ui.text import md
 from valueshare.model import Contribution, Deal, NhsParty
 from valueshare.model.benefits import Outcome, PatientBenefit
 from valueshare.model.parties import CurationCosts, Member
@@ -71,8 +70,9 @@ def _user_card(form: Form, user: dict[str, Any], index: int) -> None:
     path = f"platform_users[{index}]"
     with st.container(border=True):
         title, remove = st.columns([3, 1], vertical_alignment="center")
-        title.markdown(f"**User {index + 1}: {md(user.get('name') or 'no name yet')}**",
-                       help=(PlatformUser.__doc__ or "").strip())
+        # Not the user's name: markdown links a bare web address even when it is escaped (ui.text.md), and the
+        # name is in its box just below.
+        title.markdown(f"**Platform user {index + 1}**", help=(PlatformUser.__doc__ or "").strip())
         remove.button("Remove", key=f"do:remove:{path}", on_click=_remove_user, args=(index,),
                       icon=":material/delete:", width="content")
         form.slot(path)
@@ -86,12 +86,18 @@ def new_platform_user() -> dict[str, Any]:
     return {"name": "", **_defaults(PlatformUser), "terms": []}
 
 
+def _users() -> list[dict[str, Any]]:
+    draft = state.draft()
+    assert draft is not None  # a button on a card is drawn only while a deal is open
+    return draft.setdefault("platform_users", [])
+
+
 def _add_user() -> None:
-    state.draft().setdefault("platform_users", []).append(new_platform_user())
+    _users().append(new_platform_user())
 
 
 def _remove_user(index: int) -> None:
-    state.draft()["platform_users"].pop(index)
+    _users().pop(index)
     # The users after it move up one place, so their widgets must re-read the draft.
     state.forget_widgets("platform_users")
 
