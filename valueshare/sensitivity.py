@@ -186,13 +186,16 @@ def _present(data: dict[str, Any], path: str) -> bool:
 
 
 def default_pair(options: list[str]) -> tuple[str, str]:
-    """A royalty rate (else a revenue share, a subscription or a fee) for the rows, and peak uptake (else a
-    stage's chance of success) for the columns [ours]."""
+    """A royalty rate (else a revenue share, a subscription, a fee, a service's price per unit or a secure
+    environment's charge per user) for the rows, and peak uptake (else a stage's chance of success, else a
+    service's units a year, as in a deal without a product) for the columns [ours]."""
     rows = (r"^terms\[\d+\]\.tiers\[0\]\.rate$", r"^terms\[\d+\]\.rate$", r"^terms\[\d+\]\.amount_gbp_per_year$",
-            r"^terms\[\d+\]\.amount_gbp$")
+            r"^terms\[\d+\]\.amount_gbp$", r"^terms\[\d+\]\.price_per_unit_gbp$",
+            r"^terms\[\d+\]\.per_user_per_month_gbp$")
     row = next((p for pattern in rows for p in options if re.match(pattern, p)), options[0])
     col = next((p for p in ("route_to_market.sales.peak_uptake",) if p in options), None) or next(
-        (p for p in options if p.endswith("probability_of_success")), None)
+        (p for p in options if p.endswith("probability_of_success")), None) or next(
+        (p for p in options if re.match(r"^terms\[\d+\]\.units_per_year$", p)), None)
     if col is None or col == row:
         col = next(p for p in options if p != row)
     return row, col
