@@ -94,9 +94,11 @@ METHOD_SECTIONS: dict[str, tuple[int, str]] = {
     "Triangular": (8, "distributions"), "Pert": (8, "distributions"), "Normal": (8, "distributions"),
     "Lognormal": (8, "distributions"), "Exclusivity": (10, "the 2019 guiding principles"),
     "Transparency": (10, "the 2019 guiding principles"), "Reconciliation": (11, "the contribution's value"),
-    "Member": (6, "the NHS's costs"), "MemberCosts": (6, "the NHS's costs"), "CurationCosts": (6, "the NHS's costs"),
-    "Funding": (6, "the NHS's costs"), "PlatformUser": (6, "the NHS's costs"), "SdeCharges": (5, "the mechanisms"),
-    "ServiceIncome": (5, "the mechanisms"), "Outcome": (10, "the three aims"),
+    "Member": (14, "a consortium"), "MemberCosts": (14, "a consortium"),
+    "CurationCosts": (16, "platform users and shared curation"), "Funding": (15, "third-party funding"),
+    "PlatformUser": (16, "platform users and shared curation"),
+    "SdeCharges": (18, "secure-environment charges and service income"),
+    "ServiceIncome": (18, "secure-environment charges and service income"), "Outcome": (17, "outcomes beyond QALYs"),
 }
 
 
