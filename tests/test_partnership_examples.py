@@ -68,8 +68,8 @@ def test_each_example_is_a_format_3_file_that_says_what_is_illustrative_and_cite
 def test_the_network_sells_to_industry_and_the_trust_neither_buys_nor_is_credited_with_other_nhs_bodies_purchases():
     # The network's clients are 95% outside the NHS (nhs_share_of_sales 0.05) and the trust buys none of the NHS's
     # 5% (nhs_party_purchase_share 0). At peak (year 5: launch at the end of year 1, three years to peak), expected
-    # sales are 100 licences × 50% uptake × £150,000 × 90% chance of launch = £6.75m; the 5% revenue share on them is
-    # £337,500, of which 5% (£16,875) is paid on other NHS bodies' licences: the trust's line is £320,625.
+    # sales are 100 licences × 50% uptake × £150,000 × 90% chance of launch = £6.75m; the 5% revenue share on them
+    # is £337,500, of which 5% (£16,875) is paid on other NHS bodies' licences: the trust's line is £320,625.
     deal, v = example("rwd-network-teaching-trust")
     assert not v.nhs_buys_product
     assert v.nhs_product_spend == 0 and v.nhs_price_terms == 0 and v.nhs_savings == 0
@@ -118,7 +118,8 @@ def test_the_cancer_centres_co_owner_outside_the_nhs_takes_its_share_out_of_the_
     # The charity's £30,000 at signature, undiscounted.
     assert v.nhs_grants == pytest.approx(30_000.0)
     # Shared costs: preparation £30,000 + £12,000 a year in years 1-3 (PV £33,619.64) + 300 h × £110 in year 1
-    # (PV £31,884.06) = £95,503.70. The co-owner's 25% of (receipts + grant − shared costs) leaves the NHS's figures.
+    # (PV £31,884.06) = £95,503.70. The co-owner's 25% of (receipts + grant − shared costs) leaves the NHS's
+    # figures.
     shared_costs = 30_000 + 12_000 * A3 + 33_000 / 1.035
     assert shared_costs == pytest.approx(95_503.70, abs=0.01)
     co_owner = -0.25 * (v.nhs_receipts + v.nhs_price_terms + v.nhs_grants - shared_costs)
@@ -184,7 +185,8 @@ def test_each_user_of_the_cancer_data_platform_carries_an_equal_share_of_its_cos
     # of it: £4m done before signature → £2m at signature; £800,000 a year to do in years 1-5 → £400,000 a year.
     assert line(v, "costs.curation_done").present_value == pytest.approx(-2_000_000.0)
     assert line(v, "costs.curation").present_value == pytest.approx(-400_000 * A5)
-    # Costs less the government grant (£350,000 a year in years 1-3): £300,000 + £400,000 a year + the curation above.
+    # Costs less the government grant (£350,000 a year in years 1-3): £300,000 + £400,000 a year + the curation
+    # above.
     grant = 350_000 * A3
     assert v.nhs_grants == pytest.approx(grant)
     platform = 300_000 + 400_000 * A5 + 2_000_000 + 400_000 * A5 - grant
@@ -240,7 +242,8 @@ def test_the_ics_members_share_in_proportion_to_their_own_costs_so_each_recovers
     assert all(m.cost_recovery == pytest.approx(v.cost_recovery_ratio) for m in v.members)
     assert sum(m.npv for m in v.members) == pytest.approx(v.nhs_npv)
     # The partner's itemised charges: £25,000 set-up at signature, then 10 users × £800 × 12 + 6 projects × £5,000
-    # = £126,000 a year in years 1-5 (indexed); the university's £5,000, then 4 × £400 × 12 + 3 × £2,000 = £25,200.
+    # = £126,000 a year in years 1-5 (indexed); the university's £5,000, then 4 × £400 × 12 + 3 × £2,000
+    # = £25,200.
     assert line(v, "terms[0]").present_value == pytest.approx(25_000 + 126_000 * A5)
     assert line(v, "platform_users[0].terms[0]").present_value == pytest.approx(5_000 + 25_200 * A5)
     assert deal.access_route.value == "secure_data_environment"
