@@ -22,6 +22,26 @@ def test_method_doc_explains_every_mechanism_by_its_label():
         assert label in method, label
 
 
+def test_each_format_3_example_of_the_scenario_docs_is_a_valid_deal_once_pasted_into_one():
+    """Each YAML example of the scenario docs' format-3 section, pasted under the lines of a small deal that it does
+    not hold itself (a deal needs a name, the two parties and a use), validates."""
+    import re
+
+    from valueshare.scenario import deal_from_yaml
+
+    text = (DOCS / "scenario-format.md").read_text(encoding="utf-8")
+    section = text.split("\n## Consortia, the NHS as buyer")[1].split("\n## ")[0]
+    examples = re.findall(r"```yaml\n(.*?)```", section, re.S)
+    assert len(examples) == 8  # members, fixed shares, sales, funding, platform, outcomes, two mechanisms
+    small = {"format_version": "format_version: 3", "name": "name: Example deal",
+             "nhs": "nhs: {name: Example Trust, kind: trust}", "partner": "partner: {name: Example Ltd, kind: sme}",
+             "use": "use: commercial_product_development"}
+    for example in examples:
+        own = {line.split(":")[0] for line in example.splitlines() if line and not line.startswith((" ", "#"))}
+        deal_from_yaml("\n".join(line for key, line in small.items() if key not in own) + "\n" + example,
+                       "a format-3 example")  # raises DealInvalid, naming each problem, if it is not valid
+
+
 def test_readme_opens_with_the_two_commands():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     head = "\n".join(readme.splitlines()[:20])
