@@ -8,7 +8,7 @@ that treats mechanisms differently looks its record up here (``of(term)``, ``mec
 sentence, its Excel rows, one record below, and its tests.
 
 >>> [m.label for m in MECHANISMS.values() if m.fee_like]
-['Access fee', 'Subscription']
+['Access fee', 'Subscription', 'Secure data environment charges', 'Trial and service income']
 >>> of(AccessFee(amount_gbp=60_000)).kind, mechanism("royalty").closing_fields
 ('access_fee', ('tiers[*].rate',))
 """
