@@ -190,8 +190,8 @@ def members_frame(valuation: Valuation) -> pd.DataFrame:
     } for m in valuation.members])
 
 
-MEMBERS_HELP = ("Each member's share of what the consortium receives (payments and grants) and of its shared costs, "
-                "by the agreed split; its own costs it bears alone. Present values at the NHS rate; cost recovery is "
+MEMBERS_HELP = ("Each member's share, by the agreed split, of what the consortium receives and of the costs it "
+                "shares; its own costs it bears alone. Present values at the NHS rate; cost recovery is "
                 "the member's share of the charges for access over the costs it bears. A member outside the NHS "
                 "keeps its share, which is not in the NHS's figures.")
 
