@@ -249,7 +249,11 @@ def test_more_platform_users_than_the_curation_serves_is_refused():
 
 def test_other_users_terms_and_the_nhss_cost_basis_never_reach_the_partners_file():
     shared = for_partner(deal_from_data(_platform()))
-    assert shared.platform_users == [] and shared.contribution.curation is None
+    assert [(u.name, u.terms) for u in shared.platform_users] == [("Other user 1", []), ("Other user 2", [])]
+    assert shared.contribution.curation is None
+    # with the NHS's costs disclosed, the partner's file gives it the same share of them as the NHS's valuation
+    disclosed = value_deal(for_partner(deal_from_data(_platform()), with_nhs_costs=True))
+    assert disclosed.nhs_access_costs == pytest.approx(80_000)
     consortium = for_partner(deal_from_data(_consortium("by_contribution")))
     assert consortium.nhs.split.value == "not_agreed"
     assert all(m.own_costs.preparation_gbp == 0 and m.share is None for m in consortium.nhs.members)
@@ -269,3 +273,39 @@ def test_a_collaboration_without_a_product_values_trial_income_against_its_deliv
     # no product: the partner's value is not modelled, so a share of it has no meaning, and says so
     assert v.partner_value_before_payments == 0.0 and v.nhs_share is None and v.value_share is None
     assert "not positive" in v.nhs_share_note
+
+
+def test_a_service_delivered_to_one_platform_user_is_that_users_cost_alone():
+    data = _platform()
+    data["platform_users"][0]["terms"].append({"kind": "service_income", "description": "trial recruitment",
+                                               "units_per_year": 10, "price_per_unit_gbp": 5_000,
+                                               "nhs_cost_per_unit_gbp": 3_000, "years": 2})
+    v = value_deal(deal_from_data(data))
+    # X's recruitment costs the NHS 10 × 3,000 × 2 years = 60,000, borne by X alone on top of its equal 80,000;
+    # its charges are 100,000 subscription + 100,000 income
+    assert [u.cost_share for u in v.users] == pytest.approx([80_000, 140_000, 80_000])
+    assert v.users[1].cost_recovery == pytest.approx(200_000 / 140_000)
+    assert v.platform_access_costs == pytest.approx(300_000)
+    assert v.nhs_access_costs == pytest.approx(80_000)   # the partner's share does not grow with X's service
+
+
+def test_a_co_owners_own_costs_are_the_consortiums_costs_of_access():
+    data = _consortium("fixed", m0={"share": 0.5}, m1={"share": 0.3}, m2={"share": 0.2})
+    v = value_deal(deal_from_data(data))
+    # shared 30,000 + A's 10,000 + the university's own 5,000: the fees of 130,000 recover the consortium's 45,000
+    assert v.platform_access_costs == pytest.approx(45_000)
+    assert v.cost_recovery_ratio == pytest.approx(130_000 / 45_000)
+    # the whole consortium recovers what its members together do: Σ share × fees ÷ Σ costs borne
+    borne = sum(m.shared_costs + m.own_costs for m in v.members)
+    assert borne == pytest.approx(45_000)
+
+
+def test_a_members_costs_are_net_of_its_share_of_the_grants():
+    data = _consortium("fixed", m0={"share": 0.5}, m1={"share": 0.3}, m2={"share": 0.2})
+    data["funding"] = [{"funder": "A charity", "kind": "charity", "towards": "nhs", "amount_gbp": 20_000}]
+    v = value_deal(deal_from_data(data))
+    # shared costs 30,000 less the grant 20,000 = 10,000, shared 50 : 30 : 20
+    a = v.members[0]
+    assert a.shared_costs == pytest.approx(5_000) and a.receipts == pytest.approx(65_000)
+    assert a.npv == pytest.approx(65_000 - 5_000 - 10_000)
+    assert a.cost_recovery == pytest.approx(65_000 / 15_000)

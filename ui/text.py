@@ -7,12 +7,21 @@ import re
 # Every character that markdown, HTML or Streamlit's own directives (:red[...], :material/icon:, $math$) treat as
 # markup; CommonMark lets a backslash escape any ASCII punctuation.
 _MARKUP = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&\"'])")
+#: Where GitHub-flavoured markdown would start a bare link: a scheme's ``:`` before ``//``, or ``www`` before ``.``.
+_AUTOLINK = re.compile(r"(:|(?i:\bwww))(//|\.)")
 
 
 def md(text: object) -> str:
     r"""``text`` with its markup escaped, for st.markdown, st.error and the like.
 
+    A web address is not turned into a link either: GitHub-flavoured markdown links a bare ``https://`` or ``www.``
+    even when its punctuation is escaped (and an e-mail address as a mailto link), so a zero-width space (U+200B,
+    invisible) goes after its ``:``, its ``www`` or an ``@``.
+
     >>> print(md("**R&D** <Ltd> :red[x]"))
     \*\*R\&D\*\* \<Ltd\> \:red\[x\]
+    >>> md("https://evil.example") == "https\\:\u200b//evil\\.example"
+    True
     """
-    return _MARKUP.sub(r"\\\1", str(text))
+    text = _AUTOLINK.sub(lambda m: m.group(1) + "\u200b" + m.group(2), str(text)).replace("@", "@\u200b")
+    return _MARKUP.sub(r"\\\1", text)

@@ -8,7 +8,7 @@ NHS's internal position.
   the case for the contribution's value (costs, comparables, the anchor of the NHS's ask);
 - the NHS's costs of giving access (``contribution.access_costs``), from which its default walk-away (full cost
   recovery) could be read, unless the user chooses to disclose them (``with_nhs_costs=True``);
-- other platform users and their terms (theirs, not this partner's business), always;
+- other platform users' names and terms (theirs, not this partner's business), always: only how many there are;
 - with the NHS's costs: its shared curation, consortium members' own costs and shares (the split is the members'
   own agreement) and grants towards the NHS's costs (which lower the costs it must recover);
 - every variant not marked ``shared: true`` (variants are internal by default: a fallback, a counter-offer being
@@ -30,7 +30,9 @@ def for_partner(deal: Deal, *, with_nhs_costs: bool = False) -> Deal:
     data = deal_to_data(deal)
     for section in INTERNAL_SECTIONS:
         data.pop(section, None)
-    data.pop(OTHER_USERS, None)
+    # other users' names and terms are theirs; how many there are stays, unnamed and without terms, so that the
+    # partner's share of the NHS's costs (an equal share each) reads the same from its file as from its term sheet
+    data[OTHER_USERS] = [{"name": f"Other user {k + 1}"} for k, _ in enumerate(data.get(OTHER_USERS, []))]
     if not with_nhs_costs:
         data.get("contribution", {}).pop("access_costs", None)
         data.get("contribution", {}).pop("curation", None)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from valueshare.engine.consortium import own_cost_row
 from valueshare.engine.finance import npv
 from valueshare.engine.valuation import Valuation
 from valueshare.model import Comparable, DataAsset, Deal, PriceUnit, Use
@@ -55,8 +56,20 @@ def cost_approach(deal: Deal, valuation: Valuation) -> CostApproach:
     items = [CostItem(c.activity.label, c.description, c.historical, c.replacement)
              for c in deal.contribution_value.preparation_costs]
     access = [(line.label, -line.present_value) for line in valuation.nhs_lines if line.key.startswith("costs.")]
+    # The base of cost recovery is the valuation's (issue 16): grants towards the NHS's costs come off, and on a
+    # platform the other users bear their part; a co-owner's own costs outside the NHS are the consortium's.
+    horizon = deal.assumptions.horizon_years
+    factors = valuation.nhs_discount_factors
+    access += [(f"{m.name}: its own costs (outside the NHS)", float(own_cost_row(m, horizon) @ factors))
+               for m in deal.nhs.members if not m.is_nhs and (m.own_costs.preparation_gbp or m.own_costs.yearly_gbp)]
+    if valuation.nhs_grants:
+        access.append(("Less grants towards the NHS's costs", -valuation.nhs_grants))
+    rest = valuation.nhs_access_costs - sum(pv for _, pv in access)
+    if abs(rest) > 0.005:
+        access.append(("Borne by the other users of the platform" if deal.platform_users else
+                       "Grants beyond the costs, not counted", rest))
     return CostApproach(items, sum(i.historical for i in items), sum(i.replacement for i in items), access,
-                        sum(pv for _, pv in access))
+                        valuation.nhs_access_costs)
 
 
 # -- market -------------------------------------------------------------------------------------------------------

@@ -50,8 +50,8 @@ class MemberResult:
     name: str
     is_nhs: bool
     share: float                 # its share of the consortium's receipts and shared costs
-    receipts: float              # its share of what the partner (and other users) pay, and of grants
-    shared_costs: float          # its share of the consortium's shared costs (positive)
+    receipts: float              # its share of what the partner (and other users) pay
+    shared_costs: float          # its share of the consortium's shared costs less grants towards them
     own_costs: float             # what it spends itself (positive)
     fees: float                  # its share of the fee-like receipts (for cost recovery)
     npv: float                   # receipts − shared costs − own costs

@@ -411,10 +411,11 @@ def value_deal(deal: Deal) -> Valuation:
 
     fees_pv = pv(flows.nhs_receipts, lambda key: key in fee_keys)
     grants_pv = pv([x for x in flows.nhs_other if x.key.startswith("funding[")])
-    all_costs_pv = -pv(flows.nhs_costs)
-    platform_costs = max(all_costs_pv - grants_pv, 0.0)
+    basis = cost_basis(deal, flows, df_nhs)
+    all_costs_pv = basis.gross
+    platform_costs = basis.platform
     cost_share_of_partner = partner_cost_share(deal)
-    costs_pv = platform_costs * cost_share_of_partner
+    costs_pv = basis.of_user(None)
     if all_costs_pv > 1e-9 and platform_costs <= 1e-9:
         recovery, recovery_note = None, "grants cover all of the NHS's costs of access"
     else:
@@ -449,7 +450,7 @@ def value_deal(deal: Deal) -> Valuation:
         nhs_savings_basis=bought.savings_basis,
         other_nhs_bodies=pv(flows.other_nhs), platform_access_costs=platform_costs,
         partner_cost_share=cost_share_of_partner, members=members, members_note=members_note,
-        users=user_results(deal, flows, df_nhs, platform_costs),
+        users=user_results(deal, flows, df_nhs, basis),
     )
 
 
@@ -493,21 +494,70 @@ class UserResult:
                 "cost_recovery_ratio": None if self.cost_recovery is None else round(self.cost_recovery, 6)}
 
 
-def user_results(deal: Deal, flows: DealFlows, factors: np.ndarray, platform_costs: float) -> list[UserResult]:
+@dataclass(frozen=True)
+class CostBasis:
+    """What the NHS's fees must recover, PVs at the NHS rate (docs/method.md): the costs every user of the data
+    shares (access, expertise, this deal's share of curation, consortium members' own costs, a co-owner's outside
+    the NHS among them), less grants towards them; and the cost of delivering each user's own services (trial
+    recruitment), which is that user's alone [ours]."""
+
+    shared: float                    # before grants
+    grants: float
+    partner_delivery: float
+    user_delivery: tuple[float, ...]
+
+    @property
+    def gross(self) -> float:
+        return self.shared + self.partner_delivery + sum(self.user_delivery)
+
+    @property
+    def platform(self) -> float:
+        """Every cost less the grants, floored at 0: the base of the cost-recovery ratio."""
+        return max(self.gross - self.grants, 0.0)
+
+    def _delivery_kept(self) -> float:
+        """The share of the delivery costs left once grants beyond the shared costs have paid for part of them."""
+        delivery = self.partner_delivery + sum(self.user_delivery)
+        beyond = max(self.grants - self.shared, 0.0)
+        return max(delivery - beyond, 0.0) / delivery if delivery > 1e-9 else 0.0
+
+    def of_user(self, k: int | None) -> float:
+        """The partner's (None) or the k-th other user's costs: an equal share of the shared costs less grants
+        [ours], plus its own services' delivery."""
+        equal = max(self.shared - self.grants, 0.0) / (1 + len(self.user_delivery))
+        own = self.partner_delivery if k is None else self.user_delivery[k]
+        return equal + own * self._delivery_kept()
+
+
+def cost_basis(deal: Deal, flows: DealFlows, factors: np.ndarray) -> CostBasis:
+    def pv(line: Line) -> float:
+        return -float(npv(line.values[0], factors))
+
+    horizon = deal.assumptions.horizon_years
+    outside = sum(float(own_cost_row(m, horizon) @ factors) for m in deal.nhs.members if not m.is_nhs)
+    shared = sum(pv(x) for x in flows.nhs_costs if not x.key.startswith("costs.delivery.")) + outside
+    partner = sum(pv(x) for x in flows.nhs_costs if x.key.startswith("costs.delivery.terms["))
+    users = tuple(sum(pv(x) for x in flows.nhs_costs if x.key.startswith(f"costs.delivery.platform_users[{k}]."))
+                  for k in range(len(deal.platform_users)))
+    grants = sum(float(npv(x.values[0], factors)) for x in flows.nhs_other if x.key.startswith("funding["))
+    return CostBasis(shared, grants, partner, users)
+
+
+def user_results(deal: Deal, flows: DealFlows, factors: np.ndarray, basis: CostBasis) -> list[UserResult]:
     """The partner's and each other platform user's payments and share of the costs; empty without other users."""
     if not deal.platform_users:
         return []
     fee_keys = fee_line_keys(deal)
-    share = platform_costs * partner_cost_share(deal)
 
-    def row(name: str, prefix: str) -> UserResult:
+    def row(name: str, prefix: str, k: int | None) -> UserResult:
         mine = [x for x in flows.nhs_receipts if x.key.startswith(prefix)]
         receipts = sum(float(npv(x.values[0], factors)) for x in mine)
         fees = sum(float(npv(x.values[0], factors)) for x in mine if x.key in fee_keys)
+        share = basis.of_user(k)
         return UserResult(name, receipts, fees, share, fees / share if share > 1e-9 else None)
 
-    return [row(deal.partner.name, "terms[")] + [row(u.name, f"platform_users[{k}].")
-                                                 for k, u in enumerate(deal.platform_users)]
+    return [row(deal.partner.name, "terms[", None)] + [row(u.name, f"platform_users[{k}].", k)
+                                                       for k, u in enumerate(deal.platform_users)]
 
 
 def member_results(deal: Deal, flows: DealFlows, factors: np.ndarray, fees_pv: float
@@ -520,15 +570,16 @@ def member_results(deal: Deal, flows: DealFlows, factors: np.ndarray, fees_pv: f
     if shares is None:
         return [], "the members have not agreed how to split the receipts, so there are no figures per member"
     horizon = deal.assumptions.horizon_years
-    shared_in = sum(float(npv(x.values[0], factors)) for x in flows.nhs_receipts) + sum(
-        float(npv(x.values[0], factors)) for x in flows.nhs_other if x.key.startswith("funding["))
+    receipts = sum(float(npv(x.values[0], factors)) for x in flows.nhs_receipts)
+    grants = sum(float(npv(x.values[0], factors)) for x in flows.nhs_other if x.key.startswith("funding["))
+    # the consortium's shared costs less the grants towards them, shared by the split like the receipts
     shared_costs = -sum(float(npv(x.values[0], factors)) for x in flows.nhs_costs
-                        if not x.key.startswith("costs.members["))
+                        if not x.key.startswith("costs.members[")) - grants
     out = []
     for share, member in zip(shares, members, strict=True):
         own = float(own_cost_row(member, horizon) @ factors)
         s = float(share)
         borne = s * shared_costs + own
-        out.append(MemberResult(member.name, member.is_nhs, s, s * shared_in, s * shared_costs, own, s * fees_pv,
-                                s * shared_in - borne, s * fees_pv / borne if borne > 1e-9 else None))
+        out.append(MemberResult(member.name, member.is_nhs, s, s * receipts, s * shared_costs, own, s * fees_pv,
+                                s * receipts - borne, s * fees_pv / borne if borne > 1e-9 else None))
     return out, ""

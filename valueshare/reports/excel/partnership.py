@@ -72,14 +72,14 @@ def _members(sheet: Sheet, deal: Deal, v: Valuation, cells: Cells, lay: Layout, 
     rows = lay.nhs_rows
     fees = fee_line_keys(deal)
     totals = (
-        ("Receipts and grants the consortium shares", _pv(sheet, lay, [r for k, r in rows.items()
-                                                                       if k.startswith(("terms[", "platform_users[",
-                                                                                        "funding["))]),
-         "sum of the PVs of the NHS's receipt lines and of the grants towards it"),
-        ("Costs the consortium shares", -_pv(sheet, lay, [r for k, r in rows.items()
-                                                          if k.startswith("costs.")
-                                                          and not k.startswith("costs.members[")]),
-         "−(sum of the PVs of every cost line but the members' own)"),
+        ("Receipts the consortium shares", _pv(sheet, lay, [r for k, r in rows.items()
+                                                            if k.startswith(("terms[", "platform_users["))]),
+         "sum of the PVs of the NHS's receipt lines"),
+        ("Costs the consortium shares, less grants", -_pv(sheet, lay, [r for k, r in rows.items()
+                                                                       if k.startswith("costs.")
+                                                                       and not k.startswith("costs.members[")])
+         - _pv(sheet, lay, [r for k, r in rows.items() if k.startswith("funding[")]),
+         "−(sum of the PVs of every cost line but the members' own) − (sum of the PVs of the grants towards them)"),
         ("Charges for access it receives", _pv(sheet, lay, [r for k, r in rows.items() if k in fees]),
          "sum of the PVs of the access fees, subscriptions, secure-environment charges and service income"),
     )
@@ -122,29 +122,29 @@ def _users(sheet: Sheet, deal: Deal, v: Valuation, cells: Cells, lay: Layout, ro
     f = sheet.book.formats
     sheet.text(row, 0, "Users of the data platform", f.get(bold=True, fill="#E8EEF7"))
     row += 1
-    access = access_costs(sheet, lay, cells)
+    access = access_costs(sheet, lay, cells, deal)
     assert access.share is not None  # the Workings sheet has the partner's share whenever there are other users
     sheet.text(row, 0, "NHS costs of access less grants, all users")
-    platform = sheet.formula(row, 1, access.platform, f.get(GBP))
+    sheet.formula(row, 1, access.platform, f.get(GBP))
     sheet.text(row, 2, "MAX(−(sum of the PVs of the NHS's cost lines) − PVs of the grants towards the NHS, 0)",
                f.get(grey=True))
     row += 1
-    sheet.text(row, 0, "Each user's share of them")
-    share = sheet.formula(row, 1, access.share * platform, f.get(GBP))
-    sheet.text(row, 2, "the costs above × 1 ÷ users (Workings: partner_cost_share), an equal share each [ours]",
-               f.get(grey=True))
+    sheet.text(row, 0, "Each user's costs")
+    sheet.text(row, 2, "an equal share of the shared costs less grants (Workings: partner_cost_share) [ours], plus "
+                       "the delivery of its own services (service income), which is its alone", f.get(grey=True))
     row += 2
     _header(sheet, row, USER_COLUMNS)
     row += 1
     fees = fee_line_keys(deal)
     names = [deal.partner.name] + [u.name for u in deal.platform_users]
     prefixes = ["terms["] + [f"platform_users[{k}]." for k in range(len(deal.platform_users))]
-    for name, prefix, result in zip(names, prefixes, v.users, strict=True):
+    costs = (access.partner, *access.users)
+    for name, prefix, result, cost in zip(names, prefixes, v.users, costs, strict=True):
         mine = [(k, r) for k, r in lay.nhs_rows.items() if k.startswith(prefix)]
         sheet.text(row, 0, name)
         receipts = sheet.formula(row, 1, _pv(sheet, lay, [r for _k, r in mine]), f.get(GBP))
         paid = sheet.formula(row, 2, _pv(sheet, lay, [r for k, r in mine if k in fees]), f.get(GBP))
-        sheet.formula(row, 3, share, f.get(GBP))
+        share = sheet.formula(row, 3, cost, f.get(GBP))
         sheet.formula(row, 4, IF(share.le(1e-9), "n/a: no costs to share", paid / share), f.get("0.00x"))
         engine = sheet.number(row, 5, result.receipts, f.get(GBP))
         sheet.formula(row, 6, IFERROR(receipts - engine, ""), f.get(DIFFERENCE))

@@ -183,7 +183,7 @@ def write_summary(sheet: Sheet, deal: Deal, valuation: Valuation, cells: Cells, 
     figure("nhs_share", IF(before.le(1e-9), "n/a: the partner's value before payments to the NHS is not positive",
                            given / before), PERCENT,
            "what the partner gives the NHS ÷ its value before payments", none=f"n/a: {v.nhs_share_note}")
-    access = access_costs(sheet, lay, cells)
+    access = access_costs(sheet, lay, cells, deal)
     fees_pv = pv([lay.nhs_rows[k] for k in lay.nhs_rows if k in fee_line_keys(deal)])
     figure("cost_recovery", IF(AND(access.all_costs.gt(1e-9), access.platform.le(1e-9)), GRANTS_COVER,
                                IF(access.platform.le(1e-9), NO_COSTS, fees_pv / access.platform)),
@@ -249,25 +249,41 @@ def write_summary(sheet: Sheet, deal: Deal, valuation: Valuation, cells: Cells, 
 
 @dataclass(frozen=True)
 class AccessCosts:
-    """The NHS's costs of access as the Summary and the Members and users sheet work them out, at the NHS rate."""
+    """The NHS's costs of access as the Summary and the Members and users sheet work them out, at the NHS rate
+    (engine/valuation.py ``CostBasis``)."""
 
-    all_costs: X           # −(sum of the PVs of every cost line)
+    all_costs: X           # every cost the fees recover: the cost lines, and co-owners' own costs outside the NHS
     grants: X              # sum of the PVs of the grants towards the NHS
     platform: X            # MAX(all costs − grants, 0): across every user of the data
-    share: X | None        # the partner's share of them (None: the partner is the only user)
-    partner: X             # platform × share
+    share: X | None        # the partner's share of the shared costs (None: the partner is the only user)
+    partner: X             # the partner's costs: its share of the shared costs less grants, and its own services'
+    users: tuple[X, ...]   # each other platform user's, the same way
 
 
-def access_costs(sheet: Sheet, lay: Layout, cells: Cells) -> AccessCosts:
-    """The NHS's costs of access less grants, and the partner's share of them (engine/valuation.py ``value_deal``):
+def access_costs(sheet: Sheet, lay: Layout, cells: Cells, deal: Deal) -> AccessCosts:
+    """The NHS's costs of access less grants, and each user's part of them (engine/valuation.py ``CostBasis``):
     formulas over the Cash flows sheet's present values, to be written in ``sheet``."""
     def pv(rows: list[int]) -> X:
         return SUM(*(lay.sheet.ref(r, PV, other=sheet) for r in rows)) if rows else lift(0)
-    all_costs = -pv([r for k, r in lay.nhs_rows.items() if k.startswith("costs.")])
-    grants = pv([r for k, r in lay.nhs_rows.items() if k.startswith("funding[")])
+    rows = lay.nhs_rows
+    outside = [cells[f"members[{k}].own_pv"] for k, m in enumerate(deal.nhs.members) if not m.is_nhs
+               and f"members[{k}].own_pv" in cells.by_key]
+    shared = -pv([r for k, r in rows.items() if k.startswith("costs.") and not k.startswith("costs.delivery.")])
+    if outside:
+        shared = shared + SUM(*outside)
+    partner_delivery = -pv([r for k, r in rows.items() if k.startswith("costs.delivery.terms[")])
+    users_delivery = [-pv([r for k, r in rows.items() if k.startswith(f"costs.delivery.platform_users[{j}].")])
+                      for j in range(len(deal.platform_users))]
+    delivery = partner_delivery + SUM(*users_delivery) if users_delivery else partner_delivery
+    all_costs = shared + delivery
+    grants = pv([r for k, r in rows.items() if k.startswith("funding[")])
     platform = MAX(all_costs - grants, 0)
     share = cells.by_key.get("partner_cost_share")
-    return AccessCosts(all_costs, grants, platform, share, platform if share is None else platform * share)
+    equal = MAX(shared - grants, 0) * (1 if share is None else share)
+    # grants beyond the shared costs pay for part of the services' delivery, in proportion
+    kept = IF(delivery.gt(1e-9), MAX(delivery - MAX(grants - shared, 0), 0) / delivery, 0)
+    return AccessCosts(all_costs, grants, platform, share, equal + partner_delivery * kept,
+                       tuple(equal + d * kept for d in users_delivery))
 
 
 def write_provenance(sheet: Sheet, row: int, made: Provenance) -> int:
