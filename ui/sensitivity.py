@@ -29,6 +29,7 @@ from valueshare.sensitivity import (
     base_data,
     default_pair,
     default_range,
+    floor_of,
     grid,
     tornado,
     two_way,
@@ -106,7 +107,7 @@ def _axis(which: str, title: str, options: list[str], default: str, deal: Deal, 
         if st.session_state[VIEW].get(f"risk:{which}:for") != (path, base):
             forget(*keys)
             keep(f"risk:{which}:for", (path, base))
-        low, high = default_range(path, base)
+        low, high = default_range(path, base, floor_of(base_data(deal), path))
         unit = {"fraction": " (%)", "gbp": " (£)", "years": " (years)"}.get(spec.unit or "", "")
         left, right, count = st.columns([2, 2, 1])
         fmt = "%g" if spec.unit != "gbp" else "%.0f"

@@ -7,7 +7,7 @@ the model would refuse.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -90,6 +90,8 @@ def default_drivers(deal: Deal) -> list[Driver]:
             low, high = found.clip(base - step), found.clip(base + step)
             source = f"default swing (± {step * 100:g} points)"
         out.append(Driver(path, inputs.label(path, data), base, low, high, source))
+    out = [replace(d, low=max(d.low, floor), high=max(d.high, floor)) if (floor := floor_of(data, d.path)) else d
+           for d in out]
     return [d for d in out if d.low != d.high]
 
 
@@ -214,12 +216,27 @@ def grid(path: str, low: float, high: float, steps: int) -> list[float]:
     return list(dict.fromkeys(values))
 
 
-def default_range(path: str, base: float) -> tuple[float, float]:
+def default_range(path: str, base: float, floor: float | None = None) -> tuple[float, float]:
     """Where a two-way axis starts: half to one and a half times the deal's value (a fraction at most 100%); from 0
-    to 10% or to 1 when the deal's value is 0 [ours]."""
+    to 10% or to 1 when the deal's value is 0 [ours]; never below ``floor`` (``floor_of``).
+
+    >>> default_range("route_to_market.sales.peak_uptake", 0.6, floor=0.4)
+    (0.4, 0.9)
+    """
     found = inputs.entry(path)
     fraction = found is not None and found.unit == "fraction"
     if base == 0:
         return 0.0, 0.1 if fraction else 1.0
     values = around(base, steps=2, spread=0.5, upper=1.0 if fraction else None)
-    return values[0], values[-1]
+    low = values[0] if floor is None else max(values[0], floor)
+    return low, values[-1]
+
+
+def floor_of(data: dict[str, Any], path: str) -> float | None:
+    """The least value another input of the deal allows this one: the peak uptake is never below the uptake at
+    launch (a product already on the market)."""
+    if path.endswith("route_to_market.sales.peak_uptake"):
+        sales = (data.get("route_to_market") or {}).get("sales") or {}
+        start = sales.get("starting_uptake")
+        return float(start) if start else None
+    return None
