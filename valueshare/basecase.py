@@ -187,6 +187,13 @@ def agreement(deal: Deal, nhs: Any, partner: Any, headline_nhs: float, headline_
               "input's mean.")]
     for side, spread, headline in (("NHS", nhs, headline_nhs), ("Partner", partner, headline_partner)):
         gap = spread.mean - headline
+        if abs(gap) < 0.005 and spread.standard_error < 0.005:
+            # no trial moves it (an NHS whose money does not depend on the product): rounding noise is not a gap
+            lines.append(f"{side}: every trial gives the same figure as the headline, {money(headline)}: no "
+                         f"uncertain input moves it.")
+            continue
+        if abs(gap) < 0.005:
+            gap = 0.0
         errors = abs(gap) / spread.standard_error if spread.standard_error > 0 else (0.0 if abs(gap) < 0.5 else
                                                                                        math.inf)
         if errors <= AGREEMENT_SE:
