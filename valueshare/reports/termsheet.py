@@ -192,7 +192,8 @@ def _terms(deal: Deal) -> list[Flowable]:
         out.append(para("The partner has no exclusive access to raw data. The NHS remains free to use its data and "
                         "to give others access to it, as the 2019 guiding principles require."))
     grants = [g for g in deal.funding if g.towards is FundingFor.PARTNER]
-    if grants:  # grants towards the NHS's costs stay out: they would tell the partner what the NHS's costs are
+    if grants:  # a grant towards the partner binds it by its conditions; grants towards the NHS are the NHS's (their
+        # line in the table of present values goes with the NHS's costs, which this term sheet still shows)
         out.append(heading(f"5.{len(deal.terms) + 2} Third-party funding", 1))
         for grant in grants:
             out.append(para(f"{grant.funder} ({grant.kind.label}) pays {money(grant.amount_gbp, exact=True)} a "
@@ -222,7 +223,7 @@ def _bases(deal: Deal) -> dict[str, str]:
     return {
         "nhs_npv": f"receipts and savings less the NHS's costs, at {percent(a.nhs_discount_rate)}",
         "partner_npv": f"after every payment to the NHS, at {percent(a.partner_discount_rate)}",
-        "cost_recovery": "access fees and subscriptions ÷ the NHS's costs, in present values",
+        "cost_recovery": "charges for access ÷ the NHS's costs less grants towards them, in present values",
         "nhs_share": "payments to the NHS ÷ the partner's value before them",
         "launch_probability": f"chance {reach}that every development stage succeeds",
         "nhs_receipts_undiscounted": "expected total over the horizon",
