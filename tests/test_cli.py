@@ -12,7 +12,7 @@ import pytest
 from valueshare import load_deal, value_deal
 from valueshare.cli import main
 from valueshare.format import money
-from valueshare.formats import MIGRATIONS
+from valueshare.formats import CURRENT_FORMAT, MIGRATIONS
 from valueshare.scenario import example_paths
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,12 +61,12 @@ def unversioned(tmp_path: Path) -> Path:
 def test_validate_upgrade_records_the_format_once_and_says_what_it_did_for_each_file(tmp_path, capsys):
     path = unversioned(tmp_path)
     assert main(["validate", "--upgrade", str(path)]) == 0
-    assert capsys.readouterr().out == f"{path}: upgraded from format 1 to format 2\n"
-    assert path.read_text(encoding="utf-8").startswith("format_version: 2\n")
+    assert capsys.readouterr().out == f"{path}: upgraded from format 1 to format {CURRENT_FORMAT}\n"
+    assert path.read_text(encoding="utf-8").startswith(f"format_version: {CURRENT_FORMAT}\n")
     assert load_deal(path) == load_deal(unversioned(tmp_path / "again"))  # the same deal, read as format 1 was
     before = path.read_bytes()
     assert main(["validate", "--upgrade", str(path)]) == 0
-    assert capsys.readouterr().out == f"{path}: already format 2, the current format; not changed\n"
+    assert capsys.readouterr().out == f"{path}: already format {CURRENT_FORMAT}, the current format; not changed\n"
     assert path.read_bytes() == before
 
 
@@ -74,9 +74,9 @@ def test_validate_upgrade_migrates_an_older_format_and_names_both(tmp_path, caps
     from valueshare.formats import Step, migration_steps
 
     path = unversioned(tmp_path)
-    with migration_steps({3: Step("nothing to change", lambda data: data)}):
+    with migration_steps({CURRENT_FORMAT: Step("nothing to change", lambda data: data)}):
         assert main(["validate", "--upgrade", str(path)]) == 0
-    assert capsys.readouterr().out == f"{path}: upgraded from format 1 to format 3\n"
+    assert capsys.readouterr().out == f"{path}: upgraded from format 1 to format {CURRENT_FORMAT + 1}\n"
 
 
 def test_validate_upgrade_leaves_an_invalid_file_as_it_was_and_goes_on_to_the_next(tmp_path, capsys):
@@ -87,7 +87,7 @@ def test_validate_upgrade_leaves_an_invalid_file_as_it_was_and_goes_on_to_the_ne
     out, err = capsys.readouterr()
     assert err.startswith(f"{bad}: ") and "partner: is required" in err
     assert bad.read_text(encoding="utf-8") == BROKEN["missing.yaml"][0]
-    assert out.startswith(f"{good}: upgraded from format 1 to format 2")
+    assert out.startswith(f"{good}: upgraded from format 1 to format {CURRENT_FORMAT}")
 
 
 def test_validate_upgrade_that_cannot_write_says_so_in_one_line(tmp_path, capsys, monkeypatch):
@@ -268,7 +268,8 @@ def test_a_command_reading_an_older_format_says_so_once_on_stderr_and_leaves_the
     before = path.read_bytes()
     assert main(["value", str(path)]) == 0
     captured = capsys.readouterr()
-    assert captured.err == f"{path}: written in format 1, read as format 2 (1 to 2: {MIGRATIONS[1].description})\n"
+    steps = "; ".join(f"{n} to {n + 1}: {MIGRATIONS[n].description}" for n in sorted(MIGRATIONS))
+    assert captured.err == f"{path}: written in format 1, read as format {CURRENT_FORMAT} ({steps})\n"
     assert "NHS NPV" in captured.out and path.read_bytes() == before
     current = tmp_path / "current.yaml"
     current.write_bytes(example_paths()[1].read_bytes())

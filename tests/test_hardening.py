@@ -216,7 +216,11 @@ def _with_text_everywhere(text: str) -> dict[str, Any]:
     data["name"] = text if text.strip() else "x" + text
     data["description"] = data["purpose"] = text
     data["nhs"]["name"] = data["partner"]["name"] = text if text.strip() else "x"
-    data["nhs"]["consortium_members"] = [text if text.strip() else "x"]
+    data["nhs"]["members"] = [{"name": text if text.strip() else "x"}]
+    data["funding"] = [{"funder": text if text.strip() else "x", "towards": "partner", "amount_gbp": 1,
+                        "conditions": text}]
+    data["patient_benefit"]["outcomes"] = [{"name": text if text.strip() else "x", "unit": "x", "per_year": 1,
+                                            "value_per_unit_gbp": 1, "value_source": text if text.strip() else "x"}]
     data["contribution"]["data_assets"][0]["name"] = text if text.strip() else "x"
     data["negotiation"] = {"notes": text}
     data["route_to_market"]["sales"]["unit"] = text[:40]
@@ -251,7 +255,7 @@ def test_hostile_text_through_the_cli_is_printed_cleaned_and_comes_back_exactly_
 
 
 @pytest.mark.parametrize("text,char", REFUSED, ids=[c for _, c in REFUSED])
-@pytest.mark.parametrize("field", ["name", "description", "nhs.consortium_members[0]", "negotiation.notes"])
+@pytest.mark.parametrize("field", ["name", "description", "nhs.members[0].name", "negotiation.notes"])
 def test_characters_no_file_can_keep_are_refused_at_their_field_and_named(text, char, field):
     data = _example_data()
     if field == "name":
@@ -261,7 +265,7 @@ def test_characters_no_file_can_keep_are_refused_at_their_field_and_named(text, 
     elif field == "negotiation.notes":
         data["negotiation"] = {"notes": text}
     else:
-        data["nhs"]["consortium_members"] = [text]
+        data["nhs"]["members"] = [{"name": text}]
     with pytest.raises(DealInvalid) as caught:
         deal_from_data(data)
     (problem,) = caught.value.problems
@@ -329,7 +333,11 @@ def test_argparse_messages_that_quote_what_was_typed_are_cleaned(capsys):
 
 SECRETS = ["555555", "777777", "0.1919", "0.2323", "0.3434", "313131", "424242", "989898", "SECRET-NOTE", "SECRET-FAIR",
            "SECRET-COST", "SECRET-COMPARABLE", "SECRET-VARIANT", "SECRET-VARIANT-NOTE",
-           "SECRET-VARIANT-OVERRIDE", "0.0989", "0.4321", "SECRET-YEARLY"]
+           "SECRET-VARIANT-OVERRIDE", "0.0989", "0.4321", "SECRET-YEARLY", "646464", "SECRET-USER", "858585",
+           "737373", "616161", "0.6262", "535353"]
+#: The NHS's costs (issue 16: shared curation, members' own costs and shares, grants towards them): disclosed only on
+#: request.
+COST_SECRETS = {"313131", "737373", "616161", "535353", "0.6262"}
 
 
 def _deal_with_secrets_everywhere(shares: bool = False) -> Deal:
@@ -337,7 +345,18 @@ def _deal_with_secrets_everywhere(shares: bool = False) -> Deal:
     position: dict[str, Any] = (
         {"nhs_walk_away_share": 0.2323, "nhs_target_share": 0.3434} if shares
         else {"nhs_walk_away_gbp": 555555, "nhs_target_gbp": 777777})
-    data["negotiation"] = {**position, "partner_min_irr": 0.1919, "notes": "SECRET-NOTE: we would accept less"}
+    data["negotiation"] = {**position, "partner_min_irr": 0.1919, "partner_walk_away_gbp": 646464,
+                           "notes": "SECRET-NOTE: we would accept less"}
+    # issue 16's internal places: another platform user's terms, shared curation, a member's own costs and share,
+    # a grant towards the NHS's costs
+    data["platform_users"] = [{"name": "SECRET-USER Ltd", "terms": [{"kind": "subscription",
+                                                                     "amount_gbp_per_year": 858585, "years": 2}]}]
+    data["contribution"]["curation"] = {"already_spent_gbp": 737373, "expected_users": 4}
+    data["nhs"]["members"] = [{"name": data["nhs"]["name"], "share": 0.6262,
+                               "own_costs": {"preparation_gbp": 616161}},
+                              {"name": "Second Trust", "share": 1 - 0.6262}]
+    data["nhs"]["split"] = "fixed"
+    data["funding"] = [{"funder": "A fund", "towards": "nhs", "amount_gbp": 535353}]
     data["fair_share"]["band_width"] = 0.4321
     data["fair_share"]["overrides"] = [{"factor": "uniqueness", "score": 5, "note": "SECRET-FAIR judgement"}]
     data["contribution"]["access_costs"] = {"preparation_gbp": 313131, "yearly_gbp": 0, "years": 1}
@@ -393,8 +412,8 @@ def test_the_partner_file_holds_no_internal_position_note_cost_or_internal_varia
 def test_the_partner_file_discloses_the_nhs_costs_only_when_asked():
     deal = _deal_with_secrets_everywhere()
     text = partner_yaml(deal, with_nhs_costs=True)
-    assert "313131" in text
-    for secret in set(SECRETS) - {"313131"}:
+    assert all(secret in text for secret in COST_SECRETS)
+    for secret in set(SECRETS) - COST_SECRETS:
         assert secret not in text, secret
 
 

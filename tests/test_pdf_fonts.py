@@ -73,7 +73,7 @@ def test_the_pdfs_embed_dejavu_sans_and_print_welsh_polish_czech_hungarian_and_g
     data = deal_to_data(load_deal(EXAMPLE))
     data["nhs"]["name"], data["partner"]["name"] = WELSH, POLISH
     data["contribution"]["data_assets"][0]["name"] = CZECH_HUNGARIAN
-    data["nhs"]["consortium_members"] = [GREEK]
+    data["nhs"]["members"] = [{"name": GREEK}]
     deal = deal_from_data(data)
     assert missing_glyphs(deal) == []
     valuation = value_deal(deal)

@@ -133,7 +133,7 @@ def aims(deal: Deal, a: Assessment) -> None:
         with column:
             st.markdown(f"**{aim}**")
             st.dataframe(frame[frame["Aim"] == aim][["Figure", "Value"]], hide_index=True, width="stretch")
-            st.caption(notes[aim])
+            st.caption(md(notes[aim]))
     st.download_button("Download the three aims as CSV", charts.csv_bytes(frame[["Aim", "Figure", "Number"]]),
                        file_name="framework-aims.csv", mime="text/csv", key="csv:framework-aims",
                        icon=":material/download:")

@@ -10,9 +10,9 @@ format 3. From the repository's root::
 
     git worktree add /tmp/wt-7bf751f 7bf751f
     mkdir -p /tmp/wt-7bf751f/tests/corpus/format2
-    cp tests/corpus/format2/*.yaml tests/corpus/format2/*.json tests/corpus/format2/record.py \\
+    cp tests/corpus/format2/*.yaml tests/corpus/format2/*.json tests/corpus/format2/record_format2.py \\
        /tmp/wt-7bf751f/tests/corpus/format2/
-    (cd /tmp/wt-7bf751f && python tests/corpus/format2/record.py)
+    (cd /tmp/wt-7bf751f && python tests/corpus/format2/record_format2.py)
     cp /tmp/wt-7bf751f/tests/corpus/format2/figures.json tests/corpus/format2/
     git worktree remove /tmp/wt-7bf751f --force
 
