@@ -38,7 +38,7 @@ from valueshare.textio import load_json, load_yaml
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "format2"
 
-_spec = importlib.util.spec_from_file_location("corpus_record_format2", CORPUS / "record.py")
+_spec = importlib.util.spec_from_file_location("corpus_record_format2", CORPUS / "record_format2.py")
 assert _spec is not None and _spec.loader is not None
 record = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(record)
