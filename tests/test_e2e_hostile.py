@@ -69,7 +69,9 @@ def upload(page, name: str, content: bytes) -> None:
 
 
 def metric(page, label: str) -> str:
-    box = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    # the label exactly: "NHS NPV" is also the start of "NHS NPV with the product"
+    label_box = page.locator('[data-testid="stMetricLabel"]').get_by_text(label, exact=True)
+    box = page.locator('[data-testid="stMetric"]').filter(has=label_box).first
     return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
