@@ -224,8 +224,8 @@ def test_a_register_that_cannot_be_opened_is_an_error_not_a_traceback(app_file, 
     monkeypatch.setenv(ENV, "mysql://ana:s3cret@db/register")
     at = page(app_file)
     # the address is not made a link: a zero-width space follows its ':' and its '@' (ui/text.py md)
-    assert errors(at) == ["**The register cannot be opened.** 'mysql:\u200b//ana:***@\u200bdb/register': the register works "
-                          "with an SQLite file or a PostgreSQL database, not mysql"]
+    assert errors(at) == ["**The register cannot be opened.** 'mysql:\u200b//ana:***@\u200bdb/register': "
+                          "the register works with an SQLite file or a PostgreSQL database, not mysql"]
     assert not re.search("s3cret|Traceback", str(at.error))
 
 

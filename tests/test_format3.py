@@ -4,8 +4,8 @@
 The frozen corpus (``tests/corpus/format2``) holds format-2 files: the four shipped examples exactly as
 ``scenarios/`` held them at commit 7bf751f, the last before format 3, and two written by hand that name the old keys
 everywhere a file can (an uncertain input, a variant's override, whole sections a variant puts in). Their figures
-were recorded by ``tests/corpus/format2/record_format2.py`` running on the code of 7bf751f (its docstring says how), so the
-comparison below is with an independent valuation: the engine that read format 2.
+were recorded by ``tests/corpus/format2/record_format2.py`` running on the code of 7bf751f (its docstring says how),
+so the comparison below is with an independent valuation: the engine that read format 2.
 """
 
 from __future__ import annotations
