@@ -319,9 +319,14 @@ def test_the_term_sheet_carries_the_version_rule_set_and_the_partners_digest():
 def test_the_partner_can_check_the_term_sheets_digest_against_the_file_it_is_sent(tmp_path, capsys):
     deal = load_deal(EXAMPLES[1])
     sent = tmp_path / "for-partner.yaml"
-    sent.write_text(partner_yaml(deal, with_nhs_costs=True), encoding="utf-8")
+    sent.write_text(partner_yaml(deal), encoding="utf-8")
     result = saved(tmp_path, capsys, "value", str(sent))
     assert json.loads(result.read_text(encoding="utf-8"))["provenance"]["deal_digest"] == partner_digest(deal)
+    # with the NHS's costs disclosed (the term sheet's annex A), the file sent with them
+    sent.write_text(partner_yaml(deal, with_nhs_costs=True), encoding="utf-8")
+    result = saved(tmp_path, capsys, "value", str(sent))
+    assert (json.loads(result.read_text(encoding="utf-8"))["provenance"]["deal_digest"]
+            == partner_digest(deal, with_nhs_costs=True))
 
 
 def test_the_brief_carries_the_digest_of_the_whole_deal():

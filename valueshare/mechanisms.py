@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from valueshare import wording
+from valueshare import contract, wording
 from valueshare.engine import mechanisms as engine
 from valueshare.model.base import Model
 from valueshare.model.terms import (
@@ -67,6 +67,8 @@ class Mechanism:
       ``flows`` on the drawn route.
     - ``sentence(term, origin)`` and ``title(term)``: the term in words (valueshare.wording), years counted from
       ``origin``.
+    - ``clause(term, origin)``: the term in contract language for the term sheet (valueshare.contract): the
+      obligation, its trigger, timing and indexation, and nothing of either party's valuation.
     - ``excel``: its inputs and formula rows in the Excel model (valueshare.reports.excel.terms).
     - ``closing_fields``: the term's fields that a closing change (the framework's, the negotiation's solver) may
       move, each raising the NHS's share as it rises; ``[*]`` stands for every item of a list.
@@ -89,6 +91,7 @@ class Mechanism:
     flows: Callable[..., engine.Flow] | None
     sentence: Callable[[Any, str], str]
     excel: excel.ExcelRows | None
+    clause: Callable[[Any, str], contract.Clause]
     title: Callable[[Any], str] = wording.label_title
     closing_fields: tuple[str, ...] = ()
     default_closing: int | None = None
@@ -143,31 +146,42 @@ def _first_stage(draft: dict[str, Any]) -> dict[str, Any]:
 #: Every mechanism, in the order of the model's ``Term`` (the order the app offers them and the docs list them).
 MECHANISMS: dict[str, Mechanism] = {m.kind: m for m in (
     Mechanism(AccessFee, engine.access_fee, wording.access_fee_sentence, excel.ACCESS_FEE,
+              contract.access_fee_clause,
               title=wording.access_fee_title, closing_fields=("amount_gbp",), default_closing=1, fee_like=True),
     Mechanism(Subscription, engine.subscription, wording.subscription_sentence, excel.SUBSCRIPTION,
+              contract.subscription_clause,
               closing_fields=("amount_gbp_per_year",), default_closing=2, fee_like=True),
     Mechanism(Milestone, engine.milestone, wording.milestone_sentence, excel.MILESTONE,
+              contract.milestone_clause,
               title=wording.milestone_title, closing_fields=("amount_gbp",), default_closing=3, contingent=True,
               starter=_first_stage),
     Mechanism(Royalty, engine.royalty, wording.royalty_sentence, excel.ROYALTY,
+              contract.royalty_clause,
               title=wording.royalty_title, closing_fields=("tiers[*].rate",), default_closing=5,
               minority_case=True, contingent=True, starter=_first_tier),
     Mechanism(RevenueShare, engine.revenue_share, wording.revenue_share_sentence, excel.REVENUE_SHARE,
+              contract.revenue_share_clause,
               closing_fields=("rate",), default_closing=4, minority_case=True, contingent=True),
     Mechanism(Equity, engine.equity, wording.equity_sentence, excel.EQUITY,
+              contract.equity_clause,
               closing_fields=("stake",), contingent=True, ownership=True,
               world=engine.equity_world, flows_drawn=engine.equity_drawn),
     Mechanism(NhsPriceDiscount, engine.nhs_price_discount, wording.nhs_price_discount_sentence,
-              excel.NHS_PRICE_DISCOUNT, closing_fields=("price_discount",), contingent=True,
+              excel.NHS_PRICE_DISCOUNT,
+              contract.nhs_price_discount_clause, closing_fields=("price_discount",), contingent=True,
               benefit=Benefit.PRICE_DISCOUNT),
     Mechanism(InKindBenefit, engine.in_kind_benefit, wording.in_kind_benefit_sentence, excel.IN_KIND_BENEFIT,
+              contract.in_kind_benefit_clause,
               title=wording.in_kind_benefit_title, closing_fields=("value_gbp_per_year",),
               benefit=Benefit.IN_KIND),
     Mechanism(SdeCharges, engine.sde_charges, wording.sde_charges_sentence, excel.SDE_CHARGES,
+              contract.sde_charges_clause,
               closing_fields=("per_user_per_month_gbp",), fee_like=True),
     Mechanism(ServiceIncome, engine.service_income, wording.service_income_sentence, excel.SERVICE_INCOME,
+              contract.service_income_clause,
               title=wording.service_income_title, closing_fields=("price_per_unit_gbp",), fee_like=True),
-    Mechanism(ConsentToCommercialise, None, wording.consent_sentence, None),
+    Mechanism(ConsentToCommercialise, None, wording.consent_sentence, None,
+              contract.consent_clause),
 )}
 
 _BY_MODEL: dict[type, Mechanism] = {m.model: m for m in MECHANISMS.values()}

@@ -80,12 +80,14 @@ def deal_digest(deal: Deal) -> str:
     return digest_data(deal_data(deal))
 
 
-def partner_digest(deal: Deal) -> str:
-    """The digest of the deal as it is shared with the partner with the NHS's costs of access (which the term
-    sheet shows): ``valueshare.sharing.for_partner(deal, with_nhs_costs=True)``. It is what the partner can check
-    against the deal file it is sent (``export --partner-yaml --with-nhs-costs``), and it depends on nothing the
-    partner is not shown, so the term sheet stays the same document whatever the NHS's internal position."""
-    return deal_digest(for_partner(deal, with_nhs_costs=True))
+def partner_digest(deal: Deal, *, with_nhs_costs: bool = False) -> str:
+    """The digest of the deal as it is shared with the partner: ``valueshare.sharing.for_partner(deal,
+    with_nhs_costs=...)``, with the NHS's costs of access only when they are disclosed (a digest over them would let
+    a partner who has everything else try candidate costs until one matches). It is what the partner can check
+    against the deal file it is sent (``export --partner-yaml``, with ``--with-nhs-costs`` when the costs are
+    disclosed), and it depends on nothing the partner is not shown, so the term sheet stays the same document
+    whatever the NHS's internal position."""
+    return deal_digest(for_partner(deal, with_nhs_costs=with_nhs_costs))
 
 
 def rule_set_digest(rules: RuleSet = VSF_2023) -> str:

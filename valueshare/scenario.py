@@ -7,6 +7,7 @@ once. Every way out writes ``format_version`` as the first key.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -176,3 +177,13 @@ def new_deal_yaml() -> str:
 def example_paths() -> list[Path]:
     """The shipped example scenarios, sorted by file name."""
     return sorted(SCENARIO_DIR.glob("*.yaml"))
+
+
+@functools.cache
+def _example_deals() -> tuple[Deal, ...]:
+    return tuple(load_deal(path) for path in example_paths())
+
+
+def unchanged_example(deal: Deal) -> bool:
+    """Whether ``deal`` is one of the shipped examples exactly as shipped (an edited copy is not)."""
+    return any(deal == example for example in _example_deals())
