@@ -7,5 +7,7 @@ valid = results.deal_page("Documents", nothing="No valid version of this deal ye
                                                "its documents.")
 documents.deal_files(valid)
 documents.glyph_warnings(valid)
+documents.term_sheet_choices()
 for document in documents.DOCUMENTS:
     documents.document_card(document, valid)
+documents.email_summary(valid)

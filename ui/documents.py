@@ -13,6 +13,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 
@@ -32,11 +33,36 @@ def file_stem(name: str) -> str:
     return stem[:60] or "deal"
 
 
+#: Session keys of the term sheet's choices: an annex each (``valueshare.reports.termsheet_content.DISCLOSURES``).
+OPTION = "documents:term-sheet:{}"
+
+
+def sheet_options(valid: state.Valid) -> Any:
+    """The term sheet's options as chosen on the page, with the reference and version from the register when the
+    deal was opened from it or saved to it."""
+    from ui.register import saved_reference
+    from valueshare.reports.termsheet_content import DISCLOSURES, TermSheetOptions
+
+    chosen = {d.key: bool(st.session_state.get(OPTION.format(d.key))) for d in DISCLOSURES}
+    reference = saved_reference(valid.deal)
+    if reference is None:
+        return TermSheetOptions(**chosen)
+    key, number, changed = reference
+    return TermSheetOptions(**chosen, reference=key, version=number, version_changed=changed)
+
+
 def term_sheet_bytes(valid: state.Valid) -> bytes:
-    """The term sheet PDF of a valid deal."""
+    """The term sheet PDF of a valid deal, with the annexes chosen on the page."""
     from valueshare.reports.termsheet import term_sheet_pdf  # imported here: only needed when asked for
 
-    return term_sheet_pdf(valid.deal, valid.valuation)
+    return term_sheet_pdf(valid.deal, valid.valuation, options=sheet_options(valid))
+
+
+def term_sheet_docx_bytes(valid: state.Valid) -> bytes:
+    """The term sheet as a Word document, with the same content as the PDF."""
+    from valueshare.reports.termsheet_docx import term_sheet_docx
+
+    return term_sheet_docx(valid.deal, valid.valuation, options=sheet_options(valid))
 
 
 def brief_bytes(valid: state.Valid) -> bytes:
@@ -69,9 +95,16 @@ class Document:
 
 DOCUMENTS = (
     Document(state.TERM_SHEET, "Term sheet", "term-sheet", term_sheet_bytes, "For both parties.",
-             "The parties, what the NHS contributes, the route to market, every term in words, the valuation from "
-             "both sides and how the deal meets the Value Sharing Framework. Never the NHS's walk-away, target or "
-             "notes.", "the term sheet"),
+             "Heads of terms to send to the partner: the parties, purpose and permitted use, the data and access "
+             "route, every financial term in contract language, payment, reporting, term and termination, IP, "
+             "publication, governing law and signatures. By default nothing from which the NHS's walk-away, target, "
+             "fair band or judgement can be read, and none of the partner's projections: the annexes below add "
+             "them, each only when you choose it.", "the term sheet"),
+    Document(state.TERM_SHEET_DOCX, "Term sheet for legal review", "term-sheet", term_sheet_docx_bytes,
+             "For the lawyers of both parties.",
+             "The same term sheet as a Word document, with real headings and tables, so a legal team can redline it "
+             "with tracked changes. The annexes chosen above go in it too.", "the Word term sheet", "Word", "docx",
+             "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     Document(state.BRIEF, "Negotiation brief", "negotiation-brief", brief_bytes,
              "Internal to the NHS side: never send it to the partner.",
              "A one-page summary, then where each side walks away and the zone between them, what one term would "
@@ -121,6 +154,38 @@ def glyph_warnings(valid: state.Valid) -> list[str]:
     return lines
 
 
+def _built_for(document: Document, valid: state.Valid) -> str:
+    """What a built document depends on: the deal, and for the term sheet the annexes chosen."""
+    if document.key in (state.TERM_SHEET, state.TERM_SHEET_DOCX):
+        return f"{valid.json}\n{sheet_options(valid)!r}"
+    return valid.json
+
+
+def term_sheet_choices() -> None:
+    """One box per annex, each off by default; a chosen one says what it discloses to the partner."""
+    from valueshare.reports.termsheet_content import DISCLOSURES
+
+    with st.container(border=True):
+        st.markdown("**What the term sheet discloses**")
+        st.caption("The term sheet goes to the partner. Each annex is left out unless you choose it.")
+        for d in DISCLOSURES:
+            if st.checkbox(f"Add {d.label[0].lower() + d.label[1:]}", key=OPTION.format(d.key)):
+                st.warning(f"**This discloses to the partner** {d.discloses}", icon=":material/visibility:")
+
+
+def email_summary(valid: state.Valid) -> None:
+    """The deal in a few lines to paste into an e-mail, with or without the NHS side's figures."""
+    from valueshare.reports.summary import summary_text
+
+    with st.container(border=True):
+        st.markdown("**Summary for an e-mail**")
+        internal = st.toggle("Include the NHS's headline figures (internal: not for the partner)",
+                             key="documents:summary-figures", value=False)
+        st.code(summary_text(valid.deal, valid.valuation, for_partner=not internal), language=None,
+                wrap_lines=True)
+        st.caption("Copy it with the button at the top right of the box.")
+
+
 def _request(document: Document) -> None:
     st.session_state[REQUEST] = document.key
 
@@ -135,7 +200,7 @@ def document_card(document: Document, valid: state.Valid) -> None:
             with st.spinner(f"Building {document.called} of “{md(valid.deal.name)}”..."):
                 _build(document, valid)
         ready = st.session_state.get(document.key)
-        if ready is not None and ready[0] == valid.json:
+        if ready is not None and ready[0] == _built_for(document, valid):
             st.download_button(f"Download {document.called} ({document.kind})", ready[1],
                                file_name=f"{stem}-{document.suffix}.{document.extension}", mime=document.mime,
                                icon=":material/download:", type="primary", key=f"download:{document.key}")
@@ -155,4 +220,4 @@ def _build(document: Document, valid: state.Valid) -> None:
         st.error(f"{document.name} could not be made because of an unexpected error; it is logged.",
                  icon=":material/error:")
     else:
-        st.session_state[document.key] = (valid.json, content)
+        st.session_state[document.key] = (_built_for(document, valid), content)

@@ -134,6 +134,21 @@ def set_base(repo: Repository, info: VersionInfo) -> None:
     st.query_params["version"] = str(info.number)
 
 
+def saved_reference(deal: Deal) -> tuple[str, int, bool] | None:
+    """For the term sheet: the register's key and version of the draft, and whether the draft has changed since
+    that version (None while the draft was neither opened from nor saved to the register, or it cannot be read)."""
+    found = st.session_state.get(BASE)
+    if found is None or found.source != st.session_state.get(state.SOURCE):
+        return None
+    try:
+        repo = _opened()
+        saved = service.open_version(repo, found.key, found.number).deal
+    except Exception:  # noqa: BLE001 - without the register, the term sheet has a blank to fill instead
+        _LOG.info("the draft's register version could not be read for its reference")
+        return None
+    return found.key, found.number, saved != deal
+
+
 def keep_address() -> None:
     """On every run: while the draft is still the register version it was opened or saved as, the address names
     that version (moving to another page clears the address, so it is set again); otherwise it names nothing."""

@@ -32,6 +32,7 @@ PENDING = "pending_load"
 BASES = "table_bases"
 STASH = "stash"
 TERM_SHEET = "term_sheet"
+TERM_SHEET_DOCX = "term_sheet_docx"
 #: Prefixes of the view choices that belong to one deal.
 DEAL_CHOICES = ("negotiation:", "framework:")
 BRIEF = "brief"
@@ -118,6 +119,7 @@ def load(data: dict[str, Any], source: str) -> None:
     st.session_state[STASH] = {}
     st.session_state.pop(LAST_VALID, None)  # the figures on screen while the new draft is invalid are its own or none
     st.session_state.pop(TERM_SHEET, None)
+    st.session_state.pop(TERM_SHEET_DOCX, None)
     st.session_state.pop(BRIEF, None)
     st.session_state.pop(EXCEL, None)
     # Choices that name this deal's terms or figures (a term to solve, a target) start again for another deal.

@@ -12,7 +12,7 @@ import secrets
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO, cast
+from typing import Any, TextIO, cast
 
 from valueshare import basecase, results
 from valueshare.cli_export import add_export_parser
@@ -62,9 +62,20 @@ def _parser() -> argparse.ArgumentParser:
     value = commands.add_parser("value", help="value a deal and print a summary")
     value.add_argument("scenario", type=Path, metavar="SCENARIO.yaml")
     value.add_argument("--json", action="store_true", help="print the results as JSON")
-    value.add_argument("--pdf", type=Path, metavar="OUT.pdf", help="also write the term sheet PDF")
+    value.add_argument("--pdf", type=Path, metavar="OUT.pdf", help="also write the term sheet PDF (for the partner)")
+    value.add_argument("--docx", type=Path, metavar="OUT.docx",
+                       help="also write the term sheet as a Word document, for legal redlining")
+    _disclosure_options(value)
     value.add_argument("--variant", metavar="NAME", help="value this named variant instead of the base deal")
     value.set_defaults(run=_value)
+
+    summary = commands.add_parser("summary", help="a few lines to paste into an e-mail: the deal, its terms and the "
+                                                  "headline figures")
+    summary.add_argument("scenario", type=Path, metavar="SCENARIO.yaml")
+    summary.add_argument("--for-partner", action="store_true",
+                         help="leave out the NHS side's figures: the deal and its terms only")
+    summary.add_argument("--variant", metavar="NAME", help="summarise this named variant instead of the base deal")
+    summary.set_defaults(run=_summary)
 
     sim = commands.add_parser("simulate", help="Monte Carlo: NPV ranges for both parties")
     sim.add_argument("scenario", type=Path, metavar="SCENARIO.yaml")
@@ -201,8 +212,36 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return status
 
 
+def _disclosure_options(parser: argparse.ArgumentParser) -> None:
+    """The term sheet's annexes, each off by default, and its reference."""
+    from valueshare.reports.termsheet_content import DISCLOSURES
+
+    for d in DISCLOSURES:
+        what = d.label[0].lower() + d.label[1:]
+        parser.add_argument(f"--{d.key.replace('_', '-')}", action="store_true",
+                            help=f"add {what} to the term sheet; it discloses {d.discloses}")
+    parser.add_argument("--reference", metavar="TEXT", help="the term sheet's reference (default: a blank to fill)")
+
+
+def _sheet_options(args: argparse.Namespace) -> Any:
+    from valueshare.reports.termsheet_content import TermSheetOptions
+
+    return TermSheetOptions(with_nhs_costs=args.with_nhs_costs, with_valuation=args.with_valuation,
+                            with_framework=args.with_framework, reference=args.reference)
+
+
+def _write_docx(deal: Deal, valuation: Valuation, target: Path, options: Any) -> None:
+    from valueshare.reports.termsheet_docx import term_sheet_docx
+
+    data = term_sheet_docx(deal, valuation, options=options)
+    try:
+        target.write_bytes(data)
+    except OSError as error:
+        raise ValueshareError(f"{target}: cannot write the Word document ({error.strerror or error})") from None
+
+
 def _write_pdf(deal: Deal, valuation: Valuation, target: Path, err: TextIO, *, brief: bool = False,
-               negotiation: Negotiation | None = None) -> None:
+               negotiation: Negotiation | None = None, options: Any = None) -> None:
     """Write the term sheet (or the brief) to ``target``; each character the PDF's font cannot draw is a
     ``warning:`` line on ``err`` (the PDF is written all the same)."""
     # reportlab is only loaded when a PDF is asked for
@@ -215,7 +254,7 @@ def _write_pdf(deal: Deal, valuation: Valuation, target: Path, err: TextIO, *, b
     else:
         from valueshare.reports.termsheet import term_sheet_pdf
 
-        data = term_sheet_pdf(deal, valuation)
+        data = term_sheet_pdf(deal, valuation, **({} if options is None else {"options": options}))
     try:
         target.write_bytes(data)
     except OSError as error:
@@ -234,7 +273,9 @@ def _value(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     deal = results.chosen(read, options)
     valuation = value_deal(deal)
     if args.pdf:
-        _write_pdf(deal, valuation, args.pdf, err)
+        _write_pdf(deal, valuation, args.pdf, err, options=_sheet_options(args))
+    if args.docx:
+        _write_docx(deal, valuation, args.docx, _sheet_options(args))
     if args.json:
         _print_json(results.with_provenance(results.value_figures(deal, valuation), "value", [read], options), out)
         return 0
@@ -243,6 +284,17 @@ def _value(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     print("\n" + reports.contribution_summary(value_contribution(deal, valuation)), file=out)
     if args.pdf:
         print(f"\nTerm sheet written to {args.pdf}", file=out)
+    if args.docx:
+        print(f"\nTerm sheet (Word) written to {args.docx}", file=out)
+    return 0
+
+
+def _summary(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from valueshare.reports.summary import summary_text
+
+    read = read_deal_saying(args.scenario, err)
+    deal = results.chosen(read, {"variant": args.variant})
+    print(summary_text(deal, value_deal(deal), for_partner=args.for_partner), file=out)
     return 0
 
 

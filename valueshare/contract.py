@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from valueshare.format import number, years
+from valueshare.format import years
 from valueshare.inputs import field_input
 from valueshare.model.terms import (
     AccessFee,

@@ -19,6 +19,7 @@ from valueshare.reports.blocks import Para
 from valueshare.reports.blocks_pdf import flowables
 from valueshare.reports.pdfkit import render
 from valueshare.reports.termsheet_content import (
+    DEFAULTS,
     DISCLOSURES,
     KIND,
     TermSheetOptions,
@@ -37,7 +38,7 @@ def about(deal: Deal, *, with_nhs_costs: bool = False) -> str:
 
 
 def term_sheet_pdf(deal: Deal, valuation: Valuation, *, issued: datetime.date | None = None,
-                   options: TermSheetOptions = TermSheetOptions(), assessment: Assessment | None = None) -> bytes:
+                   options: TermSheetOptions = DEFAULTS, assessment: Assessment | None = None) -> bytes:
     """The term sheet as PDF bytes. ``issued`` is printed on every page (default: today); the same deal, valuation,
     options and date always give the same bytes. ``assessment`` is used only by the framework annex (default: made
     with ``assess(deal, valuation)`` when that annex is chosen)."""

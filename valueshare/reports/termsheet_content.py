@@ -32,6 +32,7 @@ from valueshare.mechanisms import of
 from valueshare.model import GREEN_BOOK_RATE, ConsentToCommercialise, Deal
 from valueshare.model.deal import GREEN_BOOK_RATE_AFTER_30, OTHER_USERS, AccessRoute, Use
 from valueshare.model.partnership import FundingFor
+from valueshare.model.terms import Indexation
 from valueshare.reports.blocks import (
     Block,
     Bullets,
@@ -92,6 +93,10 @@ class TermSheetOptions:
     valid_days: int = 60
 
 
+#: Nothing disclosed beyond the terms, no reference yet: what a term sheet is unless the user chooses otherwise.
+DEFAULTS = TermSheetOptions()
+
+
 def _span(start: int, count: int) -> str:
     return f"year {start}" if count == 1 else f"years {start} to {start + count - 1}"
 
@@ -101,21 +106,21 @@ def _yes(flag: bool) -> str:
 
 
 def term_sheet_blocks(deal: Deal, valuation: Valuation, *, issued: datetime.date,
-                      options: TermSheetOptions = TermSheetOptions(),
+                      options: TermSheetOptions = DEFAULTS,
                       assessment: Assessment | None = None) -> list[Block]:
     """The whole term sheet, as blocks. The framework's assessment is made only for its annex."""
     out = _numbered([*_opening(deal, issued, options), *_parties(deal), *_purpose(deal), *_data(deal),
                      *_definitions(deal), *_terms(deal), *_payment(deal), *_reporting(deal),
                      *_term_and_termination(deal), *_ip(deal), *_publication(deal), *_governance(deal),
                      *_confidentiality(), *_law(), *_signatures(deal)])
-    letter = iter("ABC")
+    # each annex keeps its letter whichever others are chosen, as the Documents page and the CLI name them
     if options.with_nhs_costs:
-        out += annex_costs(deal, valuation, next(letter))
+        out += annex_costs(deal, valuation, "A")
     if options.with_valuation:
-        out += annex_valuation(deal, valuation, next(letter))
+        out += annex_valuation(deal, valuation, "B")
     if options.with_framework:
         framework = assessment if assessment is not None else assess(deal, valuation)
-        out += annex_framework(deal, valuation, framework, next(letter))
+        out += annex_framework(deal, valuation, framework, "C")
     return out
 
 
@@ -268,8 +273,7 @@ def _sales_linked(deal: Deal) -> bool:
 
 def _indexed(deal: Deal) -> bool:
     inner = [t for c in deal.terms if isinstance(c, ConsentToCommercialise) for t in c.terms]
-    return any(getattr(t, "indexation", None) is not None and t.indexation.value == "indexed"
-               for t in [*deal.terms, *inner])
+    return any(getattr(t, "indexation", None) is Indexation.INDEXED for t in [*deal.terms, *inner])
 
 
 def _definitions(deal: Deal) -> list[Block]:
