@@ -104,8 +104,9 @@ def test_every_examples_brief_sets_out_the_positions_the_zone_the_term_and_the_o
     n = negotiate(deal)
     text = pages(brief_pdf(deal, value_deal(deal), issued=ISSUED, negotiation=n))
     whole = " ".join(text)
-    # a one-page summary first: the next section opens page 2
-    assert "1. Summary" in text[0] and "2. Where each side walks away" in text[1].split("issued")[1][:80]
+    # a one-page summary first: the playbook opens page 2
+    assert "1. Summary" in text[0] and "2. The ask and the opening" in text[1].split("issued")[1][:80]
+    assert "Where each side walks away" in whole
     assert flat(n.zone.verdict) in whole
     for row in words.position_rows(n.zone):
         assert row[0] in whole and row[1] in whole

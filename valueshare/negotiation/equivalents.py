@@ -100,6 +100,28 @@ def _sized(deal: Deal, base: list[dict[str, Any]], kind: str, value: float) -> l
     return _instrument(kind, size, deal)
 
 
+def structured(deal: Deal, target: float, weights: dict[str, float]) -> Deal:
+    """The deal with its cost-recovery fees kept and its other terms replaced by instruments that add ``target``
+    less the fees' value to the NHS, split by ``weights`` (instrument key to weight; each sized exactly, as in the
+    equivalent offers). ``NoAnswer`` when an instrument with weight cannot be used here or cannot reach its part;
+    ``DealInvalid`` when the result is a deal no file could hold (an amount beyond the largest allowed).
+
+    The fees alone reach a target at or below their own value: then nothing is added.
+    """
+    base = [t.model_dump(mode="json") for t in deal.terms if t.kind in COST_RECOVERY]
+    reasons = available(deal)
+    used = {k: w for k, w in weights.items() if w > 0}
+    blocked = [f"{STRUCTURES[k]} ({reasons[k]})" for k in used if reasons[k]]
+    if blocked:
+        raise NoAnswer("; ".join(blocked))
+    total = sum(used.values())
+    extra = target - _value_to_nhs(_with_terms(deal, base))
+    terms = list(base)
+    for k, w in used.items():
+        terms += _sized(deal, base, k, extra * w / total)
+    return _with_terms(deal, terms)
+
+
 @dataclass(frozen=True)
 class Offer:
     """One structure at the target, valued."""

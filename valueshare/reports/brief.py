@@ -1,9 +1,12 @@
 """The negotiation brief: an internal PDF for the side that made it, never for the partner.
 
-It opens with a one-page summary (where each side walks away and the zone between them, the headline figures, the
-framework check in a line each, the contribution's value, the internal notes), then the negotiation itself (the
-zone, what one term would have to be, equivalent offers, the main sensitivities), what the NHS's contribution is
-worth, and how the deal meets the Value Sharing Framework. Every page is marked internal. Figures come from the
+It opens with a one-page summary (the one ask, the opening, both walk-aways and the zone, the headline figures, the
+framework check in a line, the contribution's value, the internal notes), then the playbook (the ask and the
+opening, the walk-away and what moves it, the concessions ladder, the red lines, the partner's objections and the
+answers, the fallback, the sign-off: ``valueshare.negotiation.playbook``), then the detail (the zone, what one term
+would have to be, equivalent offers, the main sensitivities), what the NHS's contribution is worth, and how the
+deal meets the Value Sharing Framework. Sections flow on from one page to the next (only the summary has a page to
+itself), so no page is left mostly blank. Every page is marked internal. Figures come from the
 same engine results as the app and the CLI, with the same labels (``valueshare.figures``), and are written by the
 same wording modules; user text reaches the page only through ``pdfkit.para``.
 """
@@ -23,7 +26,9 @@ from valueshare.framework import text as framework_words
 from valueshare.model import Deal
 from valueshare.negotiation import Negotiation, negotiate
 from valueshare.negotiation import text as words
+from valueshare.negotiation.playbook import Playbook, playbook
 from valueshare.provenance import Provenance
+from valueshare.reports.brief_playbook import ask_line, playbook_sections
 from valueshare.reports.contribution_page import contribution_page
 from valueshare.reports.framework_page import TITLE as FRAMEWORK_TITLE
 from valueshare.reports.framework_page import framework_page
@@ -47,10 +52,29 @@ def brief_pdf(deal: Deal, valuation: Valuation, *, issued: datetime.date | None 
 
 
 def _story(deal: Deal, v: Valuation, n: Negotiation) -> list[Flowable]:
-    sections, after = negotiation_sections(n, first=2)
-    return [*_opening(deal), *_summary(deal, v, n), PageBreak(), *sections, PageBreak(),
-            *contribution_page(n.worth, title=f"{after}. {worth_words.TITLE}"), PageBreak(),
+    pb = playbook(n)
+    plays, after = playbook_sections(pb, first=2)
+    sections, after = negotiation_sections(n, first=after, rows=position_rows(n, pb))
+    differs = n.worth.ask is not None and abs(n.worth.ask - pb.ask.value) >= 0.5
+    return [*_opening(deal), *_summary(deal, v, n, pb), PageBreak(), *plays, *sections,
+            *contribution_page(n.worth, title=f"{after}. {worth_words.TITLE}",
+                               ask=f"This is not the brief's ask: {pb.ask.relation}" if differs else None),
             *framework_page(deal, v, n.assessment, title=f"{after + 1}. {FRAMEWORK_TITLE}"), *_who_shares(deal, v)]
+
+
+def position_rows(n: Negotiation, pb: Playbook) -> list[list[str]]:
+    """[position, value to the NHS, share, how it was set]: the ask (the NHS's target), the opening, the NHS's
+    walk-away, the deal as drafted and the partner's walk-away; a partner's walk-away above 100% of its value says
+    why rather than print a share of more than all of it."""
+    z = n.zone
+    rows = [["The ask (NHS target)", money(pb.ask.value), words.share_text(pb.ask.share), pb.ask.basis],
+            ["Opening", money(pb.opening.value), words.share_text(pb.opening.share), pb.opening.basis],
+            *[row for row in words.position_rows(z) if row[0] != z.nhs_target.name]]
+    partner = z.partner_walk_away
+    if partner.applies and partner.share is not None and partner.share > 1.0:
+        rows[-1] = [partner.name, money(partner.value), "above 100%", pb.partner_walk_away.removeprefix(
+            "Partner walk-away: ")]
+    return rows
 
 
 def _opening(deal: Deal) -> list[Flowable]:
@@ -153,23 +177,27 @@ def _who_shares(deal: Deal, v: Valuation) -> list[Flowable]:
     return out
 
 
-def _summary(deal: Deal, v: Valuation, n: Negotiation) -> list[Flowable]:
+def _summary(deal: Deal, v: Valuation, n: Negotiation, pb: Playbook) -> list[Flowable]:
     a, cv, z = n.assessment, n.worth, n.zone
-    out: list[Flowable] = [heading("1. Summary"),
-                           table(["Position", "Value to the NHS", "Share", "How it was set"],
-                                 words.position_rows(z), [32 * W, 26 * W, 16 * W, 96 * W], numeric=(1, 2)),
-                           para(z.verdict, lead="The zone.")]
-    if words.offers_summary(n):
-        out.append(para(words.offers_summary(n), lead="Equivalent offers."))
+    out: list[Flowable] = [heading("1. Summary"), para(ask_line(pb), lead="The ask.")]
+    if pb.commercial and pb.opening.rung is not None:
+        out.append(para(f"Open at {money(pb.opening.value)} ({pb.opening.rung.structure.text()}); concede in "
+                        f"{len(pb.steps)} priced steps (section 4), to the walk-away at "
+                        f"{money(pb.walk_away.value)} at most.", lead="The opening."))
+    else:
+        out.append(para(pb.why_not, lead="No value share to negotiate."))
+    out += [table(["Position", "Value to the NHS", "Share", "How it was set"], position_rows(n, pb),
+                  [32 * W, 26 * W, 16 * W, 96 * W], numeric=(1, 2)),
+            para(z.verdict, lead="The zone.")]
     bases = _bases(deal, a)
     # a figure with no answer gives only why (its basis would describe a figure that is not there)
     rows = [[figure.label, figure.text(result), figure.note(result) if figure.value(result) is None else
              "; ".join(filter(None, [figure.note(result), bases.get(figure.key)]))]
             for figure in select(*SUMMARY_FIGURES) for result in [figure.of(v, cv)]]
-    out.append(table(["Measure", "Figure", "Basis"], rows, [55 * W, 30 * W, 85 * W], numeric=(1,)))
+    out.append(table(["Measure (the deal as drafted)", "Figure", "Basis"], rows, [55 * W, 30 * W, 85 * W],
+                     numeric=(1,)))
     out.append(para(checks_line(a), lead="Framework check."))
     out += [para(flag, "warning", lead="Patient-first flag:") for flag in a.patient_first]
-    out.append(para(f"{worth_words.concluded_text(cv)} {worth_words.ask_text(cv)}", lead="Contribution value."))
     if deal.negotiation.notes:
         out.append(para(deal.negotiation.notes, "notice", lead="Internal notes."))
     return out

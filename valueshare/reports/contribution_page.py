@@ -17,7 +17,9 @@ from valueshare.reports.pdfkit import CONTENT_WIDTH, Keep, heading, para, table
 W = CONTENT_WIDTH / 170  # widths below are in millimetres of a 170 mm text width
 
 
-def contribution_page(cv: ContributionValue, *, title: str = words.TITLE) -> list[Flowable]:
+def contribution_page(cv: ContributionValue, *, title: str = words.TITLE, ask: str | None = None) -> list[Flowable]:
+    """The contribution's value, approach by approach; ``ask``, when given, says how the brief's one ask relates to
+    the anchor's figure in place of the anchor's own ask (the brief names one ask)."""
     out: list[Flowable] = [heading(title), para(words.INTRO, "small")]
     out.append(para(words.concluded_text(cv), lead="Concluded value."))
     out.append(table(["Approach", "Weight", "Central", "Range", "Share", "How it is reached"], words.approach_rows(cv),
@@ -28,7 +30,8 @@ def contribution_page(cv: ContributionValue, *, title: str = words.TITLE) -> lis
                      table(["Approach", "Central", "Weight", "Why"], words.weight_rows(cv),
                            [34 * W, 20 * W, 14 * W, 102 * W], numeric=(1, 2))]))
     out += [para(line, "small") for line in words.reconciliation_lines(cv)]
-    out.append(para(f"{words.range_text(cv)} {words.ask_text(cv)}", lead="The approaches and the ask."))
+    out.append(para(f"{words.range_text(cv)} {ask if ask is not None else words.ask_text(cv)}",
+                    lead="The approaches and the ask."))
     out += [para(reason, "indented", lead="•") for reason in cv.reasons]
     out += [para(flag.message, "warning", lead="Flag:") for flag in cv.flags]
     out.append(Keep([heading("Cost", 1), table(["Cost", "Historical", "Replacement"], words.cost_rows(cv),

@@ -96,15 +96,18 @@ def zone_chart(z: Zone) -> Drawing:
     return drawing
 
 
-def negotiation_sections(n: Negotiation, *, first: int) -> tuple[list[Flowable], int]:
+def negotiation_sections(n: Negotiation, *, first: int,
+                         rows: list[list[str]] | None = None) -> tuple[list[Flowable], int]:
     """The zone, the term values, the equivalent offers and the sensitivities, numbered from ``first``; returns
-    the flowables and the next section number."""
+    the flowables and the next section number. ``rows`` replaces the positions table's rows (default:
+    ``words.position_rows``)."""
     deal, z = n.deal, n.zone
     number = iter(range(first, first + 10))
-    out: list[Flowable] = [heading(f"{next(number)}. Where each side walks away"), para(words.SCALE, "small"),
-                           table(["Position", "Value to the NHS", "Share", "How it was set"], words.position_rows(z),
-                                 [32 * W, 26 * W, 16 * W, 96 * W], numeric=(1, 2)),
-                           KeepTogether([zone_chart(z)]), para(z.verdict)]
+    out: list[Flowable] = [Keep([heading(f"{next(number)}. Where each side walks away"), para(words.SCALE, "small"),
+                                 table(["Position", "Value to the NHS", "Share", "How it was set"],
+                                       rows if rows is not None else words.position_rows(z),
+                                       [32 * W, 26 * W, 16 * W, 96 * W], numeric=(1, 2)),
+                                 KeepTogether([zone_chart(z)]), para(z.verdict)])]
     if z.openers:
         out.append(para("Each of these, changed on its own, would open a zone:", lead="What would open one."))
         out += [para(words.opener_text(deal, o), "indented", lead="•") for o in z.openers]
@@ -115,6 +118,7 @@ def negotiation_sections(n: Negotiation, *, first: int) -> tuple[list[Flowable],
     if n.offers:
         rows = words.offer_rows(n.offers)
         out.append(Keep([heading(f"{next(number)}. Equivalent offers"), para(words.offers_intro(n), "small"),
+                         para(words.offers_summary(n)),
                          table(list(words.OFFER_COLUMNS), rows,
                                [22 * W, 20 * W, 19 * W, 38 * W, 22 * W, 26 * W, 23 * W],
                                numeric=(1, 2, 3, 4, 5, 6)),
