@@ -17,7 +17,7 @@ from valueshare import deal_from_data, load_deal, value_deal
 from valueshare.cli import main
 from valueshare.contribution import text as worth_words
 from valueshare.contribution import value_contribution
-from valueshare.format import money
+from valueshare.format import money, percent
 from valueshare.reports.brief import INTERNAL_MARKING, brief_pdf
 from valueshare.scenario import example_paths
 
@@ -97,12 +97,10 @@ def test_a_brief_that_cannot_be_written_is_one_clear_line(tmp_path, capsys):
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_every_examples_brief_sets_out_the_positions_the_zone_the_term_and_the_offers(path):
-    from valueshare.negotiation import negotiate
     from valueshare.negotiation import text as words
 
-    deal = load_deal(path)
-    n = negotiate(deal)
-    text = pages(brief_pdf(deal, value_deal(deal), issued=ISSUED, negotiation=n))
+    deal, n, _, pdf = example_brief(path)
+    text = pages(pdf)
     whole = " ".join(text)
     # a one-page summary first: the playbook opens page 2
     assert "1. Summary" in text[0] and "2. The ask and the opening" in text[1].split("issued")[1][:80]
@@ -118,3 +116,98 @@ def test_every_examples_brief_sets_out_the_positions_the_zone_the_term_and_the_o
         assert flat(words.offers_summary(n)) in whole
     for bar in n.tornado:
         assert bar.driver.label in whole
+
+
+# ---- the playbook pages (issue 17) ---------------------------------------------------------------------------
+
+@cache
+def example_brief(path: Path):
+    """The example's negotiation (a small Monte Carlo: the playbook runs none), playbook and brief, built once."""
+    from valueshare.negotiation import negotiate
+    from valueshare.negotiation.playbook import playbook
+
+    deal = load_deal(path)
+    n = negotiate(deal, trials=200)
+    return deal, n, playbook(n), brief_pdf(deal, value_deal(deal), issued=ISSUED, negotiation=n)
+
+
+ASK_FIGURE = re.compile(r"(?:[Tt]he ask[.:]?|NHS's ask is|The ask \(NHS target\)) \(?(-?£[0-9.,]+[km]?)")
+
+
+def independent_values(deal, structure):
+    """The step's deal rebuilt here from its instruments (not through the playbook's builder) and valued."""
+    from valueshare.negotiation.equivalents import COST_RECOVERY
+    from valueshare.sensitivity import base_data as file_data
+
+    data = file_data(deal)
+    terms = [t.model_dump(mode="json") for t in deal.terms if t.kind in COST_RECOVERY]
+    if structure.upfront:
+        terms.append({"kind": "access_fee", "amount_gbp": structure.upfront, "frequency": "one_off", "start_year": 0})
+    if structure.subscription:
+        terms.append({"kind": "subscription", "amount_gbp_per_year": structure.subscription, "start_year": 1,
+                      "years": structure.subscription_years})
+    if structure.milestone:
+        terms += [{"kind": "milestone", "stage": s.name, "amount_gbp": structure.milestone}
+                  for s in deal.route_to_market.stages]
+    if structure.royalty:
+        terms.append({"kind": "royalty", "tiers": [{"from_gbp": 0, "rate": structure.royalty}],
+                      "territory": "worldwide"})
+    data["terms"] = terms
+    data["uncertainty"] = [u for u in data.get("uncertainty", []) if not u["input"].startswith("terms[")]
+    return value_deal(deal_from_data(data))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_commercial_examples_brief_has_one_ask_an_opening_a_priced_ladder_and_the_rest(path):
+    deal, n, pb, pdf = example_brief(path)
+    if not (n.zone.partner_value > 0 and n.zone.exists):
+        pytest.skip("not a commercial example with a zone (the next test covers it)")
+    whole = " ".join(pages(pdf))
+    # one ask: every figure the brief calls the ask is the same figure, the zone's target
+    asks = set(ASK_FIGURE.findall(whole))
+    assert asks == {money(n.zone.nhs_target.value)}, asks
+    assert "2. The ask and the opening" in whole and f"Open at {money(pb.opening.value)}" in whole
+    # the ladder: every step's figures are those of an engine valuation of its deal, rebuilt here
+    assert "The concessions ladder" in whole and 3 <= len(pb.steps) <= 5
+    for step in pb.steps:
+        v = independent_values(deal, step.rung.structure)
+        assert v.payments_to_nhs_partner_pv == pytest.approx(step.rung.value, abs=0.01)
+        assert money(v.payments_to_nhs_partner_pv) in whole and money(v.nhs_npv) in whole
+        assert money(v.partner_npv) in whole and f"{step.number}. {step.move}" in whole
+    # red lines, objections answered from the partner's own NPV and IRR at the opening, fallback, sign-off
+    assert "Red lines: not traded for money" in whole and "No exclusive access to raw data" in whole
+    opening = independent_values(deal, pb.opening.rung.structure)
+    assert f"At the opening terms your NPV is {money(opening.partner_npv)}" in whole
+    irr = opening.partner_irr
+    assert (f"an IRR of {percent(irr.value)}" if irr.value is not None else "no IRR") in whole
+    assert "If there is no deal" in whole and "its NPV of no deal is £0" in whole
+    assert "Sign-off" in whole and "Signature" in whole and "Commercial director" in whole
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_a_brief_without_a_value_share_to_negotiate_says_what_does_not_apply(path):
+    deal, n, pb, pdf = example_brief(path)
+    whole = " ".join(pages(pdf))
+    assert "nan" not in whole.lower().split() and "n/a%" not in whole
+    if pb.commercial:
+        return
+    assert "What does not apply." in whole and flat(pb.why_not) in whole
+    assert "Red lines" in whole and "If there is no deal" in whole and "Sign-off" in whole
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_no_page_of_the_brief_is_more_than_half_blank_except_the_last(path):
+    from pdf_layout import lines
+
+    from valueshare.reports.pdfkit import BOTTOM_MARGIN, PAGE_SIZE, TOP_MARGIN
+
+    pdf = example_brief(path)[3]
+    low, high = BOTTOM_MARGIN - 1, PAGE_SIZE[1] - TOP_MARGIN + 1
+    lowest: dict[int, float] = {}
+    for line in lines(pdf):
+        if low <= line.y <= high:
+            lowest[line.page] = min(lowest.get(line.page, high), line.y)
+    count = len(PdfReader(io.BytesIO(pdf)).pages)
+    for page in range(1, count):
+        filled = (high - lowest.get(page, high)) / (high - low)
+        assert filled >= 0.5, f"page {page} of {count} is {filled:.0%} full"

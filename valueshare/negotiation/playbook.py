@@ -65,17 +65,18 @@ class Structure:
     stages: int = 0
     royalty: float = 0.0
 
-    def parts(self) -> dict[str, tuple[float, str]]:
-        """Each instrument: (its size, its size in words)."""
-        return {UPFRONT: (self.upfront, f"an upfront fee of {money(self.upfront)}"),
-                SUBSCRIPTION: (self.subscription, f"a subscription of {money(self.subscription)} a year for "
-                                                  f"{self.subscription_years} years"),
-                MILESTONES: (self.milestone, f"{money(self.milestone)} on each of {self.stages} milestones"
-                                          if self.stages > 1 else f"a milestone of {money(self.milestone)}"),
-                ROYALTY: (self.royalty, f"a royalty of {percent(self.royalty, 2)} of worldwide net sales")}
+    def parts(self) -> dict[str, tuple[float, str, str]]:
+        """Each instrument: (its size, its name, its size in words)."""
+        each = f" on each of {self.stages} stages" if self.stages > 1 else ""
+        return {UPFRONT: (self.upfront, "upfront fee", money(self.upfront)),
+                SUBSCRIPTION: (self.subscription, "subscription",
+                               f"{money(self.subscription)} a year for {self.subscription_years} years"),
+                MILESTONES: (self.milestone, "milestones" if self.stages > 1 else "milestone",
+                             f"{money(self.milestone)}{each}"),
+                ROYALTY: (self.royalty, "royalty", f"{percent(self.royalty, 2)} of worldwide net sales")}
 
     def text(self) -> str:
-        said = [words for size, words in self.parts().values() if size > 0.5e-4]
+        said = [f"{name} {words}" for size, name, words in self.parts().values() if size > 0.5e-4]
         return ", ".join(said) if said else "no terms beyond the fees"
 
 
@@ -336,12 +337,12 @@ def _change_text(before: Structure, after: Structure) -> tuple[str, str]:
     gives, gets = [], []
     b, a = before.parts(), after.parts()
     for key in b:
-        (was, was_text), (now, now_text) = b[key], a[key]
+        (was, name, was_text), (now, _, now_text) = b[key], a[key]
         tolerance = 0.5e-4 if key == ROYALTY else 0.5
         if now < was - tolerance:
-            gives.append(f"{was_text} becomes {now_text}" if now > tolerance else f"{was_text} (dropped)")
+            gives.append(f"{name} {was_text} → {now_text}" if now > tolerance else f"{name} {was_text} (dropped)")
         elif now > was + tolerance:
-            gets.append(f"{now_text} (was {was_text})" if was > tolerance else now_text)
+            gets.append(f"{name} {was_text} → {now_text}" if was > tolerance else f"{name} {now_text}")
     return ("; ".join(gives) or "nothing", "; ".join(gets) or "no priced term: concede it only for agreement")
 
 
