@@ -319,9 +319,11 @@ def the_ask(n: Negotiation) -> Ask:
     z, cv = n.zone, n.worth
     target = z.nhs_target
     rec = cv.reconciled
+    shares = target.share is not None and n.deal.use is not Use.NON_COMMERCIAL_RESEARCH
+    adds = ("the ask adds the value share beyond cost recovery that the framework expects of a commercial use "
+            "(principle 3)" if shares else "with no partner's value to share here, the ask is the NHS's floor")
     worth = (f"The NHS's contribution is worth {money(rec.value)} on the cost, market and income approaches "
-             f"reconciled: what the data and expertise are worth, not what the NHS asks; the ask adds the value "
-             f"share beyond cost recovery that the framework expects of a commercial use (principle 3)."
+             f"reconciled: what the data and expertise are worth, not what the NHS asks; {adds}."
              if rec.value is not None else "")
     if cv.ask is None or abs(cv.ask - target.value) < 0.5:
         same = "The contribution section's ask is this same figure. " if cv.ask is not None else ""
@@ -454,7 +456,8 @@ def playbook(negotiation: Negotiation) -> Playbook:
         opening = Opening(z.offer.value, z.offer.share, None,
                           f"The deal as drafted: its terms give the NHS {money(z.offer.value)}, against costs of "
                           f"access of {money(v.nhs_access_costs)}.", "the deal as drafted: no value share to open on")
-        return Playbook(False, why_not, ask, opening, walk, partner, [], why_not, lines,
+        return Playbook(False, why_not, ask, opening, walk, partner, [],
+                        "Not applicable: see 'What does not apply' under the ask and the opening.", lines,
                         _plain_objections(n), fallback(deal, None, qalys), signs)
     value, basis, why = opening_value(n)
     first, steps, note = ladder(n, value)
