@@ -51,7 +51,8 @@ from valueshare.reports.brief import SUMMARY_FIGURES as BRIEF_FIGURES
 from valueshare.reports.brief import brief_pdf
 from valueshare.reports.excel import deal_workbook
 from valueshare.reports.excel.summary import SUMMARY_FIGURES as EXCEL_FIGURES
-from valueshare.reports.termsheet import SUMMARY_FIGURES as TERM_SHEET_FIGURES
+from valueshare.reports.termsheet_content import SUMMARY_FIGURES as TERM_SHEET_FIGURES
+from valueshare.reports.termsheet_content import TermSheetOptions
 from valueshare.reports.termsheet import term_sheet_pdf
 from valueshare.reports.text import VALUE_FIGURES
 from valueshare.scenario import deal_to_yaml, example_paths
@@ -59,6 +60,8 @@ from valueshare.scenario import deal_to_yaml, example_paths
 ISSUED = datetime.date(2026, 11, 22)
 EXAMPLES = [p for p in example_paths() if p.stem in ("ai-imaging-device", "pharma-genomic-discovery",
                                                        "rwd-network-teaching-trust")]
+#: The term sheet's figures are in its valuation annex, which the user adds (issue 17).
+VALUATION_ANNEX = TermSheetOptions(with_valuation=True)
 SURFACES = {"CLI value": VALUE_FIGURES, "app": APP_FIGURES, "term sheet": TERM_SHEET_FIGURES, "brief": BRIEF_FIGURES,
             "Excel summary": EXCEL_FIGURES, "compare": COMPARE_FIGURES, "register": HEADLINE_KEYS,
             "CLI value, the brief and the app: the NHS party's money": NHS_MONEY}
@@ -113,7 +116,7 @@ def test_the_chance_of_launch_has_one_label_everywhere():
     assert FIGURES["launch_probability"].label == "Chance of launch"
     for path in EXAMPLES[:2]:
         deal, v = example(path)
-        texts = [pdf_text(term_sheet_pdf(deal, v, issued=ISSUED)),
+        texts = [pdf_text(term_sheet_pdf(deal, v, options=VALUATION_ANNEX, issued=ISSUED)),
                  " ".join(str(c.value) for row in openpyxl.load_workbook(io.BytesIO(deal_workbook(deal, v)))
                           ["Summary"].iter_rows() for c in row if c.value is not None)]
         for text in texts:
@@ -157,7 +160,7 @@ def test_the_apps_valuation_page_shows_each_figure_with_its_label_text_and_help(
 @pytest.mark.parametrize("path", EXAMPLES[:2], ids=lambda p: p.stem)
 def test_the_term_sheet_shows_each_figure_with_its_label_and_text(path):
     deal, v = example(path)
-    text = pdf_text(term_sheet_pdf(deal, v, issued=ISSUED))
+    text = pdf_text(term_sheet_pdf(deal, v, options=VALUATION_ANNEX, issued=ISSUED))
     for figure in select(*TERM_SHEET_FIGURES):
         assert f"{figure.label} {figure.text(v)}" in text, figure.key
 
@@ -324,7 +327,7 @@ def test_a_figure_with_no_answer_is_written_n_a_with_the_reason_beside_it(capsys
         "value_share": "n/a (the partner's value before payments to the NHS is not positive, so a share of it has "
                        "no meaning)",
         "launch_probability": "n/a (the deal has no route to market)"}
-    text = pdf_text(term_sheet_pdf(deal, v, issued=ISSUED))
+    text = pdf_text(term_sheet_pdf(deal, v, options=VALUATION_ANNEX, issued=ISSUED))
     for figure in select(*TERM_SHEET_FIGURES):
         if figure.value(v) is None:
             assert f"{figure.label} n/a {flat(figure.note(v))}" in text, figure.key
@@ -345,5 +348,5 @@ def test_one_of_several_possible_rates_is_a_note_beside_the_irr_on_every_surface
     path.write_text(deal_to_yaml(deal), encoding="utf-8")
     lines = cli("value", str(path), capsys=capsys).splitlines()
     assert any(line.startswith("Partner IRR ") and line.endswith(f" {irr.noted(v)}") for line in lines)
-    assert f"Partner IRR {irr.text(v)} one of several possible rates" in pdf_text(term_sheet_pdf(deal, v,
+    assert f"Partner IRR {irr.text(v)} one of several possible rates" in pdf_text(term_sheet_pdf(deal, v, options=VALUATION_ANNEX,
                                                                                                   issued=ISSUED))

@@ -6,8 +6,9 @@ NHS's internal position.
 - the internal sections (``valueshare.model.deal.INTERNAL_SECTIONS``): the negotiating position and its notes
   (walk-away, target, the partner's walk-away as the NHS sees it), the fair-share judgements and their notes, and
   the case for the contribution's value (costs, comparables, the anchor of the NHS's ask);
-- the NHS's costs of giving access (``contribution.access_costs``), from which its default walk-away (full cost
-  recovery) could be read, unless the user chooses to disclose them (``with_nhs_costs=True``);
+- the NHS's costs of giving access (``contribution.access_costs``, and what its staff's hours and its delivery of a
+  service cost it), from which its default walk-away (full cost recovery) could be read, unless the user chooses
+  to disclose them (``with_nhs_costs=True``);
 - other platform users' names and terms (theirs, not this partner's business), always: only how many there are;
 - with the NHS's costs: its shared curation, consortium members' own costs and shares (the split is the members'
   own agreement) and grants towards the NHS's costs (which lower the costs it must recover);
@@ -36,6 +37,12 @@ def for_partner(deal: Deal, *, with_nhs_costs: bool = False) -> Deal:
     if not with_nhs_costs:
         data.get("contribution", {}).pop("access_costs", None)
         data.get("contribution", {}).pop("curation", None)
+        # the staff's hours stay (what the NHS puts in); what an hour costs the NHS is one of its costs of access
+        for expertise in data.get("contribution", {}).get("expertise", []):
+            expertise["cost_per_hour_gbp"] = 0.0
+        for term in _all_terms(data):  # what delivering a service costs the NHS, beside the price the partner pays
+            if "nhs_cost_per_unit_gbp" in term:
+                term["nhs_cost_per_unit_gbp"] = 0.0
         nhs = data.get("nhs", {})
         if nhs.get("members"):
             nhs["split"] = "not_agreed"
@@ -45,6 +52,12 @@ def for_partner(deal: Deal, *, with_nhs_costs: bool = False) -> Deal:
         data["funding"] = [f for f in data.get("funding", []) if f.get("towards") != "nhs"]
     data["variants"] = [variant for variant in data.get("variants", []) if variant.get("shared")]
     return deal_from_data(data, "the deal for the partner")
+
+
+def _all_terms(data: dict) -> list[dict]:
+    """Every term of the deal's data, a consent clause's own terms included."""
+    terms = [t for t in data.get("terms", []) if isinstance(t, dict)]
+    return terms + [inner for t in terms for inner in t.get("terms", []) if isinstance(inner, dict)]
 
 
 def partner_yaml(deal: Deal, *, with_nhs_costs: bool = False) -> str:

@@ -11,6 +11,7 @@ from reportlab.platypus import Table as PdfTable
 from valueshare.reports import blocks as b
 from valueshare.reports.pdfkit import (
     CONTENT_WIDTH,
+    FONT,
     NHS_COLOUR,
     PARTNER_COLOUR,
     Series,
@@ -65,7 +66,8 @@ def _signatures(block: b.Signatures) -> Flowable:
     rows = [[column[k][0] for column in columns] for k in range(len(columns[0]))]
     grid = PdfTable(rows, colWidths=[CONTENT_WIDTH / len(columns)] * len(columns), hAlign="LEFT",
                     rowHeights=[None, None, *[11 * mm] * len(block.lines)])
-    grid.setStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+    grid.setStyle([("FONT", (0, 0), (-1, -1), FONT, 8.5),  # the cell's own default is Helvetica, never embedded
+                   ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                    ("LINEBELOW", (0, 2), (-1, -1), 0.4, NHS_COLOUR),
                    ("RIGHTPADDING", (0, 0), (-1, -1), 12)])
     return grid

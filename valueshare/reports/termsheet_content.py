@@ -590,8 +590,14 @@ def annex_framework(deal: Deal, v: Valuation, a: Assessment, letter: str) -> lis
     rows = [[c.title, c.status.label, c.reason, "; ".join(f"{k}: {x}" for k, x in c.figures.items()) or NONE,
              c.source] for c in a.checks]
     out += [Heading("The framework's principles, checked", 1),
-            table(["Principle", "Status", "Why", "Key figures", "Source"], rows, [32, 16, 52, 40, 30]),
+            table(["Principle", "Status", "Why", "Key figures", "Source"], rows, [32, 21, 50, 37, 30]),
             Heading("Fair share for the NHS (principle 4) [ours]", 1), Para(framework_words.band_text(a.fair_share, v))]
+    fair = a.fair_share
+    rows = [[f.side, f.factor.label, str(f.score), f.basis if not f.note else
+             f"{f.basis} (your score; default {f.default_score})"] for f in fair.factors]
+    out.append(table(["Side", "Factor", "Score", "Basis of the default"], rows, [20, 45, 15, 90], numeric=(2,)))
+    out += [Para(f.note, f"{f.factor.label} ({f.side}), your score {f.score} (default {f.default_score}):",
+                 "small") for f in fair.factors if f.note]
     if a.closing is not None:
         out.append(Para(framework_words.closing_text(deal, a.closing), "To close the gap:"))
     elif a.closing_note:
