@@ -17,6 +17,7 @@ import re
 import shutil
 from pathlib import Path
 
+import docx
 import pytest
 from app_server import CHROMIUM_ARGS, IDLE, served
 from pypdf import PdfReader
@@ -175,7 +176,18 @@ def test_6_the_term_sheet_downloads_as_a_pdf_of_this_deal(page, tmp_path):
     assert data.startswith(b"%PDF") and target.name.endswith("-term-sheet.pdf")
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
     assert load_deal(IMAGING).name in text
-    assert "5% on yearly sales £0 to £2,000,000" in text  # the edited rate, not the example's 1%
+    assert "5% of the Net Sales in a year up to £2,000,000" in text  # the edited rate, not the example's 1%
+    assert "Illustrative figures." not in text  # an edited example is no longer the example as shipped
+    # the same term sheet in Word, for legal review
+    page.get_by_role("button", name="Prepare the term sheet for legal review").click()
+    settle(page)
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_role("button", name="Download the term sheet for legal review (Word)").click()
+    target = tmp_path / download.value.suggested_filename
+    download.value.save_as(target)
+    assert target.name.endswith("-term-sheet.docx")
+    words = " ".join(p.text for p in docx.Document(str(target)).paragraphs)
+    assert "5% of the Net Sales in a year up to £2,000,000" in words and "Financial terms" in words
 
 
 def test_7_the_deal_is_saved_in_the_register_and_opened_again(page, app_home):

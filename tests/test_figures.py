@@ -51,9 +51,9 @@ from valueshare.reports.brief import SUMMARY_FIGURES as BRIEF_FIGURES
 from valueshare.reports.brief import brief_pdf
 from valueshare.reports.excel import deal_workbook
 from valueshare.reports.excel.summary import SUMMARY_FIGURES as EXCEL_FIGURES
+from valueshare.reports.termsheet import term_sheet_pdf
 from valueshare.reports.termsheet_content import SUMMARY_FIGURES as TERM_SHEET_FIGURES
 from valueshare.reports.termsheet_content import TermSheetOptions
-from valueshare.reports.termsheet import term_sheet_pdf
 from valueshare.reports.text import VALUE_FIGURES
 from valueshare.scenario import deal_to_yaml, example_paths
 
@@ -348,5 +348,5 @@ def test_one_of_several_possible_rates_is_a_note_beside_the_irr_on_every_surface
     path.write_text(deal_to_yaml(deal), encoding="utf-8")
     lines = cli("value", str(path), capsys=capsys).splitlines()
     assert any(line.startswith("Partner IRR ") and line.endswith(f" {irr.noted(v)}") for line in lines)
-    assert f"Partner IRR {irr.text(v)} one of several possible rates" in pdf_text(term_sheet_pdf(deal, v, options=VALUATION_ANNEX,
-                                                                                                  issued=ISSUED))
+    sheet = pdf_text(term_sheet_pdf(deal, v, options=VALUATION_ANNEX, issued=ISSUED))
+    assert f"Partner IRR {irr.text(v)} one of several possible rates" in sheet

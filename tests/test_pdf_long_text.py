@@ -40,8 +40,10 @@ from valueshare.negotiation import negotiate
 from valueshare.reports.brief import brief_pdf
 from valueshare.reports.glyphs import printed
 from valueshare.reports.termsheet import term_sheet_pdf
+from valueshare.reports.termsheet_content import TermSheetOptions
 from valueshare.scenario import deal_to_data, example_paths
 
+EVERY_ANNEX = TermSheetOptions(with_nhs_costs=True, with_valuation=True, with_framework=True)
 ISSUED = datetime.date(2026, 11, 24)
 EXAMPLES = {path.stem: path for path in example_paths()}
 
@@ -338,7 +340,8 @@ class Built:
 def _build(data_json: str) -> Built:
     deal = deal_from_data(json.loads(data_json))
     valuation = value_deal(deal)
-    return Built(term_sheet_pdf(deal, valuation, issued=ISSUED),
+    # with every annex: each field the term sheet can print is printed (the annexes are where most of them are)
+    return Built(term_sheet_pdf(deal, valuation, issued=ISSUED, options=EVERY_ANNEX),
                  brief_pdf(deal, valuation, issued=ISSUED, negotiation=negotiate(deal, trials=1_000)))
 
 

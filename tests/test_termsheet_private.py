@@ -94,9 +94,8 @@ def scaled(data: dict, path: tuple, factor: float = 1.37, plus: float = 1.0) -> 
     *parents, last = path
     node = data
     for key in parents:
-        if isinstance(node, dict) and key in node:
-            node = node[key]
-        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+        if (isinstance(node, dict) and key in node) or (isinstance(node, list) and isinstance(key, int)
+                                                          and key < len(node)):
             node = node[key]
         else:
             return
@@ -124,7 +123,7 @@ def everything_internal_changed(deal: Deal) -> Deal:
     for k, grant in enumerate(data.get("funding", [])):
         if grant.get("towards") == "nhs":
             scaled(data, ("funding", k, "amount_gbp"), 0.5, 0.0)
-    for k, term in enumerate(data["terms"]):
+    for k, _ in enumerate(data["terms"]):
         scaled(data, ("terms", k, "nhs_cost_per_unit_gbp"), 0.9, 0.0)
     assumptions = data.setdefault("assumptions", {})
     assumptions["nhs_discount_rate"] = 0.0437

@@ -103,7 +103,8 @@ DOCUMENTS = (
     Document(state.TERM_SHEET_DOCX, "Term sheet for legal review", "term-sheet", term_sheet_docx_bytes,
              "For the lawyers of both parties.",
              "The same term sheet as a Word document, with real headings and tables, so a legal team can redline it "
-             "with tracked changes. The annexes chosen above go in it too.", "the Word term sheet", "Word", "docx",
+             "with tracked changes. The annexes chosen above go in it too.", "the term sheet for legal review", "Word",
+             "docx",
              "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     Document(state.BRIEF, "Negotiation brief", "negotiation-brief", brief_bytes,
              "Internal to the NHS side: never send it to the partner.",
@@ -169,7 +170,8 @@ def term_sheet_choices() -> None:
         st.markdown("**What the term sheet discloses**")
         st.caption("The term sheet goes to the partner. Each annex is left out unless you choose it.")
         for d in DISCLOSURES:
-            if st.checkbox(f"Add {d.label[0].lower() + d.label[1:]}", key=OPTION.format(d.key)):
+            if st.checkbox(f"Add {d.label[0].lower() + d.label[1:]}", key=OPTION.format(d.key),
+                           help=f"Off by default. When chosen, the term sheet (PDF and Word) discloses {d.discloses}"):
                 st.warning(f"**This discloses to the partner** {d.discloses}", icon=":material/visibility:")
 
 
@@ -180,7 +182,10 @@ def email_summary(valid: state.Valid) -> None:
     with st.container(border=True):
         st.markdown("**Summary for an e-mail**")
         internal = st.toggle("Include the NHS's headline figures (internal: not for the partner)",
-                             key="documents:summary-figures", value=False)
+                             key="documents:summary-figures", value=False,
+                           help="Off: the deal and its terms only, which you may send to the partner. On: the NHS "
+                                "side's headline figures too (NHS NPV, the partner's NPV and IRR, cost recovery, the "
+                                "NHS's share of value), for colleagues and approvers only.")
         st.code(summary_text(valid.deal, valid.valuation, for_partner=not internal), language=None,
                 wrap_lines=True)
         st.caption("Copy it with the button at the top right of the box.")

@@ -69,11 +69,11 @@ class Structure:
         """Each instrument: (its size, its name, its size in words)."""
         each = f" on each of {self.stages} stages" if self.stages > 1 else ""
         return {UPFRONT: (self.upfront, "upfront fee", money(self.upfront)),
-                SUBSCRIPTION: (self.subscription, "subscription",
+                SUBSCRIPTION: (self.subscription, "yearly subscription",
                                f"{money(self.subscription)} a year for {self.subscription_years} years"),
-                MILESTONES: (self.milestone, "milestones" if self.stages > 1 else "milestone",
+                MILESTONES: (self.milestone, "milestone payments" if self.stages > 1 else "milestone payment",
                              f"{money(self.milestone)}{each}"),
-                ROYALTY: (self.royalty, "royalty", f"{percent(self.royalty, 2)} of worldwide net sales")}
+                ROYALTY: (self.royalty, "royalty on sales", f"{percent(self.royalty, 2)} of worldwide net sales")}
 
     def text(self) -> str:
         said = [f"{name} {words}" for size, name, words in self.parts().values() if size > 0.5e-4]
