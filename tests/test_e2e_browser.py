@@ -165,11 +165,11 @@ def test_5_the_framework_check_and_the_negotiation(page):
 
 def test_6_the_term_sheet_downloads_as_a_pdf_of_this_deal(page, tmp_path):
     go(page, "Documents")
-    page.get_by_role("button", name="Prepare the term sheet").click()
+    page.get_by_role("button", name="Prepare the term sheet", exact=True).click()
     settle(page)
     shot(page, "09-documents", guide=True)
     with page.expect_download(timeout=30_000) as download:
-        page.get_by_role("button", name="Download the term sheet (PDF)").click()
+        page.get_by_role("button", name="Download the term sheet (PDF)", exact=True).click()
     target = tmp_path / download.value.suggested_filename
     download.value.save_as(target)
     data = target.read_bytes()

@@ -98,7 +98,7 @@ DOCUMENTS = (
              "Heads of terms to send to the partner: the parties, purpose and permitted use, the data and access "
              "route, every financial term in contract language, payment, reporting, term and termination, IP, "
              "publication, governing law and signatures. By default nothing from which the NHS's walk-away, target, "
-             "fair band or judgement can be read, and none of the partner's projections: the annexes below add "
+             "fair band or judgement can be read, and none of the partner's projections: the annexes chosen above add "
              "them, each only when you choose it.", "the term sheet"),
     Document(state.TERM_SHEET_DOCX, "Term sheet for legal review", "term-sheet", term_sheet_docx_bytes,
              "For the lawyers of both parties.",
