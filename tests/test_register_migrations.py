@@ -79,11 +79,14 @@ def test_a_register_from_the_first_release_opens_upgraded_with_its_history_intac
     repo = open_register(location, clock=Clock())   # upgrades on open
     try:
         with repo.engine.connect() as conn:
-            assert current_revision(conn) == head_revision() == "0003"
+            assert current_revision(conn) == head_revision() == "0004"
         # Revision 0003 sealed the old versions into their audit chains: the whole register verifies clean.
         checked = service.verify(repo)
         assert (checked.deals, checked.versions, checked.problems) == (2, 3, [])
         assert all(len(v.chain) == 64 for v in repo.versions("retinal-ai"))
+        # Revision 0004 (the deal's life): a deal saved before it is a draft, with no events.
+        assert service.life(repo, "retinal-ai").status.value == "draft"
+        assert service.life(repo, "retinal-ai").events == []
         history = service.history(repo, "retinal-ai")
         assert [(v.number, v.author, v.note) for v in history.versions] == [
             (1, "Ana", "first offer"), (2, "Bo", "fee up")]

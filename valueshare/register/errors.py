@@ -6,7 +6,7 @@ Every class here is a ``ValueshareError``: the CLI prints its message on one lin
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from valueshare.errors import ValueshareError
 
@@ -109,3 +109,12 @@ class RegisterTampered(RegisterError):
         super().__init__(f"the history of deal '{deal_key}' was changed outside valueshare ({problems[0]}), so it "
                          f"is not shown: ask whoever looks after the register to restore it from a backup "
                          f"(python -m valueshare verify lists every change)")
+
+
+class StatusConflict(RegisterError):
+    """A status change made on a status that someone else has changed in the meantime."""
+
+    def __init__(self, key: str, expected: Any, found: Any):
+        super().__init__(f"deal '{key}' is now {found.label.lower()}, not {expected.label.lower()}: someone changed "
+                         "its status meanwhile; look at its events and try again")
+        self.key, self.expected, self.found = key, expected, found

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
+from enum import Enum
 
 from valueshare.engine.valuation import Valuation
 from valueshare.figures import select
@@ -218,3 +219,55 @@ class DealInfo:
     @property
     def name(self) -> str:
         return self.latest.deal_name
+
+
+class DealStatus(Enum):
+    """Where a deal stands: its life from a draft to a signed agreement (or its end)."""
+
+    DRAFT = "draft"
+    OFFERED = "offered"
+    COUNTER_OFFERED = "counter_offered"
+    AGREED = "agreed"
+    SIGNED = "signed"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", "-").capitalize()
+
+
+#: The statuses each status may move to. A deal is agreed only once its latest version is signed off, signed only
+#: once agreed; closed and withdrawn end it (a withdrawn deal may be reopened as a draft) [ours].
+NEXT_STATUSES: dict[DealStatus, tuple[DealStatus, ...]] = {
+    DealStatus.DRAFT: (DealStatus.OFFERED, DealStatus.WITHDRAWN),
+    DealStatus.OFFERED: (DealStatus.COUNTER_OFFERED, DealStatus.AGREED, DealStatus.DRAFT, DealStatus.WITHDRAWN),
+    DealStatus.COUNTER_OFFERED: (DealStatus.OFFERED, DealStatus.AGREED, DealStatus.DRAFT, DealStatus.WITHDRAWN),
+    DealStatus.AGREED: (DealStatus.SIGNED, DealStatus.OFFERED, DealStatus.WITHDRAWN),
+    DealStatus.SIGNED: (DealStatus.CLOSED,),
+    DealStatus.CLOSED: (),
+    DealStatus.WITHDRAWN: (DealStatus.DRAFT,),
+}
+
+
+class EventKind(Enum):
+    STATUS = "status"
+    SIGN_OFF = "sign_off"
+    COMMENT = "comment"
+
+
+@dataclass(frozen=True)
+class DealEvent:
+    """One step in a deal's life: a change of status, an approver's sign-off of a version, or a comment on a
+    version; each with who and when. ``text`` is the note or the comment, exactly as typed."""
+
+    deal_key: str
+    kind: EventKind
+    author: str
+    at: datetime
+    text: str
+    version: int | None = None
+    status: DealStatus | None = None
+
+    def when(self) -> str:
+        return when(self.at)

@@ -17,10 +17,19 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from valueshare.register.errors import DealNotFound, RegisterError, VersionConflict, VersionNotFound
+from valueshare.register.errors import (
+    DealNotFound,
+    RegisterError,
+    StatusConflict,
+    VersionConflict,
+    VersionNotFound,
+)
 from valueshare.register.records import (
     ArchiveEvent,
+    DealEvent,
     DealInfo,
+    DealStatus,
+    EventKind,
     NewVersion,
     StoredVersion,
     VersionInfo,
@@ -29,6 +38,14 @@ from valueshare.register.records import (
 )
 
 Clock = Callable[[], datetime]
+
+
+def status_of(events: list[DealEvent]) -> DealStatus:
+    """The status the last status event set; a deal with none is a draft."""
+    for event in reversed(events):
+        if event.kind is EventKind.STATUS and event.status is not None:
+            return event.status
+    return DealStatus.DRAFT
 
 
 def now() -> datetime:
@@ -76,6 +93,15 @@ class Repository(Protocol):
         """Every archive and unarchive of the deal, oldest first."""
         ...
 
+    def add_event(self, key: str, event: DealEvent, expected_status: DealStatus | None = None) -> DealEvent:
+        """Record ``event`` (its time is the register's clock); with ``expected_status``, only while the deal's
+        status is still that one (else ``StatusConflict``), in the same transaction."""
+        ...
+
+    def deal_events(self, key: str) -> list[DealEvent]:
+        """The deal's events, oldest first."""
+        ...
+
     def heads(self) -> dict[str, int]:
         """Every deal's key (archived or not) and the number its latest version should have, as recorded."""
         ...
@@ -100,6 +126,7 @@ class _Deal:
     created_at: datetime
     versions: list[StoredVersion] = field(default_factory=list)
     events: list[ArchiveEvent] = field(default_factory=list)
+    life: list[DealEvent] = field(default_factory=list)
 
 
 class InMemoryRepository:
@@ -174,6 +201,19 @@ class InMemoryRepository:
     def archive_events(self, key: str) -> list[ArchiveEvent]:
         with self._lock:
             return list(self._get(key).events)
+
+    def add_event(self, key: str, event: DealEvent, expected_status: DealStatus | None = None) -> DealEvent:
+        with self._lock:
+            deal = self._get(key)
+            if expected_status is not None and status_of(deal.life) is not expected_status:
+                raise StatusConflict(key, expected_status, status_of(deal.life))
+            stamped = replace(event, deal_key=key, at=utc(self._clock()))
+            deal.life.append(stamped)
+            return stamped
+
+    def deal_events(self, key: str) -> list[DealEvent]:
+        with self._lock:
+            return list(self._get(key).life)
 
     def heads(self) -> dict[str, int]:
         with self._lock:

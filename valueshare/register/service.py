@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from valueshare.compare import Comparison, compare
 from valueshare.engine.valuation import value_deal
@@ -24,8 +25,12 @@ from valueshare.register.errors import RegisterTampered, SaveRefused
 from valueshare.register.records import (
     KEY_MAX,
     KEY_PATTERN,
+    NEXT_STATUSES,
     ArchiveEvent,
+    DealEvent,
     DealInfo,
+    DealStatus,
+    EventKind,
     Headlines,
     NewVersion,
     StoredVersion,
@@ -34,7 +39,7 @@ from valueshare.register.records import (
     checksum,
     deal_key,
 )
-from valueshare.register.repository import Repository
+from valueshare.register.repository import Repository, status_of
 from valueshare.scenario import Loaded, deal_to_data, deal_to_yaml, read_deal_data
 from valueshare.textio import describe_character, load_json, load_yaml
 
@@ -302,3 +307,94 @@ def verify(repo: Repository) -> Verification:
                                 f"checksum (changed outside valueshare)")
         problems += chain_problems(key, [v.info for v in stored], heads[key])
     return Verification(len(heads), count, problems)
+
+
+# -- the deal's life --------------------------------------------------------------------------------------------
+
+COMMENT_MAX = 4000
+
+
+@dataclass(frozen=True)
+class Life:
+    """A deal's standing: its status, the versions signed off, and every event with who and when."""
+
+    key: str
+    status: DealStatus
+    latest: int
+    signed_off: list[int]
+    events: list[DealEvent]
+
+    @property
+    def approved(self) -> bool:
+        """Whether the latest version is signed off."""
+        return self.latest in self.signed_off
+
+    def standing(self, number: int | None = None) -> str:
+        """What a document of version ``number`` (default: the latest) says of its standing: 'draft', 'offered',
+        ... and 'approved by NAME on DATE' when that version is signed off."""
+        number = self.latest if number is None else number
+        offs = [e for e in self.events if e.kind is EventKind.SIGN_OFF and e.version == number]
+        status = self.status.label.lower() if number == self.latest else "an earlier version"
+        if offs:
+            return f"{status}; version {number} approved by {offs[-1].author} on {offs[-1].when()}"
+        return f"{status}; version {number} not yet approved"
+
+
+def life(repo: Repository, key: str) -> Life:
+    key = key_for(key)
+    events = repo.deal_events(key)
+    latest = repo.deal(key).latest.number
+    offs = sorted({e.version for e in events if e.kind is EventKind.SIGN_OFF and e.version is not None})
+    return Life(key, status_of(events), latest, offs, events)
+
+
+def set_status(repo: Repository, key: str, status: DealStatus | str, *, author: str, note: str = "") -> DealEvent:
+    """Move the deal to ``status``, recorded with who, when and why. A deal is agreed only once its latest version
+    is signed off by an approver, and only along ``NEXT_STATUSES``."""
+    try:
+        wanted = status if isinstance(status, DealStatus) else DealStatus(str(status).strip().lower().replace("-", "_"))
+    except ValueError:
+        names = ", ".join(s.value.replace("_", "-") for s in DealStatus)
+        raise SaveRefused(f"'{status}' is not a status: use one of {names}") from None
+    now = life(repo, key)
+    if wanted not in NEXT_STATUSES[now.status]:
+        allowed = ", ".join(s.label.lower() for s in NEXT_STATUSES[now.status]) or "none: it has ended"
+        raise SaveRefused(f"deal '{now.key}' is {now.status.label.lower()}: it cannot become "
+                          f"{wanted.label.lower()} (next: {allowed})")
+    if wanted is DealStatus.AGREED and not now.approved:
+        raise SaveRefused(f"deal '{now.key}' cannot be marked agreed: its latest version ({now.latest}) has not been "
+                          "signed off by an approver")
+    event = DealEvent(now.key, EventKind.STATUS, check_author(author), now_placeholder(), _clean(
+        note, "note", NOTE_MAX, None), now.latest, wanted)
+    return repo.add_event(now.key, event, expected_status=now.status)
+
+
+def sign_off(repo: Repository, key: str, number: int, *, author: str, note: str = "") -> DealEvent:
+    """An approver's sign-off of version ``number``, recorded with who and when."""
+    key = key_for(key)
+    repo.version(key, number)  # the version exists (else VersionNotFound, naming the latest)
+    event = DealEvent(key, EventKind.SIGN_OFF, check_author(author), now_placeholder(),
+                      _clean(note, "note", NOTE_MAX, None), number)
+    return repo.add_event(key, event)
+
+
+def comment(repo: Repository, key: str, number: int, *, author: str, text: str) -> DealEvent:
+    """A comment on version ``number``: who, when and the text as typed (line breaks kept)."""
+    key = key_for(key)
+    repo.version(key, number)
+    bad = NOT_IN_TEXT.search((text or "").replace("\n", " ").replace("\t", " "))
+    if bad:
+        raise SaveRefused(f"the comment holds the character {describe_character(bad.group())} at character "
+                          f"{bad.start() + 1}, which the register cannot keep: remove it")
+    body = (text or "").strip()
+    if not body:
+        raise SaveRefused("a comment needs some text")
+    if len(body) > COMMENT_MAX:
+        raise SaveRefused(f"the comment is too long (at most {COMMENT_MAX:,} characters)")
+    return repo.add_event(key, DealEvent(key, EventKind.COMMENT, check_author(author), now_placeholder(), body,
+                                         number))
+
+
+def now_placeholder() -> datetime:
+    """An event's time before the repository stamps it with its own clock (which it always does)."""
+    return datetime.fromtimestamp(0, UTC)

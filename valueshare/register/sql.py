@@ -29,6 +29,7 @@ import contextlib
 import logging
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, quote_plus
@@ -45,6 +46,7 @@ from valueshare.register.errors import (
     RegisterLocationInvalid,
     RegisterNotFound,
     RegisterUnavailable,
+    StatusConflict,
     VersionConflict,
     VersionNotFound,
 )
@@ -52,7 +54,10 @@ from valueshare.register.files import FileIdentity, create_private_file, private
 from valueshare.register.postgres import WRITE_OPTION, durable_commits, transport_problem
 from valueshare.register.records import (
     ArchiveEvent,
+    DealEvent,
     DealInfo,
+    DealStatus,
+    EventKind,
     Headlines,
     NewVersion,
     StoredVersion,
@@ -60,8 +65,8 @@ from valueshare.register.records import (
     search_text,
     utc,
 )
-from valueshare.register.repository import Clock, now
-from valueshare.register.tables import VERSION_TABLE, archive_events, deals, metadata, versions
+from valueshare.register.repository import Clock, now, status_of
+from valueshare.register.tables import VERSION_TABLE, archive_events, deal_events, deals, metadata, versions
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 DEFAULT_TIMEOUT_SECONDS = 10.0
@@ -448,6 +453,34 @@ class SqlRepository:
             conn.execute(sa.insert(archive_events).values(deal_id=deal_id, archived=archived, author=author,
                                                           at=moment, note=note))
         return ArchiveEvent(key, archived, author, moment, note)
+
+    def add_event(self, key: str, event: DealEvent, expected_status: DealStatus | None = None) -> DealEvent:
+        with self._errors(), self._writer.begin() as conn:
+            # the deal's row locked (PostgreSQL; SQLite's writer holds the whole file) so that two status changes
+            # from the same status cannot both pass the check below
+            deal_id = conn.execute(sa.select(deals.c.id).where(deals.c.key == key).with_for_update()).scalar()
+            if deal_id is None:
+                raise DealNotFound(key, self._at)
+            if expected_status is not None:
+                found = status_of(self._events(conn, key, deal_id))
+                if found is not expected_status:
+                    raise StatusConflict(key, expected_status, found)
+            moment = utc(self._clock())
+            conn.execute(sa.insert(deal_events).values(
+                deal_id=deal_id, kind=event.kind.value, version=event.version,
+                status=None if event.status is None else event.status.value, author=event.author, at=moment,
+                text=event.text))
+        return replace(event, deal_key=key, at=moment)
+
+    def _events(self, conn: Connection, key: str, deal_id: int) -> list[DealEvent]:
+        rows = conn.execute(sa.select(deal_events).where(deal_events.c.deal_id == deal_id)
+                            .order_by(deal_events.c.id)).all()
+        return [DealEvent(key, EventKind(r.kind), r.author, utc(r.at), r.text, r.version,
+                          None if r.status is None else DealStatus(r.status)) for r in rows]
+
+    def deal_events(self, key: str) -> list[DealEvent]:
+        with self._errors(), self.engine.connect() as conn:
+            return self._events(conn, key, self._deal_id(conn, key))
 
     # reading
 

@@ -64,3 +64,18 @@ archive_events = sa.Table(
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("note", sa.Text, nullable=False),
 )
+
+deal_events = sa.Table(
+    "register_deal_events", metadata,
+    # Added by revision 0004 (the deal's life): status changes, sign-offs and comments, never changed or deleted.
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("deal_id", sa.Integer, sa.ForeignKey("register_deals.id", ondelete="RESTRICT"), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("version", sa.Integer),
+    sa.Column("status", sa.String(20)),
+    sa.Column("author", sa.String(100), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.CheckConstraint("kind IN ('status', 'sign_off', 'comment')", name="register_deal_events_known_kind"),
+    sa.Index("register_deal_events_deal", "deal_id"),
+)
