@@ -196,7 +196,29 @@ def test_the_register_comes_from_the_environment_when_not_given(tmp_path, regist
 
 
 def test_the_commands_are_the_documented_ones():
-    assert COMMANDS == ("save", "history", "show", "diff", "restore", "list", "archive", "unarchive")
+    assert COMMANDS == ("save", "history", "show", "diff", "restore", "list", "archive", "unarchive", "status",
+                        "sign-off", "comment")
+
+
+def test_a_deals_life_from_the_command_line_each_step_with_who_and_when(tmp_path, register):
+    saved(tmp_path, register, 1000)
+    where = ["--register", str(register)]
+    assert run("status", "test-deal", *where)[1].splitlines() == ["test-deal: draft; version 1 not yet approved"]
+    code, out, _ = run("status", "test-deal", "offered", "--note", "sent to the partner", *where)
+    assert code == 0 and out.startswith("test-deal is now offered (Ana, ")
+    code, _, err = run("status", "test-deal", "agreed", *where)
+    assert code == 1 and err.strip().endswith("its latest version (1) has not been signed off by an approver")
+    assert run("sign-off", "test-deal", "1", "--author", "Dr Okafor", *where)[1].startswith(
+        "Version 1 of test-deal signed off (Dr Okafor, ")
+    assert run("comment", "test-deal", "1", "Cap <b>the</b> royalty?", *where)[0] == 0
+    assert run("status", "test-deal", "agreed", *where)[0] == 0
+    lines = run("status", "test-deal", *where)[1].splitlines()
+    assert lines[0].startswith("test-deal: agreed; version 1 approved by Dr Okafor on ")
+    assert [line.split("UTC  ", 1)[1] for line in lines[1:]] == [
+        "Ana  status offered: sent to the partner", "Dr Okafor  signed off version 1",
+        "Ana  comment on version 1: Cap <b>the</b> royalty?", "Ana  status agreed"]
+    code, _, err = run("sign-off", "test-deal", "9", *where)
+    assert code == 1 and "version 9" in err and "Traceback" not in err
 
 
 def test_a_real_process_saves_an_example_and_never_prints_a_traceback(tmp_path):

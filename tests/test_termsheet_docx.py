@@ -79,6 +79,20 @@ def test_the_reference_and_version_come_from_the_register_and_say_when_the_draft
                                                                                  options=changed)))
 
 
+def test_the_term_sheet_says_draft_until_the_register_says_a_version_is_approved():
+    deal = load_deal(EXAMPLES[1])
+    v = value_deal(deal)
+    text = " ".join(strings(term_sheet_blocks(deal, v, issued=ISSUED)))
+    assert "Status: draft for discussion, not yet approved by the NHS party." in text
+    approved = TermSheetOptions(reference="k", version=2, standing="offered; version 2 approved by Dr Okafor on "
+                                                                    "3 Dec 2026 at 10:00 UTC")
+    text = " ".join(strings(term_sheet_blocks(deal, v, issued=ISSUED, options=approved)))
+    assert "Status: Offered; version 2 approved by Dr Okafor on 3 Dec 2026 at 10:00 UTC." in text
+    edited = TermSheetOptions(reference="k", version=2, version_changed=True, standing=approved.standing)
+    text = " ".join(strings(term_sheet_blocks(deal, v, issued=ISSUED, options=edited)))
+    assert "Status: draft for discussion" in text  # an edit since the approved version is not approved
+
+
 def test_a_consent_clause_binds_commercial_use_to_the_nhss_consent_without_the_assumed_chance():
     deal = load_deal(next(p for p in EXAMPLES if p.stem == "academic-study-consent"))
     text = " ".join(strings(term_sheet_blocks(deal, value_deal(deal), issued=ISSUED)))

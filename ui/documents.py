@@ -47,8 +47,8 @@ def sheet_options(valid: state.Valid) -> Any:
     reference = saved_reference(valid.deal)
     if reference is None:
         return TermSheetOptions(**chosen)
-    key, number, changed = reference
-    return TermSheetOptions(**chosen, reference=key, version=number, version_changed=changed)
+    key, number, changed, standing = reference
+    return TermSheetOptions(**chosen, reference=key, version=number, version_changed=changed, standing=standing)
 
 
 def term_sheet_bytes(valid: state.Valid) -> bytes:

@@ -134,19 +134,21 @@ def set_base(repo: Repository, info: VersionInfo) -> None:
     st.query_params["version"] = str(info.number)
 
 
-def saved_reference(deal: Deal) -> tuple[str, int, bool] | None:
-    """For the term sheet: the register's key and version of the draft, and whether the draft has changed since
-    that version (None while the draft was neither opened from nor saved to the register, or it cannot be read)."""
+def saved_reference(deal: Deal) -> tuple[str, int, bool, str] | None:
+    """For the term sheet: the register's key and version of the draft, whether the draft has changed since that
+    version, and the version's standing in the deal's life ("offered; version 2 approved by ... on ..."); None
+    while the draft was neither opened from nor saved to the register, or it cannot be read."""
     found = st.session_state.get(BASE)
     if found is None or found.source != st.session_state.get(state.SOURCE):
         return None
     try:
         repo = _opened()
         saved = service.open_version(repo, found.key, found.number).deal
+        standing = service.life(repo, found.key).standing(found.number)
     except Exception:  # noqa: BLE001 - without the register, the term sheet has a blank to fill instead
         _LOG.info("the draft's register version could not be read for its reference")
         return None
-    return found.key, found.number, saved != deal
+    return found.key, found.number, saved != deal, standing
 
 
 def keep_address() -> None:

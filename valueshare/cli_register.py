@@ -1,5 +1,5 @@
 """The register on the command line: ``save``, ``history``, ``show``, ``diff``, ``restore``, ``list``, ``archive``,
-``unarchive`` and ``verify``.
+``unarchive`` and ``verify``; and the deal's life: ``status``, ``sign-off`` and ``comment``.
 
 ``add_register_parsers(subparsers)`` adds the commands to ``python -m valueshare``, each with ``run`` (this module's
 ``run(args, out, err)``) and ``register_command`` (the command itself) set. Each command opens the register given by
@@ -29,11 +29,13 @@ from valueshare.register import service
 from valueshare.register.errors import SaveRefused
 from valueshare.register.location import ENV
 from valueshare.register.repository import Repository
+from valueshare.register.service import one_line
 from valueshare.reports import text as reports
 from valueshare.scenario import load_deal
 
 AUTHOR_ENV = "VALUESHARE_AUTHOR"
-COMMANDS = ("save", "history", "show", "diff", "restore", "list", "archive", "unarchive")
+COMMANDS = ("save", "history", "show", "diff", "restore", "list", "archive", "unarchive", "status", "sign-off",
+            "comment")
 CHECKS = ("verify",)  # the register as a whole rather than its deals
 
 Handler = Callable[[argparse.Namespace, Repository, TextIO], int]
@@ -103,6 +105,27 @@ def add_register_parsers(subparsers: Any) -> None:
         command.add_argument("deal", metavar="DEAL")
         command.add_argument("--note", default="", metavar="TEXT", help="why")
         command.set_defaults(run=run, register_command=_archive, archived=archived)
+
+    status = subparsers.add_parser("status", parents=[where, who],
+                                   help="a deal's status and its events; with STATUS, move it there")
+    status.add_argument("deal", metavar="DEAL")
+    status.add_argument("status", nargs="?", metavar="STATUS",
+                        help="draft, offered, counter-offered, agreed (once its latest version is signed off), "
+                             "signed, closed or withdrawn")
+    status.add_argument("--note", default="", metavar="TEXT", help="why")
+    status.set_defaults(run=run, register_command=_status)
+
+    off = subparsers.add_parser("sign-off", parents=[where, who], help="an approver signs off a version of a deal")
+    off.add_argument("deal", metavar="DEAL")
+    off.add_argument("version", type=_number, metavar="N")
+    off.add_argument("--note", default="", metavar="TEXT", help="the approver's note")
+    off.set_defaults(run=run, register_command=_sign_off)
+
+    remark = subparsers.add_parser("comment", parents=[where, who], help="comment on a version of a deal")
+    remark.add_argument("deal", metavar="DEAL")
+    remark.add_argument("version", type=_number, metavar="N")
+    remark.add_argument("text", metavar="TEXT")
+    remark.set_defaults(run=run, register_command=_comment)
 
     check = subparsers.add_parser("verify", parents=[where],
                                   help="check every deal and version against its checksum and the audit chain")
@@ -182,6 +205,36 @@ def _archive(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
     event = service.archive(repo, args.deal, author=_author(args), note=args.note, archived=args.archived)
     done = "Archived" if event.archived else "Unarchived"
     print(f"{done} {event.deal_key} ({event.author}, {event.when()})", file=out)
+    return 0
+
+
+def _status(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
+    if args.status is not None:
+        event = service.set_status(repo, args.deal, args.status, author=_author(args), note=args.note)
+        print(f"{event.deal_key} is now {event.status.label.lower() if event.status else ''} ({event.author}, "
+              f"{event.when()})", file=out)
+        return 0
+    life = service.life(repo, args.deal)
+    print(f"{life.key}: {life.standing()}", file=out)
+    for event in life.events:
+        what = {"status": f"status {event.status.label.lower() if event.status else ''}",
+                "sign_off": f"signed off version {event.version}",
+                "comment": f"comment on version {event.version}"}[event.kind.value]
+        text = f": {one_line(event.text)}" if event.text else ""
+        print(f"  {event.when()}  {one_line(event.author)}  {what}{text}", file=out)
+    return 0
+
+
+def _sign_off(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
+    event = service.sign_off(repo, args.deal, args.version, author=_author(args), note=args.note)
+    print(f"Version {event.version} of {event.deal_key} signed off ({event.author}, {event.when()})", file=out)
+    return 0
+
+
+def _comment(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
+    event = service.comment(repo, args.deal, args.version, author=_author(args), text=args.text)
+    print(f"Comment on version {event.version} of {event.deal_key} recorded ({event.author}, {event.when()})",
+          file=out)
     return 0
 
 

@@ -82,7 +82,9 @@ class TermSheetOptions:
     """What goes in beyond the terms (each annex is off by default), and the document's reference.
 
     ``reference`` and ``version`` come from the register when the deal is saved there (``version_changed``: the
-    deal has been edited since that version was saved); ``valid_days`` is how long the offer stays open."""
+    deal has been edited since that version was saved), and ``standing`` from the deal's life there ("offered;
+    version 3 approved by ... on ..."); without it the term sheet is a draft. ``valid_days`` is how long the offer
+    stays open."""
 
     with_nhs_costs: bool = False
     with_valuation: bool = False
@@ -90,6 +92,7 @@ class TermSheetOptions:
     reference: str | None = None
     version: int | None = None
     version_changed: bool = False
+    standing: str | None = None
     valid_days: int = 60
 
 
@@ -175,6 +178,7 @@ def _opening(deal: Deal, issued: datetime.date, options: TermSheetOptions) -> li
     out += [
         table(["Reference", "Version", "Date", "Open for acceptance until"],
               [[reference, version, _date(issued), _date(valid)]], [45, 45, 35, 45]),
+        Para(_standing(options), "Status:"),
         Para("This term sheet sets out the principal terms proposed for a data partnership. It is not binding, "
              "except for the section on confidentiality, which binds the parties from the date they receive it. "
              "The parties will be bound by the rest only when they sign a full contract.",
@@ -185,6 +189,13 @@ def _opening(deal: Deal, issued: datetime.date, options: TermSheetOptions) -> li
     if deal.description:
         out.append(Para(deal.description))
     return out
+
+
+def _standing(options: TermSheetOptions) -> str:
+    """Where the deal stands, from the register: a draft until a version is saved, offered and approved."""
+    if options.standing is None or options.version_changed:
+        return "draft for discussion, not yet approved by the NHS party."
+    return options.standing[:1].upper() + options.standing[1:] + "."
 
 
 def _date(day: datetime.date) -> str:
