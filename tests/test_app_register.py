@@ -20,6 +20,7 @@ from valueshare import value_deal
 from valueshare.format import money
 from valueshare.register import service
 from valueshare.register.location import ENV
+from valueshare.register.records import DealStatus
 from valueshare.register.sql import open_register
 from valueshare.scenario import deal_to_data, example_paths, load_deal
 
@@ -287,3 +288,30 @@ def test_a_register_file_put_back_from_a_backup_opens_again_with_its_deals(app_f
     button(at, "Open the register again").click().run()
     assert not errors(at) and table(at, "Deal", "Archived")["Deal"].tolist() == ["test-deal"]
     assert "This register is new" not in shown_text(at)
+
+
+def test_the_register_page_moves_a_deal_along_its_life_and_shows_each_event(app_file, register):
+    seed(register, 1000, 2000)
+    at = page(app_file)
+    key = "test-deal"
+    at.text_input(key=f"register:life-author:{key}").input("Dr Okafor")
+    at.selectbox(key=f"register:status-to:{key}").set_value(DealStatus.OFFERED)
+    at.text_input(key=f"register:status-note:{key}").input("sent to the partner")
+    next(b for b in at.button if b.label == "Change status").click().run()
+    assert not at.exception and errors(at) == []
+    # agreed needs the latest version (2) signed off first: refused, named, nothing recorded
+    at.selectbox(key=f"register:status-to:{key}").set_value(DealStatus.AGREED)
+    next(b for b in at.button if b.label == "Change status").click().run()
+    assert errors(at) == ["**Not recorded.** deal 'test-deal' cannot be marked agreed: its latest version (2) has "
+                          "not been signed off by an approver"]
+    at.selectbox(key=f"register:sign-off-version:{key}").set_value(2)
+    next(b for b in at.button if b.label == "Sign off").click().run()
+    at.selectbox(key=f"register:comment-version:{key}").set_value(1)
+    at.text_area(key=f"register:comment-text:{key}").input("**Cap** the <royalty>?")
+    next(b for b in at.button if b.label == "Add comment").click().run()
+    assert not at.exception
+    events = table(at, "When", "Who", "What", "Note or comment")
+    assert events[["Who", "What", "Note or comment"]].values.tolist() == [
+        ["Dr Okafor", "Status: offered", "sent to the partner"], ["Dr Okafor", "Signed off version 2", ""],
+        ["Dr Okafor", "Comment on version 1", "**Cap** the <royalty>?"]]
+    assert any(m.value.startswith("**Status: Offered**") for m in at.markdown)

@@ -26,7 +26,15 @@ from valueshare.model import Deal
 from valueshare.register import service
 from valueshare.register.errors import RegisterFileGone, VersionConflict
 from valueshare.register.location import chosen, masked
-from valueshare.register.records import HEADLINE_KEYS, DealInfo, VersionInfo, deal_key, when
+from valueshare.register.records import (
+    HEADLINE_KEYS,
+    NEXT_STATUSES,
+    DealInfo,
+    EventKind,
+    VersionInfo,
+    deal_key,
+    when,
+)
 from valueshare.register.repository import Repository
 from valueshare.scenario import deal_to_data
 
@@ -374,9 +382,72 @@ def history_panel(repo: Repository, key: str) -> None:
                 flash("success", f"Restored version {pick} as version {info.number}.")
                 st.rerun()
 
+    life_panel(repo, key, numbers)
     if len(numbers) > 1:
         diff_panel(repo, key, numbers)
     archive_panel(repo, key, history.deal.archived)
+
+
+def life_frame(life: service.Life) -> pd.DataFrame:
+    """The deal's events, oldest first: when, who, what, and the note or comment as typed."""
+    what = {EventKind.STATUS: lambda e: f"Status: {e.status.label.lower() if e.status else ''}",
+            EventKind.SIGN_OFF: lambda e: f"Signed off version {e.version}",
+            EventKind.COMMENT: lambda e: f"Comment on version {e.version}"}
+    rows = [{"When": e.when(), "Who": e.author, "What": what[e.kind](e), "Note or comment": e.text}
+            for e in life.events]
+    return pd.DataFrame(rows, columns=["When", "Who", "What", "Note or comment"])
+
+
+def life_panel(repo: Repository, key: str, numbers: list[int]) -> None:
+    """Where the deal stands, its events, and the forms that move it on: a status, a sign-off, a comment."""
+    try:
+        life = service.life(repo, key)
+    except ValueshareError as error:
+        st.error(md(error), icon=":material/error:")
+        return
+    st.markdown(f"**Status: {life.status.label}**", help="A deal moves from draft to offered, counter-offered, agreed, "
+                "signed and closed (or withdrawn). It may be marked agreed only once an approver has signed off its "
+                "latest version. Every change is recorded with who made it and when.")
+    st.caption(md(life.standing()[:1].upper() + life.standing()[1:]) + ".")
+    if life.events:
+        st.dataframe(life_frame(life), hide_index=True, width="stretch")
+    with st.expander("Change the status, sign off or comment", icon=":material/flag:"):
+        author = st.text_input("Your name", key=f"register:life-author:{key}", value=st.session_state.get(AUTHOR, ""),
+                               help="Who is making the change: it is recorded with the time.")
+        status, off, remark = st.columns(3, gap="medium")
+        with status, st.form(f"register:status:{key}", border=False):
+            nexts = list(NEXT_STATUSES[life.status])
+            wanted = st.selectbox("New status", nexts, format_func=lambda x: x.label, key=f"register:status-to:{key}",
+                                  placeholder="None: the deal has ended", help="Only the next steps of its life.")
+            note = st.text_input("Why", key=f"register:status-note:{key}", help="Recorded with the change.")
+            moved = st.form_submit_button("Change status", disabled=not nexts)
+        with off, st.form(f"register:sign-off:{key}", border=False):
+            number = st.selectbox("Version to sign off", numbers[::-1], key=f"register:sign-off-version:{key}",
+                                  help="An approver's sign-off of this version, recorded with who and when.")
+            off_note = st.text_input("Approver's note", key=f"register:sign-off-note:{key}",
+                                     help="Recorded with the sign-off.")
+            signed = st.form_submit_button("Sign off")
+        with remark, st.form(f"register:comment:{key}", border=False):
+            on = st.selectbox("Version", numbers[::-1], key=f"register:comment-version:{key}",
+                              help="The version the comment is about.")
+            text = st.text_area("Comment", key=f"register:comment-text:{key}", help="Kept exactly as typed.")
+            commented = st.form_submit_button("Add comment")
+    try:
+        if moved and wanted is not None:
+            service.set_status(repo, key, wanted, author=author, note=note)
+            flash("success", f"{md(key)} is now {wanted.label.lower()}.")
+        elif signed:
+            service.sign_off(repo, key, number, author=author, note=off_note)
+            flash("success", f"Version {number} signed off.")
+        elif commented:
+            service.comment(repo, key, on, author=author, text=text)
+            flash("success", f"Comment on version {on} recorded.")
+        else:
+            return
+    except ValueshareError as error:
+        st.error(f"**Not recorded.** {md(error)}", icon=":material/error:")
+        return
+    st.rerun()
 
 
 def diff_panel(repo: Repository, key: str, numbers: list[int]) -> None:
