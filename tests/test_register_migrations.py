@@ -79,7 +79,7 @@ def test_a_register_from_the_first_release_opens_upgraded_with_its_history_intac
     repo = open_register(location, clock=Clock())   # upgrades on open
     try:
         with repo.engine.connect() as conn:
-            assert current_revision(conn) == head_revision() == "0004"
+            assert current_revision(conn) == head_revision() == "0005"
         # Revision 0003 sealed the old versions into their audit chains: the whole register verifies clean.
         checked = service.verify(repo)
         assert (checked.deals, checked.versions, checked.problems) == (2, 3, [])

@@ -271,3 +271,62 @@ class DealEvent:
 
     def when(self) -> str:
         return when(self.at)
+
+
+class OrgKind(Enum):
+    """What an organisation in the register is: an NHS body (it owns deals), a partner, or an adviser."""
+
+    NHS = "nhs"
+    PARTNER = "partner"
+    ADVISER = "adviser"
+
+
+class Role(Enum):
+    """A person's role in their organisation: a member reads and writes its deals; an approver also signs off;
+    an administrator also manages its members and what it shares."""
+
+    MEMBER = "member"
+    APPROVER = "approver"
+    ADMIN = "admin"
+
+
+class Access(Enum):
+    """What an organisation may do with a deal: its owner, everything; an adviser (shared with it), read it whole;
+    a partner (shared with it), read only the deal as shared with the partner."""
+
+    OWNER = "owner"
+    ADVISER = "adviser"
+    PARTNER = "partner"
+
+
+@dataclass(frozen=True)
+class Organisation:
+    key: str
+    name: str
+    kind: OrgKind
+
+
+@dataclass(frozen=True)
+class Membership:
+    organisation: str      # its key
+    person: str            # the signed-in identity (an e-mail address, say)
+    role: Role
+
+
+@dataclass(frozen=True)
+class Grant:
+    deal_key: str
+    organisation: str
+    access: Access
+
+
+@dataclass(frozen=True)
+class AccessEvent:
+    """A change to who may see what: an organisation added, a member added, a deal shared; who and when."""
+
+    author: str
+    at: datetime
+    text: str
+
+    def when(self) -> str:
+        return when(self.at)

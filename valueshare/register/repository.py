@@ -25,12 +25,16 @@ from valueshare.register.errors import (
     VersionNotFound,
 )
 from valueshare.register.records import (
+    AccessEvent,
     ArchiveEvent,
     DealEvent,
     DealInfo,
     DealStatus,
     EventKind,
+    Grant,
+    Membership,
     NewVersion,
+    Organisation,
     StoredVersion,
     VersionInfo,
     search_text,
@@ -93,6 +97,30 @@ class Repository(Protocol):
         """Every archive and unarchive of the deal, oldest first."""
         ...
 
+    def add_organisation(self, organisation: Organisation, author: str) -> AccessEvent:
+        """Add an organisation (its key unique), recorded as an access event."""
+        ...
+
+    def organisations(self) -> list[Organisation]:
+        ...
+
+    def set_member(self, membership: Membership, author: str) -> AccessEvent:
+        """Add a person to an organisation with a role, or change their role there."""
+        ...
+
+    def memberships(self) -> list[Membership]:
+        ...
+
+    def set_grant(self, grant: Grant, author: str) -> AccessEvent:
+        """Give an organisation access to a deal (or change what access it has)."""
+        ...
+
+    def grants(self) -> list[Grant]:
+        ...
+
+    def access_events(self) -> list[AccessEvent]:
+        ...
+
     def add_event(self, key: str, event: DealEvent, expected_status: DealStatus | None = None) -> DealEvent:
         """Record ``event`` (its time is the register's clock); with ``expected_status``, only while the deal's
         status is still that one (else ``StatusConflict``), in the same transaction."""
@@ -137,6 +165,10 @@ class InMemoryRepository:
         self.created = False
         self._clock = clock
         self._deals: dict[str, _Deal] = {}
+        self._orgs: list[Organisation] = []
+        self._members: list[Membership] = []
+        self._grants: list[Grant] = []
+        self._access: list[AccessEvent] = []
         self._lock = threading.Lock()
 
     def add_version(self, key: str, new: NewVersion, base_version: int | None) -> VersionInfo:
@@ -201,6 +233,60 @@ class InMemoryRepository:
     def archive_events(self, key: str) -> list[ArchiveEvent]:
         with self._lock:
             return list(self._get(key).events)
+
+    def _access_event(self, author: str, text: str) -> AccessEvent:
+        event = AccessEvent(author, utc(self._clock()), text)
+        self._access.append(event)
+        return event
+
+    def add_organisation(self, organisation: Organisation, author: str) -> AccessEvent:
+        with self._lock:
+            if any(o.key == organisation.key for o in self._orgs):
+                raise RegisterError(f"the organisation '{organisation.key}' is already in the register")
+            self._orgs.append(organisation)
+            return self._access_event(author, f"organisation {organisation.key} added ({organisation.kind.value}): "
+                                              f"{organisation.name}")
+
+    def organisations(self) -> list[Organisation]:
+        with self._lock:
+            return sorted(self._orgs, key=lambda o: o.key)
+
+    def set_member(self, membership: Membership, author: str) -> AccessEvent:
+        with self._lock:
+            self._org(membership.organisation)
+            self._members = [m for m in self._members if (m.organisation, m.person) != (membership.organisation,
+                                                                                          membership.person)]
+            self._members.append(membership)
+            return self._access_event(author, f"{membership.person} is {membership.role.value} of "
+                                              f"{membership.organisation}")
+
+    def memberships(self) -> list[Membership]:
+        with self._lock:
+            return sorted(self._members, key=lambda m: (m.organisation, m.person))
+
+    def set_grant(self, grant: Grant, author: str) -> AccessEvent:
+        with self._lock:
+            self._get(grant.deal_key)
+            self._org(grant.organisation)
+            self._grants = [g for g in self._grants if (g.deal_key, g.organisation) != (grant.deal_key,
+                                                                                         grant.organisation)]
+            self._grants.append(grant)
+            return self._access_event(author, f"deal {grant.deal_key} shared with {grant.organisation} as "
+                                              f"{grant.access.value}")
+
+    def grants(self) -> list[Grant]:
+        with self._lock:
+            return sorted(self._grants, key=lambda g: (g.deal_key, g.organisation))
+
+    def access_events(self) -> list[AccessEvent]:
+        with self._lock:
+            return list(self._access)
+
+    def _org(self, key: str) -> Organisation:
+        found = next((o for o in self._orgs if o.key == key), None)
+        if found is None:
+            raise RegisterError(f"there is no organisation '{key}' in the register")
+        return found
 
     def add_event(self, key: str, event: DealEvent, expected_status: DealStatus | None = None) -> DealEvent:
         with self._lock:

@@ -21,18 +21,27 @@ from valueshare.errors import DealInvalid, Problem
 from valueshare.formats import Migrated
 from valueshare.model import Deal
 from valueshare.model.types import NOT_IN_TEXT
+from valueshare.register import access
+from valueshare.register.access import LOCAL, Actor
 from valueshare.register.errors import RegisterTampered, SaveRefused
 from valueshare.register.records import (
     KEY_MAX,
     KEY_PATTERN,
     NEXT_STATUSES,
+    Access,
+    AccessEvent,
     ArchiveEvent,
     DealEvent,
     DealInfo,
     DealStatus,
     EventKind,
+    Grant,
     Headlines,
+    Membership,
     NewVersion,
+    Organisation,
+    OrgKind,
+    Role,
     StoredVersion,
     VersionInfo,
     chain_link,
@@ -127,13 +136,22 @@ def new_version(deal: Deal, *, author: str, note: str, content_format: str = "ya
 
 
 def save(repo: Repository, deal: Deal, *, author: str, note: str, base_version: int | None,
-         key: str | None = None, content_format: str = "yaml") -> VersionInfo:
+         key: str | None = None, content_format: str = "yaml", actor: Actor = LOCAL,
+         organisation: str | None = None) -> VersionInfo:
     """Save ``deal`` as a new version. ``base_version`` is the version the edits started from (``None`` for a deal
     that is not in the register yet); if someone has saved since, ``VersionConflict`` says who and when, and nothing
     is written. ``key`` defaults to the key of the deal's name."""
     key = key_for(key) if key else deal_key(deal.name)
-    return repo.add_version(key, new_version(deal, author=author, note=note, content_format=content_format),
+    owner = None
+    if base_version is None and key not in repo.heads():
+        owner = access.owner_for_new_deal(repo, actor, organisation)
+    else:
+        access.require(repo, actor, key, f"save a version of deal '{key}'", check="writes")
+    info = repo.add_version(key, new_version(deal, author=author, note=note, content_format=content_format),
                             base_version)
+    if owner is not None:
+        repo.set_grant(Grant(key, owner, Access.OWNER), author)
+    return info
 
 
 @dataclass(frozen=True)
@@ -155,10 +173,12 @@ class Opened:
         return self.migrated.note(f"register: deal '{self.info.deal_key}' version {self.info.number}")
 
 
-def open_version(repo: Repository, key: str, number: int | None = None) -> Opened:
+def open_version(repo: Repository, key: str, number: int | None = None, *, actor: Actor = LOCAL) -> Opened:
     """Read a version (the latest when ``number`` is None), checking its text against its checksum, its record and
-    every earlier one against the audit chain, and the deal against the rules."""
+    every earlier one against the audit chain, and the deal against the rules. An actor who may read only the
+    partner's view is refused: ``partner_view`` is theirs."""
     key = key_for(key)
+    access.require(repo, actor, key, f"read deal '{key}'")
     if number is None:
         number = repo.deal(key).latest.number
     stored = repo.version(key, number)
@@ -221,10 +241,11 @@ class History:
     events: list[ArchiveEvent]
 
 
-def history(repo: Repository, key: str) -> History:
+def history(repo: Repository, key: str, *, actor: Actor = LOCAL) -> History:
     """The deal, every version and every archive event; ``RegisterTampered`` if a version's record no longer
     matches the audit chain."""
     key = key_for(key)
+    access.require(repo, actor, key, f"read the history of deal '{key}'")
     deal, versions = repo.deal(key), repo.versions(key)
     problems = chain_problems(key, versions, deal.latest.number)
     if problems:
@@ -241,20 +262,21 @@ class VersionDiff:
     comparison: Comparison
 
 
-def diff(repo: Repository, key: str, first: int, second: int) -> VersionDiff:
+def diff(repo: Repository, key: str, first: int, second: int, *, actor: Actor = LOCAL) -> VersionDiff:
     """What changed from version ``first`` to version ``second``: every headline figure (both valued by today's
     engine, so they are comparable) and every input that differs, via ``valueshare.compare``."""
-    a, b = open_version(repo, key, first), open_version(repo, key, second)
+    a, b = open_version(repo, key, first, actor=actor), open_version(repo, key, second, actor=actor)
     comparison = compare([(f"Version {a.info.number}", a.deal), (f"Version {b.info.number}", b.deal)])
     return VersionDiff(a.info, b.info, comparison)
 
 
 def restore(repo: Repository, key: str, number: int, *, author: str, note: str,
-            base_version: int | None = None) -> VersionInfo:
+            base_version: int | None = None, actor: Actor = LOCAL) -> VersionInfo:
     """Save version ``number`` again as a new version (nothing is overwritten). ``base_version`` is the latest
     version the caller saw; by default the latest now."""
     key = key_for(key)
-    old = open_version(repo, key, number)
+    access.require(repo, actor, key, f"restore a version of deal '{key}'", check="writes")
+    old = open_version(repo, key, number, actor=actor)
     latest = repo.deal(key).latest.number
     if number == latest and base_version in (None, latest):
         raise SaveRefused(f"version {number} is already the latest version of '{old.info.deal_name}'")
@@ -262,14 +284,23 @@ def restore(repo: Repository, key: str, number: int, *, author: str, note: str,
     return repo.add_version(key, new, latest if base_version is None else base_version)
 
 
-def find(repo: Repository, search: str = "", include_archived: bool = False) -> list[DealInfo]:
-    return repo.deals(search, include_archived)
+def find(repo: Repository, search: str = "", include_archived: bool = False, *,
+         actor: Actor = LOCAL) -> list[DealInfo]:
+    """The deals the actor may read whole, matching ``search`` (a partner's shared deals: ``shared_with``)."""
+    found = repo.deals(search, include_archived)
+    if access.is_open(repo):
+        return found
+    allowed = access.visible(repo, actor, [d.key for d in found])
+    return [d for d in found if d.key in allowed]
 
 
-def archive(repo: Repository, key: str, *, author: str, note: str = "", archived: bool = True) -> ArchiveEvent:
+def archive(repo: Repository, key: str, *, author: str, note: str = "", archived: bool = True,
+            actor: Actor = LOCAL) -> ArchiveEvent:
     """Hide a deal from the default list (or, ``archived=False``, put it back). Nothing is deleted, and the change
     itself is recorded with who made it and when."""
-    return repo.set_archived(key_for(key), archived, check_author(author), _clean(note, "note", NOTE_MAX, None))
+    key = key_for(key)
+    access.require(repo, actor, key, f"archive deal '{key}'", check="writes")
+    return repo.set_archived(key, archived, check_author(author), _clean(note, "note", NOTE_MAX, None))
 
 
 
@@ -340,15 +371,17 @@ class Life:
         return f"{status}; version {number} not yet approved"
 
 
-def life(repo: Repository, key: str) -> Life:
+def life(repo: Repository, key: str, *, actor: Actor = LOCAL) -> Life:
     key = key_for(key)
+    access.require(repo, actor, key, f"read the life of deal '{key}'")
     events = repo.deal_events(key)
     latest = repo.deal(key).latest.number
     offs = sorted({e.version for e in events if e.kind is EventKind.SIGN_OFF and e.version is not None})
     return Life(key, status_of(events), latest, offs, events)
 
 
-def set_status(repo: Repository, key: str, status: DealStatus | str, *, author: str, note: str = "") -> DealEvent:
+def set_status(repo: Repository, key: str, status: DealStatus | str, *, author: str, note: str = "",
+               actor: Actor = LOCAL) -> DealEvent:
     """Move the deal to ``status``, recorded with who, when and why. A deal is agreed only once its latest version
     is signed off by an approver, and only along ``NEXT_STATUSES``."""
     try:
@@ -356,7 +389,8 @@ def set_status(repo: Repository, key: str, status: DealStatus | str, *, author: 
     except ValueError:
         names = ", ".join(s.value.replace("_", "-") for s in DealStatus)
         raise SaveRefused(f"'{status}' is not a status: use one of {names}") from None
-    now = life(repo, key)
+    access.require(repo, actor, key_for(key), f"change the status of deal '{key_for(key)}'", check="writes")
+    now = life(repo, key, actor=actor)
     if wanted not in NEXT_STATUSES[now.status]:
         allowed = ", ".join(s.label.lower() for s in NEXT_STATUSES[now.status]) or "none: it has ended"
         raise SaveRefused(f"deal '{now.key}' is {now.status.label.lower()}: it cannot become "
@@ -369,18 +403,23 @@ def set_status(repo: Repository, key: str, status: DealStatus | str, *, author: 
     return repo.add_event(now.key, event, expected_status=now.status)
 
 
-def sign_off(repo: Repository, key: str, number: int, *, author: str, note: str = "") -> DealEvent:
+def sign_off(repo: Repository, key: str, number: int, *, author: str, note: str = "",
+             actor: Actor = LOCAL) -> DealEvent:
     """An approver's sign-off of version ``number``, recorded with who and when."""
     key = key_for(key)
+    access.require(repo, actor, key, f"sign off deal '{key}' (an approver of its organisation signs off)",
+                   check="signs_off")
     repo.version(key, number)  # the version exists (else VersionNotFound, naming the latest)
     event = DealEvent(key, EventKind.SIGN_OFF, check_author(author), now_placeholder(),
                       _clean(note, "note", NOTE_MAX, None), number)
     return repo.add_event(key, event)
 
 
-def comment(repo: Repository, key: str, number: int, *, author: str, text: str) -> DealEvent:
+def comment(repo: Repository, key: str, number: int, *, author: str, text: str,
+            actor: Actor = LOCAL) -> DealEvent:
     """A comment on version ``number``: who, when and the text as typed (line breaks kept)."""
     key = key_for(key)
+    access.require(repo, actor, key, f"comment on deal '{key}'")
     repo.version(key, number)
     bad = NOT_IN_TEXT.search((text or "").replace("\n", " ").replace("\t", " "))
     if bad:
@@ -398,3 +437,75 @@ def comment(repo: Repository, key: str, number: int, *, author: str, text: str) 
 def now_placeholder() -> datetime:
     """An event's time before the repository stamps it with its own clock (which it always does)."""
     return datetime.fromtimestamp(0, UTC)
+
+
+# -- organisations, members and sharing -------------------------------------------------------------------------
+
+def add_organisation(repo: Repository, key: str, name: str, kind: OrgKind | str, *, author: str,
+                     actor: Actor = LOCAL) -> AccessEvent:
+    """Add an organisation: an NHS body (it owns deals), a partner or an adviser. The first needs no one's leave."""
+    access.may_manage(repo, actor, None)
+    org_key = key_for(key)
+    try:
+        chosen = kind if isinstance(kind, OrgKind) else OrgKind(str(kind).strip().lower())
+    except ValueError:
+        raise SaveRefused(f"'{kind}' is not a kind of organisation: use nhs, partner or adviser") from None
+    label = _clean(name, "organisation's name", AUTHOR_MAX * 2, "an organisation needs a name")
+    return repo.add_organisation(Organisation(org_key, label, chosen), check_author(author))
+
+
+def add_member(repo: Repository, organisation: str, person: str, role: Role | str, *, author: str,
+               actor: Actor = LOCAL) -> AccessEvent:
+    """Add ``person`` (their sign-in identity) to ``organisation`` with ``role``; the register's first member
+    needs no one's leave, every later one an admin of that organisation."""
+    org_key = key_for(organisation)
+    if not access.first_admin_allowed(repo):
+        empty = not any(m.organisation == org_key for m in repo.memberships())
+        # an organisation's first member is added by an admin of the register's organisations; later ones by its own
+        access.may_manage(repo, actor, None if empty else org_key)
+    try:
+        chosen = role if isinstance(role, Role) else Role(str(role).strip().lower())
+    except ValueError:
+        raise SaveRefused(f"'{role}' is not a role: use member, approver or admin") from None
+    who = _clean(person, "person", AUTHOR_MAX * 2, "give the person's sign-in identity (an e-mail address)")
+    return repo.set_member(Membership(org_key, who, chosen), check_author(author))
+
+
+def share(repo: Repository, key: str, organisation: str, with_access: Access | str = Access.ADVISER, *,
+          author: str, actor: Actor = LOCAL) -> AccessEvent:
+    """Share deal ``key`` with ``organisation``: as adviser (it reads the deal whole), as partner (it reads only the
+    deal as shared with the partner), or as owner (moving the deal to it). Only the deal's owner may share it."""
+    key = key_for(key)
+    try:
+        chosen = with_access if isinstance(with_access, Access) else Access(str(with_access).strip().lower())
+    except ValueError:
+        raise SaveRefused(f"'{with_access}' is not a way to share: use adviser, partner or owner") from None
+    access.require(repo, actor, key, f"share deal '{key}'", check="writes")
+    if chosen is Access.OWNER:  # one owner: the old one keeps nothing unless shared again
+        for grant in repo.grants():
+            if grant.deal_key == key and grant.access is Access.OWNER and grant.organisation != key_for(organisation):
+                repo.set_grant(Grant(key, grant.organisation, Access.ADVISER), check_author(author))
+    return repo.set_grant(Grant(key, key_for(organisation), chosen), check_author(author))
+
+
+def shared_with(repo: Repository, actor: Actor) -> list[str]:
+    """The keys of the deals shared with the actor's organisations as partner (to open with ``partner_view``)."""
+    if access.is_open(repo):
+        return []
+    mine = {m.organisation for m in access.memberships_of(repo, actor)}
+    return sorted({g.deal_key for g in repo.grants() if g.organisation in mine and g.access is Access.PARTNER})
+
+
+def partner_view(repo: Repository, key: str, *, actor: Actor = LOCAL) -> Deal:
+    """The latest version of deal ``key`` as shared with the partner (``valueshare.sharing.for_partner``): what a
+    partner organisation the deal is shared with may read, and all it may."""
+    from valueshare.sharing import for_partner
+
+    key = key_for(key)
+    found = access.rights(repo, actor, key)
+    if found.access is None:
+        raise access.AccessDenied(f"{actor.person or 'you'} may not read deal '{key}': it is not shared with your "
+                                  "organisation")
+    stored = repo.version(key, repo.deal(key).latest.number)
+    loaded = _deal_of(stored, repo.versions(key))
+    return for_partner(loaded.deal)

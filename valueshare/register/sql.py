@@ -53,20 +53,38 @@ from valueshare.register.errors import (
 from valueshare.register.files import FileIdentity, create_private_file, private_folder, tighten_register
 from valueshare.register.postgres import WRITE_OPTION, durable_commits, transport_problem
 from valueshare.register.records import (
+    Access,
+    AccessEvent,
     ArchiveEvent,
     DealEvent,
     DealInfo,
     DealStatus,
     EventKind,
+    Grant,
     Headlines,
+    Membership,
     NewVersion,
+    Organisation,
+    OrgKind,
+    Role,
     StoredVersion,
     VersionInfo,
     search_text,
     utc,
 )
 from valueshare.register.repository import Clock, now, status_of
-from valueshare.register.tables import VERSION_TABLE, archive_events, deal_events, deals, metadata, versions
+from valueshare.register.tables import (
+    VERSION_TABLE,
+    access_events,
+    archive_events,
+    deal_events,
+    deals,
+    grants,
+    memberships,
+    metadata,
+    organisations,
+    versions,
+)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 DEFAULT_TIMEOUT_SECONDS = 10.0
@@ -481,6 +499,71 @@ class SqlRepository:
     def deal_events(self, key: str) -> list[DealEvent]:
         with self._errors(), self.engine.connect() as conn:
             return self._events(conn, key, self._deal_id(conn, key))
+
+    # organisations and access
+
+    def _access_event(self, conn: Connection, author: str, text: str) -> AccessEvent:
+        moment = utc(self._clock())
+        conn.execute(sa.insert(access_events).values(author=author, at=moment, text=text))
+        return AccessEvent(author, moment, text)
+
+    def _org_id(self, conn: Connection, key: str) -> int:
+        found = conn.execute(sa.select(organisations.c.id).where(organisations.c.key == key)).scalar()
+        if found is None:
+            raise RegisterError(f"there is no organisation '{key}' in the register")
+        return found
+
+    def add_organisation(self, organisation: Organisation, author: str) -> AccessEvent:
+        with self._errors(), self._writer.begin() as conn:
+            if conn.execute(sa.select(organisations.c.id).where(organisations.c.key == organisation.key)).first():
+                raise RegisterError(f"the organisation '{organisation.key}' is already in the register")
+            conn.execute(sa.insert(organisations).values(key=organisation.key, name=organisation.name,
+                                                         kind=organisation.kind.value))
+            return self._access_event(conn, author, f"organisation {organisation.key} added "
+                                                    f"({organisation.kind.value}): {organisation.name}")
+
+    def organisations(self) -> list[Organisation]:
+        with self._errors(), self.engine.connect() as conn:
+            rows = conn.execute(sa.select(organisations).order_by(organisations.c.key)).all()
+        return [Organisation(r.key, r.name, OrgKind(r.kind)) for r in rows]
+
+    def set_member(self, membership: Membership, author: str) -> AccessEvent:
+        with self._errors(), self._writer.begin() as conn:
+            org_id = self._org_id(conn, membership.organisation)
+            conn.execute(sa.delete(memberships).where(memberships.c.org_id == org_id,
+                                                      memberships.c.person == membership.person))
+            conn.execute(sa.insert(memberships).values(org_id=org_id, person=membership.person,
+                                                       role=membership.role.value))
+            return self._access_event(conn, author, f"{membership.person} is {membership.role.value} of "
+                                                    f"{membership.organisation}")
+
+    def memberships(self) -> list[Membership]:
+        query = (sa.select(organisations.c.key, memberships.c.person, memberships.c.role)
+                 .join(organisations, organisations.c.id == memberships.c.org_id)
+                 .order_by(organisations.c.key, memberships.c.person))
+        with self._errors(), self.engine.connect() as conn:
+            return [Membership(r.key, r.person, Role(r.role)) for r in conn.execute(query)]
+
+    def set_grant(self, grant: Grant, author: str) -> AccessEvent:
+        with self._errors(), self._writer.begin() as conn:
+            deal_id = self._deal_id(conn, grant.deal_key)
+            org_id = self._org_id(conn, grant.organisation)
+            conn.execute(sa.delete(grants).where(grants.c.deal_id == deal_id, grants.c.org_id == org_id))
+            conn.execute(sa.insert(grants).values(deal_id=deal_id, org_id=org_id, access=grant.access.value))
+            return self._access_event(conn, author, f"deal {grant.deal_key} shared with {grant.organisation} as "
+                                                    f"{grant.access.value}")
+
+    def grants(self) -> list[Grant]:
+        query = (sa.select(deals.c.key.label("deal"), organisations.c.key.label("org"), grants.c.access)
+                 .join(deals, deals.c.id == grants.c.deal_id).join(organisations, organisations.c.id == grants.c.org_id)
+                 .order_by(deals.c.key, organisations.c.key))
+        with self._errors(), self.engine.connect() as conn:
+            return [Grant(r.deal, r.org, Access(r.access)) for r in conn.execute(query)]
+
+    def access_events(self) -> list[AccessEvent]:
+        with self._errors(), self.engine.connect() as conn:
+            rows = conn.execute(sa.select(access_events).order_by(access_events.c.id)).all()
+        return [AccessEvent(r.author, utc(r.at), r.text) for r in rows]
 
     # reading
 

@@ -79,3 +79,41 @@ deal_events = sa.Table(
     sa.CheckConstraint("kind IN ('status', 'sign_off', 'comment')", name="register_deal_events_known_kind"),
     sa.Index("register_deal_events_deal", "deal_id"),
 )
+
+# Added by revision 0005 (organisations and access).
+organisations = sa.Table(
+    "register_organisations", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("key", sa.String(80), nullable=False, unique=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.CheckConstraint("kind IN ('nhs', 'partner', 'adviser')", name="register_organisations_known_kind"),
+)
+
+memberships = sa.Table(
+    "register_memberships", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("org_id", sa.Integer, sa.ForeignKey("register_organisations.id", ondelete="RESTRICT"), nullable=False),
+    sa.Column("person", sa.String(200), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.UniqueConstraint("org_id", "person", name="register_memberships_one_per_person"),
+    sa.CheckConstraint("role IN ('member', 'approver', 'admin')", name="register_memberships_known_role"),
+)
+
+grants = sa.Table(
+    "register_grants", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("deal_id", sa.Integer, sa.ForeignKey("register_deals.id", ondelete="RESTRICT"), nullable=False),
+    sa.Column("org_id", sa.Integer, sa.ForeignKey("register_organisations.id", ondelete="RESTRICT"), nullable=False),
+    sa.Column("access", sa.String(16), nullable=False),
+    sa.UniqueConstraint("deal_id", "org_id", name="register_grants_one_per_organisation"),
+    sa.CheckConstraint("access IN ('owner', 'adviser', 'partner')", name="register_grants_known_access"),
+)
+
+access_events = sa.Table(
+    "register_access_events", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("author", sa.String(200), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+)
