@@ -119,7 +119,8 @@ def test_another_trust_never_sees_the_deal_until_it_is_shared_and_the_sharing_is
     with pytest.raises(AccessDenied):
         service.open_version(team, KEY, actor=DEE)
     event = service.share(team, KEY, "trust-b", "adviser", author="Bo", actor=BO)
-    assert event.text == f"deal {KEY} shared with trust-b as adviser" and event.author == "Bo"
+    # the author recorded is the signed-in identity, whatever name was typed
+    assert event.text == f"deal {KEY} shared with trust-b as adviser" and event.author == BO.person
     assert [d.key for d in service.find(team, actor=DEE)] == [KEY]
     texts = [e.text for e in team.access_events()]
     assert texts[:2] == ["organisation trust-a added (nhs): Trust A", "ana@trust-a.nhs.uk is admin of trust-a"]
@@ -142,3 +143,9 @@ def test_an_open_register_lets_the_local_user_do_everything_as_before():
     info = service.save(repo, fee_deal(1000), author="Ana", note="n", base_version=None)
     assert service.open_version(repo, info.deal_key).info.number == 1
     assert [d.key for d in service.find(repo)] == [info.deal_key]
+
+
+def test_the_signed_in_identity_is_the_author_of_every_version_and_event(team):
+    info = service.save(team, private_deal(5000), author="Someone Else", note="n", base_version=2, actor=CY)
+    assert info.author == CY.person
+    assert service.sign_off(team, KEY, 3, author="The Board", actor=CY).author == CY.person

@@ -197,7 +197,24 @@ def test_the_register_comes_from_the_environment_when_not_given(tmp_path, regist
 
 def test_the_commands_are_the_documented_ones():
     assert COMMANDS == ("save", "history", "show", "diff", "restore", "list", "archive", "unarchive", "status",
-                        "sign-off", "comment")
+                        "sign-off", "comment", "org", "member", "share")
+
+
+def test_organisations_members_and_sharing_from_the_command_line(tmp_path, register):
+    where = ["--register", str(register)]
+    assert run("org", "trust-a", "Trust A", *where)[1].startswith("organisation trust-a added (nhs): Trust A (")
+    assert run("member", "trust-a", "ana@a.nhs.uk", "--role", "admin", *where)[0] == 0
+    assert run("org", "nhse", "NHS England", "--kind", "adviser", "--as", "ana@a.nhs.uk", *where)[0] == 0
+    assert run("member", "nhse", "eve@england.nhs.uk", "--as", "ana@a.nhs.uk", *where)[0] == 0
+    code, _, err = run("save", scenario(tmp_path, 1000), "--note", "n", *where)  # nobody signed in
+    assert code == 1 and "sign in" in err and "--as PERSON" in err
+    assert run("save", scenario(tmp_path, 1000), "--note", "n", "--as", "ana@a.nhs.uk", *where)[0] == 0
+    assert run("list", "--as", "eve@england.nhs.uk", *where)[1].strip().splitlines()[1:] == []  # not shared yet
+    code, out, _ = run("share", "test-deal", "nhse", "--as", "ana@a.nhs.uk", *where)
+    assert code == 0 and out.startswith("deal test-deal shared with nhse as adviser (ana@a.nhs.uk, ")
+    assert run("list", "--as", "eve@england.nhs.uk", *where)[1].splitlines()[1].startswith("test-deal ")
+    code, _, err = run("restore", "test-deal", "1", "--note", "n", "--as", "eve@england.nhs.uk", *where)
+    assert code == 1 and "may not restore" in err and "Traceback" not in err
 
 
 def test_a_deals_life_from_the_command_line_each_step_with_who_and_when(tmp_path, register):

@@ -4,7 +4,8 @@
 ``add_register_parsers(subparsers)`` adds the commands to ``python -m valueshare``, each with ``run`` (this module's
 ``run(args, out, err)``) and ``register_command`` (the command itself) set. Each command opens the register given by
 ``--register``, else ``VALUESHARE_REGISTER_URL``, else the default file, upgrading its schema if an earlier release
-made it. Only ``save`` starts a register where there is none yet, and says so on stderr ("Started a new, empty
+made it. Only ``save`` (and ``org`` and ``member``, a team's set-up) starts a register where there is none yet,
+and says so on stderr ("Started a new, empty
 register at ..."); every other command says there is no register there yet and creates nothing. Warnings about the
 database (PostgreSQL's ``synchronous_commit``) go to stderr as ``warning: ...``. SQLAlchemy is loaded only when a
 command runs. The tables and lines printed are ``valueshare.reports.text``'s.
@@ -26,6 +27,7 @@ from typing import Any, TextIO
 from valueshare.errors import ValueshareError, problem_lines
 from valueshare.model import Deal
 from valueshare.register import service
+from valueshare.register.access import LOCAL, Actor
 from valueshare.register.errors import SaveRefused
 from valueshare.register.location import ENV
 from valueshare.register.repository import Repository
@@ -35,7 +37,8 @@ from valueshare.scenario import load_deal
 
 AUTHOR_ENV = "VALUESHARE_AUTHOR"
 COMMANDS = ("save", "history", "show", "diff", "restore", "list", "archive", "unarchive", "status", "sign-off",
-            "comment")
+            "comment", "org", "member", "share")
+USER_ENV = "VALUESHARE_USER"
 CHECKS = ("verify",)  # the register as a whole rather than its deals
 
 Handler = Callable[[argparse.Namespace, Repository, TextIO], int]
@@ -57,6 +60,9 @@ def add_register_parsers(subparsers: Any) -> None:
     where.add_argument("--register", metavar="URL_OR_PATH",
                        help=f"the register: an SQLite file or a postgresql:// URL (default: ${ENV}, else "
                             "~/.local/share/valueshare/register.sqlite)")
+    where.add_argument("--as", dest="person", metavar="PERSON",
+                       help=f"who you are in a register with organisations: your sign-in identity (default: "
+                            f"${USER_ENV}); a register without organisations needs none")
     who = argparse.ArgumentParser(add_help=False)
     who.add_argument("--author", metavar="NAME", help=f"who is making the change (default: ${AUTHOR_ENV}, else "
                                                       "your login name)")
@@ -127,6 +133,28 @@ def add_register_parsers(subparsers: Any) -> None:
     remark.add_argument("text", metavar="TEXT")
     remark.set_defaults(run=run, register_command=_comment)
 
+    org = subparsers.add_parser("org", parents=[where, who], help="add an organisation to the register")
+    org.add_argument("key", metavar="KEY", help="a short key, e.g. trust-a")
+    org.add_argument("name", metavar="NAME")
+    org.add_argument("--kind", choices=["nhs", "partner", "adviser"], default="nhs",
+                     help="an NHS body (it owns deals), a partner or an adviser (default nhs)")
+    org.set_defaults(run=run, register_command=_org)
+
+    member = subparsers.add_parser("member", parents=[where, who],
+                                   help="add a person to an organisation with a role (or change their role)")
+    member.add_argument("organisation", metavar="ORG")
+    member.add_argument("identity", metavar="PERSON", help="their sign-in identity (an e-mail address)")
+    member.add_argument("--role", choices=["member", "approver", "admin"], default="member")
+    member.set_defaults(run=run, register_command=_member)
+
+    sharing = subparsers.add_parser("share", parents=[where, who], help="share a deal with another organisation")
+    sharing.add_argument("deal", metavar="DEAL")
+    sharing.add_argument("organisation", metavar="ORG")
+    sharing.add_argument("--access", choices=["adviser", "partner", "owner"], default="adviser",
+                         help="adviser: reads it whole; partner: reads only the deal as shared with the partner; "
+                              "owner: the deal moves to that organisation (default adviser)")
+    sharing.set_defaults(run=run, register_command=_share)
+
     check = subparsers.add_parser("verify", parents=[where],
                                   help="check every deal and version against its checksum and the audit chain")
     check.set_defaults(run=run, register_command=_verify)
@@ -134,8 +162,34 @@ def add_register_parsers(subparsers: Any) -> None:
 
 # -- the commands ------------------------------------------------------------------------------------------------
 
+def _actor(args: argparse.Namespace) -> Actor:
+    person = getattr(args, "person", None) or os.environ.get(USER_ENV)
+    return Actor(person.strip()) if person and person.strip() else LOCAL
+
+
+def _org(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
+    event = service.add_organisation(repo, args.key, args.name, args.kind, author=_author(args), actor=_actor(args))
+    print(f"{event.text} ({event.author}, {event.when()})", file=out)
+    return 0
+
+
+def _member(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
+    event = service.add_member(repo, args.organisation, args.identity, args.role, author=_author(args),
+                               actor=_actor(args))
+    print(f"{event.text} ({event.author}, {event.when()})", file=out)
+    return 0
+
+
+def _share(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
+    event = service.share(repo, args.deal, args.organisation, args.access, author=_author(args), actor=_actor(args))
+    print(f"{event.text} ({event.author}, {event.when()})", file=out)
+    return 0
+
+
 def _author(args: argparse.Namespace) -> str:
-    author = args.author or os.environ.get(AUTHOR_ENV)
+    """Who is making the change: in a register with organisations the service records the signed-in identity
+    whatever is given here; otherwise --author, else $VALUESHARE_AUTHOR, else the login name."""
+    author = args.author or _actor(args).person or os.environ.get(AUTHOR_ENV)
     if not author:
         try:
             author = getpass.getuser()
@@ -152,19 +206,20 @@ def read_scenario(path: Path) -> Deal:
 def _save(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
     deal = args.scenario_deal
     info = service.save(repo, deal, author=_author(args), note=args.note, base_version=args.base_version,
-                        key=args.deal, content_format="json" if args.scenario.suffix.lower() == ".json" else "yaml")
+                        key=args.deal, content_format="json" if args.scenario.suffix.lower() == ".json" else "yaml",
+                        actor=_actor(args))
     print(f"Saved '{info.deal_name}' as version {info.number} of {info.deal_key} in {repo.location}", file=out)
     print(f"  {reports.version_figures(info)}", file=out)
     return 0
 
 
 def _history(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
-    print(reports.history_table(service.history(repo, args.deal)), file=out)
+    print(reports.history_table(service.history(repo, args.deal, actor=_actor(args))), file=out)
     return 0
 
 
 def _show(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
-    opened = service.open_version(repo, args.deal, args.version)
+    opened = service.open_version(repo, args.deal, args.version, actor=_actor(args))
     text = service.text_of(opened.deal, "yaml")
     if args.yaml == "-":
         print(text, end="", file=out)
@@ -181,7 +236,7 @@ def _show(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
 
 
 def _diff(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
-    found = service.diff(repo, args.deal, args.first, args.second)
+    found = service.diff(repo, args.deal, args.first, args.second, actor=_actor(args))
     for v in (found.older, found.newer):
         print(f"Version {v.number}: {v.author}, {v.when()}: {v.note}", file=out)
     print(file=out)
@@ -190,19 +245,22 @@ def _diff(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
 
 
 def _restore(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
-    info = service.restore(repo, args.deal, args.version, author=_author(args), note=args.note)
+    info = service.restore(repo, args.deal, args.version, author=_author(args), note=args.note,
+                           actor=_actor(args))
     print(f"Restored version {args.version} of {info.deal_key} as version {info.number}", file=out)
     print(f"  {reports.version_figures(info)}", file=out)
     return 0
 
 
 def _list(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
-    print(reports.list_table(service.find(repo, args.search, include_archived=args.archived)), file=out)
+    found = service.find(repo, args.search, include_archived=args.archived, actor=_actor(args))
+    print(reports.list_table(found), file=out)
     return 0
 
 
 def _archive(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
-    event = service.archive(repo, args.deal, author=_author(args), note=args.note, archived=args.archived)
+    event = service.archive(repo, args.deal, author=_author(args), note=args.note, archived=args.archived,
+                            actor=_actor(args))
     done = "Archived" if event.archived else "Unarchived"
     print(f"{done} {event.deal_key} ({event.author}, {event.when()})", file=out)
     return 0
@@ -210,11 +268,12 @@ def _archive(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
 
 def _status(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
     if args.status is not None:
-        event = service.set_status(repo, args.deal, args.status, author=_author(args), note=args.note)
+        event = service.set_status(repo, args.deal, args.status, author=_author(args), note=args.note,
+                                   actor=_actor(args))
         print(f"{event.deal_key} is now {event.status.label.lower() if event.status else ''} ({event.author}, "
               f"{event.when()})", file=out)
         return 0
-    life = service.life(repo, args.deal)
+    life = service.life(repo, args.deal, actor=_actor(args))
     print(f"{life.key}: {life.standing()}", file=out)
     for event in life.events:
         what = {"status": f"status {event.status.label.lower() if event.status else ''}",
@@ -226,13 +285,15 @@ def _status(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
 
 
 def _sign_off(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
-    event = service.sign_off(repo, args.deal, args.version, author=_author(args), note=args.note)
+    event = service.sign_off(repo, args.deal, args.version, author=_author(args), note=args.note,
+                             actor=_actor(args))
     print(f"Version {event.version} of {event.deal_key} signed off ({event.author}, {event.when()})", file=out)
     return 0
 
 
 def _comment(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
-    event = service.comment(repo, args.deal, args.version, author=_author(args), text=args.text)
+    event = service.comment(repo, args.deal, args.version, author=_author(args), text=args.text,
+                            actor=_actor(args))
     print(f"Comment on version {event.version} of {event.deal_key} recorded ({event.author}, {event.when()})",
           file=out)
     return 0
@@ -264,7 +325,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
             args.scenario_deal = read_scenario(args.scenario)
             service.check_note(args.note)
             service.check_author(_author(args))
-        repo = open_register(args.register, create=saving)  # only a save starts a register where there is none
+        # only a save, or a team's first organisation and member, starts a register where there is none
+        repo = open_register(args.register, create=saving or args.register_command in (_org, _member))
         if repo.created:
             print(f"Started a new, empty register at {repo.location} (there was no register there yet)", file=err)
         for note in repo.notes:

@@ -93,6 +93,12 @@ def check_author(author: str | None) -> str:
     return _clean(author, "author", AUTHOR_MAX, "an author is required: who is saving (a name or initials)")
 
 
+def _who(author: str | None, actor: Actor) -> str:
+    """The author recorded: the signed-in identity when there is one (it cannot be typed as someone else), else the
+    name given."""
+    return check_author(actor.person) if actor.person is not None else check_author(author)
+
+
 def check_note(note: str | None) -> str:
     return _clean(note, "note", NOTE_MAX, "a note is required: say in a few words what changed")
 
@@ -147,10 +153,10 @@ def save(repo: Repository, deal: Deal, *, author: str, note: str, base_version: 
         owner = access.owner_for_new_deal(repo, actor, organisation)
     else:
         access.require(repo, actor, key, f"save a version of deal '{key}'", check="writes")
-    info = repo.add_version(key, new_version(deal, author=author, note=note, content_format=content_format),
-                            base_version)
+    version = new_version(deal, author=_who(author, actor), note=note, content_format=content_format)
+    info = repo.add_version(key, version, base_version)
     if owner is not None:
-        repo.set_grant(Grant(key, owner, Access.OWNER), author)
+        repo.set_grant(Grant(key, owner, Access.OWNER), _who(author, actor))
     return info
 
 
@@ -280,7 +286,8 @@ def restore(repo: Repository, key: str, number: int, *, author: str, note: str,
     latest = repo.deal(key).latest.number
     if number == latest and base_version in (None, latest):
         raise SaveRefused(f"version {number} is already the latest version of '{old.info.deal_name}'")
-    new = new_version(old.deal, author=author, note=note, content_format=old.content_format, restored_from=number)
+    new = new_version(old.deal, author=_who(author, actor), note=note, content_format=old.content_format,
+                      restored_from=number)
     return repo.add_version(key, new, latest if base_version is None else base_version)
 
 
@@ -300,7 +307,7 @@ def archive(repo: Repository, key: str, *, author: str, note: str = "", archived
     itself is recorded with who made it and when."""
     key = key_for(key)
     access.require(repo, actor, key, f"archive deal '{key}'", check="writes")
-    return repo.set_archived(key, archived, check_author(author), _clean(note, "note", NOTE_MAX, None))
+    return repo.set_archived(key, archived, _who(author, actor), _clean(note, "note", NOTE_MAX, None))
 
 
 
@@ -398,7 +405,7 @@ def set_status(repo: Repository, key: str, status: DealStatus | str, *, author: 
     if wanted is DealStatus.AGREED and not now.approved:
         raise SaveRefused(f"deal '{now.key}' cannot be marked agreed: its latest version ({now.latest}) has not been "
                           "signed off by an approver")
-    event = DealEvent(now.key, EventKind.STATUS, check_author(author), now_placeholder(), _clean(
+    event = DealEvent(now.key, EventKind.STATUS, _who(author, actor), now_placeholder(), _clean(
         note, "note", NOTE_MAX, None), now.latest, wanted)
     return repo.add_event(now.key, event, expected_status=now.status)
 
@@ -410,7 +417,7 @@ def sign_off(repo: Repository, key: str, number: int, *, author: str, note: str 
     access.require(repo, actor, key, f"sign off deal '{key}' (an approver of its organisation signs off)",
                    check="signs_off")
     repo.version(key, number)  # the version exists (else VersionNotFound, naming the latest)
-    event = DealEvent(key, EventKind.SIGN_OFF, check_author(author), now_placeholder(),
+    event = DealEvent(key, EventKind.SIGN_OFF, _who(author, actor), now_placeholder(),
                       _clean(note, "note", NOTE_MAX, None), number)
     return repo.add_event(key, event)
 
@@ -430,7 +437,7 @@ def comment(repo: Repository, key: str, number: int, *, author: str, text: str,
         raise SaveRefused("a comment needs some text")
     if len(body) > COMMENT_MAX:
         raise SaveRefused(f"the comment is too long (at most {COMMENT_MAX:,} characters)")
-    return repo.add_event(key, DealEvent(key, EventKind.COMMENT, check_author(author), now_placeholder(), body,
+    return repo.add_event(key, DealEvent(key, EventKind.COMMENT, _who(author, actor), now_placeholder(), body,
                                          number))
 
 
@@ -451,7 +458,7 @@ def add_organisation(repo: Repository, key: str, name: str, kind: OrgKind | str,
     except ValueError:
         raise SaveRefused(f"'{kind}' is not a kind of organisation: use nhs, partner or adviser") from None
     label = _clean(name, "organisation's name", AUTHOR_MAX * 2, "an organisation needs a name")
-    return repo.add_organisation(Organisation(org_key, label, chosen), check_author(author))
+    return repo.add_organisation(Organisation(org_key, label, chosen), _who(author, actor))
 
 
 def add_member(repo: Repository, organisation: str, person: str, role: Role | str, *, author: str,
@@ -468,7 +475,7 @@ def add_member(repo: Repository, organisation: str, person: str, role: Role | st
     except ValueError:
         raise SaveRefused(f"'{role}' is not a role: use member, approver or admin") from None
     who = _clean(person, "person", AUTHOR_MAX * 2, "give the person's sign-in identity (an e-mail address)")
-    return repo.set_member(Membership(org_key, who, chosen), check_author(author))
+    return repo.set_member(Membership(org_key, who, chosen), _who(author, actor))
 
 
 def share(repo: Repository, key: str, organisation: str, with_access: Access | str = Access.ADVISER, *,
@@ -484,8 +491,8 @@ def share(repo: Repository, key: str, organisation: str, with_access: Access | s
     if chosen is Access.OWNER:  # one owner: the old one keeps nothing unless shared again
         for grant in repo.grants():
             if grant.deal_key == key and grant.access is Access.OWNER and grant.organisation != key_for(organisation):
-                repo.set_grant(Grant(key, grant.organisation, Access.ADVISER), check_author(author))
-    return repo.set_grant(Grant(key, key_for(organisation), chosen), check_author(author))
+                repo.set_grant(Grant(key, grant.organisation, Access.ADVISER), _who(author, actor))
+    return repo.set_grant(Grant(key, key_for(organisation), chosen), _who(author, actor))
 
 
 def shared_with(repo: Repository, actor: Actor) -> list[str]:
