@@ -9,7 +9,7 @@ import logging
 
 import streamlit as st
 
-from ui import journey, register, start, state
+from ui import identity, journey, register, start, state
 
 PAGES = {
     "Describe": [st.Page("app_pages/deal.py", title="Deal", icon=":material/edit_note:", default=True)],
@@ -30,6 +30,7 @@ state.begin(reopen=register.reopen_from_address)
 register.keep_address()
 page = st.navigation(PAGES)
 with st.sidebar:
+    identity.sign_in_box()
     start.sidebar()
 
 try:

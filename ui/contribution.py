@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ui import charts, state
+from ui import charts, identity, state
 from ui.fields import specs
 from ui.form import Form
 from ui.text import md
@@ -86,7 +86,8 @@ def _add_from_register(organisation: str) -> None:
     if repo is None or draft is None:
         return
     try:
-        found = comparables_from_register(repo, organisation=organisation, exclude=draft.get("name"))
+        found = comparables_from_register(repo, organisation=organisation, exclude=draft.get("name"),
+                                          actor=identity.actor())
     except ValueshareError as error:
         st.session_state[ADDED] = (False, f"The register could not be read: {error}")
         return

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from ui import state
+from ui import identity, state
 from ui.compare import figures_frame, highlighted, inputs_frame
 from ui.text import md
 from valueshare.compare import compare
@@ -151,8 +151,8 @@ def saved_reference(deal: Deal) -> tuple[str, int, bool, str] | None:
         return None
     try:
         repo = _opened()
-        saved = service.open_version(repo, found.key, found.number).deal
-        standing = service.life(repo, found.key).standing(found.number)
+        saved = service.open_version(repo, found.key, found.number, actor=identity.actor()).deal
+        standing = service.life(repo, found.key, actor=identity.actor()).standing(found.number)
     except Exception:  # noqa: BLE001 - without the register, the term sheet has a blank to fill instead
         _LOG.info("the draft's register version could not be read for its reference")
         return None
@@ -178,7 +178,8 @@ def reopen_from_address() -> bool:
         return False
     try:
         repo = _opened()
-        opened = service.open_version(repo, key, int(number) if number and number.isdigit() else None)
+        number_ = int(number) if number and number.isdigit() else None
+        opened = service.open_version(repo, key, number_, actor=identity.actor())
     except Exception:  # noqa: BLE001 - a stale or foreign address simply opens the opening example
         _LOG.info("the address names no version that can be opened: %s %s", key, number)
         st.query_params.clear()
@@ -191,7 +192,7 @@ def reopen_from_address() -> bool:
 def open_in_editor(repo: Repository, key: str, number: int) -> None:
     """Button callback: replace the draft with a version, which becomes the draft's base."""
     try:
-        opened = service.open_version(repo, key, number)
+        opened = service.open_version(repo, key, number, actor=identity.actor())
     except DealInvalid as error:
         flash("error", f"**Version {number} could not be opened**; your deal is unchanged.\n\n"
               + "\n".join(f"- {md(p.line())}" for p in error.problems))
@@ -222,7 +223,8 @@ def save_draft(repo: Repository, deal: Deal, *, author: str, note: str, base_ver
     """Save the valid draft: (saved, problem). A refusal because someone saved a newer version leaves the draft
     untouched and is remembered (``CONFLICT``) for ``conflict_box`` to show; any other problem is returned."""
     try:
-        info = service.save(repo, deal, author=author, note=note, base_version=base_version, key=key)
+        info = service.save(repo, deal, author=author, note=note, base_version=base_version, key=key,
+                            actor=identity.actor())
     except VersionConflict as conflict:
         st.session_state[CONFLICT] = (str(conflict), key, conflict.latest.number, deal.model_dump_json())
         return False, ""
@@ -287,7 +289,7 @@ def conflict_box(repo: Repository, deal: Deal) -> None:
         return  # the draft changed since: the refusal was about an earlier draft
     st.error(f"**Not saved.** {md(message)}", icon=":material/sync_problem:")
     try:
-        newer = service.open_version(repo, key, latest_number)
+        newer = service.open_version(repo, key, latest_number, actor=identity.actor())
     except ValueshareError as error:
         st.caption(md(error))
         return
@@ -343,7 +345,7 @@ def choose_deal(found: list[DealInfo], preferred: str | None) -> str | None:
 
 def history_panel(repo: Repository, key: str) -> None:
     try:
-        history = service.history(repo, key)
+        history = service.history(repo, key, actor=identity.actor())
     except ValueshareError as error:
         st.error(md(error), icon=":material/error:")
         return
@@ -375,7 +377,8 @@ def history_panel(repo: Repository, key: str) -> None:
             restore = st.form_submit_button("Restore", icon=":material/history:", disabled=not older)
         if restore and pick is not None:
             try:
-                info = service.restore(repo, key, pick, author=author, note=note, base_version=latest)
+                info = service.restore(repo, key, pick, author=author, note=note, base_version=latest,
+                                       actor=identity.actor())
             except ValueshareError as error:
                 st.error(f"**Not restored.** {md(error)}", icon=":material/error:")
             else:
@@ -401,7 +404,7 @@ def life_frame(life: service.Life) -> pd.DataFrame:
 def life_panel(repo: Repository, key: str, numbers: list[int]) -> None:
     """Where the deal stands, its events, and the forms that move it on: a status, a sign-off, a comment."""
     try:
-        life = service.life(repo, key)
+        life = service.life(repo, key, actor=identity.actor())
     except ValueshareError as error:
         st.error(md(error), icon=":material/error:")
         return
@@ -434,13 +437,13 @@ def life_panel(repo: Repository, key: str, numbers: list[int]) -> None:
             commented = st.form_submit_button("Add comment")
     try:
         if moved and wanted is not None:
-            service.set_status(repo, key, wanted, author=author, note=note)
+            service.set_status(repo, key, wanted, author=author, note=note, actor=identity.actor())
             flash("success", f"{md(key)} is now {wanted.label.lower()}.")
         elif signed:
-            service.sign_off(repo, key, number, author=author, note=off_note)
+            service.sign_off(repo, key, number, author=author, note=off_note, actor=identity.actor())
             flash("success", f"Version {number} signed off.")
         elif commented:
-            service.comment(repo, key, on, author=author, text=text)
+            service.comment(repo, key, on, author=author, text=text, actor=identity.actor())
             flash("success", f"Comment on version {on} recorded.")
         else:
             return
@@ -458,7 +461,7 @@ def diff_panel(repo: Repository, key: str, numbers: list[int]) -> None:
     first = first_col.selectbox("From version", numbers, index=len(numbers) - 2, key=f"register:from:{key}")
     second = second_col.selectbox("To version", numbers, index=len(numbers) - 1, key=f"register:to:{key}")
     try:
-        found = service.diff(repo, key, first, second)
+        found = service.diff(repo, key, first, second, actor=identity.actor())
     except ValueshareError as error:
         st.error(md(error), icon=":material/error:")
         return
@@ -483,7 +486,7 @@ def archive_panel(repo: Repository, key: str, archived: bool) -> None:
             done = st.form_submit_button(label)
         if done:
             try:
-                service.archive(repo, key, author=author, note=note, archived=not archived)
+                service.archive(repo, key, author=author, note=note, archived=not archived, actor=identity.actor())
             except ValueshareError as error:
                 st.error(md(error), icon=":material/error:")
             else:
@@ -499,7 +502,7 @@ def browse(repo: Repository) -> None:
     include = archived_col.toggle("Show archived", key=ARCHIVED,
                                   help="Also list the deals archived from the register (their history is kept).")
     try:
-        found = service.find(repo, search, include_archived=include)
+        found = service.find(repo, search, include_archived=include, actor=identity.actor())
     except ValueshareError as error:
         st.error(md(error), icon=":material/error:")
         return

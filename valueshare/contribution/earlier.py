@@ -16,6 +16,7 @@ from valueshare.contribution.approaches import is_commercial
 from valueshare.model import AccessFee, Comparable, ConsentToCommercialise, Deal, Frequency, PriceUnit, Subscription
 from valueshare.model.contribution_value import ComparableKind
 from valueshare.register import service
+from valueshare.register.access import LOCAL, Actor
 from valueshare.register.repository import Repository
 
 
@@ -56,16 +57,17 @@ def comparable_from_deal(deal: Deal, *, saved: datetime.date, source: str) -> Co
               f"over {years} year(s) of access; royalties and other value-sharing terms not counted."[:600])
 
 
-def comparables_from_register(repo: Repository, *, organisation: str, exclude: str | None = None
-                              ) -> list[Comparable]:
+def comparables_from_register(repo: Repository, *, organisation: str, exclude: str | None = None,
+                              actor: Actor = LOCAL) -> list[Comparable]:
     """The latest version of every deal in the register whose NHS side is ``organisation`` (archived deals left
-    out), other than the deal ``exclude`` (its register key or name), as comparables."""
+    out), other than the deal ``exclude`` (its register key or name), as comparables; only the deals ``actor`` may
+    read whole (another organisation's deals never become its comparables)."""
     exclude_key = service.key_for(exclude) if exclude else None
     out = []
-    for info in service.find(repo):
+    for info in service.find(repo, actor=actor):
         if info.latest.nhs_name != organisation or info.key == exclude_key:
             continue
-        opened = service.open_version(repo, info.key)
+        opened = service.open_version(repo, info.key, actor=actor)
         c = comparable_from_deal(opened.deal, saved=info.latest.saved_at.date(),
                                  source=f"valueshare register: '{info.name}', version {info.latest.number}, saved by "
                                         f"{info.latest.author} on {info.latest.when()}")
