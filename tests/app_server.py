@@ -27,15 +27,17 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def served(home: Path, log: Path) -> Iterator[str]:
+def served(home: Path, log: Path, *, port: int | None = None, secrets: Path | None = None) -> Iterator[str]:
     """Serve app.py headless as on a new user's machine: no register set, so the register is the default file, under
-    ``home`` as the user's data folder (which does not exist yet). Yield the address once it answers; stop it after."""
-    port = free_port()
+    ``home`` as the user's data folder (which does not exist yet). Yield the address once it answers; stop it after.
+    ``secrets``: a secrets.toml for the app (sign-in's [auth] section), read from there, not from the repository."""
+    port = port or free_port()
+    extra = ["--secrets.files", str(secrets)] if secrets is not None else []
     with log.open("w") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address",
              "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
+             "--server.fileWatcherType", "none", *extra],
             cwd=ROOT, env={**{k: v for k, v in os.environ.items() if k != "VALUESHARE_REGISTER_URL"},
                            "XDG_DATA_HOME": str(home / "data")}, stdout=out,
             stderr=subprocess.STDOUT)

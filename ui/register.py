@@ -29,6 +29,7 @@ from valueshare.register.location import chosen, masked
 from valueshare.register.records import (
     HEADLINE_KEYS,
     NEXT_STATUSES,
+    Access,
     DealInfo,
     EventKind,
     VersionInfo,
@@ -386,9 +387,40 @@ def history_panel(repo: Repository, key: str) -> None:
                 st.rerun()
 
     life_panel(repo, key, numbers)
+    share_panel(repo, key)
     if len(numbers) > 1:
         diff_panel(repo, key, numbers)
     archive_panel(repo, key, history.deal.archived)
+
+
+def share_panel(repo: Repository, key: str) -> None:
+    """Share the deal with another organisation of the register: as adviser (it reads the deal whole) or as partner
+    (it reads only the deal as shared with the partner). Only in a register with organisations."""
+    try:
+        organisations = repo.organisations()
+    except ValueshareError:
+        return
+    if not organisations:
+        return
+    with st.expander("Share this deal with another organisation", icon=":material/share:"):
+        with st.form(f"register:share:{key}", border=False):
+            names = {o.key: o.name for o in organisations}
+            to = st.selectbox("Organisation", list(names), format_func=lambda k: names[k],
+                              key=f"register:share-to:{key}", help="An organisation in this register.")
+            how = st.radio("Access", [Access.ADVISER, Access.PARTNER], format_func=lambda a: {
+                Access.ADVISER: "Adviser: reads the whole deal and comments",
+                Access.PARTNER: "Partner: reads only the deal as shared with the partner"}[a],
+                key=f"register:share-access:{key}", help="A partner never sees the NHS's positions, notes or costs.")
+            shared = st.form_submit_button("Share", icon=":material/share:")
+        if shared and to is not None:
+            try:
+                service.share(repo, key, to, how, author=st.session_state.get(AUTHOR, "") or "app",
+                              actor=identity.actor())
+            except ValueshareError as error:
+                st.error(f"**Not shared.** {md(error)}", icon=":material/error:")
+            else:
+                flash("success", f"Shared with {md(names[to])}.")
+                st.rerun()
 
 
 def life_frame(life: service.Life) -> pd.DataFrame:
