@@ -33,6 +33,7 @@ from register_support import ROOT, Clock, fee_deal, location, pg_location, postg
 from valueshare.cli_register import main
 from valueshare.errors import DealInvalid
 from valueshare.register import InMemoryRepository, service
+from valueshare.register.access import Actor
 from valueshare.register.errors import (
     RegisterFileGone,
     RegisterLocationInvalid,
@@ -465,7 +466,16 @@ def test_the_documented_grants_let_the_app_role_save_and_read_but_not_rewrite_hi
             service.save(repo, fee_deal(2000), author="Bo", note="m", base_version=1)
             service.restore(repo, KEY, 1, author="Cy", note="back")
             service.archive(repo, KEY, author="Di")
-            assert [v.number for v in service.history(repo, KEY).versions] == [1, 2, 3]
+            # the deal's life and a team's organisations, with the same role (revisions 0004 and 0005)
+            service.set_status(repo, KEY, "offered", author="Ana")
+            service.sign_off(repo, KEY, 3, author="Bo")
+            service.comment(repo, KEY, 3, author="Cy", text="ok")
+            assert [e.kind.value for e in service.life(repo, KEY).events] == ["status", "sign_off", "comment"]
+            service.add_organisation(repo, "trust-a", "Trust A", "nhs", author="Ana")
+            service.add_member(repo, "trust-a", "ana@a", "admin", author="Ana")
+            service.share(repo, KEY, "trust-a", "owner", author="Ana", actor=Actor("ana@a"))
+            service.add_member(repo, "trust-a", "ana@a", "approver", author="Ana", actor=Actor("ana@a"))
+            assert [v.number for v in service.history(repo, KEY, actor=Actor("ana@a")).versions] == [1, 2, 3]
             assert service.verify(repo).problems == []
             for statement in ("UPDATE register_versions SET note = 'rewritten'",
                               "DELETE FROM register_versions",
