@@ -16,6 +16,8 @@ Sections:
   memory         simulate() of 1,000,000 trials in a subprocess: peak RSS and time
   browser        the app served by Streamlit in headless Chromium (Playwright): each page opened from the sidebar,
                  first and again, until the page has run and drawn; needs Debian's chromium
+  portfolio      the register's portfolio (valueshare.register.portfolio) of 1,000 generated deals on SQLite, and
+                 of 100, 300 and 1,000 to show how it grows
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ from valueshare.sensitivity import tornado  # noqa: E402
 IMAGING = ROOT / "scenarios" / "ai-imaging-device.yaml"
 APP = ROOT / "app.py"
 RISK_PAGE = ROOT / "app_pages" / "risk.py"
-SECTIONS = ("deterministic", "montecarlo", "tornado", "app", "memory", "browser")
+SECTIONS = ("deterministic", "montecarlo", "tornado", "app", "memory", "browser", "portfolio")
 
 # Targets (docs/performance.md). Printed as ratios, never asserted.
 TARGET_VALUE_MS = 5.0
@@ -591,6 +593,38 @@ def machine() -> dict[str, Any]:
             "platform": platform.platform(), "processor": platform.processor() or platform.machine()}
 
 
+TARGET_PORTFOLIO_S = 2.0
+
+
+def bench_portfolio(repeats: int, sizes: tuple[int, ...] = (100, 300, 1000)) -> None:
+    heading("Portfolio of a register (SQLite), by number of deals")
+    print(f"median of {repeats} runs; target < {TARGET_PORTFOLIO_S:g} s at 1,000 deals")
+    import tempfile
+
+    from valueshare.register import service
+    from valueshare.register.portfolio import portfolio
+    from valueshare.register.sql import open_register
+
+    examples = [load_deal(p) for p in example_paths()]
+    rows = {}
+    with tempfile.TemporaryDirectory() as folder:
+        repo = open_register(str(Path(folder) / "register.sqlite"))
+        try:
+            made = 0
+            for size in sizes:
+                while made < size:  # the examples, renamed: a register of real-sized deals
+                    deal = examples[made % len(examples)].model_copy(update={"name": f"Deal {made:05d}"})
+                    service.save(repo, deal, author="bench", note="generated", base_version=None)
+                    made += 1
+                seconds = median_ms(times_of(lambda: portfolio(repo), repeats)) / 1000
+                rows[size] = {"seconds": seconds, "per_deal_ms": 1000 * seconds / size}
+                print(f"  {size:6,} deals  {seconds:7.2f} s  ({1000 * seconds / size:5.2f} ms a deal)"
+                      + (f"  {vs_target(seconds, TARGET_PORTFOLIO_S, 's')}" if size == 1000 else ""))
+        finally:
+            repo.close()
+    RESULTS["portfolio"] = rows
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer repeats (about four times faster, noisier)")
@@ -619,6 +653,7 @@ def main(argv: list[str] | None = None) -> None:
         "app": lambda: bench_app(3 if quick else 5),
         "memory": lambda: bench_memory(args.memory_trials),
         "browser": lambda: bench_browser(3 if quick else 5),
+        "portfolio": lambda: bench_portfolio(3 if quick else 5),
     }
     for name in SECTIONS:
         if name not in only:

@@ -197,7 +197,18 @@ def test_the_register_comes_from_the_environment_when_not_given(tmp_path, regist
 
 def test_the_commands_are_the_documented_ones():
     assert COMMANDS == ("save", "history", "show", "diff", "restore", "list", "archive", "unarchive", "status",
-                        "sign-off", "comment", "org", "member", "share")
+                        "sign-off", "comment", "org", "member", "share", "portfolio")
+
+
+def test_portfolio_prints_the_pipeline_and_totals_and_as_json(tmp_path, register):
+    saved(tmp_path, register, 1000)
+    where = ["--register", str(register)]
+    code, out, _ = run("portfolio", *where)
+    # by hand: one deal, its £1,000 fee paid at signature with no NHS costs, so NHS NPV £1,000
+    assert code == 0 and out.splitlines()[0].startswith("1 deal(s); NHS NPV in total £1,000")
+    assert "Pipeline: draft 1" in out
+    data = json.loads(run("portfolio", "--json", *where)[1])
+    assert data["total_nhs_npv_gbp"] == 1000 and data["pipeline"]["draft"] == 1
 
 
 def test_organisations_members_and_sharing_from_the_command_line(tmp_path, register):

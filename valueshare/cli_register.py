@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -37,7 +38,7 @@ from valueshare.scenario import load_deal
 
 AUTHOR_ENV = "VALUESHARE_AUTHOR"
 COMMANDS = ("save", "history", "show", "diff", "restore", "list", "archive", "unarchive", "status", "sign-off",
-            "comment", "org", "member", "share")
+            "comment", "org", "member", "share", "portfolio")
 USER_ENV = "VALUESHARE_USER"
 CHECKS = ("verify",)  # the register as a whole rather than its deals
 
@@ -155,6 +156,12 @@ def add_register_parsers(subparsers: Any) -> None:
                               "owner: the deal moves to that organisation (default adviser)")
     sharing.set_defaults(run=run, register_command=_share)
 
+    folio = subparsers.add_parser("portfolio", parents=[where],
+                                  help="across the deals you may see: pipeline by status, totals, terms used, outliers")
+    folio.add_argument("--json", action="store_true", help="print it as JSON")
+    folio.add_argument("--archived", action="store_true", help="include archived deals")
+    folio.set_defaults(run=run, register_command=_portfolio)
+
     check = subparsers.add_parser("verify", parents=[where],
                                   help="check every deal and version against its checksum and the audit chain")
     check.set_defaults(run=run, register_command=_verify)
@@ -183,6 +190,26 @@ def _member(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
 def _share(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
     event = service.share(repo, args.deal, args.organisation, args.access, author=_author(args), actor=_actor(args))
     print(f"{event.text} ({event.author}, {event.when()})", file=out)
+    return 0
+
+
+def _portfolio(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
+    from valueshare.format import money, percent
+    from valueshare.register.portfolio import portfolio
+
+    found = portfolio(repo, actor=_actor(args), include_archived=args.archived)
+    if args.json:
+        print(json.dumps(found.to_dict(), indent=2, allow_nan=False), file=out)
+        return 0
+    print(f"{len(found.deals)} deal(s); NHS NPV in total {money(found.total_nhs_npv_gbp)}; NHS share of value on "
+          f"average {percent(found.mean_nhs_share) if found.mean_nhs_share is not None else 'n/a'}", file=out)
+    print("Pipeline: " + ", ".join(f"{status.replace('_', '-')} {n}" for status, n in found.pipeline.items() if n),
+          file=out)
+    if found.below_cost_recovery:
+        print("Below cost recovery: " + ", ".join(found.below_cost_recovery), file=out)
+    for use, terms in found.terms_by_use.items():
+        print(f"Terms in {use.replace('_', ' ')}: " + ", ".join(f"{k.replace('_', ' ')} {n}" for k, n in terms.items()),
+              file=out)
     return 0
 
 
