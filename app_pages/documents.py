@@ -8,6 +8,7 @@ valid = results.deal_page("Documents", nothing="No valid version of this deal ye
 documents.deal_files(valid)
 documents.glyph_warnings(valid)
 documents.term_sheet_choices()
+options = documents.sheet_options(valid)  # once a run: it reads the register for the reference and standing
 for document in documents.DOCUMENTS:
-    documents.document_card(document, valid)
+    documents.document_card(document, valid, options)
 documents.email_summary(valid)

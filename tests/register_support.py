@@ -202,3 +202,21 @@ def process_writer(name: str, location: str, barrier: Any, rounds: int, extra: i
     finally:
         if repo is not None:
             repo.close()
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgresql"])
+def repo(request: pytest.FixtureRequest, tmp_path: Path):
+    """A register on each backend: the in-memory fake, an SQLite file and PostgreSQL (a schema of its own), on the
+    test clock."""
+    from valueshare.register import InMemoryRepository
+
+    clock = Clock()
+    if request.param == "memory":
+        yield InMemoryRepository(clock)
+        return
+    from valueshare.register.sql import open_register
+
+    where = str(tmp_path / "register.sqlite") if request.param == "sqlite" else request.getfixturevalue("pg_location")
+    opened = open_register(where, clock=clock)
+    yield opened
+    opened.close()

@@ -305,12 +305,14 @@ def test_the_document_downloads_build_the_documents_of_the_last_valid_deal():
 
     deal = load_deal(IMAGING)
     valid = Valid(deal, deal.model_dump_json(), value_deal(deal))
+    from valueshare.reports.termsheet_content import DEFAULTS
+
     for build, kind in ((term_sheet_bytes, "Term sheet"), (brief_bytes, "Negotiation brief")):
-        pdf = build(valid)
+        pdf = build(valid, DEFAULTS)
         assert pdf.startswith(b"%PDF")
         text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
         assert deal.name in text and kind in text
-    book = openpyxl.load_workbook(io.BytesIO(excel_bytes(valid)))
+    book = openpyxl.load_workbook(io.BytesIO(excel_bytes(valid, DEFAULTS)))
     assert {"Summary", "Inputs", "Cash flows"} <= set(book.sheetnames)
 
 

@@ -5,10 +5,8 @@ reads only the deal as shared with the partner."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from register_support import Clock, fee_deal, location, pg_location  # noqa: F401 - fixtures
+from register_support import Clock, fee_deal, location, pg_location, repo  # noqa: F401 - fixtures
 
 from valueshare.register import InMemoryRepository, service
 from valueshare.register.access import LOCAL, AccessDenied, Actor
@@ -18,20 +16,6 @@ KEY = "test-deal"
 ANA, BO, CY = Actor("ana@trust-a.nhs.uk"), Actor("bo@trust-a.nhs.uk"), Actor("cy@trust-a.nhs.uk")
 DEE, EVE, PAT, ZED = (Actor("dee@trust-b.nhs.uk"), Actor("eve@england.nhs.uk"), Actor("pat@partner.example"),
                       Actor("zed@nowhere.example"))
-
-
-@pytest.fixture(params=["memory", "sqlite", "postgresql"])
-def repo(request: pytest.FixtureRequest, tmp_path: Path):
-    clock = Clock()
-    if request.param == "memory":
-        yield InMemoryRepository(clock)
-        return
-    from valueshare.register.sql import open_register
-
-    where = str(tmp_path / "register.sqlite") if request.param == "sqlite" else request.getfixturevalue("pg_location")
-    opened = open_register(where, clock=clock)
-    yield opened
-    opened.close()
 
 
 def private_deal(fee: float = 1000):

@@ -4,28 +4,13 @@ comments on versions, each event with who and when; on the in-memory fake, an SQ
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
-from register_support import Clock, fee_deal, location, pg_location  # noqa: F401 - fixtures
+from register_support import Clock, fee_deal, location, pg_location, repo  # noqa: F401 - fixtures
 
-from valueshare.register import InMemoryRepository, service
+from valueshare.register import service
 from valueshare.register.errors import SaveRefused, StatusConflict, VersionNotFound
 from valueshare.register.records import DealStatus, EventKind
-
-
-@pytest.fixture(params=["memory", "sqlite", "postgresql"])
-def repo(request: pytest.FixtureRequest, tmp_path: Path):
-    clock = Clock()
-    if request.param == "memory":
-        yield InMemoryRepository(clock)
-        return
-    from valueshare.register.sql import open_register
-
-    where = str(tmp_path / "register.sqlite") if request.param == "sqlite" else request.getfixturevalue("pg_location")
-    opened = open_register(where, clock=clock)
-    yield opened
-    opened.close()
 
 
 def saved(repo, versions: int = 1) -> str:

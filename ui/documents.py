@@ -51,28 +51,28 @@ def sheet_options(valid: state.Valid) -> Any:
     return TermSheetOptions(**chosen, reference=key, version=number, version_changed=changed, standing=standing)
 
 
-def term_sheet_bytes(valid: state.Valid) -> bytes:
-    """The term sheet PDF of a valid deal, with the annexes chosen on the page."""
+def term_sheet_bytes(valid: state.Valid, options: Any) -> bytes:
+    """The term sheet PDF of a valid deal, with the annexes chosen on the page (``sheet_options``)."""
     from valueshare.reports.termsheet import term_sheet_pdf  # imported here: only needed when asked for
 
-    return term_sheet_pdf(valid.deal, valid.valuation, options=sheet_options(valid))
+    return term_sheet_pdf(valid.deal, valid.valuation, options=options)
 
 
-def term_sheet_docx_bytes(valid: state.Valid) -> bytes:
+def term_sheet_docx_bytes(valid: state.Valid, options: Any) -> bytes:
     """The term sheet as a Word document, with the same content as the PDF."""
     from valueshare.reports.termsheet_docx import term_sheet_docx
 
-    return term_sheet_docx(valid.deal, valid.valuation, options=sheet_options(valid))
+    return term_sheet_docx(valid.deal, valid.valuation, options=options)
 
 
-def brief_bytes(valid: state.Valid) -> bytes:
+def brief_bytes(valid: state.Valid, options: Any = None) -> bytes:
     """The negotiation brief PDF of a valid deal."""
     from valueshare.reports.brief import brief_pdf
 
     return brief_pdf(valid.deal, valid.valuation)
 
 
-def excel_bytes(valid: state.Valid) -> bytes:
+def excel_bytes(valid: state.Valid, options: Any = None) -> bytes:
     """The Excel model of a valid deal: every figure a formula over its inputs."""
     from valueshare.reports.excel import deal_workbook
 
@@ -84,7 +84,7 @@ class Document:
     key: str              # session key of the built document: (deal JSON, bytes)
     name: str             # as the page says it
     suffix: str           # of the file name
-    build: Callable[[state.Valid], bytes]
+    build: Callable[[state.Valid, Any], bytes]   # the deal, and the term sheet's options (others ignore them)
     audience: str
     holds: str
     called: str           # in a sentence: "the term sheet"
@@ -155,10 +155,10 @@ def glyph_warnings(valid: state.Valid) -> list[str]:
     return lines
 
 
-def _built_for(document: Document, valid: state.Valid) -> str:
-    """What a built document depends on: the deal, and for the term sheet the annexes chosen."""
+def _built_for(document: Document, valid: state.Valid, options: Any) -> str:
+    """What a built document depends on: the deal, and for the term sheet its options."""
     if document.key in (state.TERM_SHEET, state.TERM_SHEET_DOCX):
-        return f"{valid.json}\n{sheet_options(valid)!r}"
+        return f"{valid.json}\n{options!r}"
     return valid.json
 
 
@@ -195,7 +195,9 @@ def _request(document: Document) -> None:
     st.session_state[REQUEST] = document.key
 
 
-def document_card(document: Document, valid: state.Valid) -> None:
+def document_card(document: Document, valid: state.Valid, options: Any) -> None:
+    """A document's card: what it holds, and Prepare, then Download. ``options`` are the term sheet's, worked out
+    once for the page's run (``sheet_options`` reads the register)."""
     stem = file_stem(valid.deal.name)
     with st.container(border=True):
         st.markdown(f"**{document.name} ({document.kind})**")
@@ -203,9 +205,9 @@ def document_card(document: Document, valid: state.Valid) -> None:
         if st.session_state.get(REQUEST) == document.key:
             st.session_state.pop(REQUEST)
             with st.spinner(f"Building {document.called} of “{md(valid.deal.name)}”..."):
-                _build(document, valid)
+                _build(document, valid, options)
         ready = st.session_state.get(document.key)
-        if ready is not None and ready[0] == _built_for(document, valid):
+        if ready is not None and ready[0] == _built_for(document, valid, options):
             st.download_button(f"Download {document.called} ({document.kind})", ready[1],
                                file_name=f"{stem}-{document.suffix}.{document.extension}", mime=document.mime,
                                icon=":material/download:", type="primary", key=f"download:{document.key}")
@@ -215,9 +217,9 @@ def document_card(document: Document, valid: state.Valid) -> None:
                       help="Builds it for this version of the deal, then offers it to download.")
 
 
-def _build(document: Document, valid: state.Valid) -> None:
+def _build(document: Document, valid: state.Valid, options: Any) -> None:
     try:
-        content = document.build(valid)
+        content = document.build(valid, options)
     except ValueshareError as error:
         st.error(f"{document.name} could not be made: {md(error)}", icon=":material/error:")
     except Exception:  # noqa: BLE001 - a page shows an error, never a traceback
@@ -225,4 +227,4 @@ def _build(document: Document, valid: state.Valid) -> None:
         st.error(f"{document.name} could not be made because of an unexpected error; it is logged.",
                  icon=":material/error:")
     else:
-        st.session_state[document.key] = (_built_for(document, valid), content)
+        st.session_state[document.key] = (_built_for(document, valid, options), content)

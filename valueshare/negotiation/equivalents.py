@@ -144,7 +144,9 @@ class Offer:
     patient_benefit_at_risk: bool = False    # its terms take the partner below its hurdle (the first aim at risk)
 
 
-def _contingent_share(deal: Deal, v: Valuation) -> float:
+def contingent_share(deal: Deal, v: Valuation) -> float:
+    """The share of what the partner gives the NHS (present value at its rate) that is paid only if development
+    succeeds or the product sells (the terms of contingent mechanisms)."""
     kinds = {f"terms[{i}]": t.kind for i, t in enumerate(deal.terms)}
     lines = [line for line in v.partner_lines if line.key in kinds]
     total = -sum(line.present_value for line in lines)
@@ -201,7 +203,7 @@ def build_offer(deal: Deal, key: str, target: float, *, mix: dict[str, float] | 
     p10, p50, p90 = (float(x) for x in np.percentile(sim.nhs_npv, (10, 50, 90)))
     early = -sum(float(line.yearly[:3].sum()) for line in v.partner_lines if line.key.startswith("terms["))
     return Offer(key, STRUCTURES[key], offer, note, v.payments_to_nhs_partner_pv, v.nhs_npv, p10, p50, p90,
-                 v.partner_npv, early, _contingent_share(offer, v), RISK[key],
+                 v.partner_npv, early, contingent_share(offer, v), RISK[key],
                  _framework(key, a, (mix or DEFAULT_MIX).get(ROYALTY, 0.0)), a.pillars.patient.qalys_discounted,
                  bool(a.patient_first))
 

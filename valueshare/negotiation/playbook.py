@@ -27,8 +27,8 @@ from valueshare.negotiation.equivalents import (
     ROYALTY,
     SUBSCRIPTION,
     UPFRONT,
-    _contingent_share,
     available,
+    contingent_share,
     structured,
 )
 from valueshare.negotiation.redlines import RedLine, SignOff, fallback, red_lines, sign_off
@@ -413,7 +413,7 @@ def objections(n: Negotiation, opening: Rung, steps: list[Step]) -> list[Objecti
     if last is not None and contingent_instrument(deal) is not None:
         out.append(Objection("The development risk is all ours.",
                              f"Not at the later steps: at step {steps[-1].number}, "
-                             f"{percent(_contingent_share(last.deal, last.valuation), 0)} of the value to the NHS is "
+                             f"{percent(contingent_share(last.deal, last.valuation), 0)} of the value to the NHS is "
                              f"paid only if the product succeeds, so the NHS shares that risk."))
     return out
 

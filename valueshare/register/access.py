@@ -90,8 +90,12 @@ def rights(repo: Repository, actor: Actor, key: str) -> Rights:
     """What ``actor`` may do with deal ``key``."""
     if is_open(repo):
         return ALL
-    mine = {m.organisation: m.role for m in memberships_of(repo, actor)}
-    given = [g for g in repo.grants() if g.deal_key == key]
+    return _rights({m.organisation: m.role for m in memberships_of(repo, actor)},
+                   [g for g in repo.grants() if g.deal_key == key])
+
+
+def _rights(mine: dict[str, Role], given: list[Grant]) -> Rights:
+    """The rights of someone with the roles ``mine`` (organisation: role) to a deal with the grants ``given``."""
     owner = next((g for g in given if g.access is Access.OWNER), None)
     if owner is None:  # saved before the first organisation: the register's admins look after it
         return ALL if Role.ADMIN in mine.values() else Rights(None)
@@ -120,7 +124,11 @@ def visible(repo: Repository, actor: Actor, keys: list[str]) -> set[str]:
     """Of ``keys``, those the actor may read whole (a partner's shared deals are not listed with figures)."""
     if is_open(repo):
         return set(keys)
-    return {key for key in keys if rights(repo, actor, key).reads_whole}
+    mine = {m.organisation: m.role for m in memberships_of(repo, actor)}
+    by_deal: dict[str, list[Grant]] = {}
+    for grant in repo.grants():  # read once for the whole list, not once a deal
+        by_deal.setdefault(grant.deal_key, []).append(grant)
+    return {key for key in keys if _rights(mine, by_deal.get(key, [])).reads_whole}
 
 
 def owner_for_new_deal(repo: Repository, actor: Actor, organisation: str | None) -> str | None:
@@ -157,7 +165,3 @@ def may_manage(repo: Repository, actor: Actor, organisation: str | None) -> None
 def first_admin_allowed(repo: Repository) -> bool:
     """Whether the register has no member yet (its first admin may be added by whoever has the register)."""
     return not repo.memberships()
-
-
-def grant_for(key: str, organisation: str, access: Access) -> Grant:
-    return Grant(key, organisation, access)
