@@ -15,6 +15,7 @@ from ui import charts, state
 from ui.charts import unique
 from ui.fields import section_link
 from ui.text import md
+from ui.variants import variants_editor
 from ui.view import keep, remember
 from valueshare.compare import Comparison, aim_rows
 from valueshare.errors import DealInvalid
@@ -81,6 +82,7 @@ def chosen_deals(valid: state.Valid) -> list[tuple[str, Deal]]:
              f"such as the partner's version of this deal. {section_link(9, 'sensitivities and variants')}")) \
         or "variants"
     if mode == "variants":
+        variants_editor(valid)
         names = [v.name for v in deal.variants]
         if not names:
             st.info("This deal has no variants. A variant is a named set of changes to the deal (an upside, a "
