@@ -205,8 +205,10 @@ def test_portfolio_prints_the_pipeline_and_totals_and_as_json(tmp_path, register
     where = ["--register", str(register)]
     code, out, _ = run("portfolio", *where)
     # by hand: one deal, its £1,000 fee paid at signature with no NHS costs, so NHS NPV £1,000
-    assert code == 0 and out.splitlines()[0].startswith("1 deal(s); NHS NPV in total £1,000")
+    assert code == 0 and out.splitlines()[0].startswith("1 deal; NHS NPV in total £1,000; NHS receipts in total "
+                                                         "£1,000")
     assert "Pipeline: draft 1" in out
+    assert "Deals using each term, use Commercial product development: access fee 1" in out
     data = json.loads(run("portfolio", "--json", *where)[1])
     assert data["total_nhs_npv_gbp"] == 1000 and data["pipeline"]["draft"] == 1
 

@@ -633,12 +633,17 @@ def test_versions_deleted_outside_valueshare_are_reported(location):
                 conn.execute(sa.text("DROP TRIGGER register_versions_no_delete"))
             else:
                 conn.execute(sa.text("ALTER TABLE register_versions DISABLE TRIGGER register_versions_no_change"))
+            # the version's outline (revision 0006) refers to it, so whoever deletes a version deletes that first
+            conn.execute(sa.text("DELETE FROM register_version_outlines WHERE version_id IN "
+                                 "(SELECT id FROM register_versions WHERE number = 2)"))
             conn.execute(sa.text("DELETE FROM register_versions WHERE number = 2"))
         assert service.verify(repo).problems == [
             "deal 'test-deal': version 2 is missing (deleted outside valueshare)",
             "deal 'test-deal' version 3: its record no longer matches the register's audit chain (changed outside "
             "valueshare)"]
         with repo.engine.begin() as conn:
+            conn.execute(sa.text("DELETE FROM register_version_outlines WHERE version_id IN "
+                                 "(SELECT id FROM register_versions WHERE number = 3)"))
             conn.execute(sa.text("DELETE FROM register_versions WHERE number = 3"))
         assert service.verify(repo).problems[-1] == (
             "deal 'test-deal': the register records 3 version(s), but the last one stored is version 1 (changed "

@@ -79,7 +79,7 @@ def test_a_register_from_the_first_release_opens_upgraded_with_its_history_intac
     repo = open_register(location, clock=Clock())   # upgrades on open
     try:
         with repo.engine.connect() as conn:
-            assert current_revision(conn) == head_revision() == "0005"
+            assert current_revision(conn) == head_revision() == "0006"
         # Revision 0003 sealed the old versions into their audit chains: the whole register verifies clean.
         checked = service.verify(repo)
         assert (checked.deals, checked.versions, checked.problems) == (2, 3, [])
@@ -98,6 +98,12 @@ def test_a_register_from_the_first_release_opens_upgraded_with_its_history_intac
         assert (history.versions[0].deal_name, history.versions[0].partner_name) == ("Retinal AI", "Test Partner")
         assert [d.key for d in service.find(repo, "retinal")] == ["retinal-ai"]
         assert [d.key for d in service.find(repo, "test partner")] == ["other-deal", "retinal-ai"]
+        # Revision 0006 (outlines): the old versions have none, so the portfolio works them out from their text and
+        # gives their saved figures: the NHS NPV of retinal-ai's latest version and of other-deal, 2,500 + 500.
+        from valueshare.register.portfolio import portfolio
+        folio = portfolio(repo)
+        assert folio.worked_out == 2 and folio.total_nhs_npv_gbp == pytest.approx(3000)
+        assert [d.fees_gbp for d in folio.deals] == pytest.approx([500, 2500])  # by name: Other deal, Retinal AI
         # ... and the new features work on the old history.
         assert not history.deal.archived
         service.archive(repo, "other-deal", author="Di")
@@ -106,8 +112,9 @@ def test_a_register_from_the_first_release_opens_upgraded_with_its_history_intac
                              base_version=2)
         assert third.number == 3
         assert service.restore(repo, "retinal-ai", 1, author="Ed", note="back").restored_from == 1
-        # Versions saved after the upgrade link on to the chain the upgrade computed.
+        # Versions saved after the upgrade link on to the chain the upgrade computed, and have an outline.
         assert service.verify(repo).problems == []
+        assert portfolio(repo, include_archived=True).worked_out == 1   # other-deal's only version is from 0001
     finally:
         repo.close()
 

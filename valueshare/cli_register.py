@@ -194,22 +194,20 @@ def _share(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
 
 
 def _portfolio(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
-    from valueshare.format import money, percent
     from valueshare.register.portfolio import portfolio
+    from valueshare.reports.portfolio import summary_lines, terms_rows
 
     found = portfolio(repo, actor=_actor(args), include_archived=args.archived)
     if args.json:
         print(json.dumps(found.to_dict(), indent=2, allow_nan=False), file=out)
         return 0
-    print(f"{len(found.deals)} deal(s); NHS NPV in total {money(found.total_nhs_npv_gbp)}; NHS share of value on "
-          f"average {percent(found.mean_nhs_share) if found.mean_nhs_share is not None else 'n/a'}", file=out)
-    print("Pipeline: " + ", ".join(f"{status.replace('_', '-')} {n}" for status, n in found.pipeline.items() if n),
-          file=out)
-    if found.below_cost_recovery:
-        print("Below cost recovery: " + ", ".join(found.below_cost_recovery), file=out)
-    for use, terms in found.terms_by_use.items():
-        print(f"Terms in {use.replace('_', ' ')}: " + ", ".join(f"{k.replace('_', ' ')} {n}" for k, n in terms.items()),
-              file=out)
+    for line in summary_lines(found):
+        print(line, file=out)
+    by_group: dict[tuple[str, str], list[str]] = {}
+    for row in terms_rows(found):
+        by_group.setdefault((row["By"], row["Group"]), []).append(f"{row['Term'].lower()} {row['Deals']}")
+    for (by, group), terms in by_group.items():
+        print(f"Deals using each term, {by.lower()} {group}: " + ", ".join(terms), file=out)
     return 0
 
 

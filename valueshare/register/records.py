@@ -146,6 +146,8 @@ class NewVersion:
     partner_name: str
     headlines: Headlines
     restored_from: int | None = None
+    outline: str | None = None  # the version's outline for the portfolio (``outline.Outline``, JSON): not recorded
+                                # in the audit chain, as it is derived from the text
 
     @property
     def sha256(self) -> str:

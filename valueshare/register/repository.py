@@ -130,6 +130,15 @@ class Repository(Protocol):
         """The deal's events, oldest first."""
         ...
 
+    def outlines(self, keys: list[str]) -> dict[str, str | None]:
+        """The stored outline (``outline.Outline`` as JSON) of each deal's latest version, None where that
+        version has none (saved before revision 0006), in one read; keys not in the register are left out."""
+        ...
+
+    def statuses(self) -> dict[str, DealStatus]:
+        """Every deal's status (``status_of`` its events), in one read."""
+        ...
+
     def heads(self) -> dict[str, int]:
         """Every deal's key (archived or not) and the number its latest version should have, as recorded."""
         ...
@@ -155,6 +164,7 @@ class _Deal:
     versions: list[StoredVersion] = field(default_factory=list)
     events: list[ArchiveEvent] = field(default_factory=list)
     life: list[DealEvent] = field(default_factory=list)
+    outlines: dict[int, str] = field(default_factory=dict)
 
 
 class InMemoryRepository:
@@ -185,6 +195,8 @@ class InMemoryRepository:
             previous = deal.versions[-1].info.chain if deal.versions else ""
             info = new.as_version(key, (latest or 0) + 1, moment, previous)
             deal.versions.append(StoredVersion(info, new.content, new.content_format, new.sha256))
+            if new.outline is not None:
+                deal.outlines[info.number] = new.outline
             return info
 
     def check(self) -> None:
@@ -300,6 +312,15 @@ class InMemoryRepository:
     def deal_events(self, key: str) -> list[DealEvent]:
         with self._lock:
             return list(self._get(key).life)
+
+    def outlines(self, keys: list[str]) -> dict[str, str | None]:
+        with self._lock:
+            return {key: deal.outlines.get(deal.versions[-1].info.number) for key in keys
+                    if (deal := self._deals.get(key)) is not None}
+
+    def statuses(self) -> dict[str, DealStatus]:
+        with self._lock:
+            return {key: status_of(deal.life) for key, deal in self._deals.items()}
 
     def heads(self) -> dict[str, int]:
         with self._lock:

@@ -24,6 +24,7 @@ from valueshare.model.types import NOT_IN_TEXT
 from valueshare.register import access
 from valueshare.register.access import LOCAL, Actor
 from valueshare.register.errors import RegisterTampered, SaveRefused
+from valueshare.register.outline import outline_of
 from valueshare.register.records import (
     KEY_MAX,
     KEY_PATTERN,
@@ -137,8 +138,10 @@ def new_version(deal: Deal, *, author: str, note: str, content_format: str = "ya
     if read_text(content, content_format, "the text about to be saved") != deal:
         # Belt and braces: never store a text that would open as a different deal.
         raise SaveRefused("this deal does not read back the same from its text, so it was not saved")
+    valuation = value_deal(deal)
     return NewVersion(check_author(author), check_note(note), content, content_format, deal.name, deal.nhs.name,
-                      deal.partner.name, Headlines.of(value_deal(deal)), restored_from)
+                      deal.partner.name, Headlines.of(valuation), restored_from,
+                      outline_of(deal, valuation).to_json())
 
 
 def save(repo: Repository, deal: Deal, *, author: str, note: str, base_version: int | None,

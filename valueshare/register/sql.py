@@ -83,6 +83,7 @@ from valueshare.register.tables import (
     memberships,
     metadata,
     organisations,
+    version_outlines,
     versions,
 )
 
@@ -442,7 +443,7 @@ class SqlRepository:
                         versions.c.deal_id == deal_id, versions.c.number == base_version)).scalar() or ""
                     moment = utc(self._clock())
                 info = new.as_version(key, number, moment, previous)
-                conn.execute(sa.insert(versions).values(
+                stored = conn.execute(sa.insert(versions).values(
                     deal_id=deal_id, number=number, author=new.author, saved_at=moment, note=new.note,
                     content_format=new.content_format, content=new.content, sha256=new.sha256, chain=info.chain,
                     nhs_npv_gbp=new.headlines.nhs_npv, partner_npv_gbp=new.headlines.partner_npv,
@@ -450,7 +451,10 @@ class SqlRepository:
                     nhs_share=new.headlines.nhs_share, launch_probability=new.headlines.launch_probability,
                     deal_name=new.deal_name, nhs_name=new.nhs_name, partner_name=new.partner_name,
                     restored_from=new.restored_from,
-                    search_text=search_text(key, new.deal_name, new.nhs_name, new.partner_name)))
+                    search_text=search_text(key, new.deal_name, new.nhs_name, new.partner_name))).inserted_primary_key
+                if new.outline is not None:
+                    assert stored is not None  # an insert of one row always has its key
+                    conn.execute(sa.insert(version_outlines).values(version_id=stored[0], outline=new.outline))
         except exc.IntegrityError as error:
             # Two first saves of one deal at once (the key is unique), or a number taken under us: the database
             # refused the second, and the loser is told who won. Any other refusal (a broken rule) is not a conflict.
@@ -633,6 +637,26 @@ class SqlRepository:
             rows = conn.execute(sa.select(archive_events).where(archive_events.c.deal_id == deal_id)
                                 .order_by(archive_events.c.id)).all()
         return [ArchiveEvent(key, bool(r.archived), r.author, utc(r.at), r.note) for r in rows]
+
+    def outlines(self, keys: list[str]) -> dict[str, str | None]:
+        query = (sa.select(deals.c.key, version_outlines.c.outline)
+                 .join(versions, sa.and_(versions.c.deal_id == deals.c.id, versions.c.number == deals.c.head))
+                 .outerjoin(version_outlines, version_outlines.c.version_id == versions.c.id))
+        wanted = set(keys)
+        with self._errors(), self.engine.connect() as conn:
+            # one read of every deal, filtered here: an IN list of 10,000 keys would cost more than it saves
+            return {row.key: row.outline for row in conn.execute(query) if row.key in wanted}
+
+    def statuses(self) -> dict[str, DealStatus]:
+        query = (sa.select(deals.c.key, deal_events.c.status).select_from(deals)
+                 .outerjoin(deal_events, sa.and_(deal_events.c.deal_id == deals.c.id, deal_events.c.kind == "status"))
+                 .order_by(deal_events.c.id))
+        found: dict[str, DealStatus] = {}
+        with self._errors(), self.engine.connect() as conn:
+            for row in conn.execute(query):  # oldest first: the last status event of each deal wins
+                if row.status is not None or row.key not in found:
+                    found[row.key] = DealStatus.DRAFT if row.status is None else DealStatus(row.status)
+        return found
 
     def heads(self) -> dict[str, int]:
         with self._errors(), self.engine.connect() as conn:

@@ -117,3 +117,11 @@ access_events = sa.Table(
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("text", sa.Text, nullable=False),
 )
+
+# Added by revision 0006: each version's outline for the portfolio (``valueshare.register.outline``), derived from
+# its text when saved; a version saved before the revision has none.
+version_outlines = sa.Table(
+    "register_version_outlines", metadata,
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("register_versions.id", ondelete="RESTRICT"), primary_key=True),
+    sa.Column("outline", sa.Text, nullable=False),
+)
