@@ -11,6 +11,7 @@ from register_support import Clock, fee_deal, location, pg_location, repo  # noq
 from valueshare.register import InMemoryRepository, service
 from valueshare.register.access import LOCAL, AccessDenied, Actor
 from valueshare.scenario import deal_from_data, deal_to_data
+from valueshare.sharing import for_partner
 
 KEY = "test-deal"
 ANA, BO, CY = Actor("ana@trust-a.nhs.uk"), Actor("bo@trust-a.nhs.uk"), Actor("cy@trust-a.nhs.uk")
@@ -63,9 +64,12 @@ OPERATIONS = {
     "status": lambda r, a: service.set_status(r, KEY, "offered", author="x", actor=a),
     "sign off": lambda r, a: service.sign_off(r, KEY, 2, author="x", actor=a),
     "share": lambda r, a: service.share(r, KEY, "trust-b", "adviser", author="x", actor=a),
+    # the partner's file for version 2 with the fee lowered, kept as the next version
+    "counter-offer": lambda r, a: service.import_counter_offer(r, KEY, for_partner(private_deal(1500)), author="x",
+                                                               actor=a),
 }
 READ = {"list", "history", "read", "diff", "life", "comment", "partner view"}
-WRITE = {"save", "restore", "archive", "status", "share"}
+WRITE = {"save", "restore", "archive", "status", "share", "counter-offer"}
 ALLOWED = {
     "member": READ | WRITE,
     "approver": READ | WRITE | {"sign off"},

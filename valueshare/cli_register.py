@@ -38,7 +38,7 @@ from valueshare.scenario import load_deal
 
 AUTHOR_ENV = "VALUESHARE_AUTHOR"
 COMMANDS = ("save", "history", "show", "diff", "restore", "list", "archive", "unarchive", "status", "sign-off",
-            "comment", "org", "member", "share", "portfolio")
+            "comment", "counter-offer", "org", "member", "share", "portfolio")
 USER_ENV = "VALUESHARE_USER"
 CHECKS = ("verify",)  # the register as a whole rather than its deals
 
@@ -133,6 +133,21 @@ def add_register_parsers(subparsers: Any) -> None:
     remark.add_argument("version", type=_number, metavar="N")
     remark.add_argument("text", metavar="TEXT")
     remark.set_defaults(run=run, register_command=_comment)
+
+    counter = subparsers.add_parser(
+        "counter-offer", parents=[where, who],
+        help="read the partner's returned deal file as a counter-offer on a deal and save it: as the next version, "
+             "or as an internal variant; the NHS's own figures are kept from the deal")
+    counter.add_argument("deal", metavar="DEAL")
+    counter.add_argument("scenario", type=Path, metavar="RETURNED.yaml", help="the partner's file as it came back")
+    counter.add_argument("--keep-as", choices=service.KEEP_AS, default="version",
+                         help="the deal's next version (default), or a variant beside the deal")
+    counter.add_argument("--variant", metavar="NAME", help="the variant's name (default 'Counter-offer')")
+    counter.add_argument("--note", default="", metavar="TEXT", help="what the version records (default: where it "
+                                                                    "came from)")
+    counter.add_argument("--base-version", type=_number, metavar="N",
+                         help="the version you compared it with; refused if someone has saved since")
+    counter.set_defaults(run=run, register_command=_counter_offer)
 
     org = subparsers.add_parser("org", parents=[where, who], help="add an organisation to the register")
     org.add_argument("key", metavar="KEY", help="a short key, e.g. trust-a")
@@ -324,6 +339,27 @@ def _comment(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
     return 0
 
 
+def _counter_offer(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
+    done = service.import_counter_offer(repo, args.deal, args.scenario_deal, author=_author(args),
+                                        keep_as=args.keep_as, variant=args.variant, note=args.note,
+                                        base_version=args.base_version, actor=_actor(args))
+    kept = (f"as the variant '{one_line(done.variant)}'" if done.variant else "as the deal's next version")
+    print(f"Counter-offer saved {kept}: version {done.info.number} of {done.info.deal_key}", file=out)
+    print(f"  {reports.version_figures(done.info)}", file=out)
+    print(f"The partner proposes {len(done.offer.changes)} change(s):", file=out)
+    for change in done.offer.changes:
+        print(f"  {one_line(change.line())}", file=out)
+    if done.offer.ignored:
+        print("Kept as the NHS had them (the NHS's own parts, which the partner's file cannot change):", file=out)
+        for path in done.offer.ignored:
+            print(f"  {path}", file=out)
+    for line in done.offer.to_complete:
+        print(f"To complete: {line}", file=out)
+    if done.status is not None:
+        print(f"Status: {done.status.status.label.lower() if done.status.status else ''}", file=out)
+    return 0
+
+
 def _verify(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
     found = service.verify(repo)
     for problem in found.problems:
@@ -346,6 +382,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         from valueshare.register.sql import open_register  # loads SQLAlchemy only now
 
         saving = args.register_command is _save
+        if args.register_command is _counter_offer:  # a bad file is reported before the register is opened
+            args.scenario_deal = read_scenario(args.scenario)
         if saving:  # a bad file, note or author is reported before the register is opened (or started)
             args.scenario_deal = read_scenario(args.scenario)
             service.check_note(args.note)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from valueshare.compare import Comparison, compare
+from valueshare.counteroffer import CounterOffer, as_variant, read_counter_offer
 from valueshare.engine.valuation import value_deal
 from valueshare.errors import DealInvalid, Problem
 from valueshare.formats import Migrated
@@ -23,7 +24,7 @@ from valueshare.model import Deal
 from valueshare.model.types import NOT_IN_TEXT
 from valueshare.register import access
 from valueshare.register.access import LOCAL, Actor
-from valueshare.register.errors import RegisterTampered, SaveRefused
+from valueshare.register.errors import RegisterTampered, SaveRefused, VersionConflict
 from valueshare.register.outline import outline_of
 from valueshare.register.records import (
     KEY_MAX,
@@ -423,6 +424,58 @@ def sign_off(repo: Repository, key: str, number: int, *, author: str, note: str 
     event = DealEvent(key, EventKind.SIGN_OFF, _who(author, actor), now_placeholder(),
                       _clean(note, "note", NOTE_MAX, None), number)
     return repo.add_event(key, event)
+
+
+@dataclass(frozen=True)
+class Imported:
+    """A counter-offer taken into the register: the version saved, what the partner proposed and what was kept,
+    and the status event (counter-offered) when the deal's status allowed it."""
+
+    info: VersionInfo
+    offer: CounterOffer
+    kept_as: str                      # "version" or "variant"
+    variant: str | None
+    status: DealEvent | None
+
+
+#: How a counter-offer may be kept: as the deal's next version, or as an internal variant beside it.
+KEEP_AS = ("version", "variant")
+
+
+def import_counter_offer(repo: Repository, key: str, returned: Deal, *, author: str, keep_as: str = "version",
+                         variant: str | None = None, note: str = "", base_version: int | None = None,
+                         actor: Actor = LOCAL) -> Imported:
+    """Read ``returned`` (the partner's deal file as it came back) as a counter-offer on deal ``key``'s latest
+    version (``valueshare.counteroffer``: the NHS's own parts are kept from its deal) and save it: as the next
+    version (``keep_as='version'``) or as an internal variant of the deal (``'variant'``, named ``variant``). A
+    deal that was offered becomes counter-offered. ``base_version``, when given, must still be the latest."""
+    key = key_for(key)
+    if keep_as not in KEEP_AS:
+        raise SaveRefused(f"keep a counter-offer as a version or as a variant, not {keep_as!r}")
+    access.require(repo, actor, key, f"import a counter-offer into deal '{key}'", check="writes")
+    opened = open_version(repo, key, actor=actor)
+    if base_version is not None and base_version != opened.info.number:
+        raise VersionConflict(key, base_version, opened.info)  # compared with a version that is no longer the latest
+    offer = read_counter_offer(opened.deal, returned, "the counter-offer")
+    if not offer.changed:
+        raise SaveRefused("the counter-offer proposes no change to what the partner may propose: nothing was saved")
+    name = None
+    if keep_as == "variant":
+        taken = {v.name for v in opened.deal.variants}
+        name = (variant or "").strip() or next(
+            n for k in range(1, len(taken) + 2) if (n := "Counter-offer" + (f" {k}" if k > 1 else "")) not in taken)
+        deal = as_variant(opened.deal, offer, name)
+    else:
+        deal = offer.deal
+    partner = returned.partner.name
+    info = save(repo, deal, author=author, base_version=opened.info.number if base_version is None else base_version,
+                key=key, note=note or (f"counter-offer from {partner}" + (f" kept as the variant '{name}'" if name
+                                                                          else " adopted")), actor=actor)
+    event = None
+    if DealStatus.COUNTER_OFFERED in NEXT_STATUSES[life(repo, key, actor=actor).status]:
+        event = set_status(repo, key, DealStatus.COUNTER_OFFERED, author=author,
+                           note=f"counter-offer from {partner}, saved as version {info.number}", actor=actor)
+    return Imported(info, offer, keep_as, name, event)
 
 
 def comment(repo: Repository, key: str, number: int, *, author: str, text: str,
