@@ -45,6 +45,8 @@ EDIT = "edit"
 CHOSEN = "compare:variants"
 SHARED_HELP = ("A shared variant goes to the partner in the partner's deal file; it may not change the NHS's "
                "internal figures (negotiating position, fair share, the contribution's value) or its costs.")
+NAME_HELP = "What the variant is called in the comparison, e.g. 'Downside'; each variant's name is its own."
+DESCRIPTION_HELP = "What the variant assumes, in a sentence: it is shown with the comparison and kept in the deal file."
 VALUE_HELP = "Typed as in the deal file: 0.15 for 15%, 60000 for £60,000, true or false, text, or a list like [1, 2]."
 
 
@@ -74,11 +76,11 @@ def _variant_card(deal: Deal, name: str, paths: list[str], labels: dict[str, str
     with st.container(border=True):
         left, right = st.columns([3, 2], vertical_alignment="bottom")
         left.text_input("Name", key=_widget(part, "name", variant.name), on_change=_change_text, args=(name, "name"),
-                        max_chars=100)
+                        max_chars=100, help=NAME_HELP)
         right.checkbox("Shared with the partner", key=_widget(part, "shared", variant.shared), help=SHARED_HELP,
                        on_change=_change_shared, args=(name,))
         st.text_area("Description", key=_widget(part, "description", variant.description), height=68,
-                     on_change=_change_text, args=(name, "description"), max_chars=1000)
+                     on_change=_change_text, args=(name, "description"), max_chars=1000, help=DESCRIPTION_HELP)
         st.markdown("**Changes to the base deal**", help=VALUE_HELP)
         for path, value in variant.overrides.items():
             what, typed, drop = st.columns([4, 3, 1], vertical_alignment="bottom")
@@ -102,9 +104,10 @@ def _new_variant(paths: list[str], labels: dict[str, str]) -> None:
                                                "counter-offer), compared with it above.")
         left, right = st.columns([3, 2], vertical_alignment="bottom")
         left.text_input("Name of the new variant", key=_widget(NEW, "name", ""), max_chars=100,
-                        placeholder="e.g. Downside")
+                        placeholder="e.g. Downside", help=NAME_HELP)
         right.checkbox("Shared with the partner", key=_widget(NEW, "shared", False), help=SHARED_HELP)
-        st.text_area("What it assumes", key=_widget(NEW, "description", ""), height=68, max_chars=1000)
+        st.text_area("What it assumes", key=_widget(NEW, "description", ""), height=68, max_chars=1000,
+                     help=DESCRIPTION_HELP)
         pick, typed = st.columns([4, 3], vertical_alignment="bottom")
         _path_picker(pick, NEW, paths, labels, "Input it changes")
         typed.text_input("Its value", key=_widget(NEW, "new-value", ""), help=VALUE_HELP)
@@ -131,9 +134,10 @@ def _keep_edits(deal: Deal) -> None:
         else:
             st.caption("The deal is as it was when marked: edit it on any page, then come back here.")
         left, right = st.columns([3, 2], vertical_alignment="bottom")
-        left.text_input("Name of the variant", key=_widget(EDIT, "name", ""), max_chars=100)
+        left.text_input("Name of the variant", key=_widget(EDIT, "name", ""), max_chars=100, help=NAME_HELP)
         right.checkbox("Shared with the partner", key=_widget(EDIT, "shared", False), help=SHARED_HELP)
-        st.text_area("What it assumes", key=_widget(EDIT, "description", ""), height=68, max_chars=1000)
+        st.text_area("What it assumes", key=_widget(EDIT, "description", ""), height=68, max_chars=1000,
+                     help=DESCRIPTION_HELP)
         save, forget = st.columns(2)
         save.button("Save the edits as a variant", key=f"{KEY}{EDIT}:save", on_click=_save_edits,
                     icon=":material/save:", disabled=not changes)
