@@ -197,7 +197,7 @@ def test_the_register_comes_from_the_environment_when_not_given(tmp_path, regist
 
 def test_the_commands_are_the_documented_ones():
     assert COMMANDS == ("save", "history", "show", "diff", "restore", "list", "archive", "unarchive", "status",
-                        "sign-off", "comment", "org", "member", "share", "portfolio")
+                        "sign-off", "comment", "counter-offer", "org", "member", "share", "portfolio")
 
 
 def test_portfolio_prints_the_pipeline_and_totals_and_as_json(tmp_path, register):

@@ -25,6 +25,7 @@ from valueshare.register.errors import (
     VersionNotFound,
 )
 from valueshare.register.records import (
+    Access,
     AccessEvent,
     ArchiveEvent,
     DealEvent,
@@ -68,9 +69,12 @@ class Repository(Protocol):
         moved); every other method checks this first."""
         ...
 
-    def add_version(self, key: str, new: NewVersion, base_version: int | None) -> VersionInfo:
+    def add_version(self, key: str, new: NewVersion, base_version: int | None,
+                    owner: str | None = None) -> VersionInfo:
         """Store ``new`` as the next version of deal ``key``; ``base_version`` is the version the edits started
-        from (``None`` for a new deal). Raises ``VersionConflict`` when that is no longer the latest."""
+        from (``None`` for a new deal). Raises ``VersionConflict`` when that is no longer the latest. ``owner``: for
+        a new deal, the organisation that owns it, granted in the same transaction (recorded as an access event by
+        ``new.author``), so a deal never exists without its owner."""
         ...
 
     def deal(self, key: str) -> DealInfo:
@@ -181,8 +185,11 @@ class InMemoryRepository:
         self._access: list[AccessEvent] = []
         self._lock = threading.Lock()
 
-    def add_version(self, key: str, new: NewVersion, base_version: int | None) -> VersionInfo:
+    def add_version(self, key: str, new: NewVersion, base_version: int | None,
+                    owner: str | None = None) -> VersionInfo:
         with self._lock:
+            if owner is not None:
+                self._org(owner)
             deal = self._deals.get(key)
             latest = deal.versions[-1].info.number if deal else None
             if base_version != latest:
@@ -197,6 +204,9 @@ class InMemoryRepository:
             deal.versions.append(StoredVersion(info, new.content, new.content_format, new.sha256))
             if new.outline is not None:
                 deal.outlines[info.number] = new.outline
+            if owner is not None and info.number == 1:
+                self._grants.append(Grant(key, owner, Access.OWNER))
+                self._access_event(new.author, f"deal {key} shared with {owner} as {Access.OWNER.value}")
             return info
 
     def check(self) -> None:

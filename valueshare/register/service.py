@@ -158,10 +158,7 @@ def save(repo: Repository, deal: Deal, *, author: str, note: str, base_version: 
     else:
         access.require(repo, actor, key, f"save a version of deal '{key}'", check="writes")
     version = new_version(deal, author=_who(author, actor), note=note, content_format=content_format)
-    info = repo.add_version(key, version, base_version)
-    if owner is not None:
-        repo.set_grant(Grant(key, owner, Access.OWNER), _who(author, actor))
-    return info
+    return repo.add_version(key, version, base_version, owner)
 
 
 @dataclass(frozen=True)

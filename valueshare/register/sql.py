@@ -417,9 +417,11 @@ class SqlRepository:
 
     # writing
 
-    def add_version(self, key: str, new: NewVersion, base_version: int | None) -> VersionInfo:
+    def add_version(self, key: str, new: NewVersion, base_version: int | None,
+                    owner: str | None = None) -> VersionInfo:
         try:
             with self._errors(), self._writer.begin() as conn:
+                owner_id = None if owner is None else self._org_id(conn, owner)
                 found = conn.execute(sa.select(deals.c.id, deals.c.head).where(deals.c.key == key)).first()
                 if found is None:
                     if base_version is not None:
@@ -455,6 +457,9 @@ class SqlRepository:
                 if new.outline is not None:
                     assert stored is not None  # an insert of one row always has its key
                     conn.execute(sa.insert(version_outlines).values(version_id=stored[0], outline=new.outline))
+                if owner_id is not None and number == 1:
+                    conn.execute(sa.insert(grants).values(deal_id=deal_id, org_id=owner_id, access="owner"))
+                    self._access_event(conn, new.author, f"deal {key} shared with {owner} as owner")
         except exc.IntegrityError as error:
             # Two first saves of one deal at once (the key is unique), or a number taken under us: the database
             # refused the second, and the loser is told who won. Any other refusal (a broken rule) is not a conflict.
