@@ -137,3 +137,23 @@ def test_the_signed_in_identity_is_the_author_of_every_version_and_event(team):
     info = service.save(team, private_deal(5000), author="Someone Else", note="n", base_version=2, actor=CY)
     assert info.author == CY.person
     assert service.sign_off(team, KEY, 3, author="The Board", actor=CY).author == CY.person
+
+
+def test_a_new_deal_and_its_owner_grant_are_saved_together_or_not_at_all(location):
+    """The first version and the owner's grant are one transaction: a grant to an organisation that is not in the
+    register refuses the save whole, so no deal is left that nobody owns."""
+    from valueshare.register.errors import RegisterError
+    from valueshare.register.sql import open_register
+
+    repo = open_register(location, clock=Clock())
+    try:
+        new = service.new_version(fee_deal(1000), author="Ana", note="n")
+        with pytest.raises(RegisterError, match="no organisation 'nowhere'"):
+            repo.add_version("orphan", new, None, owner="nowhere")
+        assert "orphan" not in repo.heads() and repo.grants() == [] and repo.access_events() == []
+        service.add_organisation(repo, "trust-a", "Trust A", "nhs", author="Ana")
+        repo.add_version("owned", new, None, owner="trust-a")
+        assert [(g.deal_key, g.organisation, g.access.value) for g in repo.grants()] == [("owned", "trust-a", "owner")]
+        assert repo.access_events()[-1].text == "deal owned shared with trust-a as owner"
+    finally:
+        repo.close()
