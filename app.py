@@ -20,7 +20,8 @@ PAGES = {
     "Negotiate": [st.Page("app_pages/negotiation.py", title="Negotiation", icon=":material/handshake:"),
                   st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:")],
     "Record": [st.Page("app_pages/documents.py", title="Documents", icon=":material/description:"),
-               st.Page("app_pages/register.py", title="Register", icon=":material/inventory_2:")],
+               st.Page("app_pages/register.py", title="Register", icon=":material/inventory_2:"),
+               st.Page("app_pages/portfolio.py", title="Portfolio", icon=":material/dashboard:")],
     "Help": [st.Page("app_pages/guide.py", title="User guide", icon=":material/menu_book:"),
              st.Page("app_pages/method.py", title="Method", icon=":material/functions:", url_path="method")],
 }

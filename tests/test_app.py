@@ -409,7 +409,7 @@ def test_a_problem_shown_on_another_page_names_its_field_in_words_with_its_path(
 @pytest.mark.parametrize(("page", "after"), [
     ("deal", "Valuation"), ("valuation", "Risk"), ("risk", "Framework check"), ("framework", "Contribution value"),
     ("contribution", "Negotiation"), ("negotiation", "Compare"), ("compare", "Documents"), ("documents", "Register"),
-    ("register", None), ("guide", None)])
+    ("register", "Portfolio"), ("portfolio", None), ("guide", None)])
 def test_each_page_of_the_journey_ends_with_a_link_to_the_next_in_the_sidebars_order(page, after):
     at = open_app(IMAGING)
     if page != "deal":
@@ -500,7 +500,7 @@ def test_a_new_deal_with_only_its_names_and_use_builds_every_document():
 
 
 @pytest.mark.parametrize("page", ["valuation", "risk", "framework", "contribution", "negotiation", "compare",
-                                  "register"])
+                                  "register", "portfolio"])
 def test_every_page_shows_a_new_deal_with_nothing_paid_or_sold_without_an_error(page):
     at = _filled_new_deal()
     at.switch_page(f"app_pages/{page}.py").run()

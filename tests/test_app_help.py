@@ -12,7 +12,8 @@ from apptest_support import open_page
 from ui.docs import sections
 from valueshare.scenario import example_paths
 
-PAGES = ["deal", "valuation", "risk", "framework", "contribution", "negotiation", "compare", "documents", "register"]
+PAGES = ["deal", "valuation", "risk", "framework", "contribution", "negotiation", "compare", "documents", "register",
+         "portfolio"]
 RISK_TABS = ["Monte Carlo", "Tornado", "Two-way table"]
 KINDS = ["number_input", "text_input", "text_area", "selectbox", "multiselect", "checkbox", "toggle", "radio",
          "slider", "select_slider", "date_input", "button_group"]

@@ -37,7 +37,8 @@ MEMBERS = [
     {"name": "University of Northshire", "is_nhs": False, "records": 0.0, "share": 20.0},
 ]
 
-PAGES = ["deal", "valuation", "risk", "framework", "contribution", "negotiation", "compare", "documents", "register"]
+PAGES = ["deal", "valuation", "risk", "framework", "contribution", "negotiation", "compare", "documents", "register",
+         "portfolio"]
 #: The examples issue 16 adds; each is tested if another change has put it in scenarios/.
 NEW_EXAMPLES = ["national-ai-adoption.yaml", "ics-linked-record.yaml", "cancer-data-platform.yaml",
                 "life-sciences-cluster.yaml", "ai-retinopathy-newborns.yaml", "ai-prognosis-cancer-centre.yaml",

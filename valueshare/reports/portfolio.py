@@ -47,6 +47,18 @@ def status_label(value: str) -> str:
     return DealStatus(value).label
 
 
+#: The portfolio's lists of outliers: (title, field of ``Portfolio`` holding the deals' keys).
+OUTLIERS = (("Below cost recovery", "below_cost_recovery"), ("Value share above the fair band", "above_band"),
+            ("Value share below the fair band", "below_band"))
+
+
+def outliers(folio: Portfolio) -> list[tuple[str, list[str]]]:
+    """Each list of outliers under its title, with the names of its deals in the portfolio's order (a list with
+    no deal is empty), for the summary and the app's Portfolio page."""
+    names = {d.key: d.name for d in folio.deals}
+    return [(title, [names[k] for k in getattr(folio, name)]) for title, name in OUTLIERS]
+
+
 def summary_lines(folio: Portfolio) -> list[str]:
     """The portfolio in a few sentences (the CLI prints them; the page shows them above its tables)."""
     n = len(folio.deals)
@@ -57,12 +69,9 @@ def summary_lines(folio: Portfolio) -> list[str]:
              f"{percent(share) if share is not None else 'n/a (no deal has one)'}"]
     lines.append("Pipeline: " + (", ".join(f"{status_label(s).lower()} {k}" for s, k in folio.pipeline.items() if k)
                                  or "no deals"))
-    names = {d.key: d.name for d in folio.deals}
-    for title, keys in (("Below cost recovery", folio.below_cost_recovery),
-                        ("Value share above the fair band", folio.above_band),
-                        ("Value share below the fair band", folio.below_band)):
-        if keys:
-            lines.append(f"{title}: " + ", ".join(names[k] for k in keys))
+    for title, names in outliers(folio):
+        if names:
+            lines.append(f"{title}: " + ", ".join(names))
     if folio.worked_out:
         lines.append(f"{folio.worked_out} deal(s) saved before the register kept outlines were valued again from "
                      f"their text")
@@ -152,6 +161,12 @@ def _cell(value: Any) -> Any:
 def deals_csv(folio: Portfolio) -> str:
     """The table of deals as CSV: money in £, rates and shares as fractions."""
     return _csv(deal_rows(folio))
+
+
+def deals_csv_bytes(folio: Portfolio) -> bytes:
+    """``deals_csv`` as a file for Excel users: UTF-8 with a byte-order mark, so that £ and accented names survive
+    when Excel opens it."""
+    return deals_csv(folio).encode("utf-8-sig")
 
 
 def portfolio_xlsx(folio: Portfolio) -> bytes:
