@@ -85,9 +85,9 @@ def chosen_deals(valid: state.Valid) -> list[tuple[str, Deal]]:
         variants_editor(valid)
         names = [v.name for v in deal.variants]
         if not names:
-            st.info("This deal has no variants. A variant is a named set of changes to the deal (an upside, a "
-                    "downside, a counter-offer), written in the deal file's variants section; or compare it with "
-                    "another example or a counter-offer file.")
+            st.info("This deal has no variants yet. A variant is a named set of changes to the deal (an upside, a "
+                    "downside, a counter-offer): make one above, or compare the deal with another example or a "
+                    "counter-offer file.")
             return [("Base", deal)]
         chosen = keep("compare:variants", st.multiselect(
             "Variants", names, key=remember("compare:variants", names, lambda v: set(v) <= set(names)),
@@ -125,10 +125,18 @@ def chosen_deals(valid: state.Valid) -> list[tuple[str, Deal]]:
     if counter is None:
         st.caption("Open a counter-offer file to line it up against this deal.")
         return [(THIS_DEAL, deal)]
+    from ui import counteroffer  # it uses the Register page's parts, which use this module's tables
+
     name, data = counter
-    other = deal_from_data(data)
-    st.caption(f"Counter-offer: {md(other.name)} (from {md(name)})")
-    return [(THIS_DEAL, deal), (other.name, other)]
+    returned = deal_from_data(data)
+    st.caption(f"Counter-offer: {md(returned.name)} (from {md(name)}), read against this deal: the partner's "
+               "proposals with the NHS's own figures kept from this deal.")
+    offer = counteroffer.read(deal, returned)
+    if offer is None:
+        return [(THIS_DEAL, deal)]
+    counteroffer.summary(offer)
+    counteroffer.actions(deal, returned, offer)
+    return [(THIS_DEAL, deal), (offer.deal.name, offer.deal)]
 
 
 def show(comparison: Comparison) -> None:
