@@ -211,6 +211,20 @@ def test_portfolio_prints_the_pipeline_and_totals_and_as_json(tmp_path, register
     assert "Deals using each term, use Commercial product development: access fee 1" in out
     data = json.loads(run("portfolio", "--json", *where)[1])
     assert data["total_nhs_npv_gbp"] == 1000 and data["pipeline"]["draft"] == 1
+    code, _, err = run("portfolio", "--csv", str(tmp_path / "p.csv"), "--xlsx", str(tmp_path / "p.xlsx"), *where)
+    assert code == 0, err
+    from valueshare.register.portfolio import portfolio
+    from valueshare.register.sql import open_register
+    from valueshare.reports.portfolio import deals_csv_bytes
+
+    repo = open_register(str(register))
+    try:
+        assert (tmp_path / "p.csv").read_bytes() == deals_csv_bytes(portfolio(repo))
+    finally:
+        repo.close()
+    assert (tmp_path / "p.xlsx").read_bytes()[:2] == b"PK"                  # a workbook (a zip)
+    code, _, err = run("portfolio", "--csv", str(tmp_path / "no" / "such" / "p.csv"), *where)
+    assert code == 1 and "cannot write the CSV file" in err
 
 
 def test_organisations_members_and_sharing_from_the_command_line(tmp_path, register):

@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from valueshare.cli_export import _write
 from valueshare.errors import ValueshareError, problem_lines
 from valueshare.model import Deal
 from valueshare.register import service
@@ -175,6 +176,9 @@ def add_register_parsers(subparsers: Any) -> None:
                                   help="across the deals you may see: pipeline by status, totals, terms used, outliers")
     folio.add_argument("--json", action="store_true", help="print it as JSON")
     folio.add_argument("--archived", action="store_true", help="include archived deals")
+    folio.add_argument("--csv", type=Path, metavar="OUT.csv", help="also write the table of deals as CSV")
+    folio.add_argument("--xlsx", type=Path, metavar="OUT.xlsx",
+                       help="also write the portfolio as an Excel workbook (summary, deals, terms, term figures)")
     folio.set_defaults(run=run, register_command=_portfolio)
 
     check = subparsers.add_parser("verify", parents=[where],
@@ -210,9 +214,12 @@ def _share(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
 
 def _portfolio(args: argparse.Namespace, repo: Repository, out: TextIO) -> int:
     from valueshare.register.portfolio import portfolio
-    from valueshare.reports.portfolio import summary_lines, terms_rows
+    from valueshare.reports.portfolio import deals_csv_bytes, portfolio_xlsx, summary_lines, terms_rows
 
     found = portfolio(repo, actor=_actor(args), include_archived=args.archived)
+    for path, content, what in ((args.csv, deals_csv_bytes, "CSV file"), (args.xlsx, portfolio_xlsx, "workbook")):
+        if path is not None:
+            _write(path, content(found), what)
     if args.json:
         print(json.dumps(found.to_dict(), indent=2, allow_nan=False), file=out)
         return 0
