@@ -94,6 +94,44 @@ FROM, TO, TRIALS, SHARE = "From (£)", "To (£)", "Trials", "Share of trials"
 P10, P50, P90 = "P10 (£)", "P50 (£)", "P90 (£)"
 LOW, HIGH = "Low", "High"
 NEGATIVE = "#D55E00"  # Okabe-Ito vermillion: the partner loses money
+#: How the app's words name a chart colour, so that a caption says the colour the chart draws ("outlined in ...").
+COLOUR_NAMES = {NEGATIVE: "orange-red"}
+PERCENT = "%"  # an axis's format meaning "a share, in percent at round ticks", where a d3 format would stand
+
+
+def percent_axis(**options: Any) -> dict[str, Any]:
+    """An axis of shares in whole percents, its ticks at least 1% apart (0.5% steps would read 1%, 1%, 2%)."""
+    return {"format": ".0%", "tickMinStep": 0.01, **options}
+
+
+def nice_ticks(low: float, high: float, count: int = 6) -> list[float]:
+    """About ``count`` round tick values within [low, high]: a step of 1, 2 or 5 times a power of ten.
+
+    >>> nice_ticks(0.0833, 0.2917)
+    [0.1, 0.15, 0.2, 0.25]
+    >>> nice_ticks(-25_000, 2_750_000)
+    [0.0, 500000.0, 1000000.0, 1500000.0, 2000000.0, 2500000.0]
+    >>> nice_ticks(3.0, 3.0)
+    [3.0]
+    """
+    if not high > low:
+        return [float(low)]
+    raw = (high - low) / count
+    power = 10.0 ** np.floor(np.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw * (1 - 1e-9))
+    first = np.ceil(low / step - 1e-9) * step
+    ticks = np.arange(first, high + step * 1e-9, step)
+    return [float(round(t, 12)) + 0.0 for t in ticks]
+
+
+def percent_format(ticks: list[float]) -> str:
+    """The d3 format that writes these shares with as few decimals as their step needs.
+
+    >>> percent_format([0.1, 0.15, 0.2]), percent_format([0.01, 0.015]), percent_format([0.2])
+    ('.0%', '.1%', '.0%')
+    """
+    step = min((b - a for a, b in zip(ticks, ticks[1:], strict=False)), default=0.01)
+    return f".{max(0, int(np.ceil(-np.log10(step * 100) - 1e-9)))}%"
 
 
 def histogram_frame(values: np.ndarray, side: str, *, bins: int = 40) -> pd.DataFrame:
@@ -112,15 +150,16 @@ def histogram_frame(values: np.ndarray, side: str, *, bins: int = 40) -> pd.Data
     })
 
 
-def histogram_chart(frame: pd.DataFrame, side: str, *, height: int = 220) -> Spec:
-    """Bars of the share of trials in each NPV bin, with a rule at £0 when the trials straddle it."""
+def histogram_chart(frame: pd.DataFrame, side: str, *, height: int = 220, of: str = "trials") -> Spec:
+    """Bars of the share of trials in each NPV bin, with a rule at £0 when the trials straddle it; ``of`` names
+    the trials the shares are of ("launched trials" when the frame holds only those)."""
     data = frame[frame[SIDE] == side]
     bars = {"data": {"name": "bins"},
             "mark": {"type": "bar", "color": COLOURS[side], "stroke": "white", "strokeWidth": 0.3}, "encoding": {
                 "x": _field(FROM, "quantitative", title=f"{side} NPV (£)", scale={"zero": False},
                             axis=money_labels()),
                 "x2": {"field": TO},
-                "y": _field(SHARE, "quantitative", title="Share of trials", axis={"format": ".0%", "minExtent": 40}),
+                "y": _field(SHARE, "quantitative", title=f"Share of {of}", axis=percent_axis(minExtent=40)),
                 "y2": {"datum": 0},
                 "tooltip": [_field("NPV range", "nominal"), _field("Share", "nominal"),
                             _field(TRIALS, "quantitative", format=",")]}}
@@ -270,18 +309,27 @@ def break_even_frame(points: list[tuple[float, float]], row_path: str, col_path:
                         columns=["Row", "Column", "Row value", "Break-even column value"])
 
 
+def _round_axis(low: float, high: float, fmt: str) -> dict[str, Any]:
+    """An axis over [low, high] with round ticks (the cells' own values may be 16.67%, 20.83%: their tooltips and
+    the table give them exactly); PERCENT writes the ticks with as few decimals as their step needs."""
+    ticks = nice_ticks(float(low), float(high))
+    labels = {"format": percent_format(ticks)} if fmt == PERCENT or fmt.endswith("%") else _labels(fmt)
+    return {"values": ticks, **labels, "labelOverlap": True}
+
+
 def two_way_chart(frame: pd.DataFrame, breaks: pd.DataFrame, *, row_title: str, col_title: str,
                   row_format: str = "~g", col_format: str = "~g") -> Spec:
     """NHS NPV as a heatmap over the two inputs, each cell labelled; cells where the partner's NPV is negative
     outlined in vermillion, and the partner's break-even drawn as a dashed line through the interpolated points.
-    ``row_format`` and ``col_format`` are a d3 format for each input's axis, or MONEY for an input in pounds."""
+    ``row_format`` and ``col_format`` are a d3 format for each input's axis, MONEY for an input in pounds or PERCENT
+    for a share; each axis has round ticks."""
     low, high = float(frame["NHS NPV (£)"].min()), float(frame["NHS NPV (£)"].max())
     scale = {"scheme": "redblue", "domainMid": 0} if low < 0 < high else {"scheme": "blues"}
     frame = frame.assign(Dark=frame["NHS NPV (£)"] > low + 0.6 * (high - low) if high > low else False)
     x = _field("Column from", "quantitative", title=col_title, scale={"zero": False, "nice": False},
-               axis={"values": sorted(set(frame["Column"])), **_labels(col_format), "labelOverlap": True})
+               axis=_round_axis(frame["Column from"].min(), frame["Column to"].max(), col_format))
     y = _field("Row from", "quantitative", title=row_title, scale={"zero": False, "nice": False},
-               axis={"values": sorted(set(frame["Row"])), **_labels(row_format), "labelOverlap": True})
+               axis=_round_axis(frame["Row from"].min(), frame["Row to"].max(), row_format))
     edges = {"x": x, "x2": {"field": "Column to"}, "y": y, "y2": {"field": "Row to"}}
     tooltip = [_field("Row value", "nominal", title=row_title), _field("Column value", "nominal", title=col_title),
                _field("NHS NPV", "nominal"), _field("Partner NPV", "nominal")]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -18,13 +19,67 @@ from ui.fields import section_link
 from ui.text import md
 from ui.view import keep, remember
 from valueshare.basecase import agreement
-from valueshare.engine.montecarlo import Simulation, Spread, simulate
+from valueshare.engine.montecarlo import ByLaunch, Simulation, Spread, simulate
+from valueshare.figures import FIGURES
 from valueshare.format import money, percent
 
 LINK = section_link(8, "the Monte Carlo")
 
 DEFAULT_TRIALS, MAX_TRIALS, DEFAULT_SEED = 10_000, 1_000_000, 1
 BIG_RUN = 100_000  # from this many trials a run takes long enough (about 0.3 s per 100,000) to show its progress
+
+
+@dataclass(frozen=True)
+class LaunchOutcome:
+    """One side's NPV over the trials split by launch: the share that launched, the spread of the NPVs of those
+    that did (None if none did), and the lowest, median and highest NPV of those that did not (None if all did)."""
+
+    launch_probability: float
+    standard_error: float
+    launched: int
+    trials: int
+    given_launch: Spread | None
+    no_launch: tuple[float, float, float] | None
+
+    @staticmethod
+    def of(split: ByLaunch) -> LaunchOutcome:
+        given = Spread.of(split.launched) if split.launched.size else None
+        failed = split.not_launched
+        no_launch = (float(failed.min()), float(np.median(failed)), float(failed.max())) if failed.size else None
+        return LaunchOutcome(split.launch_probability, split.standard_error, int(split.launched.size),
+                             int(split.launched.size + failed.size), given, no_launch)
+
+    @property
+    def split(self) -> bool:
+        """Whether the trials hold both worlds, so that the histogram shows the launched ones only."""
+        return self.given_launch is not None and self.no_launch is not None
+
+
+def launch_sentence(side: str, outcome: LaunchOutcome) -> str:
+    """What the trials say of one side's NPV given launch and given no launch, in words.
+
+    >>> o = LaunchOutcome(0.25, 0.004, 2500, 10_000, Spread(9e5, 1, 1, 2e5, 8e5, 1.9e6, 0.0), (-5e3, -5e3, -5e3))
+    >>> for sentence in launch_sentence("NHS", o).split(". "):
+    ...     print(sentence)
+    Chance of launch 25.0% (2,500 of 10,000 trials)
+    If it launches, NHS NPV ranges from £200.0k (P10) to £1.90m (P90), median £800.0k
+    In the other 75.0% of trials it does not launch, and NHS NPV is -£5,000.
+    """
+    label = f"{side} NPV"
+    head = (f"{FIGURES['launch_probability'].label} {percent(outcome.launch_probability)} "
+            f"({outcome.launched:,} of {outcome.trials:,} trials).")
+    if outcome.given_launch is None:
+        return f"{head} The product launches in none of the trials."
+    g = outcome.given_launch
+    given = (f"If it launches, {label} ranges from {money(g.p10)} (P10) to {money(g.p90)} (P90), median "
+             f"{money(g.p50)}.")
+    if outcome.no_launch is None:
+        return f"{head} {given}"
+    low, middle, high = outcome.no_launch
+    at = (f"is {money(low)}" if money(low) == money(high) else
+          f"is between {money(low)} and {money(high)} (median {money(middle)})")
+    return (f"{head} {given} In the other {percent(1 - outcome.launch_probability)} of trials it does not launch, "
+            f"and {label} {at}.")
 
 
 @dataclass(frozen=True)
@@ -39,19 +94,34 @@ class RiskSummary:
     nhs_loses_money: float
     expected_nhs: float
     expected_partner: float
-    histograms: pd.DataFrame
+    histograms: pd.DataFrame     # of the launched trials only, when some launch and some do not (see by_launch)
     fans: pd.DataFrame
     fan_trials: int
+    by_launch: dict[str, LaunchOutcome]  # by side; empty when the deal has no route to market
+
+    @property
+    def launched_only(self) -> bool:
+        """Whether the histograms hold only the trials in which the product launches."""
+        return any(o.split for o in self.by_launch.values())
 
 
 def summarise(simulation: Simulation, *, bins: int = 40) -> RiskSummary:
+    """The spreads, the histograms (of the launched trials only when some launch and some do not: otherwise the
+    failed trials make one spike that flattens the rest) and the fans."""
     s = simulation
-    histograms = pd.concat([charts.histogram_frame(s.nhs_npv, charts.NHS, bins=bins),
-                            charts.histogram_frame(s.partner_npv, charts.PARTNER, bins=bins)], ignore_index=True)
+    by_launch: dict[str, LaunchOutcome] = {}
+    frames = []
+    for side, key, values in ((charts.NHS, "nhs", s.nhs_npv), (charts.PARTNER, "partner", s.partner_npv)):
+        split = s.by_launch(key)
+        if split is not None:
+            by_launch[side] = LaunchOutcome.of(split)
+            if by_launch[side].split:
+                values = split.launched
+        frames.append(charts.histogram_frame(values, side, bins=bins))
     fans = pd.concat([charts.fan_frame(s.years, s.nhs_fan, charts.NHS),
                       charts.fan_frame(s.years, s.partner_fan, charts.PARTNER)], ignore_index=True)
     return RiskSummary(s.trials, s.seed, s.nhs, s.partner, s.probability_nhs_loses_money, s.expected_nhs_npv,
-                       s.expected_partner_npv, histograms, fans, s.fan_trials)
+                       s.expected_partner_npv, pd.concat(frames, ignore_index=True), fans, s.fan_trials, by_launch)
 
 
 class _NotStored(Exception):
@@ -162,12 +232,21 @@ def monte_carlo(valid: state.Valid) -> None:
     st.download_button("Download the spread as CSV", charts.csv_bytes(spread[["Figure", "Unit", "NHS", "Partner"]]),
                        file_name="npv-spread.csv", mime="text/csv", key="csv:spread", icon=":material/download:")
 
-    st.markdown("**How the NPV is spread over the trials**",
-                help="Each bar is the share of trials whose NPV falls in its range; the dashed line is £0.")
+    of = "launched trials" if summary.launched_only else "trials"
+    if summary.launched_only:
+        st.markdown("**If the product launches: how the NPV is spread over those trials**",
+                    help="Each bar is the share of the trials in which the product launches whose NPV falls in its "
+                         "range; the dashed line is £0. The trials in which a stage fails are left out of the bars "
+                         "(they would make one tall bar at their value) and stated above each chart instead.")
+    else:
+        st.markdown("**How the NPV is spread over the trials**",
+                    help="Each bar is the share of trials whose NPV falls in its range; the dashed line is £0.")
     for column, side in zip(st.columns(2), (charts.NHS, charts.PARTNER), strict=True):
-        column.vega_lite_chart(spec=charts.histogram_chart(summary.histograms, side), width="stretch")
+        if side in summary.by_launch:
+            column.caption(md(launch_sentence(side, summary.by_launch[side])))
+        column.vega_lite_chart(spec=charts.histogram_chart(summary.histograms, side, of=of), width="stretch")
     histogram_columns = [charts.SIDE, "NPV range", "Share", charts.TRIALS]
-    data_table("Histogram figures", summary.histograms[histogram_columns],
+    data_table(f"Histogram figures ({of})", summary.histograms[histogram_columns],
                summary.histograms[[charts.SIDE, charts.FROM, charts.TO, charts.TRIALS, charts.SHARE]],
                "npv-histogram", "histogram")
 

@@ -125,7 +125,7 @@ def _axis(which: str, title: str, options: list[str], default: str, deal: Deal, 
 
 def _format(path: str) -> str:
     spec = inputs.entry(path)
-    return {"fraction": ".2~%", "gbp": charts.MONEY}.get(spec.unit if spec else "", "~g")
+    return {"fraction": charts.PERCENT, "gbp": charts.MONEY}.get(spec.unit if spec else "", "~g")
 
 
 def two_way_section(valid: state.Valid) -> None:
@@ -176,9 +176,12 @@ def two_way_section(valid: state.Valid) -> None:
 
 
 def _break_even_note(table: TwoWay, breaks: pd.DataFrame) -> str:
+    """The caption under the two-way chart; the outline's colour is named from the colour the chart draws it in."""
+    outline = charts.COLOUR_NAMES[charts.NEGATIVE]
     if len(breaks):
         return ("Dashed line: where the partner breaks even (its NPV is £0, between grid values by linear "
-                "interpolation). Cells outlined in red: the partner's NPV is negative.")
+                f"interpolation). Cells outlined in {outline}: the partner's NPV is negative.")
     if (table.partner_npv >= 0).all():
         return "The partner's NPV is positive in every cell: it does not break even anywhere in these ranges."
-    return "The partner's NPV is negative in every cell (outlined in red): it breaks even nowhere in these ranges."
+    return (f"The partner's NPV is negative in every cell (outlined in {outline}): it breaks even nowhere in these "
+            "ranges.")

@@ -55,6 +55,27 @@ class Spread:
 
 
 @dataclass(frozen=True)
+class ByLaunch:
+    """One side's trials split by launch: the share that launched (with its standard error, √(p(1 − p) / trials)),
+    and the NPVs of the trials that launched and of those that did not."""
+
+    launch_probability: float
+    standard_error: float
+    launched: np.ndarray
+    not_launched: np.ndarray
+
+    @staticmethod
+    def of(values: np.ndarray, launched: np.ndarray) -> ByLaunch:
+        """
+        >>> split = ByLaunch.of(np.array([-1.0, 5.0, -1.0, 7.0]), np.array([False, True, False, True]))
+        >>> split.launch_probability, split.launched.tolist(), split.not_launched.tolist()
+        (0.5, [5.0, 7.0], [-1.0, -1.0])
+        """
+        p = float(launched.mean())
+        return ByLaunch(p, float(np.sqrt(p * (1 - p) / launched.size)), values[launched], values[~launched])
+
+
+@dataclass(frozen=True)
 class Simulation:
     """The result of a Monte Carlo: every trial's NPV for each party and the yearly spread of cash flows."""
 
@@ -69,6 +90,7 @@ class Simulation:
     fan_trials: int              # how many trials the fan is computed from
     expected_nhs_npv: float      # the deterministic (risk-adjusted) values, for comparison
     expected_partner_npv: float
+    launched: np.ndarray | None = None  # (trials,) bool: the product reached the market; None: no route to market
 
     @property
     def nhs(self) -> Spread:
@@ -82,6 +104,14 @@ class Simulation:
     def probability_nhs_loses_money(self) -> float:
         """Share of trials in which everything the NHS receives does not cover its costs (NHS NPV below zero)."""
         return float((self.nhs_npv < 0).mean())
+
+    def by_launch(self, side: str) -> ByLaunch | None:
+        """One side's NPVs split by whether the product launched in the trial (``side`` is "nhs" or "partner");
+        None when the deal has no route to market."""
+        if self.launched is None:
+            return None
+        values = self.nhs_npv if side == "nhs" else self.partner_npv
+        return ByLaunch.of(values, self.launched)
 
     def to_dict(self) -> dict[str, Any]:
         def fan(values: np.ndarray) -> dict[str, list[float]]:
@@ -154,10 +184,14 @@ def simulate(deal: Deal, *, trials: int = DEFAULT_TRIALS, seed: int | None = Non
     fan_n = min(trials, FAN_TRIALS)
     nhs_yearly = np.empty((fan_n, a.horizon_years + 1), dtype=np.float32)
     partner_yearly = np.empty_like(nhs_yearly)
+    launched = np.zeros(trials, dtype=bool) if deal.route_to_market is not None else None
     done = 0
     while done < trials:
         n = min(chunk_size, trials - done)
-        flows = deal_flows(deal, *draw_worlds(deal, n, rng))
+        worlds = draw_worlds(deal, n, rng)
+        flows = deal_flows(deal, *worlds)
+        if launched is not None and worlds[0] is not None:  # a trial's weights are 0 or 1: it launched or not
+            launched[done:done + n] = worlds[0].launched > 0.5
         if done < fan_n:  # yearly totals are needed for the fan: NPV from them
             nhs_cf, partner_cf = flows.nhs_total(), flows.partner_total()
             nhs_npv[done:done + n] = npv(nhs_cf, df_nhs)
@@ -178,4 +212,5 @@ def simulate(deal: Deal, *, trials: int = DEFAULT_TRIALS, seed: int | None = Non
         nhs_fan=np.percentile(nhs_yearly, PERCENTILES, axis=0), partner_fan=np.percentile(partner_yearly, PERCENTILES,
                                                                                            axis=0),
         fan_trials=fan_n, expected_nhs_npv=expected.nhs_npv, expected_partner_npv=expected.partner_npv,
+        launched=launched,
     )
