@@ -9,7 +9,7 @@ import logging
 
 import streamlit as st
 
-from ui import identity, journey, register, start, state
+from ui import identity, journey, register, start, state, style
 
 PAGES = {
     "Describe": [st.Page("app_pages/deal.py", title="Deal", icon=":material/edit_note:", default=True)],
@@ -27,6 +27,7 @@ PAGES = {
 }
 
 st.set_page_config(layout="wide", page_title="valueshare", page_icon=":material/handshake:")
+style.every_page()
 state.begin(reopen=register.reopen_from_address)
 register.keep_address()
 page = st.navigation(PAGES)

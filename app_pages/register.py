@@ -14,11 +14,11 @@ st.caption(view.location_caption(repo), help="Set VALUESHARE_REGISTER_URL to an 
 view.notes(repo)
 view.show_flash()
 
-st.subheader("Save this deal", anchor=False)
+st.header("Save this deal", anchor=False)
 if state.draft() is None:
     st.info("No deal is open: choose an example or open a deal file in the sidebar, or open a deal below.")
 else:
     view.save_form(repo, state.check())
 
-st.subheader("Deals in the register", anchor=False)
+st.header("Deals in the register", anchor=False)
 view.browse(repo)

@@ -25,7 +25,7 @@ def uncertain_inputs(form, draft) -> None:
         return
     last = state.check().shown  # names the inputs after the deal as it was before this run's edits
     with tabs[0]:
-        st.subheader("Uncertain inputs", anchor=False,
+        st.header("Uncertain inputs", anchor=False,
                      help="Inputs whose value is uncertain, each with a distribution. The deal's own value of each "
                           "input stays its base case, used by the Deal and Valuation pages; the simulation draws "
                           "from the distribution instead.")
@@ -37,7 +37,7 @@ valid = results.deal_page("Risk", nothing="No valid version of this deal yet: fi
 simulation, swings, pairs = tabs
 if simulation.open:
     with simulation:
-        st.subheader("Simulation", anchor=False)
+        st.header("Simulation", anchor=False)
         montecarlo.monte_carlo(valid)
 if swings.open:
     with swings:

@@ -48,8 +48,32 @@ def _field(name: str, kind: str, **options: Any) -> dict[str, Any]:
 
 
 def _chart(layers: list[Spec], datasets: dict[str, pd.DataFrame], height: int) -> Spec:
-    """A layered spec over named datasets. ``datasets`` hold DataFrames: Streamlit turns them into Arrow."""
+    """A layered spec over named datasets. ``datasets`` hold DataFrames: Streamlit turns them into Arrow.
+
+    A rule (a reference line: £0, the base case, a position) is left out of what a screen reader walks through: it
+    has no name of its own (axe-core's svg-img-alt) and the chart's text alternative already says where it is.
+    """
+    for layer in layers:
+        mark = layer.get("mark")
+        if isinstance(mark, dict) and mark.get("type") == "rule":
+            mark.setdefault("aria", False)
     return {"height": height, "layer": layers, "datasets": datasets}
+
+
+def described(spec: Spec, text: str) -> Spec:
+    """``spec`` with ``text`` as its text alternative: what the chart shows, its figures in words. Vega gives it to
+    the chart's container as its accessible name (``aria-label``), so a screen reader reads it for the picture."""
+    spec["description"] = text
+    return spec
+
+
+def text_alternative(spec: Spec) -> str:
+    """The text alternative a chart was built with (see ``described``), or "" for a chart built without one."""
+    return str(spec.get("description", ""))
+
+
+def _listed(items: list[str]) -> str:
+    return "; ".join(items)
 
 
 def cash_flow_frame(valuation: Valuation) -> pd.DataFrame:
@@ -73,7 +97,10 @@ def cash_flow_chart(frame: pd.DataFrame, side: str, *, height: int = 220) -> Spe
         "y": _field(AMOUNT, "quantitative", title=f"{side}, £ a year",
                     axis=money_labels(titleColor=COLOURS[side], titleFontWeight="bold", minExtent=40)),
         "tooltip": [_field(SIDE, "nominal"), _field(YEAR, "ordinal"), _field(TEXT, "nominal")]}}
-    return _chart([bars], {"flows": frame[frame[SIDE] == side]}, height)
+    data = frame[frame[SIDE] == side]
+    return described(_chart([bars], {"flows": data}, height), f"{side}'s expected cash flow each year after "
+                     "signature: " + _listed([f"year {y}: {t}" for y, t in zip(data[YEAR], data[TEXT], strict=False)])
+                     + ".")
 
 
 def present_value_frame(valuation: Valuation, side: str) -> pd.DataFrame:
@@ -197,7 +224,10 @@ def fan_chart(frame: pd.DataFrame, side: str, *, height: int = 220) -> Spec:
     line = {"data": {"name": "fan"},
             "mark": {"type": "line", "color": COLOURS[side], "point": {"color": COLOURS[side], "size": 20}},
             "encoding": {"x": x, "y": _field(P50, "quantitative"), "tooltip": tooltip}}
-    return _chart([band, line], {"fan": data}, height)
+    return described(_chart([band, line], {"fan": data}, height), f"{side}'s cash flow each year after signature, "
+                     "the middle 80% of trials (P10 to P90) and the median (P50): " + _listed(
+                         [f"year {y}: {lo} to {hi}, median {mid}" for y, lo, mid, hi in
+                          zip(data[YEAR], data["P10"], data["P50"], data["P90"], strict=False)]) + ".")
 
 
 def tornado_frame(bars: list, side: str, base: float,
@@ -236,7 +266,15 @@ def tornado_chart(frame: pd.DataFrame, side: str) -> Spec:
     base = {"data": {"name": "base"}, "mark": {"type": "rule", "color": "#444444"},
             "encoding": {"x": _field(FROM, "quantitative")}}
     # The chart is fitted to its container, so the height includes the axis and the legend below the bars.
-    return _chart([bars, base], {"bars": frame, "base": frame.head(1)}, 120 + 28 * len(order))
+    spec = _chart([bars, base], {"bars": frame, "base": frame.head(1)}, 120 + 28 * len(order))
+    swings = []
+    for driver in order:
+        rows = frame[frame["Driver"] == driver].set_index("Input at")
+        swings.append(f"{driver}: {rows.loc[LOW, 'NPV']} at its low value ({rows.loc[LOW, 'Input value']}), "
+                      f"{rows.loc[HIGH, 'NPV']} at its high value ({rows.loc[HIGH, 'Input value']})")
+    base_text = money(float(frame[FROM].iloc[0])) if len(frame) else "n/a"
+    return described(spec, f"{side} NPV as each input moves from its low to its high value, widest swing first, "
+                           f"against {base_text} as the deal stands: " + _listed(swings) + ".")
 
 
 def two_way_frame(table: Any, write: Callable[[str, float], str] = lambda path, value: f"{value:g}"
@@ -385,7 +423,9 @@ def fair_share_chart(frame: pd.DataFrame) -> Spec:
             "encoding": {"x": _field("Deal", "quantitative", **x), "tooltip": tooltip}}
     spec = _chart([band, centre, deal], {"fair": frame, "deal": frame.dropna(subset=["Deal"])}, 90)
     spec["height"] = {"step": 44}  # the one band's height: a fixed height would be shared with the axis
-    return spec
+    row = frame.iloc[0]
+    return described(spec, f"The fair band for the NHS's value share of the partner's value: {row['Band']}, centre "
+                           f"{percent(float(row['Centre']))}; this deal's value share: {row['Deal share']}.")
 
 
 # -- contribution value: the three approaches as one range ---------------------------------------------------------
@@ -431,7 +471,10 @@ def contribution_chart(frame: pd.DataFrame, ask: float | None) -> Spec:
             "encoding": {"x": _field("Ask (£)", "quantitative", **x), "tooltip": [_field("Ask", "nominal")]}}
     spec = _chart([bars, ticks, rule], {"approaches": frame, "ask": asked}, 0)
     spec["height"] = {"step": 40}
-    return spec
+    ranges = [f"{a}: {r}, central {c}" for a, r, c in zip(frame["Approach"], frame["Range"], frame["Central"],
+                                                           strict=False)]
+    return described(spec, "The value of the NHS's contribution by each approach: " + _listed(ranges) + (
+        "." if ask is None else f"; the NHS's ask: {money(ask)}."))
 
 
 # -- negotiation: the positions and the zone of agreement -----------------------------------------------------------
@@ -478,7 +521,10 @@ def zone_chart(frame: pd.DataFrame, low: float | None, high: float | None) -> Sp
                                       _field("Share", "nominal")]}}
     spec = _chart([zone, rules], {"zone": span, "positions": frame}, 0)
     spec["height"] = {"step": 50}
-    return spec
+    where = _listed([f"{p}: {v}" for p, v in zip(frame["Position"], frame["Value"], strict=False)])
+    zone_text = ("there is no zone of agreement" if low is None or high is None
+                 else f"the zone of agreement runs from {money(low)} to {money(high)}")
+    return described(spec, f"Each position as a value to the NHS: {where}; {zone_text}.")
 
 
 # -- framework: the three aims across alternatives ----------------------------------------------------------------
@@ -521,7 +567,8 @@ def aim_chart(frame: pd.DataFrame, aim: str) -> Spec:
                          "y": _field("Value", "quantitative", title=f"{label} ({unit})",
                                      axis=_labels(MONEY if unit == "£" else ",.1f")),
                          "tooltip": [_field("Alternative", "nominal"), _field("Text", "nominal", title=label)]}}
-    return _chart([bars], {"aim": data}, 200)
+    return described(_chart([bars], {"aim": data}, 200), f"{aim}: {label} ({unit}) for each alternative: " + _listed(
+        [f"{a}: {t}" for a, t in zip(data["Alternative"], data["Text"], strict=False)]) + ".")
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

@@ -135,7 +135,7 @@ def _frame(cv: ContributionValue) -> pd.DataFrame:
 
 
 def approaches(cv: ContributionValue) -> None:
-    st.subheader("What the contribution is worth", anchor=False, help=words.INTRO)
+    st.header("What the contribution is worth", anchor=False, help=words.INTRO)
     rec = cv.reconciled
     st.metric(CONCLUDED, money(rec.value) if rec.value is not None else "n/a", border=True,
               help="Σ weight × each approach's central value, never below the NHS's costs of giving access.")

@@ -121,7 +121,7 @@ def aims_frame(a: Assessment) -> pd.DataFrame:
 
 
 def aims(deal: Deal, a: Assessment) -> None:
-    st.subheader("The three aims", anchor=False,
+    st.header("The three aims", anchor=False,
                  help="The framework's order: patient benefit first, then UK economic growth, then the NHS's "
                       "financial return. Each is shown in its own units and never added into one score, so a term "
                       "that raises NHS revenue cannot hide a loss of patient benefit.")
@@ -151,7 +151,7 @@ def scorecard(valid: state.Valid) -> None:
         return
     alternatives = _alternatives(valid.json, valid.deal)
     named = [(a.name, a.pillars) for a in alternatives]
-    st.subheader("The aims across the deal's variants", anchor=False,
+    st.header("The aims across the deal's variants", anchor=False,
                  help="The base deal and each named variant, valued the same way. A variant that lowers patient "
                       "benefit, or whose terms take the partner below its hurdle (so that the benefit may never be "
                       "delivered), is flagged: patient benefit comes first.")
@@ -181,7 +181,7 @@ BADGES = {Status.PASS: ("green", ":material/check_circle:"), Status.WARNING: ("o
 
 
 def principles(a: Assessment) -> None:
-    st.subheader("The framework's principles, checked", anchor=False,
+    st.header("The framework's principles, checked", anchor=False,
                  help=f"The four principles of the {a.rules.name}, then the checks from DHSC's 2019 guiding "
                       "principles. The rules are the framework's; the thresholds that turn them into Pass, Warning "
                       "or Fail are valueshare's own [ours].")
@@ -210,7 +210,7 @@ def factors_frame(a: Assessment) -> pd.DataFrame:
 def fair_share(valid: state.Valid) -> Assessment:
     """The fair-share section; returns the assessment made with the chosen closing term."""
     deal = valid.deal
-    st.subheader("Fair share for the NHS (principle 4) [ours]", anchor=False,
+    st.header("Fair share for the NHS (principle 4) [ours]", anchor=False,
                  help="The framework asks for a share in proportion to what the NHS contributes but publishes no "
                       "formula. valueshare's: score what each side brings from 1 to 5, turn the NHS's part of the "
                       "scores into a band around 15% at equal contributions, and place the deal's value share (what it "

@@ -73,7 +73,7 @@ def picture(valid: state.Valid, *, term: str | None = None, target: float | None
 
 def zone_section(n: Negotiation) -> None:
     z = n.zone
-    st.subheader("Where each side walks away", anchor=False, help=words.SCALE)
+    st.header("Where each side walks away", anchor=False, help=words.SCALE)
     for column, p in zip(st.columns(4), (z.nhs_walk_away, z.nhs_target, z.offer, z.partner_walk_away), strict=False):
         column.metric(p.name, money(p.value) if p.applies else "n/a", border=True, help=p.basis)
         column.caption(f"{words.share_text(p.share)} of the partner's value. {md(p.basis[:1].upper() + p.basis[1:])}.")
@@ -92,7 +92,7 @@ def term_section(valid: state.Valid) -> str | None:
     """The term to solve, each position's value for it, and a goal of the user's own; returns the chosen term."""
     deal = valid.deal
     options = solvable_terms(deal)
-    st.subheader("What one term would have to be", anchor=False,
+    st.header("What one term would have to be", anchor=False,
                  help="The value of one term that reaches a position, every other term as drafted; found by "
                       "bisection on the deal's full valuation.")
     if not options:
@@ -136,7 +136,7 @@ def _solve(deal_json: str, term: str, goal: str, target: float, _deal: Deal):
 
 
 def offers_section(valid: state.Valid, term: str | None) -> None:
-    st.subheader("Equivalent offers", anchor=False,
+    st.header("Equivalent offers", anchor=False,
                  help="Structures that give the NHS the same value, to choose between on what else differs.")
     base = picture(valid, term=term)
     if not base.commercial:

@@ -63,7 +63,7 @@ def pipeline_chart(frame: pd.DataFrame) -> Spec:
         "x": _field("Status", "nominal", sort=frame["Status"].tolist(), title=None, axis={"labelAngle": 0}),
         "y": _field("Deals", "quantitative", title="Deals", axis={"format": "d", "tickMinStep": 1}),
         "tooltip": [_field("Status", "nominal"), _field("Deals", "quantitative")]}}
-    return {"height": 200, "layer": [bars], "datasets": {"pipeline": frame}}
+    return {"height": 200, "layer": [bars], "datasets": {"pipeline": frame}, "description": pipeline_text(frame)}
 
 
 def pipeline_text(frame: pd.DataFrame) -> str:
@@ -124,7 +124,10 @@ def band_chart(frame: pd.DataFrame) -> Spec:
                           "shape": _field("Position", "nominal", title=None, scale={
                               "domain": places, "range": [MARKS[p][1] for p in places]}),
                           "tooltip": tooltip}}
-    return {"height": {"step": 32}, "layer": [band, share], "datasets": {"bands": frame}}
+    placed = "; ".join(f"{d}: {s} against a fair band of {b} ({p})" for d, s, b, p in zip(
+        frame["Deal"], frame["Written share"], frame["Band"], frame["Position"], strict=False))
+    return {"height": {"step": 32}, "layer": [band, share], "datasets": {"bands": frame},
+            "description": f"Each deal's value share against its fair band: {placed}."}
 
 
 # -- the page's sections -------------------------------------------------------------------------------------------
@@ -138,14 +141,14 @@ def summary(folio: Portfolio) -> None:
 
 
 def pipeline(folio: Portfolio) -> None:
-    st.subheader("Pipeline by status", anchor=False)
+    st.header("Pipeline by status", anchor=False)
     frame = pipeline_frame(folio)
     st.vega_lite_chart(spec=pipeline_chart(frame), width="stretch")
     st.caption(pipeline_text(frame))
 
 
 def bands(folio: Portfolio) -> None:
-    st.subheader("Value share against the fair band", anchor=False,
+    st.header("Value share against the fair band", anchor=False,
                  help="Each deal's value share (what the partner gives the NHS beyond its costs of access, over the "
                       "partner's value before any payment) and its fair band, as saved with its latest version.")
     frame = band_frame(folio)
@@ -162,27 +165,27 @@ def bands(folio: Portfolio) -> None:
 
 
 def outlier_lists(folio: Portfolio) -> None:
-    st.subheader("Outliers", anchor=False)
+    st.header("Outliers", anchor=False)
     for column, (title, names) in zip(st.columns(3), outliers(folio), strict=True):
         column.markdown(f"**{md(title)}**")
         column.markdown("\n".join(f"- {md(name)}" for name in names) if names else "None.")
 
 
 def deals_table(folio: Portfolio) -> None:
-    st.subheader("Deals", anchor=False)
+    st.header("Deals", anchor=False)
     st.dataframe(pd.DataFrame(deal_rows(folio, written=True), columns=list(LABEL.values())), hide_index=True,
                  width="stretch")
 
 
 def terms_tables(folio: Portfolio) -> None:
-    st.subheader("Terms used", anchor=False, help="How many deals use each kind of term, by use and by kind of "
+    st.header("Terms used", anchor=False, help="How many deals use each kind of term, by use and by kind of "
                                                   "data (a deal's kinds of data come from its data assets).")
     used = terms_rows(folio)
     if used:
         _table(used)
     else:
         st.caption("No deal has terms to count.")
-    st.subheader("Spread of the term figures", anchor=False,
+    st.header("Spread of the term figures", anchor=False,
                  help="The lowest, median and highest of each term figure, by use and by kind of data, over the "
                       "deals that have it (fees only where a deal charges them).")
     spread = figures_rows(folio, written=True)

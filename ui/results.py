@@ -118,10 +118,16 @@ def headlines(valuation: Valuation, per_row: int = 3, border: bool = True) -> No
             column.metric(figure.label, figure.text(valuation), help=help_text(figure, valuation), border=border)
 
 
-def cash_flows(valuation: Valuation, height: int = 220) -> None:
-    st.markdown("**Expected cash flow each year**",
-                help="Each side's yearly cash flow, every payment weighted by the chance that it happens. "
-                     "Money in £ at the price base year; year 0 is signature.")
+def heading(title: str, level: int, *, help: str | None = None) -> None:
+    """A section's heading at ``level`` (2 under the page's title, 3 inside a section), for screen readers' list of
+    headings; the theme sizes them (``.streamlit/config.toml``)."""
+    (st.header if level == 2 else st.subheader)(title, anchor=False, help=help)
+
+
+def cash_flows(valuation: Valuation, height: int = 220, level: int = 2) -> None:
+    heading("Expected cash flow each year", level,
+            help="Each side's yearly cash flow, every payment weighted by the chance that it happens. "
+                 "Money in £ at the price base year; year 0 is signature.")
     frame = charts.cash_flow_frame(valuation)
     for side in (charts.NHS, charts.PARTNER):
         st.vega_lite_chart(spec=charts.cash_flow_chart(frame, side, height=height), width="stretch")
@@ -134,9 +140,9 @@ def cash_flows(valuation: Valuation, height: int = 220) -> None:
                            mime="text/csv", key="csv:cash-flows", icon=":material/download:")
 
 
-def present_values(valuation: Valuation, side_by_side: bool = True) -> None:
-    st.markdown("**Present value of each term and cost**",
-                help="Each line discounted at that side's rate; the last line is the side's NPV.")
+def present_values(valuation: Valuation, side_by_side: bool = True, level: int = 2) -> None:
+    heading("Present value of each term and cost", level,
+            help="Each line discounted at that side's rate; the last line is the side's NPV.")
     columns = st.columns(2) if side_by_side else [st.container(), st.container()]
     for column, side in zip(columns, (charts.NHS, charts.PARTNER), strict=True):
         with column:
@@ -155,12 +161,13 @@ def panel(check: Check, *, compact: bool = False) -> None:
         st.caption(f"Figures for the last valid version of “{md(check.shown.deal.name)}”.")
     headlines(valuation, per_row=2 if compact else 3, border=not compact)
     st.caption(money_basis(check.shown.deal))
-    nhs_money_figures(valuation, per_row=2 if compact else 3, border=not compact)
+    level = 3 if compact else 2  # the Deal page's panel is itself a section, under its heading "Valuation"
+    nhs_money_figures(valuation, per_row=2 if compact else 3, border=not compact, level=level)
     if not compact:
         members_table(valuation)
         users_table(valuation)
-    cash_flows(valuation, height=200 if compact else 240)
-    present_values(valuation, side_by_side=not compact)
+    cash_flows(valuation, height=200 if compact else 240, level=level)
+    present_values(valuation, side_by_side=not compact, level=level)
 
 
 NHS_MONEY_HELP = ("Where the NHS party's money comes from and goes, each at present value at the NHS rate: what the "
@@ -168,12 +175,12 @@ NHS_MONEY_HELP = ("Where the NHS party's money comes from and goes, each at pres
                   "savings, which are not in the NHS NPV.")
 
 
-def nhs_money_figures(valuation: Valuation, per_row: int = 3, border: bool = True) -> None:
+def nhs_money_figures(valuation: Valuation, per_row: int = 3, border: bool = True, level: int = 2) -> None:
     """The NHS party's money by source (``valueshare.figures.nhs_money``), when there is more to it than receipts."""
     shown = nhs_money(valuation)
     if len(shown) < 2:
         return  # receipts alone: the NHS NPV and its lines say it
-    st.markdown("**The NHS party's money**", help=NHS_MONEY_HELP)
+    heading("The NHS party's money", level, help=NHS_MONEY_HELP)
     for start in range(0, len(shown), per_row):
         for column, figure in zip(st.columns(per_row), shown[start:start + per_row], strict=False):
             column.metric(figure.label, figure.text(valuation), help=help_text(figure, valuation), border=border)
@@ -201,7 +208,7 @@ def members_table(valuation: Valuation) -> None:
     are none."""
     if not (valuation.members_note or valuation.members):
         return
-    st.markdown(f"**{specs(NhsParty)['members'].label}**", help=MEMBERS_HELP)
+    heading(specs(NhsParty)["members"].label, 2, help=MEMBERS_HELP)
     if valuation.members_note:
         st.caption(md(valuation.members_note[0].upper() + valuation.members_note[1:] + "."))
     else:
@@ -224,7 +231,7 @@ USERS_HELP = ("The partner and each other user of the data platform: what it pay
 
 def users_table(valuation: Valuation) -> None:
     if valuation.users:
-        st.markdown("**Platform users**", help=USERS_HELP)
+        heading("Platform users", 2, help=USERS_HELP)
         st.dataframe(users_frame(valuation), hide_index=True, width="stretch")
 
 
