@@ -115,3 +115,95 @@ def test_the_readmes_app_command_opens_on_a_first_run_at_a_desktop_without_stopp
     text = said.decode(errors="replace")
     assert "Email" not in text, text
     assert "You can now view" in text, text
+
+
+# -- the docs the app shows: every link opens a page and section the app serves ---------------------------------
+
+def _served_pages() -> set[str]:
+    """The url path of each page of app.py's navigation (its url_path, else its file's name)."""
+    import re
+
+    app = (DOCS.parent / "app.py").read_text(encoding="utf-8")
+    pages = re.findall(r'st\.Page\("app_pages/(\w+)\.py"([^)]*)\)', app)
+    return {(re.search(r'url_path="([^"]+)"', rest) or re.search(r"(.+)", name)).group(1) for name, rest in pages}
+
+
+def _in_app_docs() -> list[str]:
+    from ui import docs
+
+    return ["method.md", *[name for name in docs.GUIDE_DOCS if name.endswith(".md")]]
+
+
+def test_the_guide_and_method_pages_are_served_at_the_addresses_doc_links_use():
+    from ui import docs
+
+    assert {"guide", "method"} <= _served_pages()
+    assert set(docs.PAGE_OF.values()) <= _served_pages()
+    assert all((DOCS / name).exists() for name in docs.PAGE_OF)
+
+
+def test_every_link_in_every_doc_the_app_shows_opens_a_page_and_section_the_app_serves():
+    """Each link in a doc, as the app rewrites it (ui.docs.app_link), is a web address over https, or an app page
+    that shows a doc (the Method page, or the Guide page with ``?doc=``), with an anchor that doc's headings have."""
+    from ui import docs
+
+    checked = 0
+    for name in _in_app_docs():
+        text = docs.for_app((DOCS / name).read_text(encoding="utf-8"))
+        for target in docs.links(text):
+            address = docs.app_link(target)
+            assert address is not None, f"{name}: the link to {target} opens nothing in the app"
+            checked += 1
+            if address.startswith("http"):
+                assert address.startswith("https://"), (name, target)
+                continue
+            page, _, anchor = address.partition("#")
+            shown = name if not page else docs.doc_at(page)
+            assert shown is not None, (name, target, address)
+            if page:
+                assert page.partition("?")[0] in _served_pages(), (name, target)
+                assert docs.stem(shown) == target.partition("#")[0].rsplit(".", 1)[0], (name, target, shown)
+            assert not anchor or anchor in docs.anchors(shown), f"{name}: {target}: no section #{anchor} in {shown}"
+    assert checked >= 20  # the user guide's links to four docs, the scenario format's and the register's own
+
+
+def test_a_link_the_app_cannot_serve_is_caught():
+    from ui import docs
+
+    assert docs.app_link("setup.md") is None and docs.app_link("performance.md#x") is None
+    assert "nowhere" not in docs.anchors("register.md")
+
+
+def test_every_help_link_to_the_method_notes_opens_one_of_its_sections():
+    import re
+
+    from ui import docs
+    from ui.fields import METHOD_SECTIONS
+
+    numbers = {n for n, _ in METHOD_SECTIONS.values()}
+    for path in [*(DOCS.parent / "ui").glob("*.py"), *(DOCS.parent / "app_pages").glob("*.py")]:
+        numbers |= {int(n) for n in re.findall(r"section_link\((\d+)", path.read_text(encoding="utf-8"))}
+        numbers |= {int(n) for n in re.findall(r"\]\(method#s(\d+)\)", path.read_text(encoding="utf-8"))}
+    assert numbers and all(f"s{n}" in docs.anchors("method.md") for n in numbers), numbers
+
+
+def test_passages_for_readers_of_the_file_open_and_close_in_every_doc():
+    from ui import docs
+
+    for path in DOCS.glob("*.md"):
+        marks = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+                 if line.strip() in (docs.FILE_ONLY, docs.END_FILE_ONLY)]
+        assert marks == [docs.FILE_ONLY, docs.END_FILE_ONLY] * (len(marks) // 2), path.name
+
+
+def test_the_user_guide_in_the_app_is_for_users_and_the_file_still_says_how_to_start():
+    from ui import docs
+
+    shown = docs.for_app((DOCS / "user-guide.md").read_text(encoding="utf-8"))
+    for developer in ("pip install", "localhost", "pytest", "tests/", "test_", "setup.md"):
+        assert developer not in shown, developer
+    assert "setup.md" in (DOCS / "user-guide.md").read_text(encoding="utf-8")
+    setup = (DOCS / "setup.md").read_text(encoding="utf-8")
+    assert "pip install -r requirements.txt && streamlit run app.py" in setup and "localhost:8501" in setup
+    readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
+    assert "(docs/setup.md)" in readme
