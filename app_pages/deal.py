@@ -1,26 +1,78 @@
-"""Deal: edit every part of the deal, with its valuation alongside, updated as you type."""
+"""Deal: edit the deal one section at a time, with its valuation alongside, updated as you type.
+
+Only the open section is drawn: the tabs rerun the page when one is chosen, so the browser draws that section's few
+dozen widgets, not the whole form's hundred and more. An edit reruns only the section and the valuation (a fragment),
+not the page around them (docs/performance.md, the app in a browser).
+"""
+
+from __future__ import annotations
 
 import streamlit as st
 
 from ui import results, state, style
-from ui.editor import deal_editor
+from ui.editor import SECTIONS, section_of
 from ui.form import Form
+from ui.view import keep, remember
 
-draft = state.draft()
-if draft is None:
+NAMES = list(SECTIONS)
+TAB = "deal:section"
+#: A section asked for from inside the fragment (its own run cannot change the tabs drawn outside it).
+GOTO = "deal:goto"
+#: Set by the page's own run just before it runs the fragment: a run of the fragment alone finds it absent.
+PAGE_RUN = "deal:page_run"
+
+
+def elsewhere(problems: list, here: str) -> None:
+    """A button to each other section that has problems, which opens it."""
+    counts: dict[str, int] = {}
+    for problem in problems:
+        name = section_of(problem.path)
+        if name is not None and name != here:
+            counts[name] = counts.get(name, 0) + 1
+    for name in (n for n in NAMES if n in counts):
+        label = f"Open {name} ({counts[name]} problem{'s' if counts[name] != 1 else ''})"
+        if st.button(label, key=f"deal:open:{name}", icon=":material/arrow_forward:"):
+            st.session_state[GOTO] = name
+            st.rerun(scope="app")
+
+
+@st.fragment
+def section_and_valuation(name: str) -> None:
+    """The open section's form beside the valuation. A change in the form reruns only this: the figures it changes
+    are drawn here too."""
+    page_run = st.session_state.pop(PAGE_RUN, False)
+    draft = state.draft()
+    assert draft is not None
+    named = draft.get("name")
+    top = st.container()
+    # The valuation comes first in the page (at the top on a phone, where the columns stack); on a wider screen
+    # ui/style draws it on the right, beside the form.
+    side, edit = st.columns([3, 5], gap="medium")
+    form = Form()
+    with edit:
+        SECTIONS[name](form, draft)
+    check = state.check()
+    with top:
+        unplaced = form.place(check.problems)
+        results.problems_box(check, unplaced)
+        elsewhere(unplaced, name)
+    with side, st.container(key="valuation_panel"):
+        st.header("Valuation", anchor=False)
+        results.panel(check, compact=True)
+    if not page_run and draft.get("name") != named:
+        st.rerun(scope="app")  # the sidebar names the deal being edited, outside the fragment
+
+
+if state.draft() is None:
     st.error(results.NO_DEAL)
     st.stop()
 
 st.title("Deal", anchor=False)
-top = st.container()
-edit, side = st.columns([5, 3], gap="medium")
-form = Form()
-with edit:
-    deal_editor(form, draft)
-check = state.check()
-with top:
-    results.problems_box(check, form.place(check.problems))
+if GOTO in st.session_state:
+    st.session_state[TAB] = st.session_state.pop(GOTO)
+tabs = st.tabs(NAMES, key=remember(TAB, NAMES[0], NAMES), on_change="rerun")
+shown = keep(TAB, st.session_state[TAB])
 style.sticky_valuation_panel()
-with side, st.container(key="valuation_panel"):
-    st.subheader("Valuation", anchor=False)
-    results.panel(check, compact=True)
+with tabs[NAMES.index(shown)]:
+    st.session_state[PAGE_RUN] = True
+    section_and_valuation(shown)

@@ -37,3 +37,10 @@ def metrics(at: AppTest) -> dict[str, str]:
 def tables(at: AppTest) -> list[pd.DataFrame]:
     """Every table on the page (a styled table's data)."""
     return [d.value.data if hasattr(d.value, "data") else d.value for d in at.dataframe]
+
+
+def show(at: AppTest, section: str) -> AppTest:
+    """Open the Deal page's ``section`` (a name of ``ui.editor.SECTIONS``), as a click on its tab does: only the open
+    section's widgets are drawn."""
+    at.session_state["deal:section"] = section
+    return at.run()

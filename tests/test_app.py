@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from apptest_support import show
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
@@ -130,6 +131,7 @@ def test_an_upload_in_an_older_format_opens_migrated_and_says_so_once():
 def test_changing_a_royalty_tier_rate_changes_the_nhs_npv():
     at = open_app(IMAGING)
     before = metric(at, "NHS NPV")
+    show(at, "Terms")
     edit_table(at, "terms[4].tiers", edited={0: {"rate": 5.0}})  # the table shows 1% as 1.0; 5.0 is 5%
     assert at.session_state["draft"]["terms"][4]["tiers"][0]["rate"] == 0.05
     after = metric(at, "NHS NPV")
@@ -141,6 +143,7 @@ def test_changing_a_royalty_tier_rate_changes_the_nhs_npv():
 def test_an_impossible_stage_probability_is_named_and_the_last_valuation_stays_on_screen():
     at = open_app(IMAGING)
     before = metric(at, "NHS NPV")
+    show(at, "Route to market")
     edit_table(at, "route_to_market.stages", edited={0: {"probability_of_success": 150.0}})
     assert any("Stage 1, Probability of success" in e.replace("\\", "") for e in errors(at))
     assert STALE in [w.value for w in at.warning]
@@ -152,6 +155,7 @@ def test_an_impossible_stage_probability_is_named_and_the_last_valuation_stays_o
 def test_an_invalid_number_stays_in_its_widget_until_it_is_fixed():
     at = open_app(IMAGING)
     before = metric(at, "NHS NPV")
+    show(at, "Assumptions")
     at.number_input(key="w:assumptions.partner_discount_rate").set_value(150.0).run()
     assert any("must be between 0 and 1" in e for e in errors(at))
     assert at.number_input(key="w:assumptions.partner_discount_rate").value == 150.0
@@ -164,11 +168,14 @@ def test_an_invalid_number_stays_in_its_widget_until_it_is_fixed():
 def test_an_edit_survives_a_visit_to_another_page():
     at = open_app(IMAGING)
     at.text_input(key="w:partner.name").input("Renamed Ltd").run()
+    show(at, "Terms")
     at.number_input(key="w:terms[0].amount_gbp").set_value(70_000.0).run()
     at.switch_page("app_pages/valuation.py").run()
     assert metric(at, "NHS NPV") == expected_nhs_npv(at.session_state["draft"])
     at.switch_page("app_pages/deal.py").run()
+    show(at, "Parties")
     assert at.text_input(key="w:partner.name").value == "Renamed Ltd"
+    show(at, "Terms")
     assert at.number_input(key="w:terms[0].amount_gbp").value == 70_000.0
 
 
@@ -176,6 +183,7 @@ def test_adding_a_mechanism_asks_for_its_figures_and_removing_it_restores_the_de
     at = open_app(IMAGING)
     original = copy.deepcopy(at.session_state["draft"])
     before = metric(at, "NHS NPV")
+    show(at, "Terms")
     at.selectbox(key="add:terms").select("equity")
     at.button(key="do:add:terms").click().run()
     terms = at.session_state["draft"]["terms"]
@@ -196,6 +204,7 @@ def test_adding_a_mechanism_asks_for_its_figures_and_removing_it_restores_the_de
 def test_removing_a_term_moves_the_next_terms_figures_into_its_place():
     at = open_app(IMAGING)
     second = at.session_state["draft"]["terms"][1]
+    show(at, "Terms")
     at.button(key="do:remove:terms[0]").click().run()
     assert at.session_state["draft"]["terms"][0] == second
     assert at.number_input(key="w:terms[0].amount_gbp").value == second["amount_gbp"]
@@ -208,6 +217,7 @@ def test_a_term_inside_the_consent_clause_can_be_added_and_removed():
                   if t["kind"] == "consent_to_commercialise")
     inner = f"terms[{clause}].terms"
     count = len(at.session_state["draft"]["terms"][clause]["terms"])
+    show(at, "Terms")
     at.selectbox(key=f"add:{inner}").select("revenue_share")
     at.button(key=f"do:add:{inner}").click().run()
     assert at.session_state["draft"]["terms"][clause]["terms"][-1]["kind"] == "revenue_share"
@@ -218,14 +228,17 @@ def test_a_term_inside_the_consent_clause_can_be_added_and_removed():
 
 def test_a_milestone_on_a_stage_that_no_longer_exists_is_reported_on_its_card():
     at = open_app(IMAGING)
+    show(at, "Route to market")
     edit_table(at, "route_to_market.stages", edited={2: {"name": "Regulatory clearance"}})
     assert any("no stage is called" in e.replace("\\", "") for e in errors(at))
+    show(at, "Terms")
     at.selectbox(key="w:terms[2].stage").select("Regulatory clearance").run()
     assert not errors(at)
 
 
 def test_a_new_table_row_with_empty_cells_is_reported_row_by_row():
     at = open_app(IMAGING)
+    show(at, "Route to market")
     edit_table(at, "route_to_market.stages", added=[{"name": "Post-market study"}])
     shown_errors = " ".join(errors(at)).replace("\\", "")
     assert "Stage 5, Duration (years): is required" in shown_errors
@@ -319,6 +332,7 @@ def test_the_document_downloads_build_the_documents_of_the_last_valid_deal():
 def test_switching_off_the_route_to_market_keeps_it_to_bring_back():
     at = open_app(IMAGING)
     original = copy.deepcopy(at.session_state["draft"])
+    show(at, "Route to market")
     at.toggle(key="w:route_to_market?").set_value(False).run()
     assert "route_to_market" not in at.session_state["draft"]
     assert any("route_to_market.sales must be filled in" in e.replace("\\", "") for e in errors(at))
@@ -339,6 +353,7 @@ def test_each_document_is_built_when_asked_for_and_only_for_the_current_deal():
                                                          "Download the negotiation brief (PDF)",
                                                          "Download the Excel model (XLSX)"]
     at.switch_page("app_pages/deal.py").run()
+    show(at, "Terms")
     at.number_input(key="w:terms[0].amount_gbp").set_value(61_000.0).run()  # a new version needs new documents
     at.switch_page("app_pages/documents.py").run()
     assert [b.label for b in at.download_button] == ["Deal file (YAML)", "Deal file for the partner (YAML)"]
@@ -375,6 +390,7 @@ def test_the_deal_file_for_the_partner_is_the_cores_partner_file_and_leaves_out_
 
 def test_a_table_edit_survives_a_visit_to_another_page():
     at = open_app(IMAGING)
+    show(at, "Terms")
     edit_table(at, "terms[4].tiers", edited={1: {"rate": 2.5}})
     at.switch_page("app_pages/valuation.py").run()
     assert "t:terms[4].tiers" not in at.session_state  # Streamlit forgot the editor...
@@ -395,7 +411,9 @@ def test_the_sidebar_names_the_deal_as_edited_and_where_it_was_opened_from():
 
 def test_a_problem_shown_on_another_page_names_its_field_in_words_with_its_path():
     at = open_app(IMAGING)
+    show(at, "Assumptions")
     at.number_input(key="w:assumptions.partner_discount_rate").set_value(150.0).run()
+    show(at, "Terms")
     at.selectbox(key="add:terms").select("revenue_share").run()
     at.button(key="do:add:terms").click().run()
     at.switch_page("app_pages/valuation.py").run()
@@ -429,8 +447,10 @@ def test_a_new_deal_asks_for_each_required_field_and_values_once_they_are_filled
     assert not at.metric and "No valid version" in " ".join(i.value for i in at.info)
     assert "This deal has 6 problems" in errors(at)[0]
     # Inputs with a default in the model show it, so what is on screen is what the valuation uses.
+    show(at, "Assumptions")
     assert at.number_input(key="w:assumptions.horizon_years").value == 20
     assert at.number_input(key="w:assumptions.nhs_discount_rate").value == 3.5
+    show(at, "Parties")
     at.text_input(key="w:name").input("Sepsis alert AI").run()
     at.text_input(key="w:nhs.name").input("Northshire Hospitals NHS Foundation Trust").run()
     at.selectbox(key="w:nhs.kind").select("trust").run()
@@ -441,6 +461,7 @@ def test_a_new_deal_asks_for_each_required_field_and_values_once_they_are_filled
     assert not errors(at)
     # Nothing is contributed, paid or sold yet: every flow is zero (worked by hand), so both NPVs are £0.
     assert metric(at, "NHS NPV") == "£0" and metric(at, "Partner NPV") == "£0"
+    show(at, "Contribution")
     at.number_input(key="w:contribution.access_costs.preparation_gbp").set_value(20_000.0).run()
     # The NHS's preparation cost falls at signature (year 0, undiscounted): NHS NPV -£20,000.
     assert metric(at, "NHS NPV") == "-£20.0k"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from apptest_support import errors, tables, texts
+from apptest_support import errors, show, tables, texts
 from apptest_support import open_page as open_app
 from streamlit.testing.v1 import AppTest
 
@@ -141,6 +141,7 @@ def test_a_deal_below_the_band_is_told_the_change_that_closes_the_gap_and_can_ch
 def test_terms_that_sink_the_partner_raise_a_patient_first_flag():
     at = open_app(example=IMAGING)
     # On the Deal page, a £5m access fee at signature leaves the partner with a negative NPV (its NPV is under £1m).
+    show(at, "Terms")
     at.number_input(key="w:terms[0].amount_gbp").set_value(5_000_000).run()
     at.switch_page(FRAMEWORK).run()
     deal = deal_from_data(at.session_state["draft"])

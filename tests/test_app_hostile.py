@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from apptest_support import open_page
+from apptest_support import open_page, show
 from hostile import ACCEPTED
 from pydantic import BaseModel
 from test_pdf_long_text import schema_text_fields
 
+from ui.editor import SECTIONS
 from ui.text import md
 from valueshare import paths
 from valueshare.errors import DealInvalid
@@ -301,11 +302,14 @@ def test_every_string_of_the_corpus_reaches_a_page_exactly_as_typed():
     # the strings with no markup are shown as they are: escaping changes only markup characters
     data, placed = hostile_deal(ACCEPTED)
     at = _open("app_pages/deal.py", data)
-    assert not at.exception
-    values = [w.value for w in at.text_input] + [w.value for w in at.text_area]
-    for table in at.dataframe:  # the editable tables: data assets, stages, expertise
-        frame = table.value.data if hasattr(table.value, "data") else table.value
-        values += [cell for column in frame.columns for cell in frame[column] if isinstance(cell, str)]
+    values = []
+    for section in SECTIONS:  # the Deal page draws one section at a time
+        show(at, section)
+        assert not at.exception
+        values += [w.value for w in at.text_input] + [w.value for w in at.text_area]
+        for table in at.dataframe:  # the editable tables: data assets, stages, expertise
+            frame = table.value.data if hasattr(table.value, "data") else table.value
+            values += [cell for column in frame.columns for cell in frame[column] if isinstance(cell, str)]
     # each text the Deal page edits is in its own box or cell, unchanged (the others are edited on other pages)
     for path, text in placed.items():
         if path[0] in ("name", "description", "purpose", "nhs", "partner", "contribution", "route_to_market",

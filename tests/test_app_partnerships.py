@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 
 import pytest
-from apptest_support import errors, metrics, open_page, tables
+from apptest_support import errors, metrics, open_page, show, tables
 from streamlit.testing.v1 import AppTest
 
 from ui.form import table_columns, table_frame, table_rows
@@ -158,11 +158,13 @@ def test_a_members_own_costs_are_separate_columns_that_read_back_as_its_own_cost
 
 def test_a_grant_and_another_platform_user_show_the_nhss_money_and_each_users_share_of_the_costs():
     at = open_deal(BASE)
+    show(at, "Contribution")
     edit_table(at, "funding", added=[{"funder": "NIHR i4i", "kind": "nihr", "towards": "nhs",
                                       "amount_gbp": 10_000.0, "start_year": 0, "years": 1}])
     assert not errors(at)
     # The grant is NHS money: NHS NPV £90,000 + £10,000 = £100,000.
     assert metrics(at)["NHS NPV"] == "£100.0k"
+    show(at, "Platform users")
     at.button(key="do:add:platform_users").click().run()
     assert "must not be blank" in errors(at)  # the new user's name is the user's to type, on its card
     at.text_input(key="w:platform_users[0].name").input("Beta Health Ltd").run()
@@ -198,6 +200,7 @@ def test_removing_a_platform_user_moves_the_next_one_into_its_place():
     data["platform_users"] = [{"name": "Beta Health Ltd", "terms": [{"kind": "access_fee", "amount_gbp": 40_000}]},
                               {"name": "Gamma Bio plc", "terms": [{"kind": "access_fee", "amount_gbp": 25_000}]}]
     at = open_deal(data)
+    show(at, "Platform users")
     assert at.text_input(key="w:platform_users[1].name").value == "Gamma Bio plc"
     at.button(key="do:remove:platform_users[0]").click().run()
     assert [u["name"] for u in at.session_state["draft"]["platform_users"]] == ["Gamma Bio plc"]
@@ -216,11 +219,14 @@ def test_a_new_platform_user_starts_with_the_models_default_kind_and_no_terms():
 
 def test_secure_data_environment_charges_are_added_as_a_term_and_need_the_sde_route():
     at = open_deal(BASE)
+    show(at, "Terms")
     at.selectbox(key="add:terms").select("sde_charges")
     at.button(key="do:add:terms").click().run()
     assert any("secure data environment charges need access_route: secure_data_environment" in e.replace("\\", "")
                for e in errors(at))
+    show(at, "Parties")
     at.selectbox(key="w:access_route").select("secure_data_environment")
+    show(at, "Terms")
     at.number_input(key="w:terms[1].per_user_per_month_gbp").set_value(500.0)
     at.number_input(key="w:terms[1].users").set_value(2)
     at.selectbox(key="w:terms[1].indexation").select("indexed").run()
@@ -233,6 +239,7 @@ def test_secure_data_environment_charges_are_added_as_a_term_and_need_the_sde_ro
 
 def test_trial_and_service_income_is_added_as_a_term_with_the_nhss_cost_of_delivering_it():
     at = open_deal(BASE)
+    show(at, "Terms")
     at.selectbox(key="add:terms").select("service_income")
     at.button(key="do:add:terms").click().run()
     assert any("is required" in e for e in errors(at))
@@ -251,6 +258,7 @@ def test_trial_and_service_income_is_added_as_a_term_with_the_nhss_cost_of_deliv
 
 def test_shared_curation_is_switched_on_with_its_defaults_and_off_again_without_losing_it():
     at = open_deal(BASE)
+    show(at, "Contribution")
     at.toggle(key="w:contribution.curation?").set_value(True).run()
     assert at.session_state["draft"]["contribution"]["curation"] == {
         "description": "", "already_spent_gbp": 0.0, "yearly_gbp": 0.0, "start_year": 1, "years": 1,
@@ -268,6 +276,7 @@ def test_shared_curation_is_switched_on_with_its_defaults_and_off_again_without_
 def test_the_sales_inputs_of_issue_16_are_on_the_deal_page():
     at = open_page("app_pages/deal.py")  # the imaging example, which has sales
     for name in ("nhs_share_of_sales", "nhs_party_purchase_share", "starting_uptake"):
+        show(at, "Route to market")
         assert at.number_input(key=f"w:route_to_market.sales.{name}") is not None
 
 

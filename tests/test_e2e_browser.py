@@ -113,6 +113,8 @@ def test_1_the_app_opens_on_an_example_and_another_example_replaces_it(page):
 
 def test_2_changing_a_royalty_rate_changes_the_nhs_npv_to_the_engines_figure(page):
     before = metric(page, "NHS NPV")
+    page.get_by_role("tab", name="Terms", exact=True).click()  # the Deal page draws one section at a time
+    settle(page)
     tiers = page.locator('[class*="st-key-t-terms-4--tiers"]').first
     tiers.scroll_into_view_if_needed()
     page.wait_for_timeout(500)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -27,12 +28,8 @@ from valueshare.model import (
 
 def deal_editor(form: Form, draft: dict[str, Any]) -> None:
     """Draw every section of the deal; each writes its widgets' values back into ``draft``."""
-    _parties(form, draft)
-    _contribution(form, draft)
-    _route(form, draft)
-    _terms(form, draft)
-    _platform(form, draft)
-    _assumptions(form, draft)
+    for draw in SECTIONS.values():
+        draw(form, draft)
 
 
 def _section(title: str, help: str) -> Any:
@@ -120,3 +117,27 @@ def _assumptions(form: Form, draft: dict[str, Any]) -> None:
         form.fields(assumptions, Assumptions, "assumptions", names, per_row=3)
         st.caption("Every money figure is in pounds (GBP) at the prices of the price base year.")
         form.slot("assumptions")
+
+
+#: The editor's sections in order, by the short name the Deal page's tabs give them; each draws its widgets.
+SECTIONS: dict[str, Callable[[Form, dict[str, Any]], None]] = {
+    "Parties": _parties, "Contribution": _contribution, "Route to market": _route, "Terms": _terms,
+    "Platform users": _platform, "Assumptions": _assumptions,
+}
+
+#: The section that edits each part of the deal, by the first part of a field's path.
+SECTION_OF = {
+    **dict.fromkeys(("name", "description", "nhs", "partner", "use", "access_route", "purpose",
+                     "exclusive_raw_data_access", "illustrative"), "Parties"),
+    "contribution": "Contribution", "funding": "Contribution", "route_to_market": "Route to market",
+    "terms": "Terms", "platform_users": "Platform users", "assumptions": "Assumptions",
+}
+
+
+def section_of(path: str) -> str | None:
+    """The section that edits the field at ``path`` (None: another page, or the deal as a whole).
+
+    >>> section_of("terms[2].tiers[0].rate"), section_of("nhs.members"), section_of("fair_share.ratio")
+    ('Terms', 'Parties', None)
+    """
+    return SECTION_OF.get(path.split(".", 1)[0].split("[", 1)[0]) if path else None
