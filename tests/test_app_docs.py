@@ -70,3 +70,29 @@ def test_the_method_page_numbers_its_sections_for_help_links():
     assert not at.exception
     anchors = [h.proto.anchor for h in at.header]
     assert anchors[:4] == ["s1", "s2", "s3", "s4"] and set(anchors) <= docs.anchors("method.md")
+
+
+# -- n/a on screen says why --------------------------------------------------------------------------------------
+
+def test_each_na_of_the_compare_pages_figures_says_why():
+    from valueshare.scenario import example_paths
+
+    academic = next(p for p in example_paths() if p.stem == "academic-study-consent")
+    at = open_page("app_pages/compare.py", academic)
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "Figure" in d.value.columns)
+    table = table.data if hasattr(table, "data") else table
+    shown = texts(at)
+    found = 0
+    for _, row in table.iterrows():
+        for deal in table.columns[1:]:
+            if row[deal] == "n/a":
+                found += 1
+                assert f"n/a: {row['Figure']} ({deal}): " in shown, (row["Figure"], deal)
+    assert found  # the academic study's partner has no value to share: its shares are n/a
+
+
+def test_the_members_and_users_help_says_when_their_cost_recovery_is_na():
+    from ui.results import MEMBERS_HELP, USERS_HELP
+
+    assert "n/a for a member that bears no cost" in MEMBERS_HELP and "n/a for a user" in USERS_HELP

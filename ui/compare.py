@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ui import charts, state
+from ui import charts, results, state
 from ui.charts import unique
 from ui.fields import section_link
 from ui.text import md
@@ -155,6 +155,10 @@ def show(comparison: Comparison) -> None:
     st.markdown("**Figures**", help="Each deal valued as on the Valuation page. Shaded rows, marked 'Yes', differ "
                                     "between the deals.")
     st.dataframe(highlighted(figures, differs), hide_index=True, width="stretch")
+    unanswered = results.not_available([row.label for row in comparison.figures],
+                                       [(name, c.valuation) for name, c in zip(names, comparison.columns, strict=True)])
+    if unanswered:
+        st.caption("  \n".join(md(line) for line in unanswered))
     st.download_button("Download the figures as CSV", charts.csv_bytes(_figure_numbers(comparison)),
                        file_name="comparison-figures.csv", mime="text/csv", key="csv:compare-figures",
                        icon=":material/download:")

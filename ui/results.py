@@ -40,6 +40,26 @@ def help_text(figure: Figure[Any], valuation: Valuation) -> str:
     return f"{figure.help} {note[0].upper()}{note[1:]}."
 
 
+def not_available(labels: list[str], valuations: list[tuple[str, Valuation]]) -> list[str]:
+    """Why each of these figures (by label) that reads n/a for a named valuation has no answer, one line each, for
+    a caption under a table of figures.
+
+    >>> from valueshare import load_deal, value_deal
+    >>> from valueshare.scenario import example_paths
+    >>> v = value_deal(load_deal(next(p for p in example_paths() if p.stem == "life-sciences-cluster")))
+    >>> print(not_available(["Partner NPV", "NHS share of value"], [("Base", v)])[0])
+    n/a: NHS share of value (Base): the partner's value before payments to the NHS is not positive, so a share of it \
+has no meaning.
+    """
+    found = []
+    for figure in (f for f in FIGURES.values() if f.label in labels and f.source is Valuation):
+        for name, valuation in valuations:
+            if figure.text(valuation) == "n/a":
+                why = figure.note(valuation) or "there is nothing to measure it from in this deal"
+                found.append(f"n/a: {figure.label} ({name}): {why.rstrip('.')}.")
+    return found
+
+
 def headline_values(valuation: Valuation) -> dict[str, tuple[str, str]]:
     """Each headline's text and the help shown with it (with the reason when a figure has no answer), by key."""
     return {figure.key: (figure.text(valuation), help_text(figure, valuation)) for figure in select(*HEADLINES)}
@@ -199,8 +219,9 @@ def members_frame(valuation: Valuation) -> pd.DataFrame:
 
 MEMBERS_HELP = ("Each member's share, by the agreed split, of what the consortium receives and of the costs it "
                 "shares; its own costs it bears alone. Present values at the NHS rate; cost recovery is "
-                "the member's share of the charges for access over the costs it bears. A member outside the NHS "
-                "keeps its share, which is not in the NHS's figures.")
+                "the member's share of the charges for access over the costs it bears (n/a for a member that bears no "
+                "cost: there is nothing to recover). A member outside the NHS keeps its share, which is not in the "
+                "NHS's figures.")
 
 
 def members_table(valuation: Valuation) -> None:
@@ -226,7 +247,8 @@ def users_frame(valuation: Valuation) -> pd.DataFrame:
 
 USERS_HELP = ("The partner and each other user of the data platform: what it pays the NHS, of which charges for "
               "access (fees, subscriptions, secure-environment charges, service income), and its equal share of the "
-              "NHS's costs of access less grants. Present values at the NHS rate.")
+              "NHS's costs of access less grants. Present values at the NHS rate. Cost recovery is n/a for a user "
+              "whose share of the costs is nothing (grants cover them): there is nothing to recover.")
 
 
 def users_table(valuation: Valuation) -> None:

@@ -129,13 +129,16 @@ def _savings_basis(v: Valuation) -> str:
 
 _ALL: tuple[Figure[Any], ...] = (
     Figure("nhs_npv", "NHS NPV", Valuation, lambda v: v.nhs_npv, money,
-           "Present value, at the NHS rate (HM Treasury Green Book), of what the deal gives the NHS party: what the "
-           "partner (and any other platform user) pays, grants towards its costs, and discounts and rebates on its "
-           "own purchases of the product, less its costs of giving access; its spend on the product and its savings "
-           "are shown apart, never in it.", write_change=_money_change),
+           "Present value, at the NHS rate (HM Treasury Green Book), of what the deal gives the NHS party from "
+           "signature (year 0) to the end of the horizon (the valuation assumptions' Horizon, 20 years unless set), "
+           "each amount weighted by its chance of happening: what the partner (and any other platform user) pays in "
+           "cash or in kind, grants towards its costs, and discounts and rebates on its own purchases of the product, "
+           "less its costs of giving access (preparation, hosting and governance, expertise, curation); its spend on "
+           "the product and its savings are shown apart, never in it.", write_change=_money_change),
     Figure("nhs_receipts", "NHS receipts", Valuation, lambda v: v.nhs_receipts, money,
-           "Present value, at the NHS rate, of what the partner (and any other platform user) pays the NHS party, "
-           "in cash or in kind, without the rebates on its own purchases.", write_change=_money_change),
+           "Present value, at the NHS rate, over the horizon and risk-adjusted, of what the partner (and any other "
+           "platform user) pays the NHS party, in cash or in kind, without the rebates on its own purchases.",
+           write_change=_money_change),
     Figure("nhs_grants", "Grants towards the NHS's costs", Valuation, lambda v: v.nhs_grants, money,
            "Present value, at the NHS rate, of third-party funding (a research fund, NIHR, a charity, NHS England) "
            "towards the NHS's costs, which lowers the costs the fees must recover.", write_change=_money_change),
@@ -162,17 +165,18 @@ _ALL: tuple[Figure[Any], ...] = (
            "Present value, at the partner's rate, of everything the partner gives the NHS: payments, price "
            "discounts and benefits in kind.", write_change=_money_change),
     Figure("partner_npv", "Partner NPV", Valuation, lambda v: v.partner_npv, money,
-           "Present value of the partner's profit from the product, less its development costs and its payments to "
-           "the NHS, at the partner's hurdle rate.", write_change=_money_change),
+           "Present value, at the partner's hurdle rate, from signature to the end of the horizon, of the partner's "
+           "operating profit from the product less its development costs and everything it gives the NHS, each "
+           "amount weighted by its chance of happening.", write_change=_money_change),
     Figure("partner_irr", "Partner IRR", Valuation, lambda v: v.partner_irr.value, percent,
            "The yearly return on the partner's cash flows: the discount rate at which the partner's NPV turns from "
            "positive to negative (none where money comes in first), with the MIRR at the partner's rate beside a "
            "rate that says little.",
            note=_irr_note, write_change=_points),
     Figure("cost_recovery", "Cost recovery", Valuation, lambda v: v.cost_recovery_ratio, ratio,
-           "Present value of the charges for access (access fees, subscriptions, secure-environment charges, "
-           "service income), from every user of the data, over the NHS's costs of giving access less grants towards "
-           "them; 1.00× means the costs are just recovered.",
+           "Present value, at the NHS rate and risk-adjusted, of the charges for access (access fees, subscriptions, "
+           "secure-environment charges, service income), from every user of the data, over that of the NHS's costs "
+           "of giving access less grants towards them; 1.00× means the costs are just recovered.",
            note=_unless(lambda v: v.cost_recovery_ratio, lambda v: v.cost_recovery_note), write_change=_signed(ratio)),
     Figure("nhs_share", "NHS share of value", Valuation, lambda v: v.nhs_share, percent,
            "Share of the partner's value (before any payment to the NHS) that goes to the NHS through the terms.",
@@ -197,8 +201,8 @@ _ALL: tuple[Figure[Any], ...] = (
            write_change=_points),
     Figure("partner_value_before_payments", "Partner's value before payments to the NHS", Valuation,
            lambda v: v.partner_value_before_payments, money,
-           "Present value, at the partner's rate, of its operating profit less its development costs: the value the "
-           "NHS's share is a share of.", write_change=_money_change),
+           "Present value, at the partner's rate, over the horizon and risk-adjusted, of its operating profit less its "
+           "development costs: the value the NHS's share is a share of.", write_change=_money_change),
     Figure("nhs_receipts_undiscounted", "NHS receipts, not discounted", Valuation,
            lambda v: v.nhs_receipts_undiscounted, money,
            "Everything the NHS is expected to receive over the horizon, added up without discounting.",
