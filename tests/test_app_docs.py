@@ -96,3 +96,15 @@ def test_the_members_and_users_help_says_when_their_cost_recovery_is_na():
     from ui.results import MEMBERS_HELP, USERS_HELP
 
     assert "n/a for a member that bears no cost" in MEMBERS_HELP and "n/a for a user" in USERS_HELP
+
+
+def test_the_negotiation_page_says_why_a_share_of_the_partners_value_is_na():
+    from valueshare.scenario import example_paths
+
+    academic = next(p for p in example_paths() if p.stem == "academic-study-consent")
+    at = open_page("app_pages/negotiation.py", academic)
+    assert not at.exception
+    captions = [c.value.replace("\\", "") for c in at.caption]
+    assert any(c.startswith("Share of the partner's value n/a: its value before payments to the NHS is not positive")
+               for c in captions)
+    assert not [c for c in captions if c.startswith("n/a of the partner's value")]

@@ -76,7 +76,10 @@ def zone_section(n: Negotiation) -> None:
     st.header("Where each side walks away", anchor=False, help=words.SCALE)
     for column, p in zip(st.columns(4), (z.nhs_walk_away, z.nhs_target, z.offer, z.partner_walk_away), strict=False):
         column.metric(p.name, money(p.value) if p.applies else "n/a", border=True, help=p.basis)
-        column.caption(f"{words.share_text(p.share)} of the partner's value. {md(p.basis[:1].upper() + p.basis[1:])}.")
+        share = (f"{words.share_text(p.share)} of the partner's value" if p.share is not None else
+                 "Share of the partner's value n/a" if not p.applies else  # the basis says why it does not apply
+                 "Share of the partner's value n/a: its value before payments to the NHS is not positive")
+        column.caption(f"{share}. {md(p.basis[:1].upper() + p.basis[1:])}.")
     frame = charts.zone_frame(z)
     st.vega_lite_chart(spec=charts.zone_chart(frame, z.low, z.high), width="stretch")
     (st.success if z.offer_inside else st.warning)(md(z.verdict))
