@@ -174,3 +174,24 @@ def test_the_command_line_imports_a_counter_offer(tmp_path: Path, monkeypatch: p
     assert f"terms[{fee}].amount_gbp: {ours.terms[fee].amount_gbp:g}" in out.replace(".0 ", " ")
     code, _, err = run("counter-offer", "imaging", str(tmp_path / "missing.yaml"), *where)
     assert code == 1 and "missing.yaml" in err
+
+
+def test_members_the_partner_adds_or_renames_leave_the_split_to_agree():
+    """A consortium deal with fixed shares: a renamed member keeps its share (by its place in the list); a member
+    the partner adds has none, so the split becomes not agreed and the NHS is told to complete it."""
+    ours = load_deal(EXAMPLES["ai-prognosis-cancer-centre.yaml"])
+    members = deal_to_data(ours)["nhs"]["members"]
+    assert ours.nhs.split.value == "fixed" and all("share" in m for m in members)
+
+    def rename(file):
+        file["nhs"]["members"][0]["name"] = "Renamed Trust"
+
+    offer = read_counter_offer(ours, returned(ours, rename))
+    assert offer.deal.nhs.split.value == "fixed" and offer.deal.nhs.members[0].share == members[0]["share"]
+
+    def add(file):
+        file["nhs"]["members"].append(dict(file["nhs"]["members"][0], name="New Trust"))
+
+    offer = read_counter_offer(ours, returned(ours, add))
+    assert offer.deal.nhs.split.value == "not_agreed"
+    assert offer.to_complete[-1].startswith("nhs.members:")

@@ -119,16 +119,24 @@ def _merged(ours: dict[str, Any], back: dict[str, Any]) -> tuple[dict[str, Any],
                                    f"costs the NHS to deliver (nhs_cost_per_unit_gbp, now 0)")
     our_nhs, their_nhs = ours.get("nhs", {}), merged.get("nhs", {})
     if our_nhs.get("members") or their_nhs.get("members"):
-        by_name = {m.get("name"): m for m in our_nhs.get("members") or []}
-        for member in their_nhs.get("members") or []:
+        our_members = our_nhs.get("members") or []
+        by_name = {m.get("name"): m for m in our_members}
+        for k, member in enumerate(their_nhs.get("members") or []):
+            # the same member by name, else at the same place in the list (a member the partner renamed)
+            mine = by_name.get(member.get("name")) or (our_members[k] if k < len(our_members) else {})
             for part in ("own_costs", "share"):
                 member.pop(part, None)
-                mine = by_name.get(member.get("name"), {})
                 if part in mine:
                     member[part] = copy.deepcopy(mine[part])
         their_nhs.pop("split", None)
         if "split" in our_nhs:
             their_nhs["split"] = our_nhs["split"]
+        if their_nhs.get("split") == "fixed" and any("share" not in m for m in their_nhs.get("members") or []):
+            their_nhs["split"] = "not_agreed"
+            for member in their_nhs.get("members") or []:  # shares go with a fixed split only
+                member.pop("share", None)
+            to_complete.append("nhs.members: the partner's file has members the deal had no agreed share for; the "
+                               "split is set to not agreed until the members agree their shares")
     theirs = [f for f in back.get("funding") or [] if f.get("towards") != "nhs"]
     if theirs == [f for f in ours.get("funding") or [] if f.get("towards") != "nhs"]:
         merged["funding"] = copy.deepcopy(ours.get("funding") or [])  # unchanged: in the NHS's own order
