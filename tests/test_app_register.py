@@ -114,7 +114,7 @@ def test_saving_the_open_deal_makes_version_one_with_its_figures(app_file, regis
 
 def test_a_save_needs_a_note_and_says_so(app_file, register):
     at = save_from_page(page(app_file), "Ana", "")
-    assert errors(at) == ["**Not saved.** a note is required: say in a few words what changed"]
+    assert errors(at) == ["**Not saved.** A note is required: say in a few words what changed"]
     assert "No deals in the register yet" in at.info[0].value
 
 
@@ -302,7 +302,7 @@ def test_the_register_page_moves_a_deal_along_its_life_and_shows_each_event(app_
     # agreed needs the latest version (2) signed off first: refused, named, nothing recorded
     at.selectbox(key=f"register:status-to:{key}").set_value(DealStatus.AGREED)
     next(b for b in at.button if b.label == "Change status").click().run()
-    assert errors(at) == ["**Not recorded.** deal 'test-deal' cannot be marked agreed: its latest version (2) has "
+    assert errors(at) == ["**Not recorded.** Deal 'test-deal' cannot be marked agreed: its latest version (2) has "
                           "not been signed off by an approver"]
     at.selectbox(key=f"register:sign-off-version:{key}").set_value(2)
     next(b for b in at.button if b.label == "Sign off").click().run()

@@ -28,7 +28,8 @@ EXAMPLES = {p.stem: p for p in example_paths()}
 
 
 def expected_label(title: str, unit: str | None, number: bool) -> str:
-    suffix = {"fraction": " (%)", "gbp": " (£)", "years": " (years)"}.get(unit or "", "") if number else ""
+    suffix = {"fraction": " (%)", "gbp": " (£)", "years": " (years)",
+              "year": " (years after signature)"}.get(unit or "", "") if number else ""
     if unit == "years" and "year" in title.lower():
         suffix = ""
     return title if title.endswith(suffix) else title + suffix
@@ -170,12 +171,12 @@ def test_the_deal_pages_form_labels_every_number_by_the_catalogue():
     at = open_page("app_pages/deal.py", EXAMPLES["pharma-genomic-discovery"])
     draft = deal_to_data(load_deal(EXAMPLES["pharma-genomic-discovery"]))
     checked = 0
-    for widget in at.number_input:
+    for widget in [*at.number_input, *at.text_input]:  # money is typed in a text box (£6,000,000)
         key = widget.key or ""
         if not key.startswith("w:"):
             continue
         found = inputs.entry(key[2:], draft)
-        if found is None:
+        if found is None or found.kind != "number":
             continue
         assert widget.label == found.label, key
         checked += 1

@@ -312,10 +312,10 @@ def test_an_offer_and_a_counter_offer_show_each_figure_and_term_with_its_differe
     # one more point of royalty on £10,000 a year for 5 years at 3.5%: 0.01 × 10,000 × A35 = £451.51
     assert nhs.change == pytest.approx(0.01 * 10_000 * A35) and nhs.change_text == "+£452"
     share = next(r for r in c.figures if r.label == "NHS share of value")
-    assert share.change == pytest.approx(0.01 / 0.4) and share.change_text == "+2.5 points"
+    assert share.change == pytest.approx(0.01 / 0.4) and share.change_text == "+2.5 percentage points"
     rate = next(r for r in c.inputs if r.path == "terms[0].tiers[0].rate")
     assert rate.change == pytest.approx(0.01) and rate.label == "Royalty (term 1): rate (%), tier 1"
-    assert rate.texts == ["2%", "3%"] and rate.change_text == "+1 point"  # a rate's change in percentage points
+    assert rate.texts == ["2%", "3%"] and rate.change_text == "+1 percentage point"  # a rate changes in points
 
 
 # ---- the CLI ---------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import streamlit as st
 from ui import identity, register, state
 from ui.text import md
 from valueshare.counteroffer import CounterOffer, as_variant, read_counter_offer
-from valueshare.errors import DealInvalid, ValueshareError
+from valueshare.errors import DealInvalid, ValueshareError, sentence
 from valueshare.model import Deal
 from valueshare.register import service
 from valueshare.register.repository import Repository
@@ -106,7 +106,7 @@ def _to_register(repo: Repository, found: register.Base, returned: Deal, how: st
                                             variant=name.strip() or None, base_version=found.number,
                                             actor=identity.actor())
     except ValueshareError as error:
-        st.error(f"**Not saved.** {md(error)}", icon=":material/error:")
+        st.error(f"**Not saved.** {md(sentence(str(error)))}", icon=":material/error:")
         return
     register.open_in_editor(repo, done.info.deal_key, done.info.number)
     register.flash("success", f"Saved the counter-offer as version {done.info.number} of {md(done.info.deal_name)}"

@@ -153,9 +153,13 @@ def offers_section(valid: state.Valid, term: str | None) -> None:
         help=f"Every structure is sized to give the NHS this value; it starts at the NHS's target. {LINK}"))
     mix = {}
     for column, k in zip(cols[1:], MIX_KEYS, strict=False):
-        mix[k] = keep(f"negotiation:mix:{k}", column.number_input(
-            f"Mix: {STRUCTURES[k].lower()}", min_value=0.0, max_value=1.0, step=0.05, format="%.2f",
-            key=remember(f"negotiation:mix:{k}", DEFAULT_MIX[k]), help=f"Your mix's weights (any that add up). {LINK}"))
+        # Typed as a percentage, as every share in the app is (25 is 25%); the core takes the weights as fractions.
+        weight = keep(f"negotiation:mix_percent:{k}", column.number_input(
+            f"Mix: {STRUCTURES[k].lower()} (%)", min_value=0.0, max_value=100.0, step=5.0, format="%g",
+            key=remember(f"negotiation:mix_percent:{k}", round(DEFAULT_MIX[k] * 100, 10)),
+            help=f"Your mix's share of the value in this structure, in %; weights that do not add up to 100% are "
+                 f"scaled to do so. {LINK}"))
+        mix[k] = round(weight / 100, 12)
     with st.spinner("Valuing the equivalent offers: a Monte Carlo of each..."):
         n = picture(valid, term=term, target=float(target), mix=mix, offers=True)
     st.caption(md(words.offers_intro(n)))

@@ -20,7 +20,7 @@ from ui import identity, state
 from ui.compare import figures_frame, highlighted, inputs_frame
 from ui.text import md
 from valueshare.compare import compare
-from valueshare.errors import DealInvalid, ValueshareError
+from valueshare.errors import DealInvalid, ValueshareError, sentence
 from valueshare.figures import select
 from valueshare.model import Deal
 from valueshare.register import service
@@ -244,7 +244,7 @@ def _after_save(saved: bool, problem: str) -> None:
         st.session_state[NOTE_SAVED] = True
         st.rerun()
     if problem:
-        st.error(f"**Not saved.** {md(problem)}", icon=":material/error:")
+        st.error(f"**Not saved.** {md(sentence(str(problem)))}", icon=":material/error:")
 
 
 def save_form(repo: Repository, check: state.Check) -> None:
@@ -288,7 +288,7 @@ def conflict_box(repo: Repository, deal: Deal) -> None:
     message, key, latest_number, draft_json = refused
     if draft_json != deal.model_dump_json():
         return  # the draft changed since: the refusal was about an earlier draft
-    st.error(f"**Not saved.** {md(message)}", icon=":material/sync_problem:")
+    st.error(f"**Not saved.** {md(sentence(str(message)))}", icon=":material/sync_problem:")
     try:
         newer = service.open_version(repo, key, latest_number, actor=identity.actor())
     except ValueshareError as error:
@@ -381,7 +381,7 @@ def history_panel(repo: Repository, key: str) -> None:
                 info = service.restore(repo, key, pick, author=author, note=note, base_version=latest,
                                        actor=identity.actor())
             except ValueshareError as error:
-                st.error(f"**Not restored.** {md(error)}", icon=":material/error:")
+                st.error(f"**Not restored.** {md(sentence(str(error)))}", icon=":material/error:")
             else:
                 flash("success", f"Restored version {pick} as version {info.number}.")
                 st.rerun()
@@ -417,7 +417,7 @@ def share_panel(repo: Repository, key: str) -> None:
                 service.share(repo, key, to, how, author=st.session_state.get(AUTHOR, "") or "app",
                               actor=identity.actor())
             except ValueshareError as error:
-                st.error(f"**Not shared.** {md(error)}", icon=":material/error:")
+                st.error(f"**Not shared.** {md(sentence(str(error)))}", icon=":material/error:")
             else:
                 flash("success", f"Shared with {md(names[to])}.")
                 st.rerun()
@@ -480,7 +480,7 @@ def life_panel(repo: Repository, key: str, numbers: list[int]) -> None:
         else:
             return
     except ValueshareError as error:
-        st.error(f"**Not recorded.** {md(error)}", icon=":material/error:")
+        st.error(f"**Not recorded.** {md(sentence(str(error)))}", icon=":material/error:")
         return
     st.rerun()
 

@@ -123,7 +123,7 @@ def _input_change(path: str, change: float) -> str:
     """A change in an input: a rate's in percentage points (as a figure's share is), any other in its unit.
 
     >>> _input_change("terms[0].tiers[0].rate", 0.01), _input_change("terms[0].amount_gbp", -20_000)
-    ('+1 point', '-£20,000')
+    ('+1 percentage point', '-£20,000')
     """
     found = inputs.entry(path)
     if found is not None and found.unit == "fraction":

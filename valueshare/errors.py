@@ -6,7 +6,7 @@ The app, the CLI and the reports all show ``Problem.line()``; none of them shows
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
@@ -15,18 +15,42 @@ from pydantic import ValidationError
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with an input: where it is (``terms[2].tiers[0].rate``), the rule it breaks (a short name:
-    ``required``, ``bounds``, ``milestone_stage``...) and the message that says so in people's words."""
+    ``required``, ``bounds``, ``milestone_stage``...) and the message that says so in people's words.
+
+    ``message`` speaks in the unit a deal file holds (a rate as a fraction: "must be between 0 and 1 (0% to 100%)");
+    ``in_form``, when it differs, in the unit the app's form shows ("must be at most 100%"), where the field is named
+    by its label, not its path. ``shown()`` is the one for a form; it takes no part in comparing problems.
+
+    >>> p = Problem("terms[0].rate", "must be between 0 and 1 (0% to 100%)", "bounds", "must be at most 100%")
+    >>> p.line(), p.shown()
+    ('terms[0].rate: must be between 0 and 1 (0% to 100%)', 'Must be at most 100%')
+    """
 
     path: str
     message: str
     rule: str = ""
+    in_form: str = field(default="", compare=False)
 
     def line(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
 
+    def shown(self) -> str:
+        """The message as a form shows it, under or beside the field's label: in the form's unit, capitalised."""
+        return sentence(self.in_form or self.message)
+
     def within(self, prefix: str) -> Problem:
         """The same problem, its path taken as relative to ``prefix``."""
-        return Problem(_join(prefix, self.path), self.message, self.rule)
+        return Problem(_join(prefix, self.path), self.message, self.rule, self.in_form)
+
+
+def sentence(text: str) -> str:
+    """``text`` with its first letter a capital, as a message on its own begins: 'an author is required' -> 'An author
+    is required'. Text that begins with a quote, a figure or a name is left as it is.
+
+    >>> sentence("an author is required"), sentence("'x' is not a field"), sentence("")
+    ('An author is required', "'x' is not a field", '')
+    """
+    return text[:1].upper() + text[1:] if text[:1].islower() else text
 
 
 class Invalid(ValueError):
@@ -38,9 +62,10 @@ class Invalid(ValueError):
         super().__init__("; ".join(p.line() for p in problems))
 
 
-def invalid(path: str, rule: str, message: str) -> Invalid:
-    """One problem to raise: ``raise invalid("tiers[0].from_gbp", "first_tier_at_zero", "must start at 0")``."""
-    return Invalid(Problem(path, message, rule))
+def invalid(path: str, rule: str, message: str, in_form: str = "") -> Invalid:
+    """One problem to raise: ``raise invalid("tiers[0].from_gbp", "first_tier_at_zero", "must start at 0")``;
+    ``in_form``: the message in the unit the app's form shows, when it differs (a rate as a percentage)."""
+    return Invalid(Problem(path, message, rule, in_form))
 
 
 class ValueshareError(Exception):

@@ -40,7 +40,7 @@ def _points(change: float | None) -> str:
     """A change in a share or rate, in percentage points.
 
     >>> _points(0.025), _points(None)
-    ('+2.5 points', '')
+    ('+2.5 percentage points', '')
     """
     return "" if change is None else points(change)
 

@@ -56,15 +56,18 @@ def percent(value: float | None, digits: int = 1) -> str:
 
 def points(change: float, *, exact: bool = False) -> str:
     """A change in a share or rate, in percentage points, signed: a figure's to one decimal, an input's exactly (to
-    at most two decimals, as the input itself is written).
+    at most two decimals, as the input itself is written). Never as a percentage: a rate of 5% that falls to 2% fell
+    by 3 percentage points, not by 3% (which would be to 4.85%).
 
-    >>> points(0.025), points(0.01), points(0.01, exact=True), points(-0.0025, exact=True)
-    ('+2.5 points', '+1.0 points', '+1 point', '-0.25 points')
+    >>> points(0.025), points(0.01), points(0.01, exact=True)
+    ('+2.5 percentage points', '+1.0 percentage points', '+1 percentage point')
+    >>> points(-0.0025, exact=True), points(-0.03, exact=True)
+    ('-0.25 percentage points', '-3 percentage points')
     """
     if not exact:
-        return f"{change * 100:+.1f} points"
+        return f"{change * 100:+.1f} percentage points"
     text = f"{change * 100:+.2f}".rstrip("0").rstrip(".")
-    return f"{text} point" if text in ("+1", "-1") else f"{text} points"
+    return f"{text} percentage point" if text in ("+1", "-1") else f"{text} percentage points"
 
 
 def ratio(value: float | None) -> str:

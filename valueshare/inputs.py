@@ -29,8 +29,11 @@ from pydantic.fields import FieldInfo
 
 from valueshare.format import money, number, years
 
-#: How a unit is shown after a label in a form or a table heading.
-_UNIT_SUFFIX = {"fraction": " (%)", "gbp": " (£)", "years": " (years)"}
+#: How a unit is shown after a label in a form or a table heading. A whole year counted from signature (``year``)
+#: says so, so that no one types a calendar year (2029) where year 3 is meant; the price base year is a calendar one.
+_UNIT_SUFFIX = {"fraction": " (%)", "gbp": " (£)", "years": " (years)", "year": " (years after signature)"}
+#: What the help of every year counted from signature ends with.
+YEAR_HELP = "Counted in years after signature: year 0 is signature, year 1 a year later."
 #: Units whose inputs a solver may search over (whole numbers never are).
 _SOLVABLE = {"fraction", "gbp", "years", "count", "hours"}
 #: Units with no upper bound a solver needs: it doubles its range until the target is passed.
@@ -224,12 +227,54 @@ def _make(pattern: str, model: type[BaseModel], name: str, info: FieldInfo) -> I
     swing = extra.get("x-swing")
     return Input(
         pattern=pattern, model=model, field=name, title=info.title or name.replace("_", " ").capitalize(),
-        help=info.description or "", kind=kind,
+        help=_help(info.description or "", extra.get("x-unit"), kind), kind=kind,
         unit=extra.get("x-unit"), lo=None if lo is None else float(lo), hi=None if hi is None else float(hi),
         lo_open="exclusiveMinimum" in extra, hi_open="exclusiveMaximum" in extra, whole=bare is int,
         optional=optional, swing=None if swing is None else (float(swing[0]), float(swing[1])),
         swing_points=extra.get("x-swing-points"), uncertain=bool(extra.get("x-uncertain")), bare=bare,
     )
+
+
+def _help(description: str, unit: str | None, kind: str) -> str:
+    """A field's help: its description, and for a year counted from signature the rule that says how to count it."""
+    if unit == "year" and kind == "number" and YEAR_HELP not in description:
+        return f"{description} {YEAR_HELP}".strip()
+    return description
+
+
+_MONEY = re.compile(r"^(?P<sign>[-−])?\s*£?\s*(?P<digits>\d{1,3}(?:,\d{3})+|\d*)(?P<decimals>\.\d+)?\s*"
+                    r"(?P<scale>k|m|bn|thousand|million|billion)?$", re.IGNORECASE)
+_SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}
+
+
+def read_money(text: str) -> float | None:
+    """An amount of money as people type it, or ``None`` when the text is not one: digits grouped by commas or
+    not, with or without a leading £ (or a minus before it), a scale of k, m or bn (or thousand, million, billion).
+    Empty text is ``None`` too: the caller decides whether an empty field is allowed.
+
+    >>> [read_money(t) for t in ("6000000", "6,000,000", "£6,000,000", "£6m", "6.5k", "-£1,250.50", " £ 2bn ")]
+    [6000000.0, 6000000.0, 6000000.0, 6000000.0, 6500.0, -1250.5, 2000000000.0]
+    >>> [read_money(t) for t in ("", "six million", "6,00,000", "£", "1e3", "12,3456")]
+    [None, None, None, None, None, None]
+    """
+    found = _MONEY.match(text.strip().replace("\u00a0", " "))
+    if found is None or not (found["digits"] or found["decimals"]):
+        return None
+    value = float((found["digits"] or "0").replace(",", "") + (found["decimals"] or ""))
+    value *= _SCALES.get((found["scale"] or "").lower(), 1.0)
+    value = round(value, 2)
+    return -value if found["sign"] and value else value
+
+
+def money_text(value: float) -> str:
+    """An amount as a money field shows it: grouped digits after a £, pence only when there are any.
+
+    >>> money_text(6_000_000), money_text(1250.5), money_text(-20_000), money_text(0)
+    ('£6,000,000', '£1,250.50', '-£20,000', '£0')
+    """
+    sign = "-" if value < 0 else ""
+    amount = abs(value)
+    return f"{sign}£{amount:,.0f}" if float(amount).is_integer() else f"{sign}£{amount:,.2f}"
 
 
 @cache

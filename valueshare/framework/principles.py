@@ -13,7 +13,7 @@ from enum import IntEnum
 from typing import Any
 
 from valueshare.engine.valuation import Valuation
-from valueshare.format import money, number, percent, ratio
+from valueshare.format import money, number, percent, points, ratio
 from valueshare.framework.fairshare import FairShare
 from valueshare.mechanisms import of
 from valueshare.model import Deal, PartnerKind, Use
@@ -251,11 +251,11 @@ def principle_4(deal: Deal, v: Valuation, fair: FairShare, rules: RuleSet) -> Ch
         status = Status.FAIL if fair.actual < fair.low * rules.fail_below_band_fraction else Status.WARNING
         return Check("principle_4", title, status,
                      f"The value share is below the fair band for what the NHS contributes, by "
-                     f"{percent(fair.low - fair.actual)} of the partner's value.", figures)
+                     f"{points(fair.low - fair.actual).lstrip('+')} of the partner's value.", figures)
     if fair.position == "above":
         figures["Partner NPV at its hurdle"] = money(v.partner_npv)
         return Check("principle_4", title, Status.WARNING,
-                     f"The value share is above the fair band, by {percent(fair.actual - fair.high)} of the "
+                     f"The value share is above the fair band, by {points(fair.actual - fair.high).lstrip('+')} of the "
                      f"partner's value: the partner keeps {money(v.partner_npv)} of NPV, and a share beyond what the "
                      f"NHS contributed may deter it or other partners (principle 1).", figures)
     return Check("principle_4", title, Status.PASS, "The value share lies within the fair band.", figures)

@@ -19,23 +19,23 @@ class NegotiationInputs(Model):
     """Where the NHS will walk away, what it aims for, and when the partner walks away. Internal: never printed in
     the term sheet."""
 
-    nhs_walk_away_gbp: Gbp | None = Field(title="NHS walk away",
+    nhs_walk_away_gbp: Gbp | None = Field(title="NHS's walk-away",
         default=None, description="The least value to the NHS it will accept, in £ (present value, at the partner's "
                                   "rate, of what the partner gives it). Empty: full cost recovery plus a value share "
                                   "at the low end of the fair-share band.")
-    nhs_walk_away_share: Fraction | None = Field(title="NHS walk away share",
+    nhs_walk_away_share: Fraction | None = Field(title="NHS's walk-away as a share",
         default=None, description="The same walk-away as a share of the partner's value before payments (0.1 is "
                                   "10%); give it in £ or as a share, not both.")
-    nhs_target_gbp: Gbp | None = Field(title="NHS target",
+    nhs_target_gbp: Gbp | None = Field(title="NHS's target",
         default=None, description="The value to the NHS it aims for, in £. Empty: the NHS's ask on the contribution "
                                   "value's anchor (by default the middle of the fair-share band), never below the "
                                   "walk-away.")
-    nhs_target_share: Fraction | None = Field(title="NHS target share",
+    nhs_target_share: Fraction | None = Field(title="NHS's target as a share",
         default=None, description="The same target as a share of the partner's value; in £ or as a share, not both.")
-    partner_min_irr: DiscountRate | None = Field(title="Partner min irr",
+    partner_min_irr: DiscountRate | None = Field(title="Partner's minimum IRR",
         default=None, description="The partner walks away below this internal rate of return (0.15 is 15%). Empty: "
                                   "it walks away when its NPV at its discount rate falls below zero.")
-    partner_walk_away_gbp: Gbp | None = Field(title="Partner walk-away",
+    partner_walk_away_gbp: Gbp | None = Field(title="Partner's walk-away",
         default=None, description="The most the NHS judges the partner will give it, in £ (present value at the "
                                   "partner's rate). Empty: the partner's value before payments (at its minimum IRR, "
                                   "if one is set). Give it where that value is not modelled, as in a partnership "

@@ -2,8 +2,9 @@
 
 Each type carries its unit in the JSON Schema (``x-unit``) so the app can format it (a ``fraction`` is shown as a
 percentage, ``gbp`` as pounds) and the docs can list it. The bounds are checked by our own validator, not by
-pydantic's ``ge``/``le``, so that the message reads the way a commercial lead would say it:
-``must be between 0 and 1 (0% to 100%)``.
+pydantic's ``ge``/``le``, so that the message reads the way a commercial lead would say it, in the unit the
+deal file holds (``must be between 0 and 1 (0% to 100%)``) and, for the app's form, in the unit typed there
+(``must be between 0% and 100%``: ``Problem.in_form``).
 
 Numbers must be numbers: YAML turns ``off`` into ``False`` and keeps ``1e3`` as the string ``"1e3"``; both are
 refused here with a message that says so, instead of being coerced silently. Every number has an upper bound
@@ -27,14 +28,21 @@ from valueshare.errors import invalid
 from valueshare.textio import describe_character
 
 
-def _reject_text_and_booleans(value: Any) -> Any:
-    if isinstance(value, bool):
-        raise invalid("", "number",
-                      f"must be a number, not {str(value).lower()} (YAML reads yes/no/on/off as true/false)")
-    if isinstance(value, str):
-        raise invalid("", "number",
-                      f"must be a number, not the text {value!r} (write 1000 or 1.0e+3, without quotes or commas)")
-    return value
+def _reject_text_and_booleans(unit: str):
+    def check(value: Any) -> Any:
+        if isinstance(value, bool):
+            raise invalid("", "number",
+                          f"must be a number, not {str(value).lower()} (YAML reads yes/no/on/off as true/false)")
+        if isinstance(value, str):
+            # the app's money fields are text boxes: what was typed is kept, and said back, when it is not an amount
+            in_form = (f"must be an amount in pounds, such as 6,000,000, £6,000,000 or £6m, not {value!r}"
+                       if unit == "gbp" else "")
+            raise invalid("", "number",
+                          f"must be a number, not the text {value!r} (write 1000 or 1.0e+3, without quotes or commas)",
+                          in_form)
+        return value
+
+    return check
 
 
 def _reject_non_finite(value: float) -> float:
@@ -56,26 +64,51 @@ def _fmt(x: float) -> str:
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:g}"
 
 
-def _bounds_check(lo: float | None, hi: float | None, lo_open: bool, hi_open: bool, pct: bool, gbp: bool = False):
-    def money(x: float) -> str:
-        return ("-£" if x < 0 else "£") + _fmt(abs(x)) if gbp else _fmt(x)
+def _percent(x: float) -> str:
+    """A fraction as the form shows it: 0.035 -> '3.5%'."""
+    return _fmt(round(x * 100, 10)) + "%"
 
-    _fmt_ = money
 
-    def describe() -> str:
+def _money(x: float) -> str:
+    return ("-£" if x < 0 else "£") + _fmt(abs(x))
+
+
+def describe_bounds(lo: float | None, hi: float | None, lo_open: bool = False, hi_open: bool = False, *,
+                    write: Any = _fmt, after: str = "") -> str:
+    """The rule a number breaks, each bound written by ``write`` and ``after`` said once, at the end.
+
+    >>> describe_bounds(0.0, 1.0, lo_open=True, write=_percent)
+    'must be above 0% and at most 100%'
+    >>> describe_bounds(1, 100, after=" years"), describe_bounds(0.0, None, write=_money)
+    ('must be between 1 and 100 years', 'must be at least £0')
+    """
+    if lo is not None and hi is not None:
+        if lo_open or hi_open:
+            lower = f"above {write(lo)}" if lo_open else f"at least {write(lo)}"
+            upper = f"below {write(hi)}" if hi_open else f"at most {write(hi)}"
+            return f"must be {lower} and {upper}{after}"
+        return f"must be between {write(lo)} and {write(hi)}{after}"
+    if lo is not None:
+        return f"must be {'more than' if lo_open else 'at least'} {write(lo)}{after}"
+    return f"must be {'less than' if hi_open else 'at most'} {write(hi)}{after}"
+
+
+#: What follows a bound in each unit's message; a year counted from signature says so, as its label does.
+_AFTER = {"years": " years", "year": " (years after signature: year 0 is signature)", "hours": " hours"}
+
+
+def _bounds_check(lo: float | None, hi: float | None, lo_open: bool, hi_open: bool, unit: str):
+    """The check of a number's bounds. Its message speaks in the unit the deal file holds (a fraction: '... at most 1
+    (0% to 100%)'); for a fraction the form's own message speaks in percent, the unit it is typed in."""
+    after = _AFTER.get(unit, "")
+    if unit == "fraction":
+        text = describe_bounds(lo, hi, lo_open, hi_open)
         if lo is not None and hi is not None:
-            if lo_open or hi_open:
-                lower = f"above {_fmt_(lo)}" if lo_open else f"at least {_fmt_(lo)}"
-                upper = f"below {_fmt_(hi)}" if hi_open else f"at most {_fmt_(hi)}"
-                text = f"must be {lower} and {upper}"
-            else:
-                text = f"must be between {_fmt_(lo)} and {_fmt_(hi)}"
-            if pct:
-                text += f" ({_fmt(lo * 100)}% to {_fmt(hi * 100)}%)"
-            return text
-        if lo is not None:
-            return f"must be {'more than' if lo_open else 'at least'} {_fmt_(lo)}"
-        return f"must be {'less than' if hi_open else 'at most'} {_fmt_(hi)}"  # type: ignore[arg-type]
+            text += f" ({_percent(lo)} to {_percent(hi)})"
+        in_form = describe_bounds(lo, hi, lo_open, hi_open, write=_percent)
+    else:
+        text = describe_bounds(lo, hi, lo_open, hi_open, write=_money if unit == "gbp" else _fmt, after=after)
+        in_form = ""
 
     def check(value: float) -> float:
         bad = (
@@ -83,7 +116,7 @@ def _bounds_check(lo: float | None, hi: float | None, lo_open: bool, hi_open: bo
             or (hi is not None and (value > hi or (hi_open and value == hi)))
         )
         if bad:
-            raise invalid("", "bounds", describe())
+            raise invalid("", "bounds", text, in_form)
         return value
 
     return check
@@ -99,9 +132,9 @@ def bounded(unit: str, lo: float | None = None, hi: float | None = None, *,
     if hi is not None:
         schema["exclusiveMaximum" if hi_open else "maximum"] = hi
     return (
-        BeforeValidator(_reject_text_and_booleans),
+        BeforeValidator(_reject_text_and_booleans(unit)),
         AfterValidator(_reject_non_finite),
-        AfterValidator(_bounds_check(lo, hi, lo_open, hi_open, unit == "fraction", unit == "gbp")),
+        AfterValidator(_bounds_check(lo, hi, lo_open, hi_open, unit)),
         Field(json_schema_extra=schema),
     )
 
