@@ -160,3 +160,11 @@ def test_money_labels_use_k_m_and_bn_with_the_sign_before_the_pound():
                            "title": None}}}]}
     jsonschema.validate(_as_json(spec), SCHEMA)
     assert _labels(spec) == ["-£2.5bn", "-£1.5m", "-£500", "£0", "£750", "£12.5k", "£3.4m", "£1.2bn", "£9bn"]
+
+
+@pytest.mark.parametrize("name", list(SPECS))
+def test_every_chart_states_what_it_shows_in_words(name):
+    """Each chart's text alternative (``charts.described``, read by a screen reader as the chart's name) says what
+    it shows and gives figures: money, a share or a number, never only 'a chart'."""
+    text = charts.text_alternative(SPECS[name])
+    assert len(text) > 40 and re.search(r"\d", text), (name, text)

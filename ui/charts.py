@@ -193,8 +193,16 @@ def histogram_chart(frame: pd.DataFrame, side: str, *, height: int = 220, of: st
     crosses_zero = bool(len(data)) and data[FROM].min() < 0 < data[TO].max()
     zero = {"data": {"name": "zero"}, "mark": {"type": "rule", "color": "#444444", "strokeDash": [4, 3]},
             "encoding": {"x": _field("x", "quantitative")}}
-    return _chart([bars, zero], {"bins": data, "zero": pd.DataFrame({"x": [0.0] if crosses_zero else []},
+    spec = _chart([bars, zero], {"bins": data, "zero": pd.DataFrame({"x": [0.0] if crosses_zero else []},
                                                                     dtype=float)}, height)
+    filled = data[data[TRIALS] > 0]
+    if not len(filled):
+        return described(spec, f"Share of {of} by {side} NPV: no trials.")
+    top = filled.loc[filled[SHARE].idxmax()]
+    return described(spec, f"Share of {of} by {side} NPV, in {len(data)} equal ranges from "
+                           f"{money(float(data[FROM].min()))} to {money(float(data[TO].max()))}; the most common "
+                           f"range is {top['NPV range']}, with {top['Share']} of {of}"
+                           + ("; a dashed line marks £0." if crosses_zero else "."))
 
 
 def fan_frame(years: np.ndarray, fan: np.ndarray, side: str) -> pd.DataFrame:
@@ -383,7 +391,12 @@ def two_way_chart(frame: pd.DataFrame, breaks: pd.DataFrame, *, row_title: str, 
                                                  "point": {"color": "black", "size": 30}},
             "encoding": {"x": _field("Column", "quantitative"), "y": _field("Row", "quantitative"),
                          "order": _field("Row", "quantitative")}}
-    return _chart([cells, loss, line, labels], {"cells": frame, "breaks": breaks}, 90 + 40 * frame["Row"].nunique())
+    spec = _chart([cells, loss, line, labels], {"cells": frame, "breaks": breaks}, 90 + 40 * frame["Row"].nunique())
+    rows = [f"{row_title} {r['Row value']}, {col_title} {r['Column value']}: NHS NPV {r['NHS NPV']}"
+            + (" (the partner's NPV is negative)" if r["Partner negative"] else "")
+            for _, r in frame.sort_values(["Row", "Column"]).iterrows()]
+    return described(spec, f"NHS NPV for each pair of {row_title} and {col_title}: " + _listed(rows)
+                           + ("; a dashed line marks where the partner's NPV is zero." if len(breaks) else "."))
 
 
 # -- framework: the fair-share band ---------------------------------------------------------------------------
