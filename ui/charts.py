@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from valueshare.engine.valuation import Valuation
-from valueshare.format import money, percent
+from valueshare.format import money, money_range, percent
 
 NHS = "NHS"
 PARTNER = "Partner"
@@ -200,7 +200,7 @@ def histogram_chart(frame: pd.DataFrame, side: str, *, height: int = 220, of: st
         return described(spec, f"Share of {of} by {side} NPV: no trials.")
     top = filled.loc[filled[SHARE].idxmax()]
     return described(spec, f"Share of {of} by {side} NPV, in {len(data)} equal ranges from "
-                           f"{money(float(data[FROM].min()))} to {money(float(data[TO].max()))}; the most common "
+                           f"{money_range(float(data[FROM].min()), float(data[TO].max()))}; the most common "
                            f"range is {top['NPV range']}, with {top['Share']} of {of}"
                            + ("; a dashed line marks £0." if crosses_zero else "."))
 
@@ -459,7 +459,7 @@ def contribution_frame(cv: Any) -> pd.DataFrame:
     if i.fair_centre is not None:
         rows.append(("Fair share × partner's value (cross-check)", i.fair_low, i.fair_centre, i.fair_high))
     return pd.DataFrame([{"Approach": t, "Low (£)": float(lo), "Central (£)": float(c), "High (£)": float(hi),
-                          "Range": f"{money(lo)} to {money(hi)}" if round(lo) != round(hi) else money(c),
+                          "Range": money_range(lo, hi) if round(lo) != round(hi) else money(c),
                           "Central": money(c)} for t, lo, c, hi in rows],
                         columns=["Approach", "Low (£)", "Central (£)", "High (£)", "Range", "Central"])
 
@@ -518,7 +518,7 @@ def zone_chart(frame: pd.DataFrame, low: float | None, high: float | None) -> Sp
     x = {"scale": {"zero": True}, "axis": money_labels()}
     span = pd.DataFrame({"Row": ["Positions"] if low is not None else [], "From (£)": [] if low is None else [low],
                          "To (£)": [] if high is None else [high],
-                         "Zone": [] if low is None else [f"{money(low)} to {money(high)}"]})
+                         "Zone": [] if low is None else [money_range(low, high)]})
     zone = {"data": {"name": "zone"}, "mark": {"type": "bar", "color": "#D5EFE6"},
             "encoding": {"y": _field("Row", "nominal", title=None, axis=None),
                          "x": _field("From (£)", "quantitative", title="Value to the NHS (£, at the partner's rate)",
@@ -536,7 +536,7 @@ def zone_chart(frame: pd.DataFrame, low: float | None, high: float | None) -> Sp
     spec["height"] = {"step": 50}
     where = _listed([f"{p}: {v}" for p, v in zip(frame["Position"], frame["Value"], strict=False)])
     zone_text = ("there is no zone of agreement" if low is None or high is None
-                 else f"the zone of agreement runs from {money(low)} to {money(high)}")
+                 else f"the zone of agreement runs from {money_range(low, high)}")
     return described(spec, f"Each position as a value to the NHS: {where}; {zone_text}.")
 
 

@@ -26,6 +26,30 @@ def money(value: float | None, *, exact: bool = False) -> str:
     return f"{sign}£{v / 1_000_000_000:,.2f}bn"
 
 
+def money_range(low: float | None, high: float | None) -> str:
+    """Two amounts as a range, both written in the unit of the larger one, so that a sentence never mixes
+    '£7,132 to £403.3k'.
+
+    >>> money_range(7_132, 403_300), money_range(950, 8_000), money_range(-20_000, 3_400_000)
+    ('£7.1k to £403.3k', '£950 to £8,000', '-£0.02m to £3.40m')
+    >>> money_range(None, 5_000)
+    'n/a to £5,000'
+    """
+    values = [v for v in (low, high) if v is not None and math.isfinite(v)]
+    if len(values) < 2:
+        return f"{money(low)} to {money(high)}"
+    top = max(abs(v) for v in values)
+    if top < 10_000:
+        return f"{money(low)} to {money(high)}"
+    unit, scale, digits = (("k", 1_000, 1) if top < 1_000_000 else ("m", 1_000_000, 2) if top < 1_000_000_000
+                           else ("bn", 1_000_000_000, 2))
+
+    def written(v: float) -> str:
+        return f"{'-' if v < 0 else ''}£{abs(v) / scale:,.{digits}f}{unit}"
+
+    return f"{written(values[0])} to {written(values[1])}"
+
+
 def unit_money(value: float | None) -> str:
     """Money per unit (a record, a patient): pence below £10, whole pounds above.
 

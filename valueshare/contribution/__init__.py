@@ -23,7 +23,7 @@ from valueshare.contribution.approaches import (
 )
 from valueshare.contribution.table import Table, ceiling_for, published_table
 from valueshare.engine.valuation import Valuation, value_deal
-from valueshare.format import money, percent, unit_money
+from valueshare.format import money, money_range, percent, unit_money
 from valueshare.framework.fairshare import fair_share
 from valueshare.model import Anchor, Comparable, Deal
 from valueshare.model.contribution_value import ComparableKind, MarketBasis, MarketScaling
@@ -242,7 +242,7 @@ def _reasons(cost: CostApproach, market: MarketApproach, income: IncomeApproach,
             out.append("Market prices scaled to this data are above its cost: comparable data sells for more than it "
                        "costs the NHS to prepare and provide.")
     if market.low is not None and market.high is not None and market.high > 3 * max(market.low, 1.0):
-        out.append(f"The comparables span a wide range ({money(market.low)} to {money(market.high)}): their prices "
+        out.append(f"The comparables span a wide range ({money_range(market.low, market.high)}): their prices "
                    f"differ by use and licensee, so the middle of the range is used.")
     if market.middle is None and market.commercial and market.floor is not None:
         out.append(f"No commercial-licence price for this data and use is entered or sourced, so the market approach "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from valueshare.contribution import ContributionValue
 from valueshare.contribution.approaches import Adjusted
-from valueshare.format import money, number, percent, unit_money
+from valueshare.format import money, money_range, number, percent, unit_money
 from valueshare.model import Comparable
 from valueshare.model.contribution_value import MarketBasis
 
@@ -26,7 +26,7 @@ def span(low: float | None, high: float | None) -> str:
         return "n/a"
     if round(low) == round(high):
         return money(low)
-    return f"{money(low)} to {money(high)}"
+    return money_range(low, high)
 
 
 def weight(x: float) -> str:

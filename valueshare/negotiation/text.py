@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from valueshare import inputs
-from valueshare.format import money, number, percent
+from valueshare.format import money, money_range, number, percent
 from valueshare.model import Deal
 from valueshare.negotiation import Negotiation, Offer, TermResult
 from valueshare.negotiation.zone import Opener, Zone
@@ -105,5 +105,5 @@ def offer_notes(offers: list[Offer]) -> list[str]:
 def sensitivity_rows(bars: list[TornadoBar]) -> list[list[str]]:
     return [[b.driver.label,
              f"{inputs.write(b.driver.path, b.driver.low)} to {inputs.write(b.driver.path, b.driver.high)}",
-             f"{money(b.nhs_low)} to {money(b.nhs_high)}", f"{money(b.partner_low)} to {money(b.partner_high)}"]
+             money_range(b.nhs_low, b.nhs_high), money_range(b.partner_low, b.partner_high)]
             for b in bars]

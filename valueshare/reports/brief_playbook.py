@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable
 
-from valueshare.format import money, percent
+from valueshare.format import money, money_range, percent
 from valueshare.negotiation.playbook import Playbook
 from valueshare.reports.pdfkit import CONTENT_WIDTH, Keep, heading, para, table
 
@@ -75,7 +75,7 @@ def playbook_sections(pb: Playbook, *, first: int) -> tuple[list[Flowable], int]
                           "costs of access 20% either way [ours]; each walk-away is a full revaluation:", "small"))
         block.append(table(["Input", "Low to high", "Walk-away"],
                            [[m.label, f"{m.low_text} to {m.high_text}",
-                             f"{money(m.walk_low)} to {money(m.walk_high)}"] for m in walk.movers],
+                             money_range(m.walk_low, m.walk_high)] for m in walk.movers],
                            [80 * W, 45 * W, 45 * W], numeric=(1, 2)))
     elif pb.commercial:
         block.append(para("No input among the main sensitivities moves it.", "small"))
