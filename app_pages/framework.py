@@ -10,8 +10,7 @@ valid = results.deal_page(
                                "framework.",
     caption="assessed against the NHS Value Sharing Framework (July 2023, updated November 2023) and DHSC's 2019 "
             "guiding principles",
-    editor=lambda form, draft: framework.inputs_editor(form, draft,
-                                                       expanded=framework.inputs_have_problems(state.check())))
+    editor=lambda form, draft: framework.inputs_editor(form, draft, state.check()))
 with st.spinner("Checking the deal against the framework..."):
     assessment = framework.assessment(valid, None)
 framework.aims(valid.deal, assessment)

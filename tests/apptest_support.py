@@ -44,3 +44,11 @@ def show(at: AppTest, section: str) -> AppTest:
     section's widgets are drawn."""
     at.session_state["deal:section"] = section
     return at.run()
+
+
+def expand(at: AppTest, *keys: str) -> AppTest:
+    """Open the expanders ``keys`` (``ui.view.opened``), as a click on each does: what is in one is drawn only while
+    it is open."""
+    for key in keys:
+        at.session_state[key] = True
+    return at.run()

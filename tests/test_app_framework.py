@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from apptest_support import errors, show, tables, texts
+from apptest_support import errors, expand, show, tables, texts
 from apptest_support import open_page as open_app
 from streamlit.testing.v1 import AppTest
 
-from ui.framework import BADGES, aims_frame, factors_frame, principles_frame, scorecard_frame
+from ui.framework import BADGES, INPUTS, aims_frame, factors_frame, principles_frame, scorecard_frame
 from valueshare.compare import variants_of
 from valueshare.contribution import text as worth_words
 from valueshare.contribution import value_contribution
@@ -82,7 +82,7 @@ def test_the_scorecard_lines_up_the_aims_of_the_base_deal_and_each_variant():
 
 
 def test_changing_qalys_per_patient_changes_the_patient_benefit_figures():
-    at = open_app(FRAMEWORK, IMAGING)
+    at = expand(open_app(FRAMEWORK, IMAGING), INPUTS)
     at.number_input(key="w:patient_benefit.qalys_per_patient").set_value(0.01).run()
     assert not errors(at)
     draft = at.session_state["draft"]
@@ -96,7 +96,7 @@ def test_changing_qalys_per_patient_changes_the_patient_benefit_figures():
 
 
 def test_your_own_score_replaces_the_default_and_its_note_is_shown_as_typed():
-    at = open_app(FRAMEWORK, IMAGING)
+    at = expand(open_app(FRAMEWORK, IMAGING), INPUTS)
     note = "Labelled by <b>two</b> consultants & a *fellow*"
     at.session_state["t:fair_share.overrides"] = {
         "edited_rows": {}, "deleted_rows": [],
@@ -110,18 +110,34 @@ def test_your_own_score_replaces_the_default_and_its_note_is_shown_as_typed():
     assert words.band_text(band, value_deal(deal_from_data(at.session_state["draft"]))) in texts(at)
 
 
-def test_a_score_without_a_note_is_refused_at_its_field_and_the_inputs_open():
+def test_the_inputs_are_drawn_only_when_opened_and_open_by_themselves_on_a_new_problem():
     at = open_app(FRAMEWORK, IMAGING)
+    assert at.expander[0].label.startswith("Inputs") and not at.session_state[INPUTS]
+    assert not [w for w in at.number_input if w.key.startswith("w:patient_benefit.")]  # closed: nothing drawn
+    at.session_state["draft"]["patient_benefit"]["qalys_per_patient"] = -1.0  # e.g. a deal file opened elsewhere
+    at.run()
+    assert at.session_state[INPUTS] and at.number_input(key="w:patient_benefit.qalys_per_patient")
+    assert not at.exception
+
+
+def test_a_score_without_a_note_is_refused_at_its_field_and_the_inputs_open():
+    at = expand(open_app(FRAMEWORK, IMAGING), INPUTS)
     at.session_state["t:fair_share.overrides"] = {
         "edited_rows": {}, "deleted_rows": [], "added_rows": [{"factor": "expertise", "score": 5}]}
     at.run()
     shown = " ".join(errors(at))
     assert "Score 1, Note: is required" in shown
-    assert at.expander[0].label.startswith("Inputs") and not at.exception
+    assert at.expander[0].label.startswith("Inputs") and at.session_state[INPUTS] and not at.exception
+    at.switch_page("app_pages/valuation.py").run()
+    at.switch_page(FRAMEWORK).run()  # the inputs are still open, and the problem still at its field
+    assert at.session_state[INPUTS] and "Score 1, Note: is required" in " ".join(errors(at))
+    at.session_state[INPUTS] = False  # closed by the user: the same problem leaves them closed, listed at the top
+    at.run()
+    assert not at.session_state[INPUTS] and "(fair_share.overrides[0].note)" in " ".join(errors(at))
 
 
 def test_a_deal_below_the_band_is_told_the_change_that_closes_the_gap_and_can_choose_the_term():
-    at = open_app(FRAMEWORK, IMAGING)
+    at = expand(open_app(FRAMEWORK, IMAGING), INPUTS)
     # A fair share of 60% at equal contributions puts the band above this deal's NHS share.
     at.number_input(key="w:fair_share.share_at_equal_contribution").set_value(60.0).run()
     draft_deal = deal_from_data(at.session_state["draft"])

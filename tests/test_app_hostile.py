@@ -269,10 +269,16 @@ def raw_user_text(at, placed: list[str]) -> list[str]:
     return bad
 
 
+#: The expanders drawn only when open (ui.view.opened): opened, so that what is in them is checked too.
+LAZY = ("framework:inputs", "risk:uncertain", "risk:figures:histogram", "risk:figures:fan", "risk:figures:two-way")
+
+
 def _open(page: str, data: dict):
     at = open_page()
     at.session_state["pending_load"] = (copy.deepcopy(data), "hostile.yaml")
     at.run()
+    for key in LAZY:
+        at.session_state[key] = True
     return at.switch_page(page).run()
 
 

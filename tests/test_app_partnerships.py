@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 
 import pytest
-from apptest_support import errors, metrics, open_page, show, tables
+from apptest_support import errors, expand, metrics, open_page, show, tables
 from streamlit.testing.v1 import AppTest
 
 from ui.form import table_columns, table_frame, table_rows
@@ -282,7 +282,7 @@ def test_the_sales_inputs_of_issue_16_are_on_the_deal_page():
 
 def test_outcomes_beyond_qalys_are_edited_beside_the_patient_benefit():
     at = open_deal(BASE)
-    at.switch_page("app_pages/framework.py").run()
+    expand(at.switch_page("app_pages/framework.py").run(), "framework:inputs")  # drawn only when open
     row = {"name": "Outpatient appointments avoided", "kind": "appointments_avoided", "unit": "appointments",
            "per_year": 1_000.0, "start_year": 0, "years": 1, "value_per_unit_gbp": 120.0, "cash_releasing": True}
     edit_table(at, "patient_benefit.outcomes", added=[row])

@@ -20,6 +20,7 @@ from ui.compare import figures_frame, inputs_frame, unique
 from ui.montecarlo import DEFAULT_SEED, DEFAULT_TRIALS, spread_frame, summarise
 from ui.results import STALE
 from ui.sensitivity import tornado_table
+from ui.text import md
 from valueshare.compare import compare, variants_of
 from valueshare.distributions import new_uncertain, reshape
 from valueshare.engine.montecarlo import simulate
@@ -225,6 +226,8 @@ def test_the_risk_page_shows_the_simulation_tornado_and_two_way_table_of_every_e
     assert metric(at, "Partner NPV, mean of trials") == money(want.partner.mean)
     assert metric(at, "NHS NPV below £0") == percent(want.nhs_loses_money)
     assert metric(at, "Partner NPV below £0") == percent(want.partner.probability_negative)
+    assert not [d for d in at.dataframe if "NPV range" in d.value.columns]  # the charts' figures, when opened:
+    expand(at, *FIGURES)
     histogram = table(at, "NPV range", "Share")
     assert histogram["NPV range"].tolist() == want.histograms["NPV range"].tolist()
     fan = table(at, "P10", "P50", "P90")
@@ -242,6 +245,18 @@ def test_the_risk_page_shows_the_simulation_tornado_and_two_way_table_of_every_e
     assert not at.exception and not errors(at)
     grids = [d.value for d in at.dataframe if "" in d.value.columns]
     assert len(grids) == 2 and all(len(g) == 7 for g in grids)
+
+
+def expand(at: AppTest, *keys: str) -> AppTest:
+    """Open the Risk page's expanders ``keys``, as a click on each does: what is in one is drawn only while it is
+    open."""
+    for key in keys:
+        at.session_state[key] = True
+    return at.run()
+
+
+UNCERTAIN = "risk:uncertain"
+FIGURES = ("risk:figures:histogram", "risk:figures:fan", "risk:figures:two-way")
 
 
 def open_tab(at: AppTest, label: str) -> AppTest:
@@ -280,8 +295,21 @@ def test_the_same_seed_gives_the_same_figures_and_another_seed_or_trial_count_ot
     assert not errors(at)
 
 
-def test_an_impossible_uncertain_input_is_named_at_its_field_and_the_last_results_stay():
+def test_the_uncertain_inputs_are_named_and_their_editor_is_drawn_only_when_opened():
     at = open_page(RISK, IMAGING)
+    deal = load_deal(IMAGING)
+    names = [md(label_in(u.input, [deal])) for u in deal.uncertainty]
+    assert f"Drawn from a distribution in each trial: {'; '.join(names)}." in [c.value for c in at.caption]
+    assert not at.session_state[UNCERTAIN] and not [b for b in at.button if b.key == "do:add:uncertainty"]
+    expand(at, UNCERTAIN)
+    assert at.button(key="do:add:uncertainty") and not errors(at)
+    at.switch_page("app_pages/valuation.py").run()
+    at.switch_page(RISK).run()  # kept open, as the tab is
+    assert at.session_state[UNCERTAIN] and at.button(key="do:add:uncertainty")
+
+
+def test_an_impossible_uncertain_input_is_named_at_its_field_and_the_last_results_stay():
+    at = expand(open_page(RISK, IMAGING), UNCERTAIN)
     before = metric(at, "NHS NPV, mean of trials")
     peak = next(i for i, u in enumerate(at.session_state["draft"]["uncertainty"])
                 if u["input"] == "route_to_market.sales.peak_uptake")
@@ -298,7 +326,7 @@ def test_an_impossible_uncertain_input_is_named_at_its_field_and_the_last_result
 
 
 def test_a_distribution_that_can_draw_impossible_values_is_refused_with_the_reason():
-    at = open_page(RISK, IMAGING)
+    at = expand(open_page(RISK, IMAGING), UNCERTAIN)
     peak = next(i for i, u in enumerate(at.session_state["draft"]["uncertainty"])
                 if u["input"] == "route_to_market.sales.peak_uptake")
     at.selectbox(key=f"w:uncertainty[{peak}].distribution.dist").select("normal").run()
@@ -309,7 +337,7 @@ def test_a_distribution_that_can_draw_impossible_values_is_refused_with_the_reas
 
 
 def test_an_uncertain_input_can_be_added_and_removed():
-    at = open_page(RISK, IMAGING)
+    at = expand(open_page(RISK, IMAGING), UNCERTAIN)
     original = copy.deepcopy(at.session_state["draft"])
     at.selectbox(key="add:uncertainty").select("route_to_market.stages[0].partner_cost_gbp")
     at.button(key="do:add:uncertainty").click().run()
@@ -322,7 +350,7 @@ def test_an_uncertain_input_can_be_added_and_removed():
 
 
 def test_the_two_way_table_shows_the_engines_figures_for_the_chosen_inputs():
-    at = open_tab(open_page(RISK, IMAGING), "Two-way table")
+    at = open_tab(expand(open_page(RISK, IMAGING), *FIGURES), "Two-way table")
     at.selectbox(key="risk:row").select("assumptions.partner_discount_rate").run()
     deal = load_deal(IMAGING)
     rows, cols = grid("assumptions.partner_discount_rate", 0.075, 0.225, 7), grid(

@@ -17,7 +17,7 @@ from ui import charts, contribution, partnership, state
 from ui.fields import specs
 from ui.form import Form
 from ui.text import md
-from ui.view import keep, remember
+from ui.view import keep, opened, remember
 from valueshare import inputs
 from valueshare.compare import variants_of
 from valueshare.contribution import text as worth_words
@@ -40,14 +40,19 @@ from valueshare.model.governance import Exclusivity, Transparency
 
 INPUT_SECTIONS = ("patient_benefit", "economic_growth", "exclusivity", "transparency", "fair_share")
 CLOSING = "framework:closing"
+INPUTS = "framework:inputs"
 
 
 # -- inputs ------------------------------------------------------------------------------------------------------
 
-def inputs_editor(form: Form, draft: dict[str, Any], *, expanded: bool) -> None:
-    """The deal's inputs for the first two aims and the fair-share judgements, in an expander."""
-    with st.expander("Inputs: patient benefit, UK growth and your fair-share judgements", expanded=expanded,
-                     icon=":material/tune:"):
+def inputs_editor(form: Form, draft: dict[str, Any], check: state.Check) -> None:
+    """The deal's inputs for the first two aims and the fair-share judgements, in an expander drawn only when open
+    (about a hundred elements the page's figures do not need); it opens by itself on a new problem in them."""
+    box = opened("Inputs: patient benefit, UK growth and your fair-share judgements", INPUTS,
+                 problems=input_problems(check), icon=":material/tune:")
+    if not box.open:
+        return
+    with box:
         st.caption("These are part of the deal: they are saved in its file and change nothing on the Valuation "
                    "page except where the NHS's figures depend on them.")
         benefit = draft.setdefault("patient_benefit", {})
@@ -77,8 +82,9 @@ def inputs_editor(form: Form, draft: dict[str, Any], *, expanded: bool) -> None:
         form.slot("fair_share")
 
 
-def inputs_have_problems(check: state.Check) -> bool:
-    return any(p.path.split(".")[0].split("[")[0] in INPUT_SECTIONS for p in check.problems)
+def input_problems(check: state.Check) -> list[str]:
+    """The paths of the deal's problems in the inputs this page edits."""
+    return [p.path for p in check.problems if p.path.split(".")[0].split("[")[0] in INPUT_SECTIONS]
 
 
 # -- the assessment, cached by the deal's content ------------------------------------------------------------------

@@ -17,7 +17,7 @@ import streamlit as st
 from ui import charts, state
 from ui.fields import section_link
 from ui.text import md
-from ui.view import keep, remember
+from ui.view import keep, opened, remember
 from valueshare.basecase import agreement
 from valueshare.engine.montecarlo import ByLaunch, Simulation, Spread, simulate
 from valueshare.figures import FIGURES
@@ -182,8 +182,12 @@ def spread_frame(summary: RiskSummary) -> pd.DataFrame:
 
 
 def data_table(title: str, shown_frame: pd.DataFrame, export: pd.DataFrame, file_stem: str, key: str) -> None:
-    """A chart's figures: the table in an expander, and the numbers as CSV for Excel."""
-    with st.expander(title):
+    """A chart's figures: the table in an expander (drawn only when it is open: a table is one of the slowest
+    elements for the browser to draw), and the numbers as CSV for Excel."""
+    box = opened(title, f"risk:figures:{key}")
+    if not box.open:
+        return
+    with box:
         st.dataframe(shown_frame, hide_index=True, width="stretch")
         st.download_button("Download as CSV", charts.csv_bytes(export), file_name=f"{file_stem}.csv",
                            mime="text/csv", key=f"csv:{key}", icon=":material/download:")

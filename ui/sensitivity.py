@@ -17,7 +17,7 @@ from ui import charts, state
 from ui.fields import Spec, section_link, shown, stored
 from ui.text import md
 from ui.uncertainty import step
-from ui.view import VIEW, forget, keep, remember
+from ui.view import VIEW, forget, keep, opened, remember
 from valueshare import inputs, paths
 from valueshare.errors import DealInvalid, ValueshareError
 from valueshare.format import money
@@ -162,7 +162,10 @@ def two_way_section(valid: state.Valid) -> None:
         f"{col_name}{' (%)' if spec_c and spec_c.unit == 'fraction' else ''}":
             [shown(v, spec_c) if spec_c else v for v in frame["Column"]],
         "NHS NPV (£)": frame["NHS NPV (£)"], "Partner NPV (£)": frame["Partner NPV (£)"]})
-    with st.expander("Two-way table figures"):
+    box = opened("Two-way table figures", "risk:figures:two-way")  # drawn only when open, as ui.montecarlo's
+    if not box.open:
+        return
+    with box:
         st.caption(f"Rows: {md(row_name)}. Columns: {md(col_name)}.")
         for side in (charts.NHS, charts.PARTNER):
             st.markdown(f"**{side} NPV**")
