@@ -571,6 +571,15 @@ _ARM = """([kind, metric]) => {
 }"""
 
 
+#: Whether the page titled as asked has been drawn and nothing runs: for a visit whose run was not seen.
+_SETTLED = """(title) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const heading = document.querySelector('[data-testid="stMain"] h1');
+  const idle = app.getAttribute('data-test-script-state') === 'notRunning';
+  return idle && !!heading && heading.textContent.trim() === title;
+}"""
+
+
 def bench_browser(repeats: int) -> None:
     heading("The app in headless Chromium (Playwright): each page opened from the sidebar until it has run and "
             "drawn; an edit on the Deal page until the figures change")
@@ -595,15 +604,24 @@ def bench_browser(repeats: int) -> None:
             page.goto(url)  # the app opens on the imaging example (ui.state.OPENING_EXAMPLE)
             page.wait_for_selector(IDLE, timeout=90_000)
 
-            def timed(action: Callable[[], None], kind: str, *, until_changed: bool = False) -> dict[str, float]:
+            missed: dict[str, int] = {}
+
+            def timed(action: Callable[[], None], kind: str, *, until_changed: bool = False,
+                      title: str | None = None) -> dict[str, float] | None:
                 page.evaluate(_ARM, [kind, WATCHED_METRIC])
                 action()
                 wait = "window.__vs.changed !== null" if until_changed else "window.__vs.done > 0"
                 try:
-                    page.wait_for_function(wait, timeout=90_000, polling="raf")
+                    page.wait_for_function(wait, timeout=30_000 if title else 90_000, polling="raf")
                     if until_changed:
                         page.wait_for_function("window.__vs.done > 0", timeout=90_000, polling="raf")
                 except Exception as error:
+                    # About one visit in fifty, on any page, the script-state attribute is never seen to change
+                    # (perhaps the run's start and end drawn in one frame; the cause is not known). When the page
+                    # asked for has been drawn and nothing runs, that visit is left out (and counted), not timed.
+                    if title is not None and page.evaluate(_SETTLED, title):
+                        missed[title] = missed.get(title, 0) + 1
+                        return None
                     raise RuntimeError(f"{kind} on {page.url}: {page.evaluate('window.__vs')}") from error
                 t = page.evaluate("window.__vs")
                 return {"changed": t["changed"] - t["start"] if t["changed"] else float("nan"),
@@ -613,7 +631,8 @@ def bench_browser(repeats: int) -> None:
 
             def open_page(title: str) -> float:
                 link = page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title)
-                seconds = timed(link.click, "click")["done"] / 1e3
+                result = timed(link.click, "click", title=title)
+                seconds = result["done"] / 1e3 if result is not None else float("nan")
                 # What the browser draws, whatever the machine's speed: elements (widgets, text, charts) in the page
                 elements[title] = page.evaluate(
                     "document.querySelectorAll('[data-testid=\"stMain\"] [data-testid=\"stElementContainer\"]')"
@@ -629,12 +648,13 @@ def bench_browser(repeats: int) -> None:
             # The edit: on the Deal page (the last opened), its section open if the page has sections.
             section = page.get_by_role("tab", name=EDIT_SECTION, exact=True)
             if section.count():
-                timed(section.first.click, "click")
+                timed(section.first.click, "click", title="Deal")
             box = page.get_by_label(EDIT_INPUT, exact=True).first
             edits: dict[str, list[float]] = {"changed": [], "done": []}
             for value in (EDIT_VALUES * (repeats + 1))[:2 * repeats + 1]:
                 box.fill(value)
                 result = timed(lambda: box.press("Tab"), "keydown", until_changed=True)
+                assert result is not None
                 for name in edits:
                     edits[name].append(result[name])
             browser.close()
@@ -643,11 +663,16 @@ def bench_browser(repeats: int) -> None:
     RESULTS["browser"] = {"load_average_1min": load, "pages": {}}
     print(f"load average before: {load:.2f} on {os.cpu_count()} cores; medians of {repeats} returns")
     for title in BROWSER_PAGES:
-        ms = median_ms(again[title])
+        timed_again = [x for x in again[title] if x == x]  # a visit not seen (NaN) is left out
+        ms = median_ms(timed_again) if timed_again else float("nan")
+        unseen = f" ({len(again[title]) - len(timed_again)} of {len(again[title])} not seen)" \
+            if len(timed_again) < len(again[title]) else ""
         print(f"{title:20s} first visit {first[title] * 1e3:5.0f} ms; back to it: {ms:5.0f} ms "
-              f" {vs_target(ms, TARGET_PAGE_MS, 'ms')}; {elements[title]:4d} elements")
+              f" {vs_target(ms, TARGET_PAGE_MS, 'ms')}; {elements[title]:4d} elements{unseen}")
         RESULTS["browser"]["pages"][title] = {"first_ms": first[title] * 1e3, "back_ms": ms,
-                                              "elements": elements[title]}
+                                              "elements": elements[title], "returns": again[title]}
+    if missed:
+        print(f"visits whose run was not seen (the page drawn, its run never seen to start), left out: {missed}")
     changed = statistics.median(edits["changed"][1:])  # the first edit warms the caches of the new value
     done = statistics.median(edits["done"][1:])
     print(f"Deal page, '{EDIT_INPUT}' typed and Tab: the {WATCHED_METRIC} shown changes after {changed:5.0f} ms "
