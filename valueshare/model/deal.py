@@ -109,7 +109,7 @@ class Assumptions(Model):
 class Deal(Model):
     """A data partnership between an NHS organisation and a partner, with its value-sharing terms."""
 
-    name: Name = Field(title="Name", description="Name of the deal.", max_length=200)
+    name: Name = Field(title="Name of the deal", description="Name of the deal.", max_length=200)
     description: Prose = Field(
         title="Description", default="", max_length=4000, description="A short description of the partnership.")
     illustrative: bool = Field(title="Illustrative figures",
