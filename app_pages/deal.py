@@ -10,30 +10,16 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import results, state, style
-from ui.editor import SECTIONS, section_of
+from ui.editor import SECTIONS
 from ui.form import Form
 from ui.view import keep, remember
 
 NAMES = list(SECTIONS)
 TAB = "deal:section"
-#: A section asked for from inside the fragment (its own run cannot change the tabs drawn outside it).
-GOTO = "deal:goto"
+#: A section asked for from another page or from inside the fragment (whose own run cannot change the tabs).
+GOTO = results.GOTO
 #: Set by the page's own run just before it runs the fragment: a run of the fragment alone finds it absent.
 PAGE_RUN = "deal:page_run"
-
-
-def elsewhere(problems: list, here: str) -> None:
-    """A button to each other section that has problems, which opens it."""
-    counts: dict[str, int] = {}
-    for problem in problems:
-        name = section_of(problem.path)
-        if name is not None and name != here:
-            counts[name] = counts.get(name, 0) + 1
-    for name in (n for n in NAMES if n in counts):
-        label = f"Open {name} ({counts[name]} problem{'s' if counts[name] != 1 else ''})"
-        if st.button(label, key=f"deal:open:{name}", icon=":material/arrow_forward:"):
-            st.session_state[GOTO] = name
-            st.rerun(scope="app")
 
 
 @st.fragment
@@ -54,8 +40,7 @@ def section_and_valuation(name: str) -> None:
     check = state.check()
     with top:
         unplaced = form.place(check.problems)
-        results.problems_box(check, unplaced)
-        elsewhere(unplaced, name)
+        results.problems_box(check, unplaced, here=name)  # with a button to each other section with problems
     with side, st.container(key="valuation_panel"):
         st.header("Valuation", anchor=False)
         results.panel(check, compact=True)

@@ -1,8 +1,9 @@
 """Documents: the deal file, the term sheet, the negotiation brief and the Excel model, from the last valid version
 of the deal."""
 
-from ui import documents, results
+from ui import documents, results, state
 
+state.reveal()  # asking for the documents: every field still to fill in is now a problem to fix
 valid = results.deal_page("Documents", nothing="No valid version of this deal yet: fix the problems shown to make "
                                                "its documents.")
 documents.deal_files(valid)

@@ -25,6 +25,7 @@ from ui.terms import ALL_KINDS, new_term
 from ui.text import md
 from valueshare.engine.valuation import value_deal
 from valueshare.format import money
+from valueshare.inputs import read_money
 from valueshare.model import RoyaltyTier, Stage
 from valueshare.scenario import deal_from_data, deal_to_data, deal_to_yaml, example_paths, load_deal
 
@@ -49,8 +50,11 @@ def errors(at: AppTest) -> list[str]:
 
 
 def edit_table(at: AppTest, path: str, *, edited=None, added=None, deleted=None) -> AppTest:
+    """An edit of the table at ``path``, as the user makes it: the table is touched (its on_change, which setting its
+    state here does not call), so that its problems are shown as errors."""
     at.session_state[f"t:{path}"] = {"edited_rows": edited or {}, "added_rows": added or [],
                                      "deleted_rows": deleted or []}
+    at.session_state["touched"] = {*at.session_state.get("touched", ()), path}
     return at.run()
 
 
@@ -157,7 +161,9 @@ def test_an_invalid_number_stays_in_its_widget_until_it_is_fixed():
     before = metric(at, "NHS NPV")
     show(at, "Assumptions")
     at.number_input(key="w:assumptions.partner_discount_rate").set_value(150.0).run()
-    assert any("must be between 0 and 1" in e for e in errors(at))
+    # in the unit typed in the form (%), not the fraction the deal file holds
+    assert "Must be between 0% and 100%" in errors(at)  # at its field
+    assert not any("between 0 and 1" in e for e in errors(at))
     assert at.number_input(key="w:assumptions.partner_discount_rate").value == 150.0
     assert metric(at, "NHS NPV") == before and STALE in [w.value for w in at.warning]
     at.number_input(key="w:assumptions.partner_discount_rate").set_value(12.0).run()
@@ -169,14 +175,14 @@ def test_an_edit_survives_a_visit_to_another_page():
     at = open_app(IMAGING)
     at.text_input(key="w:partner.name").input("Renamed Ltd").run()
     show(at, "Terms")
-    at.number_input(key="w:terms[0].amount_gbp").set_value(70_000.0).run()
+    at.text_input(key="w:terms[0].amount_gbp").input("£70,000").run()
     at.switch_page("app_pages/valuation.py").run()
     assert metric(at, "NHS NPV") == expected_nhs_npv(at.session_state["draft"])
     at.switch_page("app_pages/deal.py").run()
     show(at, "Parties")
     assert at.text_input(key="w:partner.name").value == "Renamed Ltd"
     show(at, "Terms")
-    assert at.number_input(key="w:terms[0].amount_gbp").value == 70_000.0
+    assert read_money(at.text_input(key="w:terms[0].amount_gbp").value) == 70_000.0
 
 
 def test_adding_a_mechanism_asks_for_its_figures_and_removing_it_restores_the_deal():
@@ -188,10 +194,13 @@ def test_adding_a_mechanism_asks_for_its_figures_and_removing_it_restores_the_de
     at.button(key="do:add:terms").click().run()
     terms = at.session_state["draft"]["terms"]
     assert len(terms) == len(original["terms"]) + 1 and terms[-1]["kind"] == "equity"
-    assert any("is required" in e for e in errors(at))  # the stake, exit value... are the user's to enter
     index = len(terms) - 1
+    # The stake, exit value... are the user's to enter: listed as still to fill in, not as errors, until touched.
+    assert not errors(at)
+    checklist = " ".join(i.value for i in at.info).replace("\\", "")
+    assert "To complete this deal, fill in" in checklist and f"Term {index + 1} (Equity), stake" in checklist
     at.number_input(key=f"w:terms[{index}].stake").set_value(5.0)
-    at.number_input(key=f"w:terms[{index}].exit_value_gbp").set_value(20_000_000.0)
+    at.text_input(key=f"w:terms[{index}].exit_value_gbp").input("£20,000,000")
     at.number_input(key=f"w:terms[{index}].exit_year").set_value(8)
     at.number_input(key=f"w:terms[{index}].exit_probability").set_value(20.0).run()
     assert not errors(at)
@@ -207,7 +216,7 @@ def test_removing_a_term_moves_the_next_terms_figures_into_its_place():
     show(at, "Terms")
     at.button(key="do:remove:terms[0]").click().run()
     assert at.session_state["draft"]["terms"][0] == second
-    assert at.number_input(key="w:terms[0].amount_gbp").value == second["amount_gbp"]
+    assert read_money(at.text_input(key="w:terms[0].amount_gbp").value) == second["amount_gbp"]
     assert not errors(at)
 
 
@@ -354,7 +363,7 @@ def test_each_document_is_built_when_asked_for_and_only_for_the_current_deal():
                                                          "Download the Excel model (XLSX)"]
     at.switch_page("app_pages/deal.py").run()
     show(at, "Terms")
-    at.number_input(key="w:terms[0].amount_gbp").set_value(61_000.0).run()  # a new version needs new documents
+    at.text_input(key="w:terms[0].amount_gbp").input("£61,000").run()  # a new version needs new documents
     at.switch_page("app_pages/documents.py").run()
     assert [b.label for b in at.download_button] == ["Deal file (YAML)", "Deal file for the partner (YAML)"]
 
@@ -409,7 +418,7 @@ def test_the_sidebar_names_the_deal_as_edited_and_where_it_was_opened_from():
         [c.value for c in at.sidebar.caption]
 
 
-def test_a_problem_shown_on_another_page_names_its_field_in_words_with_its_path():
+def test_a_problem_shown_on_another_page_names_its_field_in_words_without_its_path():
     at = open_app(IMAGING)
     show(at, "Assumptions")
     at.number_input(key="w:assumptions.partner_discount_rate").set_value(150.0).run()
@@ -418,10 +427,14 @@ def test_a_problem_shown_on_another_page_names_its_field_in_words_with_its_path(
     at.button(key="do:add:terms").click().run()
     at.switch_page("app_pages/valuation.py").run()
     box = errors(at)[0].replace("\\", "")  # markdown escapes
-    assert "This deal has 2 problems" in box
-    assert "- **Term 7 (Revenue share), rate (%)**: is required (terms[6].rate)" in box  # the catalogue label
-    assert "- **Assumptions, partner discount rate (%)**: must be between 0 and 1 (0% to 100%) " \
-           "(assumptions.partner_discount_rate)" in box
+    assert "This deal has 1 problem" in box
+    # in the unit the form shows, without the field's path (that is for the deal file and the command line)
+    assert "- **Assumptions, partner discount rate (%)**: must be between 0% and 100%" in box
+    assert "assumptions.partner_discount_rate" not in box and "(0% to 100%)" not in box
+    # the new term's rate, not yet touched, is on the checklist by the catalogue's label, not an error
+    checklist = " ".join(i.value for i in at.info).replace("\\", "")
+    assert "To complete this deal, fill in 1 field:**\n\n- **Term 7 (Revenue share), rate (%)**" in checklist
+    assert "terms[6].rate" not in checklist
 
 
 @pytest.mark.parametrize(("page", "after"), [
@@ -443,9 +456,10 @@ def test_a_new_deal_asks_for_each_required_field_and_values_once_they_are_filled
     at.sidebar.button(key="start:new").click().run()
     assert not at.exception and at.session_state["start:example"] is None
     assert "Editing: a new deal" in [c.value for c in at.sidebar.caption]
-    # Each required field is named next to it; no figures are shown, since no version of this deal was ever valid.
+    # Each required field is listed, neutrally, as one to fill in, and no error is shown before anything is typed; no
+    # figures are shown, since no version of this deal was ever valid.
     assert not at.metric and "No valid version" in " ".join(i.value for i in at.info)
-    assert "This deal has 6 problems" in errors(at)[0]
+    assert not errors(at) and "To complete this deal, fill in 6 fields:" in " ".join(i.value for i in at.info)
     # Inputs with a default in the model show it, so what is on screen is what the valuation uses.
     show(at, "Assumptions")
     assert at.number_input(key="w:assumptions.horizon_years").value == 20
@@ -456,13 +470,14 @@ def test_a_new_deal_asks_for_each_required_field_and_values_once_they_are_filled
     at.selectbox(key="w:nhs.kind").select("trust").run()
     at.text_input(key="w:partner.name").input("Acme Analytics Ltd").run()
     at.selectbox(key="w:partner.kind").select("sme").run()
-    assert "This deal has 1 problem" in errors(at)[0]
+    checklist = " ".join(i.value for i in at.info)
+    assert not errors(at) and "fill in 1 field:**\n\n- **Use**" in checklist
     at.selectbox(key="w:use").select("commercial_product_development").run()
-    assert not errors(at)
+    assert not errors(at) and "To complete this deal" not in " ".join(i.value for i in at.info)
     # Nothing is contributed, paid or sold yet: every flow is zero (worked by hand), so both NPVs are £0.
     assert metric(at, "NHS NPV") == "£0" and metric(at, "Partner NPV") == "£0"
     show(at, "Contribution")
-    at.number_input(key="w:contribution.access_costs.preparation_gbp").set_value(20_000.0).run()
+    at.text_input(key="w:contribution.access_costs.preparation_gbp").input("£20,000").run()
     # The NHS's preparation cost falls at signature (year 0, undiscounted): NHS NPV -£20,000.
     assert metric(at, "NHS NPV") == "-£20.0k"
 
@@ -476,10 +491,14 @@ def test_every_page_of_a_new_deal_says_what_is_missing_and_shows_no_other_deals_
     assert not at.exception
     shown = errors(at)
     assert not [e for e in shown if "Something went wrong" in e]
-    if page == "register":  # only a valid deal is saved; the Deal page lists the problems
-        assert "Fix the deal's problems before saving it" in " ".join(i.value for i in at.info)
-    else:
+    if page == "register":  # only a valid deal is saved; the six fields still to fill in are listed
+        saving = next(i.value for i in at.info if "Fix the deal's problems before saving it" in i.value)
+        assert saving.count("\n- ") == 6 and "**Name of the deal**" in saving
+    elif page == "documents":  # a document needs the whole deal: what is still to fill in is now a problem
         assert "This deal has 6 problems" in shown[0]
+    else:  # listed as still to fill in, each with a button to the section that edits it; not yet an error
+        assert not shown and "To complete this deal, fill in 6 fields:" in " ".join(i.value for i in at.info)
+        assert [b.label for b in at.button if b.key == "deal:open:Parties"] == ["Open Parties (6 to fill in)"]
     imaging = value_deal(load_deal(IMAGING))
     assert not [m for m in at.metric if m.value in (money(imaging.nhs_npv), money(imaging.partner_npv))]
 

@@ -21,8 +21,11 @@ PAGE = "app_pages/contribution.py"
 
 
 def edit(at: AppTest, path: str, **changes) -> AppTest:
+    """An edit of the table at ``path``, as the user makes it: the table is touched too (its on_change, which setting
+    its state here does not call), so that its problems are shown as errors."""
     at.session_state[f"t:{path}"] = {"edited_rows": changes.get("edited", {}), "added_rows": changes.get("added", []),
                                      "deleted_rows": changes.get("deleted", [])}
+    at.session_state["touched"] = {*at.session_state.get("touched", ()), path}
     return at.run()
 
 

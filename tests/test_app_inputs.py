@@ -2,8 +2,7 @@
 write it and shown grouped, years counted from signature said so, shares typed as percentages everywhere, changes
 of a rate in percentage points, and a new deal's missing fields as a checklist rather than as errors.
 
-Every expected string is written out by hand. (The form's side, money typed in a text box and the checklist of a new
-deal, is still to come: its AppTests are kept with that work.)
+Every expected string is written out by hand.
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from apptest_support import open_page
+from apptest_support import errors, open_page, texts
 
 from valueshare import inputs
 from valueshare.compare import _input_change
@@ -132,9 +131,84 @@ def test_a_change_in_a_rate_is_written_in_percentage_points_never_as_a_percentag
 
 # -- the app ---------------------------------------------------------------------------------------------------------
 
+def _number(at, key):
+    return next(w for w in at.number_input if w.key == key)
+
+
+def _text(at, key):
+    return next(w for w in at.text_input if w.key == key)
+
+
+def test_a_share_of_150_typed_in_the_app_is_refused_in_percent_naming_the_field():
+    at = open_page(NEGOTIATION, IMAGING)
+    _number(at, "w:negotiation.nhs_walk_away_share").set_value(150.0).run()
+    assert not at.exception
+    shown = "\n".join(errors(at))
+    assert "Must be between 0% and 100%" in shown
+    assert "NHS's walk-away as a share (%)" in shown       # the field, in people's words ...
+    assert "negotiation.nhs_walk_away_share" not in shown  # ... not its path
+    assert "(0% to 100%)" not in shown and "at most 1 " not in shown
+    assert _number(at, "w:negotiation.nhs_walk_away_share").value == 150.0  # what was typed stays
+
+
+def test_a_money_field_reads_grouped_digits_and_shows_the_amount_grouped_after_a_pound_sign():
+    at = open_page(NEGOTIATION, IMAGING)
+    box = _text(at, "w:negotiation.nhs_walk_away_gbp")
+    assert box.label == "NHS's walk-away (£)"
+    box.input("6,000,000").run()
+    assert not at.exception
+    assert at.session_state["draft"]["negotiation"]["nhs_walk_away_gbp"] == 6_000_000
+    assert _text(at, "w:negotiation.nhs_walk_away_gbp").value == "£6,000,000"
+    _text(at, "w:negotiation.nhs_walk_away_gbp").input("£2.5m").run()
+    assert at.session_state["draft"]["negotiation"]["nhs_walk_away_gbp"] == 2_500_000
+    assert _text(at, "w:negotiation.nhs_walk_away_gbp").value == "£2,500,000"
+
+
+def test_money_that_is_not_an_amount_keeps_what_was_typed_and_names_the_field():
+    at = open_page(NEGOTIATION, IMAGING)
+    _text(at, "w:negotiation.nhs_walk_away_gbp").input("six milion").run()
+    assert not at.exception
+    assert _text(at, "w:negotiation.nhs_walk_away_gbp").value == "six milion"
+    shown = "\n".join(errors(at))
+    assert "NHS's walk-away (£)" in shown
+    assert "Must be an amount in pounds, such as 6,000,000, £6,000,000 or £6m, not 'six milion'" in shown
+    # away to another page and back: the text is still there, and still refused
+    at.switch_page("app_pages/valuation.py").run()
+    at.switch_page(NEGOTIATION).run()
+    assert _text(at, "w:negotiation.nhs_walk_away_gbp").value == "six milion"
+    assert any("not 'six milion'" in e for e in errors(at))
+
+
 def test_the_equivalent_offer_mix_is_typed_in_percent():
     at = open_page(NEGOTIATION, IMAGING)
     mix = [w for w in at.number_input if (w.key or "").startswith("negotiation:mix_percent:")]
     assert mix and all(w.label.endswith(" (%)") for w in mix)
     for widget in mix:
         assert widget.value == pytest.approx(DEFAULT_MIX[widget.key.rsplit(":", 1)[1]] * 100)
+
+
+def test_a_new_deal_lists_what_is_missing_as_a_checklist_and_shows_no_error_until_a_field_is_touched():
+    at = open_page(None, IMAGING)
+    at.sidebar.button(key="start:new").click().run()
+    assert not at.exception
+    assert errors(at) == []
+    checklist = "\n".join(i.value for i in at.info).replace("\\", "")
+    assert "To complete this deal, fill in 6 fields:" in checklist
+    for field in ("Name of the deal", "NHS, name", "NHS, kind", "Partner, name", "Partner, kind", "Use"):
+        assert field.lower() in checklist.lower(), field
+    # The name typed and then cleared: now it is an error, named; the rest stay on the checklist.
+    name = _text(at, "w:name")
+    name.input("A deal").run()
+    _text(at, "w:name").input("").run()
+    shown = "\n".join(errors(at))
+    assert "This deal has 1 problem." in shown and "Must not be blank" in shown
+    assert "fill in 5 fields" in "\n".join(i.value for i in at.info).replace("\\", "")
+
+
+def test_asking_for_the_documents_turns_the_checklist_into_problems():
+    at = open_page(None, IMAGING)
+    at.sidebar.button(key="start:new").click().run()
+    at.switch_page("app_pages/documents.py").run()
+    assert not at.exception
+    assert any("This deal has 6 problems." in e for e in errors(at))
+    assert "To complete this deal" not in texts(at)

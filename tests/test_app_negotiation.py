@@ -41,7 +41,7 @@ def test_every_example_shows_the_positions_the_zone_the_term_and_the_offers(path
 
 def test_a_walk_away_set_in_pounds_moves_the_zone():
     at = open_app(PAGE, IMAGING)
-    at.number_input(key="w:negotiation.nhs_walk_away_gbp").set_value(500_000.0).run()
+    at.text_input(key="w:negotiation.nhs_walk_away_gbp").input("£500,000").run()
     assert not errors(at)
     z = negotiate(deal_from_data(at.session_state["draft"]), offers=False, sensitivities=False).zone
     assert z.nhs_walk_away.value == 500_000 and z.nhs_walk_away.basis == "set for this deal"
@@ -52,7 +52,7 @@ def test_a_walk_away_set_in_pounds_moves_the_zone():
 
 def test_a_position_in_pounds_and_as_a_share_is_refused_at_its_field():
     at = open_app(PAGE, IMAGING)
-    at.number_input(key="w:negotiation.nhs_target_gbp").set_value(300_000.0)
+    at.text_input(key="w:negotiation.nhs_target_gbp").input("£300,000")
     at.number_input(key="w:negotiation.nhs_target_share").set_value(20.0).run()
     assert any("give the target in £ or as a share, not both" in e for e in errors(at))
     assert at.expander[0].label.startswith("Inputs") and not at.exception

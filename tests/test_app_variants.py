@@ -8,7 +8,7 @@ checked against valuing the variant with the core directly (``valueshare.compare
 
 from __future__ import annotations
 
-from apptest_support import errors, open_page, tables
+from apptest_support import errors, open_page, show, tables
 from streamlit.testing.v1 import AppTest
 
 from valueshare.compare import compare, variants_of
@@ -94,7 +94,7 @@ def test_a_bad_value_is_named_with_its_field_and_rule_and_what_was_typed_is_kept
     at.text_input(key=key).input("1.5").run()
     assert not at.exception
     assert errors(at) == ["**Variants 2, overrides**: route_to_market.sales.peak_uptake: must be between 0 and 1 "
-                          "(0% to 100%) (variants[1].overrides)"]
+                          "(0% to 100%)"]  # an override is typed as in the deal file (a fraction); no path in the app
     assert at.text_input(key=key).value == "1.5"
     assert draft_deal(at).variants[1].overrides[UPTAKE] == 0.35  # the deal is as it was
     # Away to another page and back: the typed value and its problem are still there.
@@ -111,7 +111,7 @@ def test_text_that_is_not_a_value_is_named_and_kept():
     at = open_page(COMPARE)
     add_variant(at, "Broken", FEE, "[80000")
     shown = " ".join(errors(at))
-    assert "variants[2].overrides" in shown and f"{FEE}: not valid YAML" in shown
+    assert "Variants 3, overrides" in shown and f"{FEE}: not valid YAML" in shown
     assert at.text_input(key="variants:new:name").value == "Broken"
     assert at.text_input(key="variants:new:new-value").value == "[80000"
     assert len(draft_deal(at).variants) == 2
@@ -132,7 +132,9 @@ def test_a_variant_can_be_renamed_and_stays_in_the_comparison():
     assert [v.name for v in draft_deal(at).variants] == ["Downside", "Best case"]
     assert figures(at).columns.tolist()[:4] == ["Figure", "Base", "Downside", "Best case"]
     at.text_input(key="variants:v:Best case:name").input("Downside").run()
-    assert any("variants[1].name" in e and "'Downside' is used by another variant" in e for e in errors(at))
+    # the variant named in words, without its path (variants[1].name)
+    assert any("Variants 2, name" in e and "'Downside' is used by another variant" in e for e in errors(at))
+    assert not any("variants[1]" in e for e in errors(at))
     assert at.text_input(key="variants:v:Best case:name").value == "Downside"
 
 
@@ -156,7 +158,8 @@ def test_edits_made_to_the_deal_can_be_kept_as_a_variant():
     at = open_page(COMPARE)
     at.button(key="variants:edit:mark").click().run()
     at.switch_page(DEAL).run()
-    at.number_input(key=f"w:{FEE}").set_value(80_000).run()
+    show(at, "Terms")
+    at.text_input(key=f"w:{FEE}").input("£80,000").run()
     at.switch_page(COMPARE).run()
     assert f"({FEE}): {value_text(80000.0)}" in "\n".join(t.value for t in at.text)
     at.text_input(key="variants:edit:name").input("Higher fee")

@@ -52,6 +52,26 @@ def path_words(path: str, draft: Any = None) -> str:
     return inputs.where(path, draft)
 
 
+#: The pages other than the Deal page that edit parts of the deal (their files), by the first part of a field's path.
+#: The Deal page's sections are ``ui.editor.section_of``.
+PAGE_OF: dict[str, str] = {
+    **dict.fromkeys(("patient_benefit", "economic_growth", "exclusivity", "transparency", "fair_share"),
+                    "app_pages/framework.py"),
+    "contribution_value": "app_pages/contribution.py", "negotiation": "app_pages/negotiation.py",
+    "uncertainty": "app_pages/risk.py", "variants": "app_pages/compare.py",
+}
+
+
+def page_of(path: str) -> str | None:
+    """The page (its file) other than the Deal page where the field at ``path`` is edited; None for the Deal page's
+    fields and the deal as a whole.
+
+    >>> page_of("negotiation.partner_min_irr"), page_of("route_to_market.stages[0].duration_years"), page_of("")
+    ('app_pages/negotiation.py', None, None)
+    """
+    return PAGE_OF.get(path.split(".", 1)[0].split("[", 1)[0]) if path else None
+
+
 def _spec(model: type[BaseModel], name: str, info: FieldInfo) -> Spec:
     """The widget's view of a field: its label, unit, kind and bounds as the catalogue of inputs reads them."""
     found = field_input(model, name)

@@ -27,7 +27,9 @@ from ui import state
 from ui.fields import Spec, shown, specs, stored
 from ui.text import md
 from valueshare import inputs
-from valueshare.errors import Problem
+from valueshare.errors import Problem, sentence
+from valueshare.inputs import money_text, read_money
+from valueshare.model import Assumptions
 
 _FORMATS = {"fraction": "%g", "gbp": "%.2f", "count": "%.2f", "hours": "%g", "years": "%g"}
 _STEPS = {"fraction": 0.5, "gbp": 1000.0, "count": 1.0, "hours": 10.0, "years": 0.5}
@@ -93,16 +95,20 @@ class Form:
         return f"{_label(owner + rest)}: {message}"
 
     def place(self, problems: list[Problem]) -> list[Problem]:
-        """Show each problem in its field's slot; return those this page has no slot for."""
+        """Show each problem in its field's slot; return those this page has no slot for. A field still to fill in
+        that the user has not touched (``state.to_fill_in``) is not an error yet: the checklist at the top lists it."""
         found: dict[str, list[str]] = {}
         unplaced = []
         for problem in problems:
+            if state.to_fill_in(problem):
+                continue
             owner = self._owner(problem.path) if problem.path else None
             if owner is None:
                 unplaced.append(problem)
                 continue
-            text = self._describe(self._slots[owner], owner, problem.path[len(owner):], problem.message)
-            found.setdefault(owner, []).append(text)
+            rest = problem.path[len(owner):]
+            text = self._describe(self._slots[owner], owner, rest, problem.in_form or problem.message)
+            found.setdefault(owner, []).append(sentence(text))
         for owner, lines in found.items():
             self._slots[owner].place.error("  \n".join(md(line) for line in lines), icon=":material/error:")
         return unplaced
@@ -114,7 +120,9 @@ class Form:
         """A widget for ``obj[name]``, a field of ``model``; its value is written back into ``obj``."""
         spec = specs(model)[name]
         label = label or spec.label
-        if spec.kind == "number":
+        if spec.kind == "number" and spec.unit == "gbp":
+            value = self._money(obj, spec, path, label)
+        elif spec.kind == "number":
             value = self._number(obj, spec, path, label)
         elif spec.kind == "text":
             value = self._text(obj, spec, path, label, long)
@@ -152,6 +160,24 @@ class Form:
         else:
             obj[name] = value
 
+    def _money(self, obj: dict[str, Any], spec: Spec, path: str, label: str) -> Any:
+        """Money in a text box, so that it shows as typed and entered (£6,000,000), never clipped: grouped digits, a
+        leading £ and a scale (£6m) are read; text that is not an amount stays as typed and goes into the draft, for
+        the model to refuse at this field."""
+        before = obj.get(spec.name)
+        initial = before if isinstance(before, str) else ("" if shown(before, spec) is None else money_text(before))
+        key = self._init(path, initial)
+        text = st.text_input(label, key=key, help=spec.help, on_change=_entered_money, args=(path,),
+                             placeholder="empty" if spec.optional else "required, e.g. £250,000")
+        amount = read_money(text)
+        if not text.strip():
+            self._write(obj, spec.name, None)
+        elif amount is None:
+            obj[spec.name] = text
+        else:
+            self._write(obj, spec.name, before if before == amount and not isinstance(before, bool) else amount)
+        return amount
+
     def _number(self, obj: dict[str, Any], spec: Spec, path: str, label: str) -> Any:
         before = obj.get(spec.name)
         key = self._init(path, shown(before, spec))
@@ -165,7 +191,8 @@ class Form:
             if options["format"] == "%.2f" and (current is None or float(current).is_integer()):
                 options["format"] = "%.0f"  # whole pounds without ".00"; pence are shown when there are any
         # An optional figure can be emptied (value=None); a required one cannot, but starts empty if it is missing.
-        value = st.number_input(label, key=key, help=spec.help, placeholder="empty" if spec.optional else "required",
+        value = st.number_input(label, key=key, help=_year_help(spec), on_change=state.touch, args=(path,),
+                                placeholder="empty" if spec.optional else "required",
                                 **({"value": None} if spec.optional else {}), **options)
         self._write(obj, spec.name, stored(value, spec, before))
         return value
@@ -173,7 +200,7 @@ class Form:
     def _text(self, obj: dict[str, Any], spec: Spec, path: str, label: str, long: bool) -> str:
         key = self._init(path, obj.get(spec.name) or "")
         widget = st.text_area if long else st.text_input
-        value = widget(label, key=key, help=spec.help)
+        value = widget(label, key=key, help=spec.help, on_change=state.touch, args=(path,))
         obj[spec.name] = value
         return value
 
@@ -184,19 +211,21 @@ class Form:
         current = obj.get(spec.name)
         key = self._init(path, current if current in options else None)
         value = st.selectbox(label, options, key=key, index=None if st.session_state[key] is None else 0,
-                             help=spec.help, format_func=lambda v: choice(v).label, placeholder="Choose one")
+                             help=spec.help, format_func=lambda v: choice(v).label, placeholder="Choose one",
+                             on_change=state.touch, args=(path,))
         self._write(obj, spec.name, value)
         return value
 
     def _bool(self, obj: dict[str, Any], spec: Spec, path: str, label: str) -> bool:
         key = self._init(path, bool(obj.get(spec.name, spec.default or False)))
-        value = st.checkbox(label, key=key, help=spec.help)
+        value = st.checkbox(label, key=key, help=spec.help, on_change=state.touch, args=(path,))
         obj[spec.name] = value
         return value
 
     def _lines(self, obj: dict[str, Any], spec: Spec, path: str, label: str) -> list[str]:
         key = self._init(path, "\n".join(obj.get(spec.name) or []))
-        text = st.text_area(label, key=key, help=spec.help + " One per line.", height=90)
+        text = st.text_area(label, key=key, help=spec.help + " One per line.", height=90, on_change=state.touch,
+                            args=(path,))
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         obj[spec.name] = lines
         return lines
@@ -210,7 +239,8 @@ class Form:
             options = [*options, current]
         key = self._init(path, current)
         value = st.selectbox(label, options, key=key, index=None if st.session_state[key] is None else 0,
-                             help=help, format_func=format_func, placeholder="Choose one")
+                             help=help, format_func=format_func, placeholder="Choose one", on_change=state.touch,
+                             args=(path,))
         self._write(obj, name, value)
         self.slot(path)
         return value
@@ -240,11 +270,34 @@ class Form:
             bases[path] = table_frame(obj.get(name) or [], columns)
         st.markdown(f"**{label}**", help=help or None)
         edited = st.data_editor(bases[path], key=key, num_rows="dynamic", hide_index=True, width="stretch",
-                                column_config={s.name: _column(s) for s in columns})
+                                column_config={s.name: _column(s) for s in columns}, on_change=state.touch,
+                                args=(path,))
         rows = table_rows(edited, columns)
         obj[name] = rows
         self.slot(path, columns={s.name: s.label for s in columns}, item=item)
         return rows
+
+
+def _entered_money(path: str) -> None:
+    """A money field was changed: the field is touched, and an amount it reads is shown as it is stored (£6m becomes
+    £6,000,000), so that what the deal holds is what the box says."""
+    state.touch(path)
+    key = state.WIDGET + path
+    amount = read_money(str(st.session_state.get(key) or ""))
+    if amount is not None:
+        st.session_state[key] = money_text(amount)
+
+
+def _year_help(spec: Spec) -> str:
+    """A field's help; for a year counted from signature, with the calendar year it is for this deal's dates."""
+    if spec.unit != "year":
+        return spec.help
+    assumptions = (state.draft() or {}).get("assumptions") or {}
+    base = assumptions.get("price_base_year", Assumptions.model_fields["price_base_year"].default)
+    if not isinstance(base, int) or isinstance(base, bool):
+        return spec.help
+    return (f"{spec.help} For a deal signed in its price base year, {base}, year 3 is {base + 3}."
+            if spec.help else f"Year 3 is {base + 3} for a deal signed in {base}.")
 
 
 def table_columns(row: type[BaseModel]) -> list[Spec]:
@@ -332,9 +385,8 @@ def _date(value: Any) -> Any:
 
 
 def _column(spec: Spec) -> Any:
+    # No fixed width: a column is as wide as its heading and its figures, so that neither is cut short.
     common: dict[str, Any] = {"label": spec.label, "help": spec.help or None}
-    if spec.kind in ("number", "bool"):
-        common["width"] = "small"
     if spec.kind == "number":
         default = shown(spec.default, spec) if spec.default is not None else None
         if spec.whole:

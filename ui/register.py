@@ -251,7 +251,12 @@ def save_form(repo: Repository, check: state.Check) -> None:
     """The current valid deal, saved with an author and a note; a refusal is shown with what the newer version
     changed, and the draft stays as it is."""
     if check.shown is None or not check.current:
-        st.info("Fix the deal's problems before saving it: only a valid deal is saved.", icon=":material/info:")
+        from ui.results import go_to_fix, problem_text  # ui.results draws the deal pages, which use this module
+
+        state.reveal()  # asked to save: every field still to fill in is now a problem to fix
+        st.info("Fix the deal's problems before saving it: only a valid deal is saved.\n\n"
+                + "\n".join(f"- {problem_text(p)}" for p in check.problems), icon=":material/info:")
+        go_to_fix(check.problems, None)
         return
     deal = check.shown.deal
     key, base_version = target(repo, deal)

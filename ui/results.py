@@ -12,12 +12,12 @@ import pandas as pd
 import streamlit as st
 
 from ui import charts, state
-from ui.fields import path_words, specs
+from ui.fields import page_of, path_words, specs
 from ui.form import Form
 from ui.state import Check
 from ui.text import md
 from valueshare.engine.valuation import Valuation
-from valueshare.errors import Problem
+from valueshare.errors import Problem, sentence
 from valueshare.figures import FIGURES, Figure, nhs_money, select
 from valueshare.format import money, percent, ratio
 from valueshare.model import Deal, NhsParty
@@ -65,30 +65,79 @@ def headline_values(valuation: Valuation) -> dict[str, tuple[str, str]]:
     return {figure.key: (figure.text(valuation), help_text(figure, valuation)) for figure in select(*HEADLINES)}
 
 
-def problems_box(check: Check, unplaced: list[Problem] | None = None) -> None:
-    """At the top of a page: the notice that the figures are stale, and the problems no field on the page shows."""
+def problems_box(check: Check, unplaced: list[Problem] | None = None, *, here: str | None = None) -> None:
+    """At the top of a page: what is still to fill in, as a neutral checklist (a required field the user has not
+    touched, before a document or a save is asked for: ``state.to_fill_in``), then the problems, each field named;
+    ``unplaced``: those no field on this page shows (all, when not given). Under them, a button to each section or
+    page where one of them is edited (``go_to_fix``; ``here``: the Deal page's open section, None elsewhere)."""
     if check.current:
         return
-    unplaced = check.problems if unplaced is None else unplaced
-    shown_here = len(check.problems) - len(unplaced)
-    total = len(check.problems)
-    text = f"**This deal has {total} problem{'s' if total != 1 else ''}.**"
-    if unplaced:
-        text += "\n\n" + "\n".join(f"- {problem_text(p)}" for p in unplaced)
-    if shown_here == total:
-        text += " " + ("It is shown next to its field below." if total == 1 else
-                       "Each is shown next to its field below.")
-    elif shown_here:
-        text += f"\n\n{shown_here} more {'is' if shown_here == 1 else 'are'} shown next to the fields below."
-    st.error(text, icon=":material/error:")
+    todo = [p for p in check.problems if state.to_fill_in(p)]
+    errors = [p for p in check.problems if not state.to_fill_in(p)]
+    if todo:
+        st.info(f"**To complete this deal, fill in {len(todo)} field{'s' if len(todo) != 1 else ''}:**\n\n"
+                + "\n".join(f"- {field_name(p)}" for p in todo), icon=":material/checklist:")
+    if errors:
+        placed = errors if unplaced is None else [p for p in unplaced if not state.to_fill_in(p)]
+        shown_here = len(errors) - len(placed)
+        total = len(errors)
+        text = f"**This deal has {total} problem{'s' if total != 1 else ''}.**\n\n"
+        text += "\n".join(f"- {problem_text(p)}" for p in errors)
+        if shown_here == total:
+            text += "\n\n" + ("It is also shown next to its field below." if total == 1 else
+                               "Each is also shown next to its field below.")
+        elif shown_here:
+            verb = "is" if shown_here == 1 else "are"
+            text += f"\n\n{shown_here} of them {verb} also shown next to the fields below."
+        st.error(text, icon=":material/error:")
+    go_to_fix(check.problems if unplaced is None else [*unplaced, *(p for p in todo if p not in unplaced)], here)
+
+
+#: A Deal page section asked for from elsewhere (another page, or from inside the Deal page's fragment, whose own
+#: run cannot change the tabs drawn outside it); the Deal page opens it.
+GOTO = "deal:goto"
+DEAL = "app_pages/deal.py"
+
+
+def go_to_fix(problems: list[Problem], here: str | None) -> None:
+    """A button to each place these problems are edited: a section of the Deal page (other than ``here``, the one
+    open) or another page, with how many problems and fields to fill in it has. A click opens it, keeping the
+    session (a link would load the app afresh and lose the draft)."""
+    from ui.editor import SECTIONS, section_of  # ui.editor draws the Deal page's sections, which use this module
+
+    counts: dict[tuple[str, str | None], list[int]] = {}
+    for problem in problems:
+        section = section_of(problem.path)
+        target = (DEAL, section) if section is not None else (page_of(problem.path) or "", None)
+        if not target[0] or section is not None and section == here:
+            continue
+        counts.setdefault(target, [0, 0])[1 if state.to_fill_in(problem) else 0] += 1
+    order = {name: i for i, name in enumerate(SECTIONS)}
+    for (page, section), (wrong, todo) in sorted(counts.items(), key=lambda kv: (kv[0][1] is None,
+                                                                                order.get(kv[0][1] or "", 0))):
+        what = ", ".join(part for part in (f"{wrong} problem{'s' if wrong != 1 else ''}" if wrong else "",
+                                           f"{todo} to fill in" if todo else "") if part)
+        where = section if section is not None else page.removeprefix("app_pages/").removesuffix(".py").capitalize()
+        key = f"deal:open:{section}" if section is not None else f"open:{where.lower()}"
+        if st.button(f"Open {where} ({what})", key=key, icon=":material/arrow_forward:"):
+            if section is not None:
+                st.session_state[GOTO] = section
+            if section is not None and here is not None:
+                st.rerun(scope="app")
+            st.switch_page(page)
+
+
+def field_name(problem: Problem) -> str:
+    """The field a problem is at, in people's words, in bold."""
+    return f"**{md(path_words(problem.path, state.draft()))}**"
 
 
 def problem_text(problem: Problem) -> str:
-    """A problem as markdown for a page: the field in people's words, the rule, then the field's path as the deal
-    file and the command line name it."""
+    """A problem as markdown for a page: the field in people's words, then the rule in the unit the form shows. The
+    field's path (as the deal file and the command line name it) is for the CLI, not here."""
     if not problem.path:
-        return md(problem.message)
-    return f"**{md(path_words(problem.path, state.draft()))}**: {md(problem.message)} ({md(problem.path)})"
+        return md(sentence(problem.message))
+    return f"{field_name(problem)}: {md(problem.in_form or problem.message)}"
 
 
 NO_DEAL = "No deal is open: choose an example or open a deal file in the sidebar."
@@ -167,7 +216,10 @@ def present_values(valuation: Valuation, side_by_side: bool = True, level: int =
     for column, side in zip(columns, (charts.NHS, charts.PARTNER), strict=True):
         with column:
             st.caption(f"{side} side")
-            st.dataframe(charts.present_value_frame(valuation, side), hide_index=True, width="stretch")
+            # The figures' column is given room, so that neither its heading nor a figure is cut short in a half-width
+            # column beside long line names.
+            st.dataframe(charts.present_value_frame(valuation, side), hide_index=True, width="stretch",
+                         column_config={"Present value": st.column_config.TextColumn("Present value", width="medium")})
 
 
 def panel(check: Check, *, compact: bool = False) -> None:

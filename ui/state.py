@@ -40,6 +40,12 @@ EXCEL = "excel"
 EXAMPLE = "start:example"
 WIDGET = "w:"
 TABLE = "t:"
+#: The paths of the fields (and tables) the user has changed since the deal was loaded.
+TOUCHED = "touched"
+#: Set once the user has asked for what needs a whole deal (a document, a save): every problem is then an error.
+REVEALED = "revealed"
+#: The rules a field breaks only because nothing has been entered in it yet.
+TO_FILL_IN = frozenset({"missing", "not_blank"})
 #: The example a new session opens on: a commercial deal (an SME's AI device on a trust's images), the most common
 #: pattern, whose every page has something to show; the others are a pick away.
 OPENING_EXAMPLE = "ai-imaging-device.yaml"
@@ -130,6 +136,27 @@ def load(data: dict[str, Any], source: str) -> None:
         del st.session_state[key]
     st.session_state[DRAFT] = copy.deepcopy(data)
     st.session_state[SOURCE] = source
+    st.session_state[TOUCHED] = set()
+    st.session_state.pop(REVEALED, None)
+
+
+def touch(path: str) -> None:
+    """Remember that the user changed the field (or table) at ``path``: its problems are now errors."""
+    st.session_state.setdefault(TOUCHED, set()).add(path)
+
+
+def reveal() -> None:
+    """The user asked for something that needs the whole deal: from now on every problem is shown as an error."""
+    st.session_state[REVEALED] = True
+
+
+def to_fill_in(problem: Problem) -> bool:
+    """Whether ``problem`` is only a field still to fill in (required, or a blank name) that the user has not
+    touched, before anything has asked for the whole deal: an item of the checklist, not an error."""
+    if problem.rule not in TO_FILL_IN or st.session_state.get(REVEALED):
+        return False
+    touched = st.session_state.get(TOUCHED, set())
+    return not any(_under(problem.path, path) or _under(path, problem.path) for path in touched)
 
 
 def request_load(data: dict[str, Any], source: str) -> None:
