@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from ui.form import table_columns, table_frame, table_rows
 from ui.partnership import new_platform_user
 from ui.terms import USER_KINDS
+from valueshare.inputs import read_money
 from valueshare.model.parties import Member
 from valueshare.scenario import SCENARIO_DIR, deal_from_data, deal_to_data, load_deal
 
@@ -52,8 +53,11 @@ def open_deal(data: dict) -> AppTest:
 
 
 def edit_table(at: AppTest, path: str, *, edited=None, added=None, deleted=None) -> AppTest:
+    """An edit of the table at ``path``, as the user makes it: the table is touched (its on_change, which setting its
+    state here does not call), so that its problems are shown as errors."""
     at.session_state[f"t:{path}"] = {"edited_rows": edited or {}, "added_rows": added or [],
                                      "deleted_rows": deleted or []}
+    at.session_state["touched"] = {*at.session_state.get("touched", ()), path}
     return at.run()
 
 
@@ -127,9 +131,10 @@ def test_fixed_shares_that_do_not_add_up_are_reported_at_the_members_table_and_k
     short = [dict(MEMBERS[0]), dict(MEMBERS[1]), {**MEMBERS[2], "share": 10.0}]  # 50 + 30 + 10 = 90%
     edit_table(at, "nhs.members", added=short)
     at.selectbox(key="w:nhs.split").select("fixed").run()
-    # The problem sits right under the table it is about (the box at the top only counts it) ...
-    assert errors(at)[0] == "**This deal has 1 problem.** It is shown next to its field below."
-    assert after(at, "t:nhs.members").value == "the fixed shares must add up to 100%; they add up to 90%"
+    # The problem sits right under the table it is about (the box at the top names it too) ...
+    assert errors(at)[0] == ("**This deal has 1 problem.**\n\n- **NHS, consortium members**: the fixed shares must "
+                             "add up to 100%; they add up to 90%\n\nIt is also shown next to its field below.")
+    assert after(at, "t:nhs.members").value == "The fixed shares must add up to 100%; they add up to 90%"
     # ... what was typed stays in the draft, and the last valid figures stay on screen ...
     assert [m["share"] for m in at.session_state["draft"]["nhs"]["members"]] == [0.5, 0.3, 0.1]
     assert metrics(at)["NHS NPV"] == before
@@ -137,7 +142,7 @@ def test_fixed_shares_that_do_not_add_up_are_reported_at_the_members_table_and_k
     at.switch_page("app_pages/valuation.py").run()
     at.switch_page("app_pages/deal.py").run()
     assert at.data_editor(key="t:nhs.members").value["share"].tolist() == [50.0, 30.0, 10.0]
-    assert after(at, "t:nhs.members").value == "the fixed shares must add up to 100%; they add up to 90%"
+    assert after(at, "t:nhs.members").value == "The fixed shares must add up to 100%; they add up to 90%"
     edit_table(at, "nhs.members", edited={2: {"share": 20.0}})
     assert not errors(at) and metrics(at)["NHS NPV"] == "£59.0k"  # the consortium of the first test
 
@@ -166,13 +171,15 @@ def test_a_grant_and_another_platform_user_show_the_nhss_money_and_each_users_sh
     assert metrics(at)["NHS NPV"] == "£100.0k"
     show(at, "Platform users")
     at.button(key="do:add:platform_users").click().run()
-    assert "must not be blank" in errors(at)  # the new user's name is the user's to type, on its card
+    # the new user's name is the user's to type: on the checklist, not yet an error
+    assert not errors(at)
+    assert "fill in 1 field:**\n\n- **Other platform users 1, name**" in " ".join(i.value for i in at.info)
     at.text_input(key="w:platform_users[0].name").input("Beta Health Ltd").run()
     assert at.selectbox(key="add:platform_users[0].terms").options == [
         "Access fee", "Subscription", "In-kind benefit", "Secure data environment charges", "Trial and service income"]
     at.selectbox(key="add:platform_users[0].terms").select("access_fee")
     at.button(key="do:add:platform_users[0].terms").click().run()
-    at.number_input(key="w:platform_users[0].terms[0].amount_gbp").set_value(40_000.0).run()
+    at.text_input(key="w:platform_users[0].terms[0].amount_gbp").input("£40,000").run()
     assert not errors(at) and not at.exception
     # the term sheet's sentences name the partner as the payer, so the user's card words none
     assert not [c for c in at.caption if "£40,000" in c.value]
@@ -205,7 +212,7 @@ def test_removing_a_platform_user_moves_the_next_one_into_its_place():
     at.button(key="do:remove:platform_users[0]").click().run()
     assert [u["name"] for u in at.session_state["draft"]["platform_users"]] == ["Gamma Bio plc"]
     assert at.text_input(key="w:platform_users[0].name").value == "Gamma Bio plc"
-    assert at.number_input(key="w:platform_users[0].terms[0].amount_gbp").value == 25_000.0
+    assert read_money(at.text_input(key="w:platform_users[0].terms[0].amount_gbp").value) == 25_000.0
     # £120,000 + £25,000 - £30,000, all in year 0.
     assert not errors(at) and metrics(at)["NHS NPV"] == "£115.0k"
 
@@ -225,9 +232,9 @@ def test_secure_data_environment_charges_are_added_as_a_term_and_need_the_sde_ro
     assert any("secure data environment charges need access_route: secure_data_environment" in e.replace("\\", "")
                for e in errors(at))
     show(at, "Parties")
-    at.selectbox(key="w:access_route").select("secure_data_environment")
+    at.selectbox(key="w:access_route").select("secure_data_environment").run()  # entered before its tab is left
     show(at, "Terms")
-    at.number_input(key="w:terms[1].per_user_per_month_gbp").set_value(500.0)
+    at.text_input(key="w:terms[1].per_user_per_month_gbp").input("£500")
     at.number_input(key="w:terms[1].users").set_value(2)
     at.selectbox(key="w:terms[1].indexation").select("indexed").run()
     assert not errors(at) and not at.exception
@@ -242,11 +249,14 @@ def test_trial_and_service_income_is_added_as_a_term_with_the_nhss_cost_of_deliv
     show(at, "Terms")
     at.selectbox(key="add:terms").select("service_income")
     at.button(key="do:add:terms").click().run()
-    assert any("is required" in e for e in errors(at))
+    checklist = " ".join(i.value for i in at.info).replace("\\", "")
+    # its figures are the user's to enter: on the checklist, not yet errors
+    assert not errors(at) and "fill in 2 fields:**\n\n- **Term 2 (Trial and service income), units a year**\n" \
+        "- **Term 2 (Trial and service income), price per unit (£)**" in checklist
     at.text_input(key="w:terms[1].description").input("trial recruitment")
     at.number_input(key="w:terms[1].units_per_year").set_value(10.0)
-    at.number_input(key="w:terms[1].price_per_unit_gbp").set_value(2_000.0)
-    at.number_input(key="w:terms[1].nhs_cost_per_unit_gbp").set_value(1_500.0)
+    at.text_input(key="w:terms[1].price_per_unit_gbp").input("£2,000")
+    at.text_input(key="w:terms[1].nhs_cost_per_unit_gbp").input("£1,500")
     at.selectbox(key="w:terms[1].indexation").select("indexed").run()
     assert not errors(at) and not at.exception
     # Year 1: 10 x £2,000 = £20,000 in, 10 x £1,500 = £15,000 out; net £5,000 / 1.035 = £4,830.92.
@@ -263,7 +273,7 @@ def test_shared_curation_is_switched_on_with_its_defaults_and_off_again_without_
     assert at.session_state["draft"]["contribution"]["curation"] == {
         "description": "", "already_spent_gbp": 0.0, "yearly_gbp": 0.0, "start_year": 1, "years": 1,
         "expected_users": 1}
-    at.number_input(key="w:contribution.curation.already_spent_gbp").set_value(200_000.0)
+    at.text_input(key="w:contribution.curation.already_spent_gbp").input("£200,000")
     at.number_input(key="w:contribution.curation.expected_users").set_value(10).run()
     # This deal's one user bears 1/10 of the £200,000 already spent, at signature: NHS NPV 90,000 - 20,000.
     assert not errors(at) and metrics(at)["NHS NPV"] == "£70.0k"

@@ -315,7 +315,7 @@ def test_an_impossible_uncertain_input_is_named_at_its_field_and_the_last_result
                 if u["input"] == "route_to_market.sales.peak_uptake")
     key = f"w:uncertainty[{peak}].distribution.low"
     at.number_input(key=key).set_value(50.0).run()  # a lowest uptake of 50% above the most likely 25%
-    assert "must lie between low and high" in errors(at)
+    assert "Must lie between low and high" in errors(at)  # at its field, as a sentence
     assert STALE in [w.value for w in at.warning]
     assert metric(at, "NHS NPV, mean of trials") == before
     assert at.session_state["draft"]["uncertainty"][peak]["distribution"]["low"] == 0.5  # kept as typed
