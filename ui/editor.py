@@ -34,7 +34,7 @@ def deal_editor(form: Form, draft: dict[str, Any]) -> None:
 
 def _section(title: str, help: str) -> Any:
     box = st.container(border=True)
-    box.subheader(title, help=help, anchor=False)
+    box.header(title, help=help, anchor=False)
     return box
 
 
