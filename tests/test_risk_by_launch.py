@@ -14,7 +14,7 @@ import re
 
 import numpy as np
 import pytest
-from apptest_support import open_page, tables, texts
+from apptest_support import expand, open_page, tables, texts
 from builders import deal
 
 from ui import charts
@@ -102,6 +102,7 @@ def test_the_risk_page_states_the_chance_of_launch_beside_each_sides_outcome_giv
     assert shown.count("Chance of launch") >= 2  # above each side's histogram
     assert "If it launches, NHS NPV ranges from" in shown and "If it launches, Partner NPV ranges from" in shown
     assert re.search(r"In the other \d+\.\d% of trials it does not launch", shown)
+    expand(at, "risk:figures:histogram")  # the histogram's figures are drawn once their box is opened
     histogram = next(t for t in tables(at) if "NPV range" in t.columns)
     summary = summarise(simulate(load_deal(IMAGING), trials=10_000, seed=1))
     launched = summary.by_launch[charts.NHS].launched
