@@ -8,8 +8,7 @@ from ui import negotiation, results, state
 valid = results.deal_page(
     "Negotiation", nothing="No valid version of this deal yet: fix the problems shown to negotiate it.",
     caption="internal to the NHS side: never send these figures to the partner",
-    editor=lambda form, draft: negotiation.inputs_editor(form, draft,
-                                                         expanded=negotiation.inputs_have_problems(state.check())))
+    editor=lambda form, draft: negotiation.inputs_editor(form, draft, state.check()))
 with st.spinner("Placing both sides' positions..."):
     picture = negotiation.picture(valid)
 negotiation.zone_section(picture)

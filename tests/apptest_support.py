@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -34,9 +35,29 @@ def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+_CELL = re.compile(r"(?<!\\)\|")
+
+
+def markdown_tables(at: AppTest) -> list[pd.DataFrame]:
+    """Every table drawn as markdown (``ui.text.table``), read back as text cells: each cell split at an unescaped
+    ``|`` and unescaped (with the invisible spaces that ``md`` puts in a web address taken out)."""
+    found = []
+    for block in at.markdown:
+        lines = [line for line in block.value.splitlines() if line.startswith("|")]
+        if len(lines) < 2 or not re.fullmatch(r"\|( *:?-{3}:? *\|)+", lines[1].replace(" ", "")):
+            continue
+
+        def cells(line: str) -> list[str]:
+            parts = _CELL.split(line.strip()[1:-1])
+            return [re.sub(r"\\(.)", r"\1", p.strip()).replace("\u200b", "") for p in parts]
+
+        found.append(pd.DataFrame([cells(line) for line in lines[2:]], columns=cells(lines[0])))
+    return found
+
+
 def tables(at: AppTest) -> list[pd.DataFrame]:
-    """Every table on the page (a styled table's data)."""
-    return [d.value.data if hasattr(d.value, "data") else d.value for d in at.dataframe]
+    """Every table on the page: a data grid's (a styled table's data), then each drawn as markdown."""
+    return [d.value.data if hasattr(d.value, "data") else d.value for d in at.dataframe] + markdown_tables(at)
 
 
 def show(at: AppTest, section: str) -> AppTest:

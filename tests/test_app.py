@@ -344,7 +344,8 @@ def test_switching_off_the_route_to_market_keeps_it_to_bring_back():
     show(at, "Route to market")
     at.toggle(key="w:route_to_market?").set_value(False).run()
     assert "route_to_market" not in at.session_state["draft"]
-    assert any("route_to_market.sales must be filled in" in e.replace("\\", "") for e in errors(at))
+    # named in the form's words (the CLI's message names the path route_to_market.sales)
+    assert any("the product's sales (Route to market) must be filled in" in e.replace("\\", "") for e in errors(at))
     at.toggle(key="w:route_to_market?").set_value(True).run()
     assert at.session_state["draft"] == original
     assert not errors(at)

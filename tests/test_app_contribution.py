@@ -5,11 +5,11 @@ deal."""
 from __future__ import annotations
 
 import pytest
-from apptest_support import errors, metrics, texts
+from apptest_support import errors, expand, metrics, texts
 from apptest_support import open_page as open_app
 from streamlit.testing.v1 import AppTest
 
-from ui.contribution import CONCLUDED
+from ui.contribution import CONCLUDED, INPUTS
 from valueshare.contribution import text as words
 from valueshare.contribution import value_contribution
 from valueshare.format import money
@@ -52,7 +52,7 @@ def test_every_example_shows_its_concluded_value_weighted_approaches_reasons_and
 
 
 def test_a_new_preparation_cost_raises_the_cost_approach_by_its_amount():
-    at = open_app(PAGE, IMAGING)
+    at = expand(open_app(PAGE, IMAGING), INPUTS)  # the inputs are drawn only while their box is open
     before = value_contribution(load_deal(IMAGING)).cost.replacement
     edit(at, "contribution_value.preparation_costs",
          added=[{"activity": "labelling", "hours": 100, "cost_per_hour_gbp": 120}])  # 100 h × £120 = £12,000
@@ -63,7 +63,7 @@ def test_a_new_preparation_cost_raises_the_cost_approach_by_its_amount():
 
 
 def test_an_own_comparable_with_its_date_joins_the_market_approach():
-    at = open_app(PAGE, IMAGING)
+    at = expand(open_app(PAGE, IMAGING), INPUTS)  # the inputs are drawn only while their box is open
     edit(at, "contribution_value.comparables", added=[{
         "name": "Our 2025 licence", "source": "Trust register", "published": "2025-03-31", "price_gbp": 50_000,
         "unit": "per_year", "records": 120_000, "history_years": 14, "data_type": "imaging"}])
@@ -79,7 +79,7 @@ def test_an_own_comparable_with_its_date_joins_the_market_approach():
 
 
 def test_a_comparable_without_a_source_is_refused_at_its_row_and_the_inputs_open():
-    at = open_app(PAGE, IMAGING)
+    at = expand(open_app(PAGE, IMAGING), INPUTS)  # the inputs are drawn only while their box is open
     edit(at, "contribution_value.comparables", added=[{"name": "Rumour", "published": "2025-01-01",
                                                         "price_gbp": 1, "unit": "one_off"}])
     assert any("Comparable 1, Source: is required" in e for e in errors(at))
@@ -87,7 +87,7 @@ def test_a_comparable_without_a_source_is_refused_at_its_row_and_the_inputs_open
 
 
 def test_choosing_another_anchor_changes_the_ask():
-    at = open_app(PAGE, IMAGING)
+    at = expand(open_app(PAGE, IMAGING), INPUTS)  # the inputs are drawn only while their box is open
     at.selectbox(key="w:contribution_value.anchor").select("income").run()
     cv = value_contribution(deal_from_data(at.session_state["draft"]))
     assert cv.ask == pytest.approx(cv.income.value)
@@ -98,7 +98,7 @@ def test_choosing_another_anchor_changes_the_ask():
 
 
 def test_a_changed_weight_changes_the_concluded_value():
-    at = open_app(PAGE, IMAGING)
+    at = expand(open_app(PAGE, IMAGING), INPUTS)  # the inputs are drawn only while their box is open
     at.number_input(key="w:contribution_value.reconciliation.cost_weight").set_value(0.5).run()
     assert not errors(at)
     cv = value_contribution(deal_from_data(at.session_state["draft"]))
@@ -116,7 +116,7 @@ def test_earlier_deals_of_the_organisation_are_added_from_the_register(tmp_path,
     earlier = load_deal(IMAGING).model_dump(mode="json")
     earlier["name"] = "Retinal screening 2023 licence"
     service.save(open_register(where), deal_from_data(earlier), author="Ana", note="signed", base_version=None)
-    at = open_app(PAGE, IMAGING)
+    at = expand(open_app(PAGE, IMAGING), INPUTS)  # the inputs are drawn only while their box is open
     at.button(key="do:register-comparables").click().run()
     assert not errors(at)
     own = at.session_state["draft"]["contribution_value"]["comparables"]

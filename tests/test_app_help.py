@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from apptest_support import open_page
+from apptest_support import expand, open_page
 
+from ui import contribution, framework, negotiation
 from ui.docs import sections
 from valueshare.scenario import example_paths
 
@@ -31,7 +32,9 @@ def _widgets(at):
 
 def _views(example):
     for page in PAGES:
-        at = open_page(f"app_pages/{page}.py", example)
+        # with every box of inputs open: what is in one is drawn only while it is open
+        at = expand(open_page(f"app_pages/{page}.py", example), framework.INPUTS, contribution.INPUTS,
+                    negotiation.INPUTS)
         if page != "risk":
             yield page, at
             continue

@@ -25,6 +25,7 @@ from hostile import ACCEPTED
 from pydantic import BaseModel
 from test_pdf_long_text import schema_text_fields
 
+from ui import contribution
 from ui.editor import SECTIONS
 from ui.text import md
 from valueshare import paths
@@ -300,7 +301,8 @@ def test_the_contribution_pages_register_button_shows_the_nhs_name_as_typed():
     data = _richest_deal()
     data["nhs"]["name"] = "**Bold** :red[NHS] $x^2$ ![i](https://evil.example/t.png)"
     at = _open("app_pages/contribution.py", data)
-    button = at.button(key="do:register-comparables")
+    at.session_state[contribution.INPUTS] = True  # the button is in the inputs' box, drawn only while it is open
+    button = at.run().button(key="do:register-comparables")
     assert button.label == f"Add {md(data['nhs']['name'])}'s earlier deals from the register"
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from apptest_support import errors, open_page, texts
+from apptest_support import errors, expand, open_page, texts
 
+from ui import negotiation
 from valueshare import inputs
 from valueshare.compare import _input_change
 from valueshare.errors import DealInvalid, Problem, sentence
@@ -140,7 +141,7 @@ def _text(at, key):
 
 
 def test_a_share_of_150_typed_in_the_app_is_refused_in_percent_naming_the_field():
-    at = open_page(NEGOTIATION, IMAGING)
+    at = expand(open_page(NEGOTIATION, IMAGING), negotiation.INPUTS)  # its inputs' box open
     _number(at, "w:negotiation.nhs_walk_away_share").set_value(150.0).run()
     assert not at.exception
     shown = "\n".join(errors(at))
@@ -152,7 +153,7 @@ def test_a_share_of_150_typed_in_the_app_is_refused_in_percent_naming_the_field(
 
 
 def test_a_money_field_reads_grouped_digits_and_shows_the_amount_grouped_after_a_pound_sign():
-    at = open_page(NEGOTIATION, IMAGING)
+    at = expand(open_page(NEGOTIATION, IMAGING), negotiation.INPUTS)  # its inputs' box open
     box = _text(at, "w:negotiation.nhs_walk_away_gbp")
     assert box.label == "NHS's walk-away (£)"
     box.input("6,000,000").run()
@@ -165,7 +166,7 @@ def test_a_money_field_reads_grouped_digits_and_shows_the_amount_grouped_after_a
 
 
 def test_money_that_is_not_an_amount_keeps_what_was_typed_and_names_the_field():
-    at = open_page(NEGOTIATION, IMAGING)
+    at = expand(open_page(NEGOTIATION, IMAGING), negotiation.INPUTS)  # its inputs' box open
     _text(at, "w:negotiation.nhs_walk_away_gbp").input("six milion").run()
     assert not at.exception
     assert _text(at, "w:negotiation.nhs_walk_away_gbp").value == "six milion"
@@ -180,7 +181,7 @@ def test_money_that_is_not_an_amount_keeps_what_was_typed_and_names_the_field():
 
 
 def test_the_equivalent_offer_mix_is_typed_in_percent():
-    at = open_page(NEGOTIATION, IMAGING)
+    at = expand(open_page(NEGOTIATION, IMAGING), negotiation.INPUTS)  # its inputs' box open
     mix = [w for w in at.number_input if (w.key or "").startswith("negotiation:mix_percent:")]
     assert mix and all(w.label.endswith(" (%)") for w in mix)
     for widget in mix:

@@ -4,9 +4,10 @@ offers are the core's, and the NHS's position is edited like the rest of the dea
 from __future__ import annotations
 
 import pytest
-from apptest_support import errors, texts
+from apptest_support import errors, expand, texts
 from apptest_support import open_page as open_app
 
+from ui.negotiation import INPUTS
 from valueshare.format import money
 from valueshare.inputs import label, write
 from valueshare.negotiation import Goal, goal_solution, negotiate
@@ -40,7 +41,7 @@ def test_every_example_shows_the_positions_the_zone_the_term_and_the_offers(path
 
 
 def test_a_walk_away_set_in_pounds_moves_the_zone():
-    at = open_app(PAGE, IMAGING)
+    at = expand(open_app(PAGE, IMAGING), INPUTS)  # the inputs are drawn only while their box is open
     at.text_input(key="w:negotiation.nhs_walk_away_gbp").input("£500,000").run()
     assert not errors(at)
     z = negotiate(deal_from_data(at.session_state["draft"]), offers=False, sensitivities=False).zone
@@ -51,7 +52,7 @@ def test_a_walk_away_set_in_pounds_moves_the_zone():
 
 
 def test_a_position_in_pounds_and_as_a_share_is_refused_at_its_field():
-    at = open_app(PAGE, IMAGING)
+    at = expand(open_app(PAGE, IMAGING), INPUTS)  # the inputs are drawn only while their box is open
     at.text_input(key="w:negotiation.nhs_target_gbp").input("£300,000")
     at.number_input(key="w:negotiation.nhs_target_share").set_value(20.0).run()
     assert any("give the target in £ or as a share, not both" in e for e in errors(at))
@@ -69,7 +70,7 @@ def test_a_chosen_term_is_solved_for_a_chosen_goal():
 
 
 def test_notes_typed_as_markup_stay_text_in_the_draft():
-    at = open_app(PAGE, IMAGING)
+    at = expand(open_app(PAGE, IMAGING), INPUTS)  # the inputs are drawn only while their box is open
     note = "**walk** at <b>£400k</b> :red[no]"
     at.text_area(key="w:negotiation.notes").input(note).run()
     assert at.session_state["draft"]["negotiation"]["notes"] == note and not errors(at)

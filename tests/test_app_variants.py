@@ -8,9 +8,11 @@ checked against valuing the variant with the core directly (``valueshare.compare
 
 from __future__ import annotations
 
-from apptest_support import errors, open_page, show, tables
+from apptest_support import errors, expand, show, tables
+from apptest_support import open_page as _open_page
 from streamlit.testing.v1 import AppTest
 
+from ui.variants import EDITOR
 from valueshare.compare import compare, variants_of
 from valueshare.format import money
 from valueshare.scenario import deal_from_data, deal_to_yaml
@@ -21,6 +23,11 @@ FEE = "terms[0].amount_gbp"
 UPTAKE = "route_to_market.sales.peak_uptake"
 WALK_AWAY = "negotiation.nhs_walk_away_gbp"
 VALUE_TO_NHS = "Value to the NHS"
+
+
+def open_page(page: str) -> AppTest:
+    """The page with the variants' editor open: what is in its box is drawn only while the box is open."""
+    return expand(_open_page(page), EDITOR)
 
 
 def figures(at: AppTest):

@@ -10,6 +10,7 @@ Colours are the Okabe-Ito colour-blind-safe pair, the same for each side everywh
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -582,6 +583,16 @@ def aim_chart(frame: pd.DataFrame, aim: str) -> Spec:
                          "tooltip": [_field("Alternative", "nominal"), _field("Text", "nominal", title=label)]}}
     return described(_chart([bars], {"aim": data}, 200), f"{aim}: {label} ({unit}) for each alternative: " + _listed(
         [f"{a}: {t}" for a, t in zip(data["Alternative"], data["Text"], strict=False)]) + ".")
+
+
+def csv_later(frame: pd.DataFrame) -> Callable[[], bytes]:
+    """``csv_bytes`` of ``frame`` (a copy, as it is now), made only when the download is asked for: a page's run
+    no longer writes every table's CSV, most of which are never downloaded (``st.download_button`` runs it).
+
+    >>> csv_later(pd.DataFrame({"A": [1]}))().decode("utf-8-sig").splitlines()
+    ['A', '1']
+    """
+    return functools.partial(csv_bytes, frame.copy())
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

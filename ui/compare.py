@@ -159,7 +159,7 @@ def show(comparison: Comparison) -> None:
                                        [(name, c.valuation) for name, c in zip(names, comparison.columns, strict=True)])
     if unanswered:
         st.caption("  \n".join(md(line) for line in unanswered))
-    st.download_button("Download the figures as CSV", charts.csv_bytes(_figure_numbers(comparison)),
+    st.download_button("Download the figures as CSV", charts.csv_later(_figure_numbers(comparison)),
                        file_name="comparison-figures.csv", mime="text/csv", key="csv:compare-figures",
                        icon=":material/download:")
     if len(comparison.columns) < 2:
@@ -171,7 +171,7 @@ def show(comparison: Comparison) -> None:
         st.caption("The deals have the same inputs.")
         return
     st.dataframe(inputs, hide_index=True, width="stretch", height=min(38 + 35 * len(inputs), 600))
-    st.download_button("Download the inputs as CSV", charts.csv_bytes(inputs), file_name="comparison-inputs.csv",
+    st.download_button("Download the inputs as CSV", charts.csv_later(inputs), file_name="comparison-inputs.csv",
                        mime="text/csv", key="csv:compare-inputs", icon=":material/download:")
 
 

@@ -17,6 +17,7 @@ from ui import charts, identity, state
 from ui.fields import specs
 from ui.form import Form
 from ui.text import md
+from ui.view import opened
 from valueshare.contribution import ContributionValue, value_contribution
 from valueshare.contribution import text as words
 from valueshare.contribution.table import published_table
@@ -29,10 +30,19 @@ from valueshare.model.contribution_value import Reconciliation
 SECTION = "contribution_value"
 
 
-def inputs_editor(form: Form, draft: dict[str, Any], *, expanded: bool) -> None:
-    """Costs, own comparables, scaling, the royalty rate and the anchor: part of the deal, in an expander."""
-    with st.expander("Inputs: costs, comparables, scaling, royalty rate, weights and anchor", expanded=expanded,
-                     icon=":material/tune:"):
+#: The view choice (and widget key) of the inputs' expander: open or closed, kept across pages.
+INPUTS = "contribution:inputs"
+
+
+def inputs_editor(form: Form, draft: dict[str, Any], check: state.Check) -> None:
+    """Costs, own comparables, scaling, the royalty rate and the anchor: part of the deal, in an expander drawn only
+    while it is open (its forty-odd widgets and tables are not needed for the figures); it opens by itself on a new
+    problem in them."""
+    box = opened("Inputs: costs, comparables, scaling, royalty rate, weights and anchor", INPUTS,
+                 problems=[p.path for p in check.problems if p.path.startswith(SECTION)], icon=":material/tune:")
+    if not box.open:
+        return
+    with box:
         inputs = draft.setdefault(SECTION, {})
         fields = specs(ContributionValueInputs)
         form.table(inputs, "preparation_costs", f"{SECTION}.preparation_costs", PreparationCost,
@@ -102,10 +112,6 @@ def _add_from_register(organisation: str) -> None:
                                            "that is not already listed.")
 
 
-def inputs_have_problems(check: state.Check) -> bool:
-    return any(p.path.startswith(SECTION) for p in check.problems)
-
-
 @st.cache_data(max_entries=64, show_spinner=False)
 def _value(deal_json: str, _deal: Deal, _valuation: Valuation) -> ContributionValue:
     return value_contribution(_deal, _valuation)
@@ -162,7 +168,7 @@ def approaches(cv: ContributionValue) -> None:
         st.warning(md(flag.message), icon=":material/flag:")
     st.markdown("**Why they differ**")
     st.markdown("\n".join(f"- {md(reason)}" for reason in cv.reasons))
-    st.download_button("Download the approaches as CSV", charts.csv_bytes(frame[["Approach", "Low (£)", "Central (£)",
+    st.download_button("Download the approaches as CSV", charts.csv_later(frame[["Approach", "Low (£)", "Central (£)",
                                                                                   "High (£)"]]),
                        file_name="contribution-value.csv", mime="text/csv", key="csv:contribution",
                        icon=":material/download:")
@@ -188,7 +194,7 @@ def details(cv: ContributionValue) -> None:
                    "Exclusivity", "Value here"]
         rows = _table(words.comparable_rows(cv), columns)
         st.dataframe(rows, hide_index=True, width="stretch")
-        st.download_button("Download the comparables as CSV", charts.csv_bytes(rows), file_name="comparables.csv",
+        st.download_button("Download the comparables as CSV", charts.csv_later(rows), file_name="comparables.csv",
                            mime="text/csv", key="csv:comparables", icon=":material/download:")
     with income:
         st.markdown("\n".join(f"- {md(line)}" for line in words.income_lines(cv)))

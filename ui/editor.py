@@ -40,7 +40,7 @@ def _section(title: str, help: str) -> Any:
 
 def _parties(form: Form, draft: dict[str, Any]) -> None:
     with _section("The deal and its parties", Deal.__doc__ or ""):
-        form.field(draft, Deal, "name", "name", label="Name of the deal")
+        form.field(draft, Deal, "name", "name")
         form.field(draft, Deal, "description", "description", long=True)
         nhs_col, partner_col = st.columns(2)
         nhs = draft.setdefault("nhs", {})

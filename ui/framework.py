@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ui import charts, contribution, partnership, state
+from ui import charts, contribution, partnership, state, text
 from ui.fields import specs
 from ui.form import Form
 from ui.text import md
@@ -34,6 +34,7 @@ from valueshare.framework import (
 )
 from valueshare.framework import text as words
 from valueshare.framework.pillars import Pillars
+from valueshare.framework.principles import Check
 from valueshare.model import Deal
 from valueshare.model.benefits import EconomicGrowth, FactorOverride, FairShareInputs, PatientBenefit
 from valueshare.model.governance import Exclusivity, Transparency
@@ -138,9 +139,9 @@ def aims(deal: Deal, a: Assessment) -> None:
     for column, aim in zip(st.columns(3), words.AIMS, strict=False):
         with column:
             st.markdown(f"**{aim}**")
-            st.dataframe(frame[frame["Aim"] == aim][["Figure", "Value"]], hide_index=True, width="stretch")
+            st.markdown(text.table(frame[frame["Aim"] == aim][["Figure", "Value"]], right=("Value",)))
             st.caption(md(notes[aim]))
-    st.download_button("Download the three aims as CSV", charts.csv_bytes(frame[["Aim", "Figure", "Number"]]),
+    st.download_button("Download the three aims as CSV", charts.csv_later(frame[["Aim", "Figure", "Number"]]),
                        file_name="framework-aims.csv", mime="text/csv", key="csv:framework-aims",
                        icon=":material/download:")
 
@@ -168,8 +169,8 @@ def scorecard(valid: state.Valid) -> None:
         column.vega_lite_chart(spec=charts.aim_chart(figures, aim), width="stretch")
     st.caption("Each aim's headline figure in its own units, on its own scale: the three are never added up.")
     frame = scorecard_frame(named)
-    st.dataframe(frame, hide_index=True, width="stretch", height=38 + 35 * len(frame))
-    st.download_button("Download the scorecard as CSV", charts.csv_bytes(frame), file_name="framework-scorecard.csv",
+    st.markdown(text.table(frame, right=tuple(frame.columns[2:])))
+    st.download_button("Download the scorecard as CSV", charts.csv_later(frame), file_name="framework-scorecard.csv",
                        mime="text/csv", key="csv:framework-scorecard", icon=":material/download:")
 
 
@@ -186,21 +187,24 @@ BADGES = {Status.PASS: ("green", ":material/check_circle:"), Status.WARNING: ("o
           Status.FAIL: ("red", ":material/cancel:"), Status.NOT_APPLICABLE: ("gray", ":material/remove_circle:")}
 
 
+def card(check: Check) -> str:
+    """One principle's card as markdown: its status badge (colour, icon and word), its title and reason, its key
+    figures and its source, every part from the assessment escaped."""
+    colour, icon = BADGES[check.status]
+    figures = " · ".join(f"{md(k)}: {md(v)}" for k, v in check.figures.items())
+    return (f":{colour}-badge[{icon} {check.status.label}] **{md(check.title)}**  \n{md(check.reason)}"
+            + (f"  \n:gray[{figures}]" if figures else "") + f"  \n:gray[Source: {md(check.source)}.]")
+
+
 def principles(a: Assessment) -> None:
     st.header("The framework's principles, checked", anchor=False,
                  help=f"The four principles of the {a.rules.name}, then the checks from DHSC's 2019 guiding "
                       "principles. The rules are the framework's; the thresholds that turn them into Pass, Warning "
                       "or Fail are valueshare's own [ours].")
-    for check in a.checks:
+    for check in a.checks:  # a card each, drawn as one element (the page draws faster with fewer)
         with st.container(border=True):
-            badge, what, figures = st.columns([1.1, 4, 2.6])
-            colour, icon = BADGES[check.status]
-            with badge:
-                st.badge(check.status.label, color=colour, icon=icon)
-            what.markdown(f"**{md(check.title)}**  \n{md(check.reason)}")
-            what.caption(f"Source: {md(check.source)}.")
-            figures.caption("  \n".join(f"{md(k)}: {md(v)}" for k, v in check.figures.items()) or "–")
-    st.download_button("Download the checks as CSV", charts.csv_bytes(principles_frame(a)),
+            st.markdown(card(check))
+    st.download_button("Download the checks as CSV", charts.csv_later(principles_frame(a)),
                        file_name="framework-principles.csv", mime="text/csv", key="csv:framework-principles",
                        icon=":material/download:")
 
@@ -230,7 +234,7 @@ def fair_share(valid: state.Valid) -> Assessment:
     st.caption("Shaded: the fair band; blue line: its centre; black line: this deal's value share of the partner's "
                "value (what the partner gives the NHS beyond the NHS's costs of access, over its value before any "
                "payment, both at its rate).")
-    st.download_button("Download the band as CSV", charts.csv_bytes(frame[["Low", "Centre", "High", "Deal"]].rename(
+    st.download_button("Download the band as CSV", charts.csv_later(frame[["Low", "Centre", "High", "Deal"]].rename(
         columns={"Low": "Band low (share)", "Centre": "Band centre (share)", "High": "Band high (share)",
                  "Deal": "This deal's value share"})), file_name="fair-share-band.csv", mime="text/csv",
         key="csv:fair-band", icon=":material/download:")
@@ -250,7 +254,7 @@ def fair_share(valid: state.Valid) -> Assessment:
                      "figures on a stated scale; set your own score, with a note, in the inputs above.")
     factors = factors_frame(a)
     st.dataframe(factors, hide_index=True, width="stretch")
-    st.download_button("Download the factors as CSV", charts.csv_bytes(factors), file_name="fair-share-factors.csv",
+    st.download_button("Download the factors as CSV", charts.csv_later(factors), file_name="fair-share-factors.csv",
                        mime="text/csv", key="csv:framework-factors", icon=":material/download:")
     st.caption(md(words.footnote(a)))
     return a

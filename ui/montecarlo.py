@@ -189,7 +189,7 @@ def data_table(title: str, shown_frame: pd.DataFrame, export: pd.DataFrame, file
         return
     with box:
         st.dataframe(shown_frame, hide_index=True, width="stretch")
-        st.download_button("Download as CSV", charts.csv_bytes(export), file_name=f"{file_stem}.csv",
+        st.download_button("Download as CSV", charts.csv_later(export), file_name=f"{file_stem}.csv",
                            mime="text/csv", key=f"csv:{key}", icon=":material/download:")
 
 
@@ -233,7 +233,7 @@ def monte_carlo(valid: state.Valid) -> None:
                  hide_index=True, width="stretch")
     st.caption(md(" ".join(agreement(valid.deal, summary.nhs, summary.partner, summary.expected_nhs,
                                              summary.expected_partner))))
-    st.download_button("Download the spread as CSV", charts.csv_bytes(spread[["Figure", "Unit", "NHS", "Partner"]]),
+    st.download_button("Download the spread as CSV", charts.csv_later(spread[["Figure", "Unit", "NHS", "Partner"]]),
                        file_name="npv-spread.csv", mime="text/csv", key="csv:spread", icon=":material/download:")
 
     of = "launched trials" if summary.launched_only else "trials"

@@ -17,7 +17,7 @@ from ui import charts, state
 from ui.fields import section_link, specs
 from ui.form import Form
 from ui.text import md
-from ui.view import keep, remember
+from ui.view import keep, opened, remember
 from valueshare import inputs
 from valueshare.errors import NoAnswer, ValueshareError
 from valueshare.format import money, percent
@@ -41,9 +41,18 @@ SECTION = "negotiation"
 MIX_KEYS = [k for k in STRUCTURES if k != "mix"]
 
 
-def inputs_editor(form: Form, draft: dict[str, Any], *, expanded: bool) -> None:
-    with st.expander("Inputs: the NHS's walk-away and target, the partner's minimum return, internal notes",
-                     expanded=expanded, icon=":material/lock:"):
+#: The view choice (and widget key) of the inputs' expander: open or closed, kept across pages.
+INPUTS = "negotiation:inputs"
+
+
+def inputs_editor(form: Form, draft: dict[str, Any], check: state.Check) -> None:
+    """The NHS's positions and notes, in an expander drawn only while it is open; it opens by itself on a new problem
+    in them."""
+    box = opened("Inputs: the NHS's walk-away and target, the partner's minimum return, internal notes", INPUTS,
+                 problems=[p.path for p in check.problems if p.path.startswith(SECTION)], icon=":material/lock:")
+    if not box.open:
+        return
+    with box:
         st.caption("Internal: these are saved with the deal and printed in the negotiation brief; the term sheet never "
                    "shows them. Leave a position empty for valueshare's default. Give each position in £ or as a share "
                    "of the partner's value, not both.")
@@ -52,10 +61,6 @@ def inputs_editor(form: Form, draft: dict[str, Any], *, expanded: bool) -> None:
         form.fields(inputs, NegotiationInputs, SECTION, names, per_row=2)
         form.field(inputs, NegotiationInputs, "notes", f"{SECTION}.notes", label="Internal notes", long=True)
         form.slot(SECTION)
-
-
-def inputs_have_problems(check: state.Check) -> bool:
-    return any(p.path.startswith(SECTION) for p in check.problems)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -86,7 +91,7 @@ def zone_section(n: Negotiation) -> None:
     if z.openers:
         st.markdown("**Each of these, changed on its own, would open a zone:**\n" + "\n".join(
             f"- {md(words.opener_text(n.deal, o))}" for o in z.openers))
-    st.download_button("Download the positions as CSV", charts.csv_bytes(frame.drop(columns=["Row"])),
+    st.download_button("Download the positions as CSV", charts.csv_later(frame.drop(columns=["Row"])),
                        file_name="negotiation-positions.csv", mime="text/csv", key="csv:positions",
                        icon=":material/download:")
 
@@ -123,10 +128,9 @@ def term_section(valid: state.Valid) -> str | None:
         target = amount / 100 if goal == "share" else amount
     else:
         target = 0.0
-    try:
-        solution = _solve(valid.json, term, goal, target, deal)
-    except (NoAnswer, ValueshareError) as error:
-        st.info(md(f"No value of this term alone reaches it: {error}"))
+    solution, failure = _solve(valid.json, term, goal, target, deal)
+    if solution is None:
+        st.info(md(f"No value of this term alone reaches it: {failure}"))
     else:
         st.success(md(f"{inputs.label(term, deal)}: {inputs.write(term, solution.value)} (now "
                       f"{inputs.write(term, solution.current)})."))
@@ -134,8 +138,13 @@ def term_section(valid: state.Valid) -> str | None:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _solve(deal_json: str, term: str, goal: str, target: float, _deal: Deal):
-    return goal_solution(_deal, term, Goal(goal, target))
+def _solve(deal_json: str, term: str, goal: str, target: float, _deal: Deal) -> tuple[Any, str]:
+    """The solution, or None and why there is none: a goal no value reaches is kept too (an exception is not
+    cached, and the bisection that finds there is no answer takes a few hundred milliseconds each time)."""
+    try:
+        return goal_solution(_deal, term, Goal(goal, target)), ""
+    except (NoAnswer, ValueshareError) as error:
+        return None, str(error)
 
 
 def offers_section(valid: state.Valid, term: str | None) -> None:
@@ -174,7 +183,7 @@ def offers_section(valid: state.Valid, term: str | None) -> None:
                              "Contingent share": o.contingent, "QALYs": o.qalys,
                              "Patient benefit at risk": o.patient_benefit_at_risk}
                             for o in n.offers if o.deal is not None])
-    st.download_button("Download the offers as CSV", charts.csv_bytes(numbers), file_name="equivalent-offers.csv",
+    st.download_button("Download the offers as CSV", charts.csv_later(numbers), file_name="equivalent-offers.csv",
                        mime="text/csv", key="csv:offers", icon=":material/download:")
     st.caption(f"NHS P10 / P50 / P90: the NHS's NPV that one trial in ten falls below, the median, and that one in "
                f"ten rises above, in a Monte Carlo of 10,000 trials "

@@ -11,11 +11,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ui import charts, state
+from ui import charts, state, text
 from ui.fields import page_of, path_words, specs
 from ui.form import Form
 from ui.state import Check
 from ui.text import md
+from ui.view import opened
 from valueshare.engine.valuation import Valuation
 from valueshare.errors import Problem, sentence
 from valueshare.figures import FIGURES, Figure, nhs_money, select
@@ -200,13 +201,19 @@ def cash_flows(valuation: Valuation, height: int = 220, level: int = 2) -> None:
     frame = charts.cash_flow_frame(valuation)
     for side in (charts.NHS, charts.PARTNER):
         st.vega_lite_chart(spec=charts.cash_flow_chart(frame, side, height=height), width="stretch")
-    with st.expander("Cash flow figures"):
-        table = frame.pivot(index=charts.YEAR, columns=charts.SIDE, values=charts.TEXT).reset_index()
-        st.dataframe(table, hide_index=True, width="stretch")
-        numbers = frame.pivot(index=charts.YEAR, columns=charts.SIDE, values=charts.AMOUNT).reset_index()
-        numbers.columns = [charts.YEAR, *[f"{side} (£)" for side in numbers.columns[1:]]]
-        st.download_button("Download as CSV", charts.csv_bytes(numbers), file_name="cash-flows.csv",
-                           mime="text/csv", key="csv:cash-flows", icon=":material/download:")
+    box = opened("Cash flow figures", "figures:cash-flows")  # its table drawn only while it is open
+    if box.open:
+        with box:
+            _cash_flow_figures(frame)
+
+
+def _cash_flow_figures(frame: pd.DataFrame) -> None:
+    table = frame.pivot(index=charts.YEAR, columns=charts.SIDE, values=charts.TEXT).reset_index()
+    st.dataframe(table, hide_index=True, width="stretch")
+    numbers = frame.pivot(index=charts.YEAR, columns=charts.SIDE, values=charts.AMOUNT).reset_index()
+    numbers.columns = [charts.YEAR, *[f"{side} (£)" for side in numbers.columns[1:]]]
+    st.download_button("Download as CSV", charts.csv_later(numbers), file_name="cash-flows.csv",
+                       mime="text/csv", key="csv:cash-flows", icon=":material/download:")
 
 
 def present_values(valuation: Valuation, side_by_side: bool = True, level: int = 2) -> None:
@@ -216,10 +223,9 @@ def present_values(valuation: Valuation, side_by_side: bool = True, level: int =
     for column, side in zip(columns, (charts.NHS, charts.PARTNER), strict=True):
         with column:
             st.caption(f"{side} side")
-            # The figures' column is given room, so that neither its heading nor a figure is cut short in a half-width
-            # column beside long line names.
-            st.dataframe(charts.present_value_frame(valuation, side), hide_index=True, width="stretch",
-                         column_config={"Present value": st.column_config.TextColumn("Present value", width="medium")})
+            # A table drawn as text (an HTML table): a long line's name wraps, and neither a heading nor a figure is
+            # cut short in a half-width column; a screen reader reads it row by row.
+            st.markdown(text.table(charts.present_value_frame(valuation, side), right=("Present value",)))
 
 
 def panel(check: Check, *, compact: bool = False) -> None:

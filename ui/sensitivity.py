@@ -80,7 +80,7 @@ def tornado_section(valid: state.Valid) -> None:
     table = tornado_table(bars, side)
     st.dataframe(table[["Driver", "Base", "Low", "High", "Source", "NHS NPV at low", "NHS NPV at high",
                         "Partner NPV at low", "Partner NPV at high"]], hide_index=True, width="stretch")
-    st.download_button("Download the tornado as CSV", charts.csv_bytes(table[[
+    st.download_button("Download the tornado as CSV", charts.csv_later(table[[
         "Driver", "Field path", "Source", "Base value", "Low value", "High value", "NHS NPV at low (£)",
         "NHS NPV at high (£)", "Partner NPV at low (£)", "Partner NPV at high (£)"]]), file_name="tornado.csv",
         mime="text/csv", key="csv:tornado", icon=":material/download:")
@@ -174,7 +174,7 @@ def two_way_section(valid: state.Valid) -> None:
             st.markdown("**Where the partner breaks even**")
             st.dataframe(breaks[["Row value", "Break-even column value"]].rename(columns={
                 "Row value": row_name, "Break-even column value": col_name}), hide_index=True, width="stretch")
-        st.download_button("Download as CSV", charts.csv_bytes(export), file_name="two-way-table.csv",
+        st.download_button("Download as CSV", charts.csv_later(export), file_name="two-way-table.csv",
                            mime="text/csv", key="csv:two-way", icon=":material/download:")
 
 

@@ -12,6 +12,7 @@ field's path as a ``Problem`` names it (``terms[2].tiers``), so a problem can be
 from __future__ import annotations
 
 import copy
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from valueshare.scenario import deal_from_data, deal_to_data, example_paths, loa
 DRAFT = "draft"
 SOURCE = "draft_source"
 LAST_VALID = "last_valid"
+CHECKED = "checked"  # the draft's content when last checked, its problems and its valid deal (or None)
 PENDING = "pending_load"
 BASES = "table_bases"
 STASH = "stash"
@@ -184,9 +186,24 @@ def forget_widgets(prefix: str) -> None:
             del st.session_state[BASES][path]
 
 
+def _content(data: Any) -> str:
+    """The draft's content as text, to tell whether it has changed since it was last checked."""
+    return json.dumps(data, sort_keys=True, default=repr)
+
+
 def check() -> Check:
-    """Validate the draft; if it is valid, value it and keep it as the last valid deal."""
+    """Validate the draft; if it is valid, value it and keep it as the last valid deal. A draft that has not changed
+    since it was last checked is not read again (a page's run checks it more than once, and every page checks it):
+    the last answer is kept with the draft's content (``CHECKED``)."""
     data = draft()
+    content = _content(data)
+    last = st.session_state.get(CHECKED)
+    if last is not None and last[0] == content:
+        problems, valid = last[1], last[2]
+        if valid is not None:
+            st.session_state[LAST_VALID] = valid
+        return Check(list(problems), st.session_state.get(LAST_VALID))
+    valid = None
     try:
         deal = deal_from_data(data)
         deal_json = deal.model_dump_json()
@@ -196,8 +213,9 @@ def check() -> Check:
     except ValueshareError as error:
         problems = [Problem("", str(error))]
     else:
-        st.session_state[LAST_VALID] = Valid(deal, deal_json, valuation)
+        valid = st.session_state[LAST_VALID] = Valid(deal, deal_json, valuation)
         problems = []
+    st.session_state[CHECKED] = (content, list(problems), valid)
     return Check(problems, st.session_state.get(LAST_VALID))
 
 

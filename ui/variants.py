@@ -18,7 +18,7 @@ import streamlit as st
 from ui import state
 from ui.results import problem_text
 from ui.text import md
-from ui.view import VIEW
+from ui.view import VIEW, opened
 from valueshare import inputs
 from valueshare.errors import DealInvalid, Problem
 from valueshare.model import Deal
@@ -36,6 +36,7 @@ from valueshare.variants import (
 )
 
 KEY = "variants:"                   # every widget of the editor starts with it
+EDITOR = "variants:editor"        # the view choice (and key) of the editor's box: open or closed
 REFUSED = "variants:refused"        # (deal source, {part: problems}) of the last refused change of each part
 TYPED = "variants:typed"            # (deal source, {widget key: value}) typed into a part whose change was refused
 BASE = "variants:base"              # (deal source, deal data): the deal as it was before the edits to keep
@@ -55,8 +56,13 @@ def variants_editor(valid: state.Valid) -> None:
     _forget_another_deals()
     refused = _own(REFUSED)
     deal = valid.deal
-    with st.expander("Make and change variants", icon=":material/edit:",
-                     expanded=not deal.variants or bool(refused)):
+    # drawn only while open (its forty-odd widgets are not needed to compare); open at first when there are no
+    # variants yet, and by itself when a change was refused, so that the refusal is shown at the change
+    box = opened("Make and change variants", EDITOR, icon=":material/edit:", default=not deal.variants,
+                 problems=[f"{part}: {problem.line()}" for part, problems in refused.items() for problem in problems])
+    if not box.open:
+        return
+    with box:
         if not state.check().current:
             st.info("Fix the deal's problems shown above to make or change its variants here.")
             return

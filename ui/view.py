@@ -51,14 +51,16 @@ def forget(*keys: str) -> None:
         st.session_state.setdefault(VIEW, {}).pop(key, None)
 
 
-def opened(label: str, key: str, *, problems: Collection[str] = (), icon: str | None = None) -> ExpanderContainer:
+def opened(label: str, key: str, *, problems: Collection[str] = (), icon: str | None = None,
+           default: bool = False) -> ExpanderContainer:
     """An expander that reruns the page when it is opened or closed, so that its content is drawn only while it is
     open (``if box.open: with box: ...``): a closed one sends the browser its label and nothing else. Whether it is
     open is a view choice, kept across pages; it opens by itself when ``problems`` (the paths of the problems in
     what it holds) are new, so that they are shown at their fields, and stays as the user left it otherwise (a
-    problem in a closed one is listed in the box at the top of the page)."""
+    problem in a closed one is listed in the box at the top of the page). ``default``: open the first time it is
+    drawn."""
     # Set each run, so that the state is carried over when the label changes (Streamlit then makes a new widget).
-    st.session_state[key] = bool(st.session_state[remember(key, False)])
+    st.session_state[key] = bool(st.session_state[remember(key, default)])
     seen = tuple(sorted(problems))
     if seen and seen != st.session_state[VIEW].get(f"{key}:problems"):
         st.session_state[key] = True

@@ -207,10 +207,17 @@ def term_problems(deal: Deal):
             yield Problem(f"{where}.stage", f"no stage is called '{term.stage}' (stages: {known})", "milestone_stage")
         if isinstance(term, SdeCharges) and deal.access_route is not AccessRoute.SDE:
             yield Problem(where, f"secure data environment charges need access_route: secure_data_environment; this "
-                                 f"deal's route is {deal.access_route.label.lower()}", "sde_charges_need_sde")
+                                 f"deal's route is {deal.access_route.label.lower()}", "sde_charges_need_sde",
+                          _SDE_IN_FORM + f"; this deal's route is {deal.access_route.label.lower()}")
         if term.sales_linked and not has_sales:
             yield Problem(where, "this term is paid on sales, so route_to_market.sales must be filled in",
-                          "sales_linked_needs_sales")
+                          "sales_linked_needs_sales",
+                          "this term is paid on sales, so the product's sales (Route to market) must be filled in")
+
+
+#: The form's words for the rule that secure data environment charges need that route: the field named by its label.
+_SDE_IN_FORM = ("secure data environment charges need the deal's access route (Parties) to be "
+                "'{}'".format(AccessRoute.SDE.label))
 
 
 def platform_problems(deal: Deal):
@@ -225,7 +232,7 @@ def platform_problems(deal: Deal):
         for j, term in enumerate(user.terms):
             if isinstance(term, SdeCharges) and deal.access_route is not AccessRoute.SDE:
                 yield Problem(f"platform_users[{k}].terms[{j}]", "secure data environment charges need "
-                              "access_route: secure_data_environment", "sde_charges_need_sde")
+                              "access_route: secure_data_environment", "sde_charges_need_sde", _SDE_IN_FORM)
 
 
 def _all_terms(deal: Deal):
