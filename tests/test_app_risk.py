@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from apptest_support import tables
 from builders import base_data
 from streamlit.testing.v1 import AppTest
 
@@ -52,7 +53,7 @@ def errors(at: AppTest) -> list[str]:
 
 def table(at: AppTest, *columns: str):
     """The first table on the page that has these columns."""
-    return next(d.value for d in at.dataframe if all(c in d.value.columns for c in columns))
+    return next(t for t in tables(at) if all(c in t.columns for c in columns))
 
 
 def expected_summary(deal, trials=DEFAULT_TRIALS, seed=DEFAULT_SEED):

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ui import charts, state
+from ui import charts, state, text
 from ui.fields import section_link
 from ui.text import md
 from ui.view import keep, opened, remember
@@ -229,8 +229,8 @@ def monte_carlo(valid: state.Valid) -> None:
                                           "uncertain input at its base case (by default its mean); the mean of the "
                                           "trials comes close to it unless the value is not linear in an uncertain "
                                           "input (a stage's length, a tiered royalty, tax on profit).")
-    st.dataframe(spread[["Figure", "NHS ", "Partner "]].rename(columns={"NHS ": "NHS", "Partner ": "Partner"}),
-                 hide_index=True, width="stretch")
+    shown = spread[["Figure", "NHS ", "Partner "]].rename(columns={"NHS ": "NHS", "Partner ": "Partner"})
+    st.markdown(text.table(shown, right=("NHS", "Partner")))
     st.caption(md(" ".join(agreement(valid.deal, summary.nhs, summary.partner, summary.expected_nhs,
                                              summary.expected_partner))))
     st.download_button("Download the spread as CSV", charts.csv_later(spread[["Figure", "Unit", "NHS", "Partner"]]),

@@ -244,7 +244,12 @@ def panel(check: Check, *, compact: bool = False) -> None:
     if not compact:
         members_table(valuation)
         users_table(valuation)
-    cash_flows(valuation, height=200 if compact else 240, level=level)
+        cash_flows(valuation, height=240, level=level)
+    else:  # beside the Deal page's editor: the charts drawn only while their box is open, so an edit redraws less
+        box = opened("Cash flow charts", "deal:cash-flows", icon=":material/bar_chart:")
+        if box.open:
+            with box:
+                cash_flows(valuation, height=200, level=level)
     present_values(valuation, side_by_side=not compact, level=level)
 
 
