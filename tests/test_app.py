@@ -461,6 +461,12 @@ def test_a_new_deal_asks_for_each_required_field_and_values_once_they_are_filled
     # figures are shown, since no version of this deal was ever valid.
     assert not at.metric and "No valid version" in " ".join(i.value for i in at.info)
     assert not errors(at) and "To complete this deal, fill in 6 fields:" in " ".join(i.value for i in at.info)
+    # A visit to the register lists what to fill in before saving, and is not yet a save: back on the Deal page the
+    # fields are still a checklist, not errors.
+    at.switch_page("app_pages/register.py").run()
+    assert "Fix the deal's problems before saving it" in " ".join(i.value for i in at.info) and not errors(at)
+    at.switch_page("app_pages/deal.py").run()
+    assert not errors(at) and "To complete this deal, fill in 6 fields:" in " ".join(i.value for i in at.info)
     # Inputs with a default in the model show it, so what is on screen is what the valuation uses.
     show(at, "Assumptions")
     assert at.number_input(key="w:assumptions.horizon_years").value == 20

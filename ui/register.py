@@ -253,7 +253,8 @@ def save_form(repo: Repository, check: state.Check) -> None:
     if check.shown is None or not check.current:
         from ui.results import go_to_fix, problem_text  # ui.results draws the deal pages, which use this module
 
-        state.reveal()  # asked to save: every field still to fill in is now a problem to fix
+        # Listed here as what to do, not shown as errors: the Deal page keeps its checklist until the user touches a
+        # field or asks for a document (a visit to the register is not yet a save).
         st.info("Fix the deal's problems before saving it: only a valid deal is saved.\n\n"
                 + "\n".join(f"- {problem_text(p)}" for p in check.problems), icon=":material/info:")
         go_to_fix(check.problems, None)

@@ -10,9 +10,12 @@ import streamlit as st
 #   small text (axe-core's colour-contrast rule); 80% of the text colour reads 6.4:1 in the light theme and keeps
 #   the dark theme's contrast too, since it follows the theme's own text colour;
 # - code blocks wrap instead of scrolling sideways: a scrolling region a keyboard cannot reach (axe-core's
-#   scrollable-region-focusable) on a phone, and a line cut off on screen.
+#   scrollable-region-focusable) on a phone, and a line cut off on screen;
+# - a metric's label wraps onto a second line instead of ending in "..." in a narrow column ("Value share beyond ...").
 _EVERY_PAGE = """
 <style>
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 [data-testid="stCaptionContainer"] { color: inherit; opacity: 0.8; }
 [data-testid="stMarkdownContainer"] pre code { white-space: pre-wrap !important; overflow-wrap: anywhere; }
 </style>
