@@ -217,7 +217,7 @@ def term_problems(deal: Deal):
 
 #: The form's words for the rule that secure data environment charges need that route: the field named by its label.
 _SDE_IN_FORM = ("secure data environment charges need the deal's access route (Parties) to be "
-                "'{}'".format(AccessRoute.SDE.label))
+                f"'{AccessRoute.SDE.label}'")
 
 
 def platform_problems(deal: Deal):
