@@ -1,8 +1,8 @@
 """The random stream and every trial's cash flows are those of the engine before issue 20 (Monte Carlo speed).
 
 ``montecarlo_stream/reference.json`` holds, for every shipped example and the corpus deals that use every mechanism,
-the NHS and partner NPV of each recorded trial at seed 7, recorded by ``montecarlo_stream/record.py`` on the engine
-of commit cd37098, before any change made for speed (its docstring says how and when to record again). A change
+the NHS and partner NPV of each recorded trial at seed 7, recorded by ``montecarlo_stream/record_stream.py`` on the
+engine of commit cd37098, before any change made for speed (its docstring says how and when to record again). A change
 that keeps the draws (same calls, same order) and the cash flows gives the same trials to rounding: £1e-6 is a
 millionth of a penny above the £1e-8 the engine and a hand-written kernel differ by (docs/performance.md).
 """

@@ -7,7 +7,7 @@ probabilities, so every flow is an expected value (risk-adjusted). In a Monte Ca
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -44,6 +44,25 @@ class RouteDraw:
     @property
     def trials(self) -> int:
         return self.launch.shape[0]
+
+    @cached_property
+    def launch_rows(self) -> np.ndarray | None:
+        """The rows (worlds) in which the product can launch (launch weight not 0), or None when that is every row.
+
+        Every sales-linked flow is weighted by the launch weight, so in the other rows it is exactly 0: a Monte
+        Carlo (weights 0 or 1) computes sales and the terms on them only for the trials that launch, a few in a
+        hundred for a medicine (``deal_flows``)."""
+        rows = np.flatnonzero(self.launched)
+        return None if rows.size == self.trials else rows
+
+    def take(self, rows: np.ndarray) -> RouteDraw:
+        """The same route in the worlds ``rows`` only (an index array), in that order."""
+        return replace(self, stage_costs=self.stage_costs[rows], stage_starts=self.stage_starts[rows],
+                       stage_ends=self.stage_ends[rows], reach=self.reach[rows], passed=self.passed[rows],
+                       branch=self.branch[rows], launch=self.launch[rows], launched=self.launched[rows],
+                       volume=self.volume[rows], price=self.price[rows], peak_uptake=self.peak_uptake[rows],
+                       years_to_peak=self.years_to_peak[rows], nhs_share=self.nhs_share[rows],
+                       operating_margin=self.operating_margin[rows])
 
     @cached_property
     def _sales_to_end(self) -> np.ndarray:
@@ -93,13 +112,31 @@ class RouteDraw:
         """Each stage's partner cost spread evenly over its duration, weighted by the chance of reaching it.
 
         The share of a stage (a, b] that has elapsed by time t is clip(t − a, 0, b − a) / (b − a); a year's cost is
-        the difference of that between the year's two ends, summed over stages in one array operation.
+        the difference of that between the year's two ends, summed over stages.
+
+        Each stage is computed only in the worlds that reach it (in a Monte Carlo most trials stop at the first
+        stages; a stage not reached costs exactly 0), straight into the running total.
         """
-        t = np.arange(self.horizon_years + 1, dtype=float)[None, None, :]
+        n = self.trials
+        t = np.arange(self.horizon_years + 1, dtype=float)[None, :]
         duration = self.stage_ends - self.stage_starts
-        # np.minimum/np.maximum rather than np.clip: the same result, without clip's per-call overhead
-        elapsed = np.minimum(np.maximum(t - self.stage_starts[:, :, None], 0.0), duration[:, :, None])
-        spent = np.einsum("nst,ns->nt", elapsed, self.stage_costs * self.reach / duration)
+        weight = self.stage_costs * self.reach / duration  # (n, S) £ a year of each stage, if reached
+        spent = np.zeros((n, self.horizon_years + 1))
+        for s in range(len(self.stage_names)):
+            rows = np.flatnonzero(self.reach[:, s])
+            every = rows.size == n
+            if rows.size == 0:
+                continue
+            start = self.stage_starts[:, s] if every else self.stage_starts[rows, s]
+            # np.minimum/np.maximum rather than np.clip: the same result, without clip's per-call overhead
+            elapsed = np.subtract(t, start[:, None])
+            np.maximum(elapsed, 0.0, out=elapsed)
+            np.minimum(elapsed, (duration[:, s] if every else duration[rows, s])[:, None], out=elapsed)
+            elapsed *= (weight[:, s] if every else weight[rows, s])[:, None]
+            if every:
+                spent += elapsed
+            else:
+                spent[rows] += elapsed
         return np.diff(spent, axis=1, prepend=0.0)
 
 def route_offset_and_branch(deal: Deal) -> tuple[int, float]:

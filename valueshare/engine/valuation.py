@@ -201,17 +201,27 @@ def deal_flows(deal: Deal, route: RouteDraw | None, clause_weight: np.ndarray,
             if not getattr(term, "in_partner_irr", False):
                 outside_irr.add(key)
 
+    # A sales-linked term is computed only in the worlds that can launch (route.launch_rows): in the others each of
+    # its flows is weighted by a launch weight of 0, so it is exactly 0 there.
+    rows = route.launch_rows if route is not None else None
+    launching = route.take(rows) if route is not None and rows is not None else None
+
+    def flows_of(term: Any, at: Timing) -> Flow:
+        function = _flows(registry.of(term).flows)
+        if launching is None or rows is None or not registry.of(term).sales_linked:
+            return function(term, route, at)
+        return function(term, launching, at.take(rows)).scatter(rows, n)
+
     for i, term in enumerate(deal.terms):
         if isinstance(term, ConsentToCommercialise):
             inner = timing(term.year, clause_weight)
             for j, sub in enumerate(term.terms):
-                add(f"terms[{i}].terms[{j}]", f"If commercialised: {term_title(sub)}", sub,
-                    _flows(registry.of(sub).flows)(sub, route, inner))
+                add(f"terms[{i}].terms[{j}]", f"If commercialised: {term_title(sub)}", sub, flows_of(sub, inner))
         elif i in drawn:
             add(f"terms[{i}]", term_title(term), term,
                 _flows(registry.of(term).flows_drawn)(term, drawn[i], route, top))
         else:
-            add(f"terms[{i}]", term_title(term), term, _flows(registry.of(term).flows)(term, route, top))
+            add(f"terms[{i}]", term_title(term), term, flows_of(term, top))
 
     for k, user in enumerate(deal.platform_users):
         for j, used in enumerate(user.terms):
@@ -228,10 +238,16 @@ def deal_flows(deal: Deal, route: RouteDraw | None, clause_weight: np.ndarray,
             operating.append(Line(f"partner.funding[{k}]", f"Grant from {grant.funder}", row))
     expected_sales = np.zeros((n, horizon + 1))
     if route is not None:
-        sales = route.sales()
-        expected_sales = sales * route.launched[:, None]
-        operating.append(Line("partner.operating_profit", "Operating profit from sales",
-                              route.operating_margin[:, None] * expected_sales))
+        selling = route if launching is None else launching
+        sold = selling.sales() * selling.launched[:, None]
+        profit = selling.operating_margin[:, None] * sold
+        if launching is not None:
+            expected_sales[rows] = sold
+            profit, placed = np.zeros((n, horizon + 1)), profit
+            profit[rows] = placed
+        else:
+            expected_sales = sold
+        operating.append(Line("partner.operating_profit", "Operating profit from sales", profit))
         operating.append(Line("partner.stage_costs", "Development stage costs", -route.stage_cost_flows()))
     taxable = _sum(operating + [x for x in payments if x.key not in ownership], (n, horizon + 1))
     tax = [Line(TAX_KEY, "Corporation tax", -corporation_tax(taxable, a.partner_tax_rate))] \

@@ -1,4 +1,4 @@
-"""Record the per-trial results of ``simulate()`` for fixed seeds: ``python tests/montecarlo_stream/record.py``.
+"""Record the per-trial results of ``simulate()`` for fixed seeds: ``python tests/montecarlo_stream/record_stream.py``.
 
 ``tests/test_montecarlo_stream.py`` runs ``simulate()`` with today's engine and compares every recorded trial's NHS
 and partner NPV with ``reference.json`` (within £1e-6), and whether it launched exactly. The promise it checks: a
