@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import importlib.metadata
+import inspect
 import json
 import os
 import platform
@@ -40,7 +41,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +95,11 @@ class Runs:
     wall: list[float]
     faults: list[int]
     system: list[float]
+    cpu: list[float] = field(default_factory=list)  # user + system time of this process, every thread
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu) if self.cpu else float("nan")
 
     @property
     def median(self) -> float:
@@ -120,6 +126,7 @@ def interleaved(calls: dict[str, Callable[[], Any]], repeats: int) -> dict[str, 
             runs[name].wall.append(wall)
             runs[name].faults.append(after.ru_minflt - before.ru_minflt)
             runs[name].system.append(after.ru_stime - before.ru_stime)
+            runs[name].cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
     return runs
 
 
@@ -579,22 +586,29 @@ def bench_pharma(repeats: int, trials: int, *, profile: bool) -> None:
               f"(SE {se_ker:,.0f}); difference {z:+.2f} SE; same seed: largest per-trial difference £{worst:.2g}")
         agree[party] = {"simulate_mean": m_sim, "kernel_mean_other_seed": m_ker, "difference_in_se": z,
                         "max_abs_diff_same_seed": worst}
-    runs = interleaved({
-        "simulate": lambda: simulate(deal, trials=trials, seed=seed),
-        "kernel": lambda: pharma_kernel(p, trials, seed=seed),
-    }, repeats)
+    threaded = "workers" in inspect.signature(simulate).parameters  # simulate() runs chunks on threads (issue 20)
+    calls: dict[str, Callable[[], Any]] = {"simulate": lambda: simulate(deal, trials=trials, seed=seed)}
+    if threaded:
+        calls["simulate, 1 thread"] = lambda: simulate(deal, trials=trials, seed=seed, workers=1)  # type: ignore
+    calls["kernel"] = lambda: pharma_kernel(p, trials, seed=seed)
+    runs = interleaved(calls, repeats)
     s, k = runs["simulate"].median, runs["kernel"].median
     after = os.getloadavg()
-    print(f"wall time, median (best) of {repeats} interleaved runs; load average after "
-          f"{after[0]:.2f} {after[1]:.2f} {after[2]:.2f}:")
-    print(f"  simulate()          {s * 1e3:8.1f} ms ({runs['simulate'].best * 1e3:7.1f})   "
-          f"{vs_target(s, TARGET_PHARMA_MC_S * trials / 1e6, 's')}")
-    print(f"  kernel, same chunks {k * 1e3:8.1f} ms ({runs['kernel'].best * 1e3:7.1f})")
+    print(f"wall time, median (best) of {repeats} interleaved runs, and CPU time (user + system, all threads); "
+          f"load average after {after[0]:.2f} {after[1]:.2f} {after[2]:.2f}:")
+    for name, r in runs.items():
+        target = f"   {vs_target(r.median, TARGET_PHARMA_MC_S * trials / 1e6, 's')}" if name != "kernel" else ""
+        print(f"  {name:20} {r.median * 1e3:8.1f} ms ({r.best * 1e3:7.1f}); CPU {r.cpu_median * 1e3:8.1f} ms{target}")
     print(f"  ratio simulate / kernel {s / k:5.2f}× (best to best {runs['simulate'].best / runs['kernel'].best:.2f}×)"
           f"   {vs_target(s / k, TARGET_PHARMA_RATIO, '×')}")
+    if threaded:
+        one = runs["simulate, 1 thread"]
+        print(f"  ratio simulate on 1 thread / kernel {one.median / k:5.2f}×; CPU time, simulate on 1 thread / "
+              f"kernel {one.cpu_median / runs['kernel'].cpu_median:5.2f}×")
     RESULTS["pharma"] = {"trials": trials, "simulate_ms": s * 1e3, "kernel_ms": k * 1e3, "ratio": s / k,
-                         "simulate_all_ms": [x * 1e3 for x in runs["simulate"].wall],
-                         "kernel_all_ms": [x * 1e3 for x in runs["kernel"].wall],
+                         "runs": {name: {"median_ms": r.median * 1e3, "best_ms": r.best * 1e3,
+                                         "cpu_median_ms": r.cpu_median * 1e3, "all_ms": [x * 1e3 for x in r.wall]}
+                                  for name, r in runs.items()},
                          "load_average_before": load, "load_average_after": after, "agreement": agree}
     if profile:
         import cProfile
