@@ -111,33 +111,38 @@ class RouteDraw:
     def stage_cost_flows(self) -> np.ndarray:
         """Each stage's partner cost spread evenly over its duration, weighted by the chance of reaching it.
 
-        The share of a stage (a, b] that has elapsed by time t is clip(t − a, 0, b − a) / (b − a); a year's cost is
-        the difference of that between the year's two ends, summed over stages.
-
-        Each stage is computed only in the worlds that reach it (in a Monte Carlo most trials stop at the first
-        stages; a stage not reached costs exactly 0), straight into the running total.
+        A stage (a, b] costs ``cost / (b − a)`` a year while it runs: in year t (the interval (t − 1, t]) the cost
+        times the part of the year inside the stage, ``max(0, min(t, b) − max(t − 1, a)) / (b − a)``, which is
+        ``year_overlap``. Each stage is computed only in the worlds that reach it (in a Monte Carlo most trials stop
+        at the first stages; a stage not reached costs exactly 0) and only in the years from the earliest start to
+        the latest end among them (every other year's part is exactly 0), straight into the total.
         """
-        n = self.trials
-        t = np.arange(self.horizon_years + 1, dtype=float)[None, :]
+        n, horizon = self.trials, self.horizon_years
         duration = self.stage_ends - self.stage_starts
         weight = self.stage_costs * self.reach / duration  # (n, S) £ a year of each stage, if reached
-        spent = np.zeros((n, self.horizon_years + 1))
+        out = np.zeros((n, horizon + 1))
         for s in range(len(self.stage_names)):
             rows = np.flatnonzero(self.reach[:, s])
-            every = rows.size == n
             if rows.size == 0:
                 continue
+            every = rows.size == n
             start = self.stage_starts[:, s] if every else self.stage_starts[rows, s]
-            # np.minimum/np.maximum rather than np.clip: the same result, without clip's per-call overhead
-            elapsed = np.subtract(t, start[:, None])
-            np.maximum(elapsed, 0.0, out=elapsed)
-            np.minimum(elapsed, (duration[:, s] if every else duration[rows, s])[:, None], out=elapsed)
-            elapsed *= (weight[:, s] if every else weight[rows, s])[:, None]
+            end = self.stage_ends[:, s] if every else self.stage_ends[rows, s]
+            first = int(np.floor(start.min())) + 1  # the first year that ends after a start (year 0 is a point)
+            last = min(int(np.ceil(end.max())), horizon)
+            if last < first:
+                continue
+            t = np.arange(first, last + 1, dtype=float)[None, :]
+            part = np.minimum(t, end[:, None])
+            part -= np.maximum(t - 1.0, start[:, None])
+            np.maximum(part, 0.0, out=part)
+            part *= (weight[:, s] if every else weight[rows, s])[:, None]
             if every:
-                spent += elapsed
+                out[:, first:last + 1] += part
             else:
-                spent[rows] += elapsed
-        return np.diff(spent, axis=1, prepend=0.0)
+                out[rows, first:last + 1] += part
+        return out
+
 
 def route_offset_and_branch(deal: Deal) -> tuple[int, float]:
     """Where the route starts and the probability of the world it lives in.
