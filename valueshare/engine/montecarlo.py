@@ -3,8 +3,10 @@
 In each trial every stage succeeds or fails (a draw against its probability), so a failed stage takes its milestone,
 every later milestone and all sales-linked payments with it; uncertain inputs are drawn from their distributions, so
 a longer stage shifts launch and everything after it; a consent clause switches on or not; an equity exit happens
-or not. Trials are processed in chunks so memory stays bounded: one chunk of trials × years is a few MB per array
-(5,000 by default: see CHUNK). Reproducible: the same deal, seed, trial count and chunk size give the same numbers.
+or not. Trials are processed in chunks so memory stays bounded: one chunk of trials × years is about 1 MB per array
+(5,000 by default: see CHUNK). Each chunk is drawn in order on the calling thread and valued on a pool of threads
+(one per core), so the number of threads changes nothing. Reproducible: the same deal, seed, trial count and chunk
+size give the same numbers.
 """
 
 from __future__ import annotations
