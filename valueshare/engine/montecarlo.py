@@ -11,7 +11,9 @@ size give the same numbers.
 
 from __future__ import annotations
 
+import ctypes
 import os
+import platform
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -174,6 +176,36 @@ def draw_worlds(deal: Deal, n: int, rng: np.random.Generator):
     return route, switched, drawn
 
 
+#: glibc's malloc options (malloc.h): M_TRIM_THRESHOLD, M_MMAP_THRESHOLD.
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+_allocator_tuned = False
+
+
+def _keep_freed_memory() -> None:
+    """Ask glibc's malloc, once per process, to keep up to 64 MiB of freed memory at the top of each heap and to
+    serve arrays under 32 MiB from its heaps.
+
+    By default it adapts both thresholds to the sizes freed so far and hands the freed top of a heap back to the
+    system as soon as it exceeds twice the largest block seen: a chunk's arrays of trials × years (a few MB each)
+    are then returned at the end of every chunk and faulted in, zeroed, again in the next. Measured (bench/) on
+    300,000 trials of the pharma example with an 80-year horizon: 520,000 page faults and 3.5 s without this,
+    1,100 and 1.2 s with it; at 25 years the faults came and went with the history of sizes (7,000 to 810,000 in
+    1,000,000 trials). The cost is that the process keeps up to that much memory it no longer uses instead of
+    returning it. Nothing changes on another C library (musl, macOS, Windows)."""
+    global _allocator_tuned
+    if _allocator_tuned:
+        return
+    _allocator_tuned = True
+    if platform.libc_ver()[0] != "glibc":
+        return
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(_M_TRIM_THRESHOLD, 64 << 20)
+        libc.mallopt(_M_MMAP_THRESHOLD, 32 << 20)
+    except (OSError, AttributeError):  # no such library or function: the defaults stay
+        pass
+
+
 def _workers(workers: int | None) -> int:
     """Threads for the chunks: ``workers``, or one per core the process may use."""
     if workers is not None:
@@ -226,10 +258,8 @@ def simulate(deal: Deal, *, trials: int = DEFAULT_TRIALS, seed: int | None = Non
         if progress is not None:
             progress(1.0)
     else:
-        # Even one worker is a thread of its own: the next chunk is drawn while one is valued, and its memory comes
-        # from that thread's malloc arena, which keeps the pages it frees. On the main thread, glibc hands the
-        # freed top of its heap back to the system and takes it again chunk after chunk: 810,000 page faults and
-        # 2.8 s of system time in 1,000,000 trials of the pharma example, against 4,000 on a worker (bench/).
+        # Even one worker is a thread of its own, so the next chunk is drawn while one is valued.
+        _keep_freed_memory()
         threads = min(_workers(workers), len(starts))
         with ThreadPoolExecutor(max_workers=threads) as pool:
             pending: deque[tuple[int, Future[None]]] = deque()
