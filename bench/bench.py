@@ -13,7 +13,12 @@ Sections:
                  numpy kernel of the same deal, whose mean NPVs must agree; chunk sizes
   tornado        tornado(deal) for each example
   app            Streamlit reruns after one input change, through streamlit.testing.v1.AppTest
-  memory         simulate() of 1,000,000 trials in a subprocess: peak RSS and time
+  pharma         simulate() of 1,000,000 trials of pharma-genomic-discovery (25 years, corporation tax) against a
+                 minimal hand-written numpy kernel of that deal, checked trial by trial (issue 20)
+  growth         simulate() of the pharma example by trials (100,000, 1,000,000; 10,000,000 with --ten-million),
+                 by horizon (10 to 80 years) and by number of terms (1 to 16)
+  memory         simulate() of 1,000,000 trials in a subprocess: peak RSS and time; the pharma example too, and at
+                 10,000,000 trials with --ten-million
   browser        the app served by Streamlit in headless Chromium (Playwright): each page opened from the sidebar,
                  first and again, until the page has run and drawn; on the Deal page, a number typed into an input
                  until the headline figure shown changes; needs Debian's chromium
@@ -26,6 +31,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import importlib.metadata
+import inspect
 import json
 import os
 import platform
@@ -35,7 +41,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +60,7 @@ from valueshare.sensitivity import tornado  # noqa: E402
 IMAGING = ROOT / "scenarios" / "ai-imaging-device.yaml"
 APP = ROOT / "app.py"
 RISK_PAGE = ROOT / "app_pages" / "risk.py"
-SECTIONS = ("deterministic", "montecarlo", "tornado", "app", "memory", "browser", "portfolio")
+SECTIONS = ("deterministic", "montecarlo", "pharma", "growth", "tornado", "app", "memory", "browser", "portfolio")
 
 # Targets (docs/performance.md). Printed as ratios, never asserted.
 TARGET_VALUE_MS = 5.0
@@ -63,6 +69,7 @@ TARGET_KERNEL_RATIO = 2.0
 TARGET_TORNADO_MS = 1000.0
 TARGET_RERUN_MS = 300.0
 TARGET_MEMORY_MIB = 1024.0
+TARGET_MEMORY_10M_MIB = 4096.0  # 10,000,000 trials, chunked (issue 20)
 
 RESULTS: dict[str, Any] = {}
 
@@ -88,6 +95,11 @@ class Runs:
     wall: list[float]
     faults: list[int]
     system: list[float]
+    cpu: list[float] = field(default_factory=list)  # user + system time of this process, every thread
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu) if self.cpu else float("nan")
 
     @property
     def median(self) -> float:
@@ -114,6 +126,7 @@ def interleaved(calls: dict[str, Callable[[], Any]], repeats: int) -> dict[str, 
             runs[name].wall.append(wall)
             runs[name].faults.append(after.ru_minflt - before.ru_minflt)
             runs[name].system.append(after.ru_stime - before.ru_stime)
+            runs[name].cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
     return runs
 
 
@@ -389,6 +402,290 @@ def bench_montecarlo(repeats: int, trials: int, *, profile: bool) -> None:
         pstats.Stats(prof).sort_stats("tottime").print_stats(15)
 
 
+# -- 2b. Monte Carlo of the pharma example against a minimal kernel (issue 20) ---------------------------------
+
+PHARMA = ROOT / "scenarios" / "pharma-genomic-discovery.yaml"
+TARGET_PHARMA_MC_S = 0.5        # 1,000,000 trials of the pharma example (issue 20)
+TARGET_PHARMA_RATIO = 1.2       # simulate() / the minimal kernel below
+
+
+@dataclass(frozen=True)
+class PharmaInputs:
+    """The pharma-genomic-discovery deal reduced to the numbers its kernel needs (the kernel knows its structure)."""
+
+    horizon: int
+    durations: np.ndarray          # (S,) base stage durations
+    stage_costs: np.ndarray        # (S,)
+    probability: np.ndarray        # (S,)
+    triangular_stage2: tuple[float, float, float]
+    triangular_stage3: tuple[float, float, float]
+    pert_uptake: tuple[float, float, float]
+    lognormal_price: tuple[float, float]             # mean, sd
+    volume: float
+    years_to_peak: float
+    margin: float
+    sales_end: float
+    milestones: tuple[tuple[int, float], ...]        # (stage index, amount fixed in cash)
+    tiers: tuple[tuple[float, float], ...]           # (from £ fixed in cash, rate)
+    royalty_years: float
+    tax_rate: float
+    deflator: np.ndarray           # (years,) 1 / (1 + inflation)^t: every term is fixed in cash
+    fees: np.ndarray               # (years,) the fees in real pounds
+    nhs_costs: np.ndarray          # (years,) the NHS's own costs (real), positive
+    df_nhs: np.ndarray
+    df_partner: np.ndarray
+
+
+def pharma_inputs(deal: Deal) -> PharmaInputs:
+    """Read the numbers out of the pharma deal, checking it has exactly the structure the kernel hard-codes."""
+    route, a = deal.route_to_market, deal.assumptions
+    kinds = [t.kind for t in deal.terms]
+    assert kinds == ["access_fee", "access_fee", "milestone", "milestone", "milestone", "royalty"], kinds
+    assert [u.input for u in deal.uncertainty] == [
+        "route_to_market.stages[2].duration_years", "route_to_market.stages[3].duration_years",
+        "route_to_market.sales.peak_uptake", "route_to_market.sales.price_gbp"]
+    u = [x.distribution for x in deal.uncertainty]
+    assert [x.dist for x in u] == ["triangular", "triangular", "pert", "lognormal"]
+    assert deal.consent_clause is None and not deal.funding and not deal.platform_users
+    assert deal.nhs.split.value == "not_agreed" and deal.contribution.curation is None
+    assert all(not (m.own_costs.preparation_gbp or m.own_costs.yearly_gbp) for m in deal.nhs.members)
+    assert all(t.indexation.value == "fixed" for t in deal.terms)
+    fee0, fee1, ms0, ms1, ms2, royalty = deal.terms
+    assert fee0.frequency.value == "one_off" and fee1.frequency.value == "yearly"
+    assert royalty.territory.value == "worldwide" and royalty.cap_gbp is None and royalty.term_years is not None
+    sales = route.sales
+    assert sales.starting_uptake == 0 and sales.nhs_party_purchase_share == 1.0
+    h = a.horizon_years
+    assert h <= 30  # the Green Book's step never applies
+    names = [s.name for s in route.stages]
+    years = np.arange(h + 1)
+    deflator = (1 + a.inflation_rate) ** -years.astype(float)
+
+    def paid(amount: float, first: int, count: int) -> np.ndarray:
+        return np.where((years >= first) & (years < first + count), amount, 0.0)
+
+    costs = deal.contribution.access_costs
+    nhs_costs = paid(costs.preparation_gbp, 0, 1) + paid(costs.yearly_gbp, 1, costs.years)
+    for e in deal.contribution.expertise:
+        nhs_costs = nhs_costs + paid(e.hours_per_year * e.cost_per_hour_gbp, e.start_year, e.years)
+    fees = (paid(fee0.amount_gbp, fee0.start_year, 1) + paid(fee1.amount_gbp, fee1.start_year, fee1.years)) * deflator
+    return PharmaInputs(
+        horizon=h,
+        durations=np.array([s.duration_years for s in route.stages], float),
+        stage_costs=np.array([s.partner_cost_gbp for s in route.stages], float),
+        probability=np.array([s.probability_of_success for s in route.stages], float),
+        triangular_stage2=(u[0].low, u[0].mode, u[0].high), triangular_stage3=(u[1].low, u[1].mode, u[1].high),
+        pert_uptake=(u[2].low, u[2].mode, u[2].high), lognormal_price=(u[3].mean, u[3].sd),
+        volume=sales.volume_per_year, years_to_peak=sales.years_to_peak, margin=sales.operating_margin,
+        sales_end=float(sales.end_year),
+        milestones=tuple((names.index(m.stage), m.amount_gbp) for m in (ms0, ms1, ms2)),
+        tiers=tuple((t.from_gbp, t.rate) for t in royalty.tiers), royalty_years=float(royalty.term_years),
+        tax_rate=a.partner_tax_rate, deflator=deflator, fees=fees, nhs_costs=nhs_costs,
+        df_nhs=(1 + a.nhs_discount_rate) ** -years.astype(float),
+        df_partner=(1 + a.partner_discount_rate) ** -years.astype(float),
+    )
+
+
+def pharma_kernel_chunk(p: PharmaInputs, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """NHS and partner NPV of n trials of the pharma deal, by hand. Draws in the engine's order (stage 2 and 3
+    durations, uptake, price, then stage success), so with the same seed and chunking the trials are the same."""
+    # Draws.
+    durations = np.tile(p.durations, (n, 1))
+    durations[:, 2] = rng.triangular(*p.triangular_stage2, n)
+    durations[:, 3] = rng.triangular(*p.triangular_stage3, n)
+    low, mode, high = p.pert_uptake
+    uptake = _pert(rng, low, mode, high, n)
+    mean, sd = p.lognormal_price
+    sigma2 = np.log1p((sd / mean) ** 2)
+    price = rng.lognormal(np.log(mean) - sigma2 / 2, np.sqrt(sigma2), n)
+    success = rng.random((n, p.durations.size)) < p.probability
+    # Route: stages back to back from signature; a stage is reached if every earlier one succeeded.
+    ends = np.cumsum(durations, axis=1)
+    starts = ends - durations
+    passed = np.logical_and.accumulate(success, axis=1)
+    reached = np.ones_like(passed)
+    reached[:, 1:] = passed[:, :-1]
+    launch = ends[:, -1, None]
+    launched = passed[:, -1, None]
+    # Sales given launch in year t (the interval (t-1, t]): volume × price × peak uptake × ∫ramp over the part of
+    # the year after launch and before sales end; the royalty's base stops 12 years after launch.
+    t = np.arange(p.horizon + 1, dtype=float)
+    lower = np.maximum(t - 1.0, launch)
+    scale = (p.volume * price * uptake)[:, None]
+    ramp_lower = _ramp(lower - launch, p.years_to_peak)
+    upper = np.maximum(np.minimum(t, p.sales_end), lower)
+    gross = scale * (_ramp(upper - launch, p.years_to_peak) - ramp_lower)
+    upper_royalty = np.maximum(np.minimum(upper, launch + p.royalty_years), lower)
+    royalty_base = scale * (_ramp(upper_royalty - launch, p.years_to_peak) - ramp_lower)
+    gross[:, 0] = 0.0
+    royalty_base[:, 0] = 0.0
+    # Tiered royalty; the thresholds are fixed in cash, so in real pounds they fall with the deflator.
+    royalty = np.zeros_like(gross)
+    for k, (floor, rate) in enumerate(p.tiers):
+        top = p.tiers[k + 1][0] if k + 1 < len(p.tiers) else np.inf
+        royalty += rate * np.minimum(np.maximum(royalty_base - floor * p.deflator, 0.0), (top - floor) * p.deflator)
+    royalty *= launched
+    # Everything the partner pays the NHS, year by year: fees, royalty, milestones (in the year their stage ends,
+    # ceil, if it succeeds; none past the horizon; fixed in cash).
+    paid = royalty
+    paid += p.fees
+    rows = np.arange(n)
+    for stage, amount in p.milestones:
+        year = np.ceil(np.round(ends[:, stage], 9)).astype(int)
+        inside = year <= p.horizon
+        paid[rows[inside], year[inside]] += amount * passed[inside, stage] * p.deflator[year[inside]]
+    nhs = paid @ p.df_nhs - p.nhs_costs @ p.df_nhs
+    # Partner: operating profit on sales, less stage costs spread evenly over each stage (if reached), less what it
+    # pays the NHS, less corporation tax on all of that with losses carried forward.
+    flow = gross
+    flow *= p.margin * launched
+    for i in range(p.durations.size):
+        overlap = np.minimum(t, ends[:, i, None]) - np.maximum(t - 1.0, starts[:, i, None])
+        np.maximum(overlap, 0.0, out=overlap)
+        overlap[:, 0] = 0.0
+        overlap *= (p.stage_costs[i] * reached[:, i] / durations[:, i])[:, None]
+        flow -= overlap
+    flow -= paid
+    taxed = np.maximum.accumulate(np.maximum(np.cumsum(flow, axis=1), 0.0), axis=1)
+    tax = p.tax_rate * np.diff(taxed, axis=1, prepend=0.0)
+    partner = (flow - tax) @ p.df_partner
+    return nhs, partner
+
+
+def pharma_kernel(p: PharmaInputs, trials: int, *, seed: int,
+                  chunk_size: int = CHUNK) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    nhs, partner = np.empty(trials), np.empty(trials)
+    for lo in range(0, trials, chunk_size):
+        n = min(chunk_size, trials - lo)
+        nhs[lo:lo + n], partner[lo:lo + n] = pharma_kernel_chunk(p, n, rng)
+    return nhs, partner
+
+
+def bench_pharma(repeats: int, trials: int, *, profile: bool) -> None:
+    heading(f"Monte Carlo: {trials:,} trials of {PHARMA.stem} against a minimal numpy kernel (issue 20)")
+    deal = load_deal(PHARMA)
+    p = pharma_inputs(deal)
+    load = os.getloadavg()
+    print(f"horizon {p.horizon} years, {p.durations.size} stages, {len(deal.terms)} terms, corporation tax, chunk "
+          f"size {CHUNK:,}; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores")
+    seed = 20261207
+    check = min(trials, 200_000)  # the same seed and chunking give the same trials: checked on the first ones
+    sim = simulate(deal, trials=check, seed=seed)
+    nhs_same, partner_same = pharma_kernel(p, check, seed=seed)
+    nhs_other, partner_other = pharma_kernel(p, check, seed=seed + 1)
+    agree = {}
+    print(f"agreement of NPVs (£), {check:,} trials:")
+    for party, engine_values, same, other in (("NHS", sim.nhs_npv, nhs_same, nhs_other),
+                                              ("partner", sim.partner_npv, partner_same, partner_other)):
+        m_sim, se_sim = _mean_se(engine_values)
+        m_ker, se_ker = _mean_se(other)
+        z = (m_sim - m_ker) / np.hypot(se_sim, se_ker)
+        worst = float(np.max(np.abs(engine_values - same)))
+        print(f"  {party:8} simulate mean {m_sim:14,.0f} (SE {se_sim:,.0f}); kernel, other seed {m_ker:14,.0f} "
+              f"(SE {se_ker:,.0f}); difference {z:+.2f} SE; same seed: largest per-trial difference £{worst:.2g}")
+        agree[party] = {"simulate_mean": m_sim, "kernel_mean_other_seed": m_ker, "difference_in_se": z,
+                        "max_abs_diff_same_seed": worst}
+    threaded = "workers" in inspect.signature(simulate).parameters  # simulate() runs chunks on threads (issue 20)
+    calls: dict[str, Callable[[], Any]] = {"simulate": lambda: simulate(deal, trials=trials, seed=seed)}
+    if threaded:
+        calls["simulate, 1 thread"] = lambda: simulate(deal, trials=trials, seed=seed, workers=1)  # type: ignore
+    calls["kernel"] = lambda: pharma_kernel(p, trials, seed=seed)
+    runs = interleaved(calls, repeats)
+    s, k = runs["simulate"].median, runs["kernel"].median
+    after = os.getloadavg()
+    print(f"wall time, median (best) of {repeats} interleaved runs, and CPU time (user + system, all threads); "
+          f"load average after {after[0]:.2f} {after[1]:.2f} {after[2]:.2f}:")
+    for name, r in runs.items():
+        target = f"   {vs_target(r.median, TARGET_PHARMA_MC_S * trials / 1e6, 's')}" if name != "kernel" else ""
+        print(f"  {name:20} {r.median * 1e3:8.1f} ms ({r.best * 1e3:7.1f}); CPU {r.cpu_median * 1e3:8.1f} ms{target}")
+    print(f"  ratio simulate / kernel {s / k:5.2f}× (best to best {runs['simulate'].best / runs['kernel'].best:.2f}×)"
+          f"   {vs_target(s / k, TARGET_PHARMA_RATIO, '×')}")
+    if threaded:
+        one = runs["simulate, 1 thread"]
+        print(f"  ratio simulate on 1 thread / kernel {one.median / k:5.2f}×; CPU time, simulate on 1 thread / "
+              f"kernel {one.cpu_median / runs['kernel'].cpu_median:5.2f}×")
+    RESULTS["pharma"] = {"trials": trials, "simulate_ms": s * 1e3, "kernel_ms": k * 1e3, "ratio": s / k,
+                         "runs": {name: {"median_ms": r.median * 1e3, "best_ms": r.best * 1e3,
+                                         "cpu_median_ms": r.cpu_median * 1e3, "all_ms": [x * 1e3 for x in r.wall]}
+                                  for name, r in runs.items()},
+                         "load_average_before": load, "load_average_after": after, "agreement": agree}
+    if profile:
+        import cProfile
+        import pstats
+        print("profile of one simulate() (tottime, top 20):")
+        prof = cProfile.Profile()
+        prof.runcall(simulate, deal, trials=trials, seed=seed)
+        pstats.Stats(prof).sort_stats("tottime").print_stats(20)
+
+
+def _pharma_variant(change: Callable[[dict[str, Any]], None]) -> Deal:
+    data = deal_to_data(load_deal(PHARMA))
+    data["variants"] = []  # they name the example's own terms by position
+    change(data)
+    return deal_from_data(data)
+
+
+def _with_horizon(years: int) -> Callable[[dict[str, Any]], None]:
+    def change(data: dict[str, Any]) -> None:
+        data["assumptions"]["horizon_years"] = years
+        data["route_to_market"]["sales"]["end_year"] = years  # sales to the end of the horizon
+    return change
+
+
+def _with_terms(count: int) -> Callable[[dict[str, Any]], None]:
+    def change(data: dict[str, Any]) -> None:
+        terms = data["terms"]  # fees, milestones, then the royalty: the royalty first, then the others in turn
+        order = [terms[-1]] + terms[:-1]
+        data["terms"] = [order[i % len(order)] for i in range(count)]
+    return change
+
+
+def bench_growth(repeats: int, *, ten_million: bool) -> None:
+    heading(f"How simulate() grows with trials, horizon and terms ({PHARMA.stem})")
+    load = os.getloadavg()
+    print(f"median of {repeats} interleaved runs in each group; load average {load[0]:.2f} {load[1]:.2f} "
+          f"{load[2]:.2f} on {os.cpu_count()} cores")
+    deal = load_deal(PHARMA)
+    out: dict[str, Any] = {"load_average_before": load}
+    sizes = (100_000, 1_000_000) + ((10_000_000,) if ten_million else ())
+    by_trials = interleaved({str(n): (lambda n=n: simulate(deal, trials=n, seed=1)) for n in sizes},
+                            repeats if not ten_million else max(1, repeats // 2))
+    out["trials"] = {}
+    print("by trials (horizon 25, 6 terms):")
+    for n in sizes:
+        ms = by_trials[str(n)].median * 1e3
+        out["trials"][n] = {"ms": ms, "us_per_trial": ms * 1e3 / n}
+        print(f"  {n:>11,} trials  {ms:9.1f} ms  {ms * 1e3 / n:6.3f} µs a trial")
+    if not ten_million:
+        print("  (10,000,000 trials: bench/bench.py --only growth --ten-million)")
+    trials = 1_000_000
+    horizons = (10, 20, 25, 40, 80)
+    deals = {h: _pharma_variant(_with_horizon(h)) for h in horizons}
+    by_horizon = interleaved({str(h): (lambda h=h: simulate(deals[h], trials=trials, seed=1)) for h in horizons},
+                             repeats)
+    out["horizon"] = {}
+    print(f"by horizon ({trials:,} trials, 6 terms; sales to the end of the horizon):")
+    for h in horizons:
+        ms = by_horizon[str(h)].median * 1e3
+        out["horizon"][h] = {"ms": ms, "us_per_trial_year": ms * 1e3 / trials / (h + 1)}
+        print(f"  {h:3} years  {ms:9.1f} ms  {ms * 1e6 / trials / (h + 1):6.1f} ns a trial-year")
+    counts = (1, 4, 6, 16)
+    term_deals = {c: _pharma_variant(_with_terms(c)) for c in counts}
+    by_terms = interleaved({str(c): (lambda c=c: simulate(term_deals[c], trials=trials, seed=1)) for c in counts},
+                           repeats)
+    out["terms"] = {}
+    print(f"by number of terms ({trials:,} trials, horizon 25; the royalty first, then fees and milestones in turn):")
+    for c in counts:
+        ms = by_terms[str(c)].median * 1e3
+        out["terms"][c] = {"ms": ms}
+        print(f"  {c:3} terms  {ms:9.1f} ms")
+    after = os.getloadavg()
+    print(f"load average after {after[0]:.2f} {after[1]:.2f} {after[2]:.2f}")
+    out["load_average_after"] = after
+    RESULTS["growth"] = out
+
+
 # -- 3. tornado --------------------------------------------------------------------------------------------------
 
 def bench_tornado(repeats: int) -> None:
@@ -501,13 +798,13 @@ print(json.dumps(result))
 """
 
 
-def _child(trials: int) -> dict[str, float]:
-    code = _CHILD.format(root=str(ROOT), path=str(IMAGING), trials=trials)
+def _child(trials: int, path: Path = IMAGING) -> dict[str, float]:
+    code = _CHILD.format(root=str(ROOT), path=str(path), trials=trials)
     done = subprocess.run([sys.executable, "-c", _LAUNCHER, code], capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def bench_memory(trials: int) -> None:
+def bench_memory(trials: int, *, ten_million: bool = False) -> None:
     heading(f"Memory: simulate() of {trials:,} trials of {IMAGING.stem} in a subprocess")
     baseline = _child(0)  # imports and the deal, no simulation
     result = _child(trials)
@@ -524,6 +821,20 @@ def bench_memory(trials: int) -> None:
                          "rss_before_simulate_mib": result["rss_before_kib"] / 1024,
                          "added_mib": (result["hwm_kib"] - result["rss_before_kib"]) / 1024,
                          "wall_s": result["wall_s"]}
+    pharma_sizes = (trials,) + ((10_000_000,) if ten_million else ())
+    RESULTS["memory_pharma"] = {}
+    baseline = _child(0, PHARMA)
+    for n in pharma_sizes:
+        result = _child(n, PHARMA)
+        mib = result["children_maxrss_kib"] / 1024
+        target = TARGET_MEMORY_MIB if n <= 1_000_000 else TARGET_MEMORY_10M_MIB
+        print(f"{PHARMA.stem}, {n:,} trials: peak RSS {mib:.0f} MiB  {vs_target(mib, target, 'MiB')}; simulate() "
+              f"raises the peak by {(result['hwm_kib'] - result['rss_before_kib']) / 1024:.0f} MiB (imported, no "
+              f"simulation: {baseline['children_maxrss_kib'] / 1024:.0f} MiB); wall time {result['wall_s']:.2f} s")
+        RESULTS["memory_pharma"][n] = {"peak_rss_mib": mib, "wall_s": result["wall_s"],
+                                       "added_mib": (result["hwm_kib"] - result["rss_before_kib"]) / 1024}
+    if not ten_million:
+        print(f"  ({PHARMA.stem} at 10,000,000 trials: bench/bench.py --only memory --ten-million)")
 
 
 # -- 6. the app in a browser ------------------------------------------------------------------------------------
@@ -767,10 +1078,15 @@ def bench_portfolio(repeats: int, sizes: tuple[int, ...] = PORTFOLIO_SIZES) -> N
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer repeats (about four times faster, noisier)")
-    parser.add_argument("--only", default=",".join(SECTIONS),
-                        help=f"comma-separated sections to run (default all: {','.join(SECTIONS)})")
+    default = [name for name in SECTIONS if name != "growth"]  # growth takes minutes: only when asked for
+    parser.add_argument("--only", default=",".join(default),
+                        help=f"comma-separated sections to run (default: {','.join(default)}; also growth)")
     parser.add_argument("--trials", type=int, default=100_000, help="Monte Carlo trials (default 100,000)")
     parser.add_argument("--memory-trials", type=int, default=1_000_000, help="trials for the memory section")
+    parser.add_argument("--pharma-trials", type=int, default=1_000_000,
+                        help="trials for the pharma section (default 1,000,000)")
+    parser.add_argument("--ten-million", action="store_true",
+                        help="growth and memory sections: also 10,000,000 trials of the pharma example (minutes)")
     parser.add_argument("--profile", action="store_true", help="also print a cProfile of one simulate()")
     parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")
     args = parser.parse_args(argv)
@@ -788,9 +1104,11 @@ def main(argv: list[str] | None = None) -> None:
     runs: dict[str, Callable[[], None]] = {
         "deterministic": lambda: bench_deterministic(100 if quick else 500),
         "montecarlo": lambda: bench_montecarlo(3 if quick else 7, args.trials, profile=args.profile),
+        "pharma": lambda: bench_pharma(3 if quick else 7, args.pharma_trials, profile=args.profile),
+        "growth": lambda: bench_growth(3 if quick else 5, ten_million=args.ten_million),
         "tornado": lambda: bench_tornado(3 if quick else 10),
         "app": lambda: bench_app(3 if quick else 5),
-        "memory": lambda: bench_memory(args.memory_trials),
+        "memory": lambda: bench_memory(args.memory_trials, ten_million=args.ten_million),
         "browser": lambda: bench_browser(3 if quick else 5),
         "portfolio": lambda: bench_portfolio(3 if quick else 5),
     }

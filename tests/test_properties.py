@@ -104,3 +104,60 @@ def test_ramp_integral_grows_by_at_most_the_elapsed_time(a, b, years_to_peak):
     ytp = np.array([years_to_peak])
     gain = ramp_integral(np.array([hi]), ytp) - ramp_integral(np.array([lo]), ytp)
     assert -1e-9 <= gain[0] <= hi - lo + 1e-9
+
+
+def _stage_costs_all_at_once(route) -> np.ndarray:
+    """The stage costs as the engine computed them before issue 20, every stage in every world and every year in one
+    array (the reference for the stage-by-stage, reached-worlds-only form): the share of each stage elapsed by the
+    end of each year, weighted, summed over stages, then differenced."""
+    t = np.arange(route.horizon_years + 1, dtype=float)[None, None, :]
+    duration = route.stage_ends - route.stage_starts
+    elapsed = np.minimum(np.maximum(t - route.stage_starts[:, :, None], 0.0), duration[:, :, None])
+    spent = np.einsum("nst,ns->nt", elapsed, route.stage_costs * route.reach / duration)
+    return np.diff(spent, axis=1, prepend=0.0)
+
+
+@SETTINGS
+@given(deals(), st.integers(0, 2**32 - 1), st.floats(0, 0.4))
+def test_a_monte_carlo_chunk_computed_only_where_it_can_be_non_zero_equals_it_computed_everywhere(data, seed, tax):
+    """Issue 20 computes sales-linked terms and operating profit only in the trials that can launch, stage costs only
+    in the trials (and years) that reach each stage, and tax only in the trials with a profit in some year: each is
+    exactly 0 elsewhere. Checked against the same mechanisms run on every trial, the tax formula on every trial
+    and the stage costs of the engine before the change."""
+    from valueshare import mechanisms as registry
+    from valueshare.engine.mechanisms import Timing
+    from valueshare.engine.montecarlo import draw_worlds
+    from valueshare.engine.valuation import deal_flows, total_price_discount
+
+    data["assumptions"]["partner_tax_rate"] = tax
+    deal = deal_from_data(data)
+    worlds = draw_worlds(deal, 64, np.random.default_rng(seed))
+    route = worlds[0]
+    flows = deal_flows(deal, *worlds)
+    a = deal.assumptions
+    df_nhs = discount_factors(a.nhs_discount_rate, a.horizon_years, rate_after_30=a.nhs_discount_rate_after_30,
+                              rate_after_75=a.nhs_discount_rate_after_75)
+    df_partner = discount_factors(a.partner_discount_rate, a.horizon_years)
+    top = Timing(0, np.ones(64), a.horizon_years, total_price_discount(deal), a.inflation_rate, df_nhs, df_partner)
+
+    def close(got, want):
+        np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-6)
+
+    receipts = {x.key: x.values for x in flows.nhs_receipts}
+    payments = {x.key: x.values for x in flows.partner_payments}
+    for i, t in enumerate(deal.terms):
+        if registry.of(t).sales_linked:
+            everywhere = registry.of(t).flows(t, route, top)
+            close(np.broadcast_to(receipts[f"terms[{i}]"], (64, a.horizon_years + 1)), everywhere.nhs)
+            close(np.broadcast_to(payments[f"terms[{i}]"], (64, a.horizon_years + 1)), -everywhere.partner)
+    operating = {x.key: x.values for x in flows.partner_operating}
+    close(operating["partner.operating_profit"], route.operating_margin[:, None] * route.sales()
+          * route.launched[:, None])
+    close(-operating["partner.stage_costs"], _stage_costs_all_at_once(route))
+    if tax > 0:
+        taxable = flows.partner_taxable
+        assert taxable is not None
+        cumulative = np.maximum.accumulate(np.maximum(np.cumsum(taxable, axis=1), 0.0), axis=1)
+        close(-flows.partner_tax[0].values, tax * np.diff(cumulative, axis=1, prepend=0.0))
+    close(flows.partner_npv(df_partner), flows.partner_total() @ df_partner)
+    close(flows.nhs_npv(df_nhs), flows.nhs_total() @ df_nhs)

@@ -22,7 +22,7 @@ Finance, ch. 9, certainty equivalents [conv]).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -65,6 +65,10 @@ class Timing:
     def all_apply(self) -> bool:
         return bool(np.all(self.weight == 1.0))
 
+    def take(self, rows: np.ndarray) -> Timing:
+        """The same timing in the worlds ``rows`` only."""
+        return replace(self, weight=self.weight[rows])
+
 
 @dataclass(frozen=True)
 class Flow:
@@ -78,6 +82,22 @@ class Flow:
     rebate: np.ndarray | None = None
     other_nhs: np.ndarray | None = None
     nhs_cost: np.ndarray | None = None
+
+    def scatter(self, rows: np.ndarray, n: int) -> Flow:
+        """The flow of the worlds ``rows`` (an index array into n worlds) placed in n worlds, 0 in the others."""
+        placed: dict[int, np.ndarray] = {}  # an array shared by two fields (nhs and partner) stays shared
+
+        def put(values: np.ndarray | None) -> np.ndarray | None:
+            if values is None:
+                return None
+            if id(values) not in placed:
+                out = np.zeros((n, values.shape[1]))
+                out[rows] = values
+                placed[id(values)] = out
+            return placed[id(values)]
+
+        return Flow(put(self.nhs), put(self.partner), put(self.rebate), put(self.other_nhs),  # type: ignore[arg-type]
+                    put(self.nhs_cost))
 
 
 def _same(values: np.ndarray) -> Flow:
@@ -201,8 +221,9 @@ def milestone(term: Milestone, route: RouteDraw | None, timing: Timing) -> Flow:
     out = np.zeros((route.trials, route.horizon_years + 1))
     year = year_index(route.stage_ends[:, i])
     inside = year <= route.horizon_years
-    out[np.nonzero(inside)[0], year[inside]] = term.amount_gbp * route.passed[inside, i]
-    return _same(out * _real(term, timing)[None, :])
+    paid = year[inside]
+    out[np.nonzero(inside)[0], paid] = term.amount_gbp * route.passed[inside, i] * _real(term, timing)[paid]
+    return _same(out)
 
 
 def tiered(base: np.ndarray, tiers: list[RoyaltyTier], scale: np.ndarray | float = 1.0) -> np.ndarray:

@@ -7,7 +7,7 @@ probabilities, so every flow is an expected value (risk-adjusted). In a Monte Ca
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -44,6 +44,25 @@ class RouteDraw:
     @property
     def trials(self) -> int:
         return self.launch.shape[0]
+
+    @cached_property
+    def launch_rows(self) -> np.ndarray | None:
+        """The rows (worlds) in which the product can launch (launch weight not 0), or None when that is every row.
+
+        Every sales-linked flow is weighted by the launch weight, so in the other rows it is exactly 0: a Monte
+        Carlo (weights 0 or 1) computes sales and the terms on them only for the trials that launch, a few in a
+        hundred for a medicine (``deal_flows``)."""
+        rows = np.flatnonzero(self.launched)
+        return None if rows.size == self.trials else rows
+
+    def take(self, rows: np.ndarray) -> RouteDraw:
+        """The same route in the worlds ``rows`` only (an index array), in that order."""
+        return replace(self, stage_costs=self.stage_costs[rows], stage_starts=self.stage_starts[rows],
+                       stage_ends=self.stage_ends[rows], reach=self.reach[rows], passed=self.passed[rows],
+                       branch=self.branch[rows], launch=self.launch[rows], launched=self.launched[rows],
+                       volume=self.volume[rows], price=self.price[rows], peak_uptake=self.peak_uptake[rows],
+                       years_to_peak=self.years_to_peak[rows], nhs_share=self.nhs_share[rows],
+                       operating_margin=self.operating_margin[rows])
 
     @cached_property
     def _sales_to_end(self) -> np.ndarray:
@@ -92,15 +111,38 @@ class RouteDraw:
     def stage_cost_flows(self) -> np.ndarray:
         """Each stage's partner cost spread evenly over its duration, weighted by the chance of reaching it.
 
-        The share of a stage (a, b] that has elapsed by time t is clip(t − a, 0, b − a) / (b − a); a year's cost is
-        the difference of that between the year's two ends, summed over stages in one array operation.
+        A stage (a, b] costs ``cost / (b − a)`` a year while it runs: in year t (the interval (t − 1, t]) the cost
+        times the part of the year inside the stage, ``max(0, min(t, b) − max(t − 1, a)) / (b − a)``, which is
+        ``year_overlap``. Each stage is computed only in the worlds that reach it (in a Monte Carlo most trials stop
+        at the first stages; a stage not reached costs exactly 0) and only in the years from the earliest start to
+        the latest end among them (every other year's part is exactly 0), straight into the total.
         """
-        t = np.arange(self.horizon_years + 1, dtype=float)[None, None, :]
+        n, horizon = self.trials, self.horizon_years
         duration = self.stage_ends - self.stage_starts
-        # np.minimum/np.maximum rather than np.clip: the same result, without clip's per-call overhead
-        elapsed = np.minimum(np.maximum(t - self.stage_starts[:, :, None], 0.0), duration[:, :, None])
-        spent = np.einsum("nst,ns->nt", elapsed, self.stage_costs * self.reach / duration)
-        return np.diff(spent, axis=1, prepend=0.0)
+        weight = self.stage_costs * self.reach / duration  # (n, S) £ a year of each stage, if reached
+        out = np.zeros((n, horizon + 1))
+        for s in range(len(self.stage_names)):
+            rows = np.flatnonzero(self.reach[:, s])
+            if rows.size == 0:
+                continue
+            every = rows.size == n
+            start = self.stage_starts[:, s] if every else self.stage_starts[rows, s]
+            end = self.stage_ends[:, s] if every else self.stage_ends[rows, s]
+            first = int(np.floor(start.min())) + 1  # the first year that ends after a start (year 0 is a point)
+            last = min(int(np.ceil(end.max())), horizon)
+            if last < first:
+                continue
+            t = np.arange(first, last + 1, dtype=float)[None, :]
+            part = np.minimum(t, end[:, None])
+            part -= np.maximum(t - 1.0, start[:, None])
+            np.maximum(part, 0.0, out=part)
+            part *= (weight[:, s] if every else weight[rows, s])[:, None]
+            if every:
+                out[:, first:last + 1] += part
+            else:
+                out[rows, first:last + 1] += part
+        return out
+
 
 def route_offset_and_branch(deal: Deal) -> tuple[int, float]:
     """Where the route starts and the probability of the world it lives in.

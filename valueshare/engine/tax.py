@@ -38,6 +38,16 @@ def corporation_tax(taxable: np.ndarray, rate: float) -> np.ndarray:
     >>> corporation_tax(np.array([[-10.0, 4.0, 10.0, 5.0]]), 0.25).tolist()
     [[0.0, 0.0, 1.0, 1.25]]
     """
+    if taxable.ndim == 2:
+        # Only a world with a profit in some year can pay tax: in the others the cumulative profit never rises above
+        # 0 (a sum of numbers <= 0 is <= 0, rounding included), so their tax is exactly 0. In a Monte Carlo of a
+        # medicine, most trials never launch and never make a profit.
+        rows = np.flatnonzero((taxable > 0.0).any(axis=1))
+        if rows.size < taxable.shape[0]:
+            out = np.zeros_like(taxable)
+            if rows.size:
+                out[rows] = corporation_tax(taxable[rows][None], rate)[0]
+            return out
     taxed = np.maximum.accumulate(np.maximum(np.cumsum(taxable, axis=-1), 0.0), axis=-1)
     return rate * np.diff(taxed, axis=-1, prepend=0.0)
 

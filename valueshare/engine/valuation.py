@@ -50,6 +50,7 @@ class DealFlows:
     nhs_other: list[Line] = field(default_factory=list)  # grants towards the NHS's costs; non-NHS co-owners' share
     rebates: list[Line] = field(default_factory=list)    # the part of a receipt that is a rebate on own purchases
     other_nhs: list[Line] = field(default_factory=list)  # what terms give other NHS bodies (not in the totals)
+    partner_taxable: np.ndarray | None = None  # (n, years) operating lines + deductible payments, when taxed
 
     def nhs_lines(self) -> list[Line]:
         """Every line of the NHS party's cash flow: receipts, grants and co-owners' share, then costs."""
@@ -77,15 +78,28 @@ class DealFlows:
         return _present_value(self.nhs_lines(), factors, self.expected_sales.shape[0])
 
     def partner_npv(self, factors: np.ndarray) -> np.ndarray:
-        """(n,) NPV of the partner's flows in each world: equals ``npv(self.partner_total(), factors)``."""
-        return _present_value(self.partner_operating + self.partner_payments + self.partner_tax, factors,
-                              self.expected_sales.shape[0])
+        """(n,) NPV of the partner's flows in each world: equals ``npv(self.partner_total(), factors)``. When the
+        partner is taxed, the taxable profit already adds up its operating lines and every payment but those in its
+        own shares: one product for all of them."""
+        n = self.expected_sales.shape[0]
+        if self.partner_taxable is None:
+            return _present_value(self.partner_operating + self.partner_payments + self.partner_tax, factors, n)
+        ownership = [x for x in self.partner_payments if x.key in self.ownership_keys]
+        return npv(self.partner_taxable, factors) + _present_value(ownership + self.partner_tax, factors, n)
 
 
 def _sum(lines: list[Line], shape: tuple[int, ...]) -> np.ndarray:
+    """The lines added up, (n, years). A line may be (1, years), the same in every world: those are added up as one
+    row first, which is then added to every world once."""
     total = np.zeros(shape)
+    same = None
     for line in lines:
-        total += line.values  # a line may be (1, years), the same in every world: it broadcasts
+        if line.values.shape[0] == 1 and shape[0] != 1:
+            same = line.values.copy() if same is None else same + line.values
+        else:
+            total += line.values
+    if same is not None:
+        total += same
     return total
 
 
@@ -201,17 +215,27 @@ def deal_flows(deal: Deal, route: RouteDraw | None, clause_weight: np.ndarray,
             if not getattr(term, "in_partner_irr", False):
                 outside_irr.add(key)
 
+    # A sales-linked term is computed only in the worlds that can launch (route.launch_rows): in the others each of
+    # its flows is weighted by a launch weight of 0, so it is exactly 0 there.
+    rows = route.launch_rows if route is not None else None
+    launching = route.take(rows) if route is not None and rows is not None else None
+
+    def flows_of(term: Any, at: Timing) -> Flow:
+        function = _flows(registry.of(term).flows)
+        if launching is None or rows is None or not registry.of(term).sales_linked:
+            return function(term, route, at)
+        return function(term, launching, at.take(rows)).scatter(rows, n)
+
     for i, term in enumerate(deal.terms):
         if isinstance(term, ConsentToCommercialise):
             inner = timing(term.year, clause_weight)
             for j, sub in enumerate(term.terms):
-                add(f"terms[{i}].terms[{j}]", f"If commercialised: {term_title(sub)}", sub,
-                    _flows(registry.of(sub).flows)(sub, route, inner))
+                add(f"terms[{i}].terms[{j}]", f"If commercialised: {term_title(sub)}", sub, flows_of(sub, inner))
         elif i in drawn:
             add(f"terms[{i}]", term_title(term), term,
                 _flows(registry.of(term).flows_drawn)(term, drawn[i], route, top))
         else:
-            add(f"terms[{i}]", term_title(term), term, _flows(registry.of(term).flows)(term, route, top))
+            add(f"terms[{i}]", term_title(term), term, flows_of(term, top))
 
     for k, user in enumerate(deal.platform_users):
         for j, used in enumerate(user.terms):
@@ -228,18 +252,25 @@ def deal_flows(deal: Deal, route: RouteDraw | None, clause_weight: np.ndarray,
             operating.append(Line(f"partner.funding[{k}]", f"Grant from {grant.funder}", row))
     expected_sales = np.zeros((n, horizon + 1))
     if route is not None:
-        sales = route.sales()
-        expected_sales = sales * route.launched[:, None]
-        operating.append(Line("partner.operating_profit", "Operating profit from sales",
-                              route.operating_margin[:, None] * expected_sales))
+        selling = route if launching is None else launching
+        sold = selling.sales() * selling.launched[:, None]
+        profit = selling.operating_margin[:, None] * sold
+        if launching is not None:
+            expected_sales[rows] = sold
+            profit, placed = np.zeros((n, horizon + 1)), profit
+            profit[rows] = placed
+        else:
+            expected_sales = sold
+        operating.append(Line("partner.operating_profit", "Operating profit from sales", profit))
         operating.append(Line("partner.stage_costs", "Development stage costs", -route.stage_cost_flows()))
-    taxable = _sum(operating + [x for x in payments if x.key not in ownership], (n, horizon + 1))
+    taxable = _sum(operating + [x for x in payments if x.key not in ownership], (n, horizon + 1)) \
+        if a.partner_tax_rate > 0 else None
     tax = [Line(TAX_KEY, "Corporation tax", -corporation_tax(taxable, a.partner_tax_rate))] \
-        if a.partner_tax_rate > 0 else []
+        if taxable is not None else []
     costs = nhs_cost_lines(deal, n) + delivery
     nhs_other += co_owner_lines(deal, receipts + nhs_other, costs, df_nhs, (n, horizon + 1))
     return DealFlows(receipts, costs, operating, payments, expected_sales, tax, frozenset(ownership),
-                     frozenset(outside_irr), nhs_other, rebates, other_nhs)
+                     frozenset(outside_irr), nhs_other, rebates, other_nhs, taxable)
 
 
 def co_owner_lines(deal: Deal, shared_in: list[Line], costs: list[Line], nhs_factors: np.ndarray,
