@@ -134,6 +134,37 @@ def test_opening_twice_upgrades_once_and_a_newer_release_is_refused(tmp_path):
         open_register(where)
 
 
+def test_a_register_started_by_another_program_between_the_checks_is_opened_not_refused(pg_location, monkeypatch):
+    """The race seen in CI (PostgreSQL, writers opening a new register at once): a program read no schema revision,
+    then another program committed the new register's tables and revision, then the first read those tables and
+    refused the register as "not made by valueshare". Here the other program starts the register just after this
+    one has read the revision; the tables are read before the revision, so both reads see the register as it was
+    before it was started (or both after), never a mix: it opens, and the upgrade under the lock finds it done.
+    PostgreSQL only: SQLite reads in one transaction see one snapshot, and the other program's write would wait
+    for this one's read to end."""
+    location = pg_location
+    from valueshare.register import sql
+
+    real = sql.current_revision
+    calls = []
+
+    def another_program_first(connection):
+        calls.append(1)
+        revision = real(connection)
+        if len(calls) == 1:  # the first read, before the lock: another program starts the register just after it
+            open_register(location).close()  # (its own reads are the real ones: calls is no longer empty)
+        return revision
+
+    monkeypatch.setattr(sql, "current_revision", another_program_first)
+    repo = open_register(location)  # refused before the fix: "has register tables but no schema revision"
+    repo.close()
+    monkeypatch.setattr(sql, "current_revision", real)
+    engine = make_engine(database_url(location))
+    with engine.connect() as conn:
+        assert current_revision(conn) == head_revision()
+    engine.dispose()
+
+
 def test_the_head_revision_builds_exactly_the_tables_the_code_queries(location):
     engine = upgrade_to(location, "head")
     with engine.connect() as conn:

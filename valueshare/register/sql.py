@@ -268,8 +268,11 @@ def upgrade(engine: Engine, where: str, target: str = "head", *, create: bool = 
     from alembic import command
 
     with engine.connect() as connection:
-        current = current_revision(connection)
+        # The tables first, then the revision: another program starting the register at this moment commits both
+        # at once, so a revision read after the tables is never older than they are. (The other order could read
+        # no revision, then that program's new tables, and refuse the register as "not made by valueshare".)
         tables = set(sa.inspect(connection).get_table_names())
+        current = current_revision(connection)
     if target == "head" and current == head_revision():
         return False
     if current is None:
