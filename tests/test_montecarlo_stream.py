@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from valueshare import load_deal
-from valueshare.engine.montecarlo import simulate
+from valueshare.engine.montecarlo import CHUNKS_PER_TASK, simulate
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -78,6 +78,27 @@ def test_progress_is_reported_in_order_on_the_calling_thread():
     seen: list[tuple[float, threading.Thread]] = []
     simulate(deal, trials=10_500, seed=1, chunk_size=1_000, workers=2,
              progress=lambda share: seen.append((share, threading.current_thread())))
-    # 11 chunks: 1,000 trials each, the last 500; the share done after each, by hand
-    assert [round(share, 6) for share, _ in seen] == [round(k * 1_000 / 10_500, 6) for k in range(1, 11)] + [1.0]
+    assert CHUNKS_PER_TASK == 4
+    # 11 chunks: 1,000 trials each, the last 500, valued 4 chunks to a task (CHUNKS_PER_TASK): 3 tasks, done after
+    # 4,000, 8,000 and 10,500 trials; the share done after each, by hand
+    assert [round(share, 6) for share, _ in seen] == [round(4_000 / 10_500, 6), round(8_000 / 10_500, 6), 1.0]
     assert all(thread is threading.current_thread() for _, thread in seen)
+
+
+def test_trials_of_the_pharma_example_that_stop_at_its_fixed_first_stages_are_valued_once():
+    """The pharma example draws the durations of Phase II and III, uptake and price: its first two stages are fixed,
+    so every trial that fails target discovery has the same flows, as has every trial that fails Phase I; a trial
+    that reaches Phase II has a drawn duration of its own (``alike``)."""
+    from valueshare.engine.montecarlo import alike, assemble, draw
+
+    deal = load_deal(ROOT / "scenarios/pharma-genomic-discovery.yaml")
+    drawn = draw(deal, 5_000, np.random.default_rng(3))
+    worlds = assemble(deal, drawn)
+    keep, inverse = alike(drawn, worlds)
+    passed = (worlds[0].passed > 0).sum(axis=1)
+    assert (passed == 0).any() and (passed == 1).any()
+    assert keep.size == 2 + int((passed >= 2).sum())
+    for k in (0, 1):
+        assert len(set(inverse[passed == k].tolist())) == 1
+    later = inverse[passed >= 2]
+    assert len(set(later.tolist())) == later.size

@@ -161,3 +161,63 @@ def test_a_monte_carlo_chunk_computed_only_where_it_can_be_non_zero_equals_it_co
         close(-flows.partner_tax[0].values, tax * np.diff(cumulative, axis=1, prepend=0.0))
     close(flows.partner_npv(df_partner), flows.partner_total() @ df_partner)
     close(flows.nhs_npv(df_nhs), flows.nhs_total() @ df_nhs)
+
+
+@st.composite
+def uncertain_deals(draw):
+    """A generated deal with some of its stage and sales inputs (and an equity term's exit value) drawn from uniform
+    spreads around their values, and sometimes a fixed "distribution"; the terms and the route are ``deals()``'s."""
+    data = draw(deals())
+    items = []
+    for i, stage in enumerate(data["route_to_market"]["stages"]):
+        for name, low in (("duration_years", 0.25), ("partner_cost_gbp", 0.0), ("probability_of_success", 0.01)):
+            choice = draw(st.sampled_from(["fixed", "drawn", "none", "none"]))
+            value = stage[name]
+            high = min(value * 1.5 + 0.01, 1.0) if name == "probability_of_success" else value * 1.5 + 0.5
+            if choice == "drawn":
+                items.append({"input": f"route_to_market.stages[{i}].{name}",
+                              "distribution": {"dist": "uniform", "low": max(low, value * 0.5), "high": high}})
+            elif choice == "fixed":
+                items.append({"input": f"route_to_market.stages[{i}].{name}",
+                              "distribution": {"dist": "fixed", "value": value}})
+    for name in ("price_gbp", "peak_uptake"):
+        if draw(st.booleans()):
+            value = data["route_to_market"]["sales"][name]
+            high = min(value + 0.2, 1.0) if name == "peak_uptake" else value * 1.5 + 1.0
+            items.append({"input": f"route_to_market.sales.{name}",
+                          "distribution": {"dist": "uniform", "low": value * 0.5, "high": high}})
+    for i, t in enumerate(data["terms"]):
+        if t["kind"] == "equity" and draw(st.booleans()):
+            items.append({"input": f"terms[{i}].exit_value_gbp",
+                          "distribution": {"dist": "uniform", "low": 0.0, "high": t["exit_value_gbp"] + 1.0}})
+    data["uncertainty"] = items
+    data["assumptions"]["partner_tax_rate"] = draw(st.sampled_from([0.0, 0.25]))
+    return data
+
+
+@SETTINGS
+@given(uncertain_deals(), st.integers(0, 2**32 - 1))
+def test_worlds_valued_once_for_all_alike_have_the_cash_flows_of_each_of_them(data, seed):
+    """Issue 20 values the trials that ``alike`` finds the same as one row. Every trial's yearly cash flows, both
+    parties, and its NPVs are those of the trial valued on its own, whatever is drawn and whichever stages pass."""
+    from valueshare.engine.montecarlo import alike, assemble, draw, take_worlds
+    from valueshare.engine.valuation import deal_flows
+
+    deal = deal_from_data(data)
+    drawn = draw(deal, 300, np.random.default_rng(seed))
+    worlds = assemble(deal, drawn)
+    every = deal_flows(deal, *worlds)
+    same = alike(drawn, worlds)
+    if same is None:
+        return
+    keep, inverse = same
+    assert keep.size < 300 and inverse.shape == (300,) and np.array_equal(inverse[keep], np.arange(keep.size))
+    once = deal_flows(deal, *take_worlds(worlds, keep))
+    a = deal.assumptions
+    df_nhs = discount_factors(a.nhs_discount_rate, a.horizon_years)
+    df_partner = discount_factors(a.partner_discount_rate, a.horizon_years)
+    for got, want in ((once.nhs_total()[inverse], every.nhs_total()),
+                      (once.partner_total()[inverse], every.partner_total()),
+                      (once.nhs_npv(df_nhs)[inverse], every.nhs_npv(df_nhs)),
+                      (once.partner_npv(df_partner)[inverse], every.partner_npv(df_partner))):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-6)
