@@ -78,10 +78,10 @@ def test_progress_is_reported_in_order_on_the_calling_thread():
     seen: list[tuple[float, threading.Thread]] = []
     simulate(deal, trials=10_500, seed=1, chunk_size=1_000, workers=2,
              progress=lambda share: seen.append((share, threading.current_thread())))
-    assert CHUNKS_PER_TASK == 4
-    # 11 chunks: 1,000 trials each, the last 500, valued 4 chunks to a task (CHUNKS_PER_TASK): 3 tasks, done after
-    # 4,000, 8,000 and 10,500 trials; the share done after each, by hand
-    assert [round(share, 6) for share, _ in seen] == [round(4_000 / 10_500, 6), round(8_000 / 10_500, 6), 1.0]
+    assert CHUNKS_PER_TASK == 8
+    # 11 chunks: 1,000 trials each, the last 500, valued 8 chunks to a task (CHUNKS_PER_TASK): 2 tasks, done after
+    # 8,000 and 10,500 trials; the share done after each, by hand
+    assert [round(share, 6) for share, _ in seen] == [round(8_000 / 10_500, 6), 1.0]
     assert all(thread is threading.current_thread() for _, thread in seen)
 
 
