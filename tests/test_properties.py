@@ -221,3 +221,44 @@ def test_worlds_valued_once_for_all_alike_have_the_cash_flows_of_each_of_them(da
                       (once.nhs_npv(df_nhs)[inverse], every.nhs_npv(df_nhs)),
                       (once.partner_npv(df_partner)[inverse], every.partner_npv(df_partner))):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-6)
+
+
+@SETTINGS
+@given(deals(max_terms=6), st.integers(0, 2**32 - 1), st.floats(0, 0.4))
+def test_a_term_held_as_its_payments_has_the_yearly_flows_of_its_mechanism(data, seed, tax):
+    """Issue 20 keeps a milestone in a Monte Carlo as one payment per trial (``PaymentLine``) and adds it to totals
+    and present values entry by entry. Its yearly values are the mechanism's flows, and every total and NPV is the
+    one added up from the yearly values of every line."""
+    from valueshare import mechanisms as registry
+    from valueshare.engine.mechanisms import Timing
+    from valueshare.engine.montecarlo import draw_worlds
+    from valueshare.engine.valuation import PaymentLine, deal_flows, total_price_discount
+
+    data["assumptions"]["partner_tax_rate"] = tax
+    deal = deal_from_data(data)
+    worlds = draw_worlds(deal, 64, np.random.default_rng(seed))
+    flows = deal_flows(deal, *worlds)
+    a = deal.assumptions
+    shape = (64, a.horizon_years + 1)
+    df_nhs = discount_factors(a.nhs_discount_rate, a.horizon_years, rate_after_30=a.nhs_discount_rate_after_30,
+                              rate_after_75=a.nhs_discount_rate_after_75)
+    df_partner = discount_factors(a.partner_discount_rate, a.horizon_years)
+    top = Timing(0, np.ones(64), a.horizon_years, total_price_discount(deal), a.inflation_rate, df_nhs, df_partner)
+    receipts = {x.key: x for x in flows.nhs_receipts}
+    payments = {x.key: x for x in flows.partner_payments}
+    for i, t in enumerate(deal.terms):
+        if registry.of(t).payments is not None:
+            dense = registry.of(t).flows(t, worlds[0], top)
+            assert isinstance(receipts[f"terms[{i}]"], PaymentLine)
+            assert np.array_equal(receipts[f"terms[{i}]"].values, dense.nhs)
+            assert np.array_equal(payments[f"terms[{i}]"].values, -dense.partner)
+
+    def added(lines):
+        return sum((np.broadcast_to(x.values, shape) for x in lines), np.zeros(shape))
+
+    close = {"rtol": 1e-12, "atol": 1e-6}
+    np.testing.assert_allclose(flows.nhs_total(), added(flows.nhs_lines()), **close)
+    np.testing.assert_allclose(flows.partner_total(), added(flows.partner_operating + flows.partner_payments
+                                                            + flows.partner_tax), **close)
+    np.testing.assert_allclose(flows.nhs_npv(df_nhs), added(flows.nhs_lines()) @ df_nhs, **close)
+    np.testing.assert_allclose(flows.partner_npv(df_partner), flows.partner_total() @ df_partner, **close)

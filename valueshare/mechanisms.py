@@ -65,6 +65,9 @@ class Mechanism:
       Monte Carlo draws something of its own (equity's exit), the draw and the flows in the drawn worlds (and drawn
       route); ``uncertain`` holds the term's uncertain inputs by field name. Without them the Monte Carlo uses
       ``flows`` on the drawn route.
+    - ``payments(term, route, timing) -> Payments``: for a mechanism that pays at most once in each world (a
+      milestone), those payments, from which its ``flows`` are built; the valuation adds them to totals and present
+      values one entry per world, without a trials × years array.
     - ``sentence(term, origin)`` and ``title(term)``: the term in words (valueshare.wording), years counted from
       ``origin``.
     - ``clause(term, origin)``: the term in contract language for the term sheet (valueshare.contract): the
@@ -102,6 +105,7 @@ class Mechanism:
     ownership: bool = False
     world: Callable[..., Any] | None = None
     flows_drawn: Callable[..., engine.Flow] | None = None
+    payments: Callable[..., engine.Payments] | None = None
     starter: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     sales_linked: bool = field(init=False)
     in_clause: bool = field(init=False)
@@ -154,7 +158,7 @@ MECHANISMS: dict[str, Mechanism] = {m.kind: m for m in (
     Mechanism(Milestone, engine.milestone, wording.milestone_sentence, excel.MILESTONE,
               contract.milestone_clause,
               title=wording.milestone_title, closing_fields=("amount_gbp",), default_closing=3, contingent=True,
-              starter=_first_stage),
+              starter=_first_stage, payments=engine.milestone_payments),
     Mechanism(Royalty, engine.royalty, wording.royalty_sentence, excel.ROYALTY,
               contract.royalty_clause,
               title=wording.royalty_title, closing_fields=("tiers[*].rate",), default_closing=5,

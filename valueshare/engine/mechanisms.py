@@ -100,6 +100,46 @@ class Flow:
                     put(self.nhs_cost))
 
 
+@dataclass(frozen=True)
+class Payments:
+    """At most one payment in each of n worlds: ``amount`` (n,) £ in year ``year`` (n,) of 0..``horizon_years``;
+    a world whose year is past the horizon pays nothing. A mechanism that pays so (a milestone) gives these, and
+    its yearly flows are built from them (``yearly``), so that a total or a present value can take each world's one
+    payment without a trials × years array (valueshare.engine.valuation: ``PaymentLine``)."""
+
+    year: np.ndarray     # (n,) int
+    amount: np.ndarray   # (n,) £ (real), the value at the year's entry
+    horizon_years: int
+
+    def rows(self) -> np.ndarray:
+        """The worlds that pay within the horizon."""
+        return np.flatnonzero(self.year <= self.horizon_years)
+
+    def yearly(self) -> np.ndarray:
+        """(n, horizon + 1): each world's payment in its year, 0 elsewhere."""
+        out = np.zeros((self.year.shape[0], self.horizon_years + 1))
+        rows = self.rows()
+        out[rows, self.year[rows]] = self.amount[rows]
+        return out
+
+    def add_to(self, total: np.ndarray) -> None:
+        """Add each world's payment to ``total`` (n, horizon + 1), in place: as adding ``yearly()``, whose other
+        entries are 0."""
+        rows = self.rows()
+        total[rows, self.year[rows]] += self.amount[rows]
+
+    def present_value(self, factors: np.ndarray) -> np.ndarray:
+        """(n,) each world's payment times the discount factor of its year: ``yearly() @ factors``, whose other
+        terms are 0."""
+        out = np.zeros(self.year.shape[0])
+        rows = self.rows()
+        out[rows] = self.amount[rows] * factors[self.year[rows]]
+        return out
+
+    def negated(self) -> Payments:
+        return replace(self, amount=-self.amount)
+
+
 def _same(values: np.ndarray) -> Flow:
     return Flow(values, values)
 
@@ -214,16 +254,20 @@ def equity_drawn(term: Equity, world: tuple[np.ndarray, np.ndarray], route: Rout
     return _equity_flow(term, term.stake * exit_value * exited * _exit_weight(term, route, timing), timing)
 
 
-def milestone(term: Milestone, route: RouteDraw | None, timing: Timing) -> Flow:
-    """The amount, in the year its stage ends, weighted by the chance that the stage succeeds."""
+def milestone_payments(term: Milestone, route: RouteDraw | None, timing: Timing) -> Payments:
+    """The amount, in the year its stage ends, weighted by the chance that the stage succeeds; none past the
+    horizon."""
     assert route is not None  # the deal's validator guarantees a route with this stage
     i = route.stage_names.index(term.stage)
-    out = np.zeros((route.trials, route.horizon_years + 1))
     year = year_index(route.stage_ends[:, i])
-    inside = year <= route.horizon_years
-    paid = year[inside]
-    out[np.nonzero(inside)[0], paid] = term.amount_gbp * route.passed[inside, i] * _real(term, timing)[paid]
-    return _same(out)
+    real = _real(term, timing)[np.minimum(year, route.horizon_years)]  # a year past the horizon pays nothing
+    return Payments(year, term.amount_gbp * route.passed[:, i] * real, route.horizon_years)
+
+
+def milestone(term: Milestone, route: RouteDraw | None, timing: Timing) -> Flow:
+    """The amount, in the year its stage ends, weighted by the chance that the stage succeeds
+    (``milestone_payments``)."""
+    return _same(milestone_payments(term, route, timing).yearly())
 
 
 def tiered(base: np.ndarray, tiers: list[RoyaltyTier], scale: np.ndarray | float = 1.0) -> np.ndarray:
