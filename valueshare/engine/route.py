@@ -138,14 +138,19 @@ class RouteDraw:
             last = min(int(np.ceil(latest)), horizon)
             if last < first:
                 continue
-            t = np.arange(first, last + 1, dtype=float)[None, :]
-            part = np.minimum(t, end[:, None])
-            part -= np.maximum(t - 1.0, start[:, None])
-            np.maximum(part, 0.0, out=part)
-            part *= (weight[:, s] if rows is None else weight[rows, s])[:, None]
-            if rows is None:
-                out[:, first:last + 1] += part
+            t = np.arange(first, last + 1, dtype=float)
+            if rows is None:  # year by year (years × worlds): each operation runs along the worlds
+                part = np.minimum(t[:, None], end[None, :])
+                part -= np.maximum(t[:, None] - 1.0, start[None, :])
+                np.maximum(part, 0.0, out=part)
+                part *= weight[None, :, s]
+                for k in range(part.shape[0]):
+                    out[:, first + k] += part[k]
             else:
+                part = np.minimum(t[None, :], end[:, None])
+                part -= np.maximum(t[None, :] - 1.0, start[:, None])
+                np.maximum(part, 0.0, out=part)
+                part *= weight[rows, s][:, None]
                 out[rows, first:last + 1] += part
         return out
 
