@@ -226,9 +226,10 @@ def test_worlds_valued_once_for_all_alike_have_the_cash_flows_of_each_of_them(da
 @SETTINGS
 @given(deals(max_terms=6), st.integers(0, 2**32 - 1), st.floats(0, 0.4))
 def test_a_term_held_as_its_payments_has_the_yearly_flows_of_its_mechanism(data, seed, tax):
-    """Issue 20 keeps a milestone in a Monte Carlo as one payment per trial (``PaymentLine``) and adds it to totals
-    and present values entry by entry. Its yearly values are the mechanism's flows, and every total and NPV is the
-    one added up from the yearly values of every line."""
+    """Issue 20 keeps a milestone in a Monte Carlo as one payment per trial (``PaymentLine``) and a sales-linked
+    term and the operating profit as the rows of the trials that launch (``RowsLine``), and adds them to totals and
+    present values entry by entry or row by row. A milestone's yearly values are the mechanism's flows, and every
+    total and NPV is the one added up from the yearly values of every line."""
     from valueshare import mechanisms as registry
     from valueshare.engine.mechanisms import Timing
     from valueshare.engine.montecarlo import draw_worlds

@@ -112,6 +112,34 @@ class DealFlows:
         return npv(self.partner_taxable, factors) + _present_value(ownership + self.partner_tax, factors, n)
 
 
+class RowsLine(Line):
+    """A line that is non-zero only in some worlds (a sales-linked term in a Monte Carlo: only the trials that
+    launch sell), held as those worlds' rows: ``compact`` (len(rows), years) for the worlds ``rows`` of n. Its
+    ``values`` are built when first read, while ``_sum`` and ``_present_value`` take those rows only."""
+
+    rows: np.ndarray
+    compact: np.ndarray
+    worlds: int
+    _yearly: np.ndarray | None
+
+    def __init__(self, key: str, label: str, rows: np.ndarray, compact: np.ndarray, n: int) -> None:
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "label", label)
+        object.__setattr__(self, "rows", rows)
+        object.__setattr__(self, "compact", compact)
+        object.__setattr__(self, "worlds", n)
+        object.__setattr__(self, "_yearly", None)
+
+    @property
+    def values(self) -> np.ndarray:
+        yearly = self._yearly
+        if yearly is None:
+            yearly = np.zeros((self.worlds, self.compact.shape[1]))
+            yearly[self.rows] = self.compact
+            object.__setattr__(self, "_yearly", yearly)
+        return yearly
+
+
 def _sum(lines: list[Line], shape: tuple[int, ...]) -> np.ndarray:
     """The lines added up, (n, years). A line may be (1, years), the same in every world: those are added up as one
     row first, which is then added to every world once."""
@@ -120,6 +148,8 @@ def _sum(lines: list[Line], shape: tuple[int, ...]) -> np.ndarray:
     for line in lines:
         if isinstance(line, PaymentLine):
             line.payments.add_to(total)
+        elif isinstance(line, RowsLine):
+            total[line.rows] += line.compact
         elif line.values.shape[0] == 1 and shape[0] != 1:
             same = line.values.copy() if same is None else same + line.values
         else:
@@ -134,6 +164,8 @@ def _present_value(lines: list[Line], factors: np.ndarray, n: int) -> np.ndarray
     for line in lines:
         if isinstance(line, PaymentLine):
             total += line.payments.present_value(factors)
+        elif isinstance(line, RowsLine):
+            total[line.rows] += npv(line.compact, factors)
         else:
             total += npv(line.values, factors)  # (1,) for a line that is the same in every world: it broadcasts
     return total
@@ -229,16 +261,22 @@ def deal_flows(deal: Deal, route: RouteDraw | None, clause_weight: np.ndarray,
     other_nhs: list[Line] = []
     delivery: list[Line] = []
 
-    def add(key: str, label: str, term: Any, flow: Flow, *, partner: bool = True) -> None:
-        receipts.append(Line(key, label, flow.nhs))
+    def add(key: str, label: str, term: Any, flow: Flow, *, partner: bool = True,
+            rows: np.ndarray | None = None) -> None:
+        """The term's lines; with ``rows``, ``flow`` is the flow of those worlds only (``RowsLine``)."""
+        def line(line_key: str, line_label: str, values: np.ndarray) -> Line:
+            return Line(line_key, line_label, values) if rows is None else RowsLine(line_key, line_label, rows,
+                                                                                   values, n)
+
+        receipts.append(line(key, label, flow.nhs))
         if partner:
-            payments.append(Line(key, label, -flow.partner))
+            payments.append(line(key, label, -flow.partner))
         if flow.rebate is not None:
-            rebates.append(Line(key, label, flow.rebate))
+            rebates.append(line(key, label, flow.rebate))
         if flow.other_nhs is not None:
-            other_nhs.append(Line(key, f"{label}: on other NHS bodies' purchases", flow.other_nhs))
+            other_nhs.append(line(key, f"{label}: on other NHS bodies' purchases", flow.other_nhs))
         if flow.nhs_cost is not None:
-            delivery.append(Line(f"costs.delivery.{key}", f"Delivering: {term_title(term)}", -flow.nhs_cost))
+            delivery.append(line(f"costs.delivery.{key}", f"Delivering: {term_title(term)}", -flow.nhs_cost))
         if registry.of(term).ownership:
             ownership.add(key)
             if not getattr(term, "in_partner_irr", False):
@@ -249,11 +287,14 @@ def deal_flows(deal: Deal, route: RouteDraw | None, clause_weight: np.ndarray,
     rows = route.launch_rows if route is not None else None
     launching = route.take(rows) if route is not None and rows is not None else None
 
-    def flows_of(term: Any, at: Timing) -> Flow:
+    def flows_of(term: Any, at: Timing) -> tuple[Flow, np.ndarray | None]:
+        """The term's flow, and the rows it is computed in when only those can be non-zero (None: every row). One
+        world (n = 1) gets its yearly rows as they are."""
         function = _flows(registry.of(term).flows)
         if launching is None or rows is None or not registry.of(term).sales_linked:
-            return function(term, route, at)
-        return function(term, launching, at.take(rows)).scatter(rows, n)
+            return function(term, route, at), None
+        flow = function(term, launching, at.take(rows))
+        return (flow.scatter(rows, n), None) if n == 1 else (flow, rows)
 
     def pays(key: str, label: str, term: Any, at: Timing) -> bool:
         """Add a term that pays at most once in each world as its payments (``PaymentLine``), when n > 1 (one
@@ -272,12 +313,14 @@ def deal_flows(deal: Deal, route: RouteDraw | None, clause_weight: np.ndarray,
             for j, sub in enumerate(term.terms):
                 key, label = f"terms[{i}].terms[{j}]", f"If commercialised: {term_title(sub)}"
                 if not pays(key, label, sub, inner):
-                    add(key, label, sub, flows_of(sub, inner))
+                    flow, where = flows_of(sub, inner)
+                    add(key, label, sub, flow, rows=where)
         elif i in drawn:
             add(f"terms[{i}]", term_title(term), term,
                 _flows(registry.of(term).flows_drawn)(term, drawn[i], route, top))
         elif not pays(f"terms[{i}]", term_title(term), term, top):
-            add(f"terms[{i}]", term_title(term), term, flows_of(term, top))
+            flow, where = flows_of(term, top)
+            add(f"terms[{i}]", term_title(term), term, flow, rows=where)
 
     for k, user in enumerate(deal.platform_users):
         for j, used in enumerate(user.terms):
@@ -299,11 +342,14 @@ def deal_flows(deal: Deal, route: RouteDraw | None, clause_weight: np.ndarray,
         profit = selling.operating_margin[:, None] * sold
         if launching is not None:
             expected_sales[rows] = sold
-            profit, placed = np.zeros((n, horizon + 1)), profit
-            profit[rows] = placed
+            if n == 1:
+                profit, placed = np.zeros((n, horizon + 1)), profit
+                profit[rows] = placed
         else:
             expected_sales = sold
-        operating.append(Line("partner.operating_profit", "Operating profit from sales", profit))
+        operating.append(Line("partner.operating_profit", "Operating profit from sales", profit)
+                         if launching is None or rows is None or n == 1 else
+                         RowsLine("partner.operating_profit", "Operating profit from sales", rows, profit, n))
         operating.append(Line("partner.stage_costs", "Development stage costs", -route.stage_cost_flows()))
     taxable = _sum(operating + [x for x in payments if x.key not in ownership], (n, horizon + 1)) \
         if a.partner_tax_rate > 0 else None
