@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from valueshare import load_deal
-from valueshare.engine.montecarlo import CHUNKS_PER_TASK, simulate
+from valueshare.engine.montecarlo import simulate, task_chunks
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -78,10 +78,11 @@ def test_progress_is_reported_in_order_on_the_calling_thread():
     seen: list[tuple[float, threading.Thread]] = []
     simulate(deal, trials=10_500, seed=1, chunk_size=1_000, workers=2,
              progress=lambda share: seen.append((share, threading.current_thread())))
-    assert CHUNKS_PER_TASK == 8
-    # 11 chunks: 1,000 trials each, the last 500, valued 8 chunks to a task (CHUNKS_PER_TASK): 2 tasks, done after
-    # 8,000 and 10,500 trials; the share done after each, by hand
-    assert [round(share, 6) for share, _ in seen] == [round(8_000 / 10_500, 6), 1.0]
+    # 11 chunks: 1,000 trials each, the last 500; tasks of 1, 1, 2 and 4 chunks, then up to 8 (task_chunks):
+    # done after 1,000, 2,000, 4,000, 8,000 and 10,500 trials; the share done after each, by hand
+    assert task_chunks(11) == [(0, 1), (1, 1), (2, 2), (4, 4), (8, 3)]
+    assert [round(share, 6) for share, _ in seen] == [round(k / 10_500, 6) for k in (1_000, 2_000, 4_000, 8_000)] \
+        + [1.0]
     assert all(thread is threading.current_thread() for _, thread in seen)
 
 

@@ -40,6 +40,8 @@ CHUNK = 5_000  # small chunks stay in cache; 50,000 was 4x slower here (measured
 #: example (most trials alike), on national-ai-adoption (none alike) and on ai-imaging-device.
 CHUNKS_PER_TASK = 8
 ROWS_PER_CALL = 10_000
+#: The first tasks' chunks (``task_chunks``).
+RAMP = (1, 1, 2, 4)
 FAN_TRIALS = 20_000  # percentiles of 20,000 trials are within about 1% of those of more; sorting 100,000 cost 70 ms
 PERCENTILES = (10, 50, 90)
 
@@ -345,6 +347,27 @@ def _keep_freed_memory() -> None:
         pass
 
 
+def task_chunks(chunks: int) -> list[tuple[int, int]]:
+    """The tasks of a simulation of ``chunks`` chunks: (first chunk, number of chunks) of each, in order. The first
+    tasks are short (1, 1, 2, 4 chunks) so that every thread has work soon after the start, then
+    ``CHUNKS_PER_TASK`` each. They depend only on the number of chunks, never on the number of threads.
+
+    >>> task_chunks(20)
+    [(0, 1), (1, 1), (2, 2), (4, 4), (8, 8), (16, 4)]
+    """
+    out: list[tuple[int, int]] = []
+    first = 0
+    for count in RAMP:
+        if first >= chunks:
+            return out
+        out.append((first, min(count, chunks - first)))
+        first += count
+    while first < chunks:
+        out.append((first, min(CHUNKS_PER_TASK, chunks - first)))
+        first += CHUNKS_PER_TASK
+    return out
+
+
 def _workers(workers: int | None) -> int:
     """Threads for the chunks: ``workers``, or one per core the process may use."""
     if workers is not None:
@@ -408,42 +431,52 @@ def simulate(deal: Deal, *, trials: int = DEFAULT_TRIALS, seed: int | None = Non
             nhs_yearly[done:done + keep] = nhs_cf[every][:keep]
             partner_yearly[done:done + keep] = partner_cf[every][:keep]
 
+    def fan() -> tuple[np.ndarray, np.ndarray]:
+        return (np.percentile(nhs_yearly, PERCENTILES, axis=0), np.percentile(partner_yearly, PERCENTILES, axis=0))
+
     inputs = _uncertain_route_inputs(deal)
     starts = range(0, trials, chunk_size)
     if len(starts) == 1:
         value(0, [draw(deal, trials, rng, inputs)])
         if progress is not None:
             progress(1.0)
+        fans, expected = fan(), value_deal(deal)
     else:
         # Even one worker is a thread of its own, so the next chunks are drawn while some are valued.
         _keep_freed_memory()
-        tasks = range(0, len(starts), CHUNKS_PER_TASK)
+        tasks = task_chunks(len(starts))
         threads = min(_workers(workers), len(tasks))
         with ThreadPoolExecutor(max_workers=threads) as pool:
+            # The deterministic values and the fan's percentiles are computed in the pool too: the first while the
+            # first chunks are drawn, the second once the fan's trials are done, beside the tasks still running.
+            expected_soon = pool.submit(value_deal, deal)
+            fan_soon: Future[tuple[np.ndarray, np.ndarray]] | None = None
             pending: deque[tuple[int, Future[None]]] = deque()
 
             def finish_one() -> None:
+                nonlocal fan_soon
                 end, future = pending.popleft()
                 future.result()
+                if fan_soon is None and end >= fan_n:
+                    fan_soon = pool.submit(fan)
                 if progress is not None:
                     progress(end / trials)
 
-            for first in tasks:
+            for first, count in tasks:
                 done = starts[first]
                 chunks = [draw(deal, min(chunk_size, trials - lo), rng, inputs)
-                          for lo in starts[first:first + CHUNKS_PER_TASK]]
+                          for lo in starts[first:first + count]]
                 end = done + sum(c.n for c in chunks)
                 pending.append((end, pool.submit(value, done, chunks)))
                 if len(pending) > 2 * threads:  # a few tasks drawn ahead, no more: memory stays bounded
                     finish_one()
             while pending:
                 finish_one()
-    expected = value_deal(deal)
+            assert fan_soon is not None  # the last task ends at ``trials`` >= fan_n
+            fans, expected = fan_soon.result(), expected_soon.result()
     return Simulation(
         deal_name=deal.name, trials=trials, seed=seed, years=np.arange(a.horizon_years + 1),
-        nhs_npv=nhs_npv, partner_npv=partner_npv,
-        nhs_fan=np.percentile(nhs_yearly, PERCENTILES, axis=0), partner_fan=np.percentile(partner_yearly, PERCENTILES,
-                                                                                           axis=0),
+        nhs_npv=nhs_npv, partner_npv=partner_npv, nhs_fan=fans[0], partner_fan=fans[1],
         fan_trials=fan_n, expected_nhs_npv=expected.nhs_npv, expected_partner_npv=expected.partner_npv,
         launched=launched,
     )
