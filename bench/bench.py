@@ -14,7 +14,8 @@ Sections:
   tornado        tornado(deal) for each example
   app            Streamlit reruns after one input change, through streamlit.testing.v1.AppTest
   pharma         simulate() of 1,000,000 trials of pharma-genomic-discovery (25 years, corporation tax) against a
-                 minimal hand-written numpy kernel of that deal, checked trial by trial (issue 20)
+                 minimal hand-written numpy kernel of that deal, checked trial by trial; again at a 20-year
+                 horizon, the issue's target (issue 20)
   growth         simulate() of the pharma example by trials (100,000, 1,000,000; 10,000,000 with --ten-million),
                  by horizon (10 to 80 years) and by number of terms (1 to 16)
   memory         simulate() of 1,000,000 trials in a subprocess: peak RSS and time; the pharma example too, and at
