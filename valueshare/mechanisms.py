@@ -63,8 +63,9 @@ class Mechanism:
       (valueshare.engine.mechanisms); None for the consent-to-commercialise clause, whose lines are its own terms'.
     - ``world(term, n, rng, uncertain)`` and ``flows_drawn(term, world, route, timing)``: for a mechanism whose
       Monte Carlo draws something of its own (equity's exit), the draw and the flows in the drawn worlds (and drawn
-      route); ``uncertain`` holds the term's uncertain inputs by field name. Without them the Monte Carlo uses
-      ``flows`` on the drawn route.
+      route); ``uncertain`` holds the term's uncertain inputs by field name. The draw is an (n,) array or a tuple of
+      them, one value per world, so that the Monte Carlo can join chunks, take rows and compare worlds
+      (valueshare.engine.montecarlo). Without them the Monte Carlo uses ``flows`` on the drawn route.
     - ``payments(term, route, timing) -> Payments``: for a mechanism that pays at most once in each world (a
       milestone), those payments, from which its ``flows`` are built; the valuation adds them to totals and present
       values one entry per world, without a trials × years array.
