@@ -103,3 +103,18 @@ def test_trials_of_the_pharma_example_that_stop_at_its_fixed_first_stages_are_va
         assert len(set(inverse[passed == k].tolist())) == 1
     later = inverse[passed >= 2]
     assert len(set(later.tolist())) == later.size
+
+
+@pytest.mark.parametrize("name", sorted(REFERENCE["deals"]))
+def test_valuing_alike_trials_once_changes_no_trial(name, monkeypatch):
+    """Every trial, and the fan, of a run that values alike trials once equal those of the same run valuing every
+    trial on its own (``alike`` switched off), to rounding: tasks of several chunks and a short last chunk."""
+    from valueshare.engine import montecarlo
+
+    deal = load_deal(ROOT / name)
+    once = simulate(deal, trials=12_345, seed=3, chunk_size=1_000)
+    monkeypatch.setattr(montecarlo, "alike", lambda drawn, worlds: None)
+    each = simulate(deal, trials=12_345, seed=3, chunk_size=1_000)
+    for got, want in ((once.nhs_npv, each.nhs_npv), (once.partner_npv, each.partner_npv),
+                      (once.nhs_fan, each.nhs_fan), (once.partner_fan, each.partner_fan)):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-6)
