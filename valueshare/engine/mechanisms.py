@@ -83,22 +83,6 @@ class Flow:
     other_nhs: np.ndarray | None = None
     nhs_cost: np.ndarray | None = None
 
-    def scatter(self, rows: np.ndarray, n: int) -> Flow:
-        """The flow of the worlds ``rows`` (an index array into n worlds) placed in n worlds, 0 in the others."""
-        placed: dict[int, np.ndarray] = {}  # an array shared by two fields (nhs and partner) stays shared
-
-        def put(values: np.ndarray | None) -> np.ndarray | None:
-            if values is None:
-                return None
-            if id(values) not in placed:
-                out = np.zeros((n, values.shape[1]))
-                out[rows] = values
-                placed[id(values)] = out
-            return placed[id(values)]
-
-        return Flow(put(self.nhs), put(self.partner), put(self.rebate), put(self.other_nhs),  # type: ignore[arg-type]
-                    put(self.nhs_cost))
-
 
 @dataclass(frozen=True)
 class Payments:

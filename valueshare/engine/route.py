@@ -128,12 +128,11 @@ class RouteDraw:
                 continue
             # Few worlds reach the stage: compute those rows only. Most do: compute every row, the others' weight
             # being 0 (their part adds exactly 0), which is cheaper than picking rows out and putting them back.
-            every = count == n or 4 * count >= 3 * n
-            rows = None if every else np.flatnonzero(reached)
+            rows = None if 4 * count >= 3 * n else np.flatnonzero(reached)
             start = self.stage_starts[:, s] if rows is None else self.stage_starts[rows, s]
             end = self.stage_ends[:, s] if rows is None else self.stage_ends[rows, s]
-            earliest = start.min(initial=np.inf, where=reached) if rows is None and count < n else start.min()
-            latest = end.max(initial=-np.inf, where=reached) if rows is None and count < n else end.max()
+            earliest = start.min(initial=np.inf, where=reached) if rows is None else start.min()
+            latest = end.max(initial=-np.inf, where=reached) if rows is None else end.max()
             first = int(np.floor(earliest)) + 1  # the first year that ends after a start (year 0 is a point)
             last = min(int(np.ceil(latest)), horizon)
             if last < first:

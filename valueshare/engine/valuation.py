@@ -35,28 +35,84 @@ class Line:
     values: np.ndarray
 
 
-class PaymentLine(Line):
-    """A line that pays at most once in each world (a milestone), held as those payments (``Payments``): its
-    ``values`` are built from them when first read, while ``_sum`` and ``_present_value`` take one entry per world.
-    In a Monte Carlo that saves three passes over trials × years per milestone (a zeroed array, its negation for
-    the partner, and adding or discounting it)."""
+class HeldLine(Line):
+    """A line held in a smaller form than its (n, years) ``values``, which are built from it when first read, while
+    ``_sum`` and ``_present_value`` use the smaller form (``add_to``, ``present_value``): the same additions as with
+    the yearly array, whose other entries are 0. In a Monte Carlo that saves passes over trials × years."""
 
-    payments: Payments
     _yearly: np.ndarray | None
 
-    def __init__(self, key: str, label: str, payments: Payments) -> None:
+    def __init__(self, key: str, label: str) -> None:
         object.__setattr__(self, "key", key)
         object.__setattr__(self, "label", label)
-        object.__setattr__(self, "payments", payments)
         object.__setattr__(self, "_yearly", None)
 
     @property
     def values(self) -> np.ndarray:
         yearly = self._yearly
         if yearly is None:
-            yearly = self.payments.yearly()
+            yearly = self.yearly()
             object.__setattr__(self, "_yearly", yearly)
         return yearly
+
+    def yearly(self) -> np.ndarray:
+        raise NotImplementedError
+
+    def add_to(self, total: np.ndarray) -> None:
+        """Add the line to ``total`` (n, years), in place."""
+        raise NotImplementedError
+
+    def present_value(self, factors: np.ndarray) -> np.ndarray:
+        """(n,) ``values @ factors``."""
+        raise NotImplementedError
+
+
+class PaymentLine(HeldLine):
+    """A line that pays at most once in each world (a milestone), held as those payments (``Payments``): one entry
+    per world instead of a zeroed array, its negation for the partner, and a product with the discount factors."""
+
+    payments: Payments
+
+    def __init__(self, key: str, label: str, payments: Payments) -> None:
+        super().__init__(key, label)
+        object.__setattr__(self, "payments", payments)
+
+    def yearly(self) -> np.ndarray:
+        return self.payments.yearly()
+
+    def add_to(self, total: np.ndarray) -> None:
+        self.payments.add_to(total)
+
+    def present_value(self, factors: np.ndarray) -> np.ndarray:
+        return self.payments.present_value(factors)
+
+
+class RowsLine(HeldLine):
+    """A line that is non-zero only in some worlds (a sales-linked term: only the worlds that launch sell), held as
+    those worlds' rows: ``compact`` (len(rows), years) for the worlds ``rows`` of ``worlds``."""
+
+    rows: np.ndarray
+    compact: np.ndarray
+    worlds: int
+
+    def __init__(self, key: str, label: str, rows: np.ndarray, compact: np.ndarray, n: int) -> None:
+        super().__init__(key, label)
+        object.__setattr__(self, "rows", rows)
+        object.__setattr__(self, "compact", compact)
+        object.__setattr__(self, "worlds", n)
+
+    def yearly(self) -> np.ndarray:
+        out = np.zeros((self.worlds, self.compact.shape[1]))
+        out[self.rows] = self.compact
+        return out
+
+    def add_to(self, total: np.ndarray) -> None:
+        total[self.rows] += self.compact
+
+    def present_value(self, factors: np.ndarray) -> np.ndarray:
+        out = np.zeros(self.worlds)
+        out[self.rows] = npv(self.compact, factors)
+        return out
 
 
 @dataclass(frozen=True)
@@ -112,44 +168,14 @@ class DealFlows:
         return npv(self.partner_taxable, factors) + _present_value(ownership + self.partner_tax, factors, n)
 
 
-class RowsLine(Line):
-    """A line that is non-zero only in some worlds (a sales-linked term in a Monte Carlo: only the trials that
-    launch sell), held as those worlds' rows: ``compact`` (len(rows), years) for the worlds ``rows`` of n. Its
-    ``values`` are built when first read, while ``_sum`` and ``_present_value`` take those rows only."""
-
-    rows: np.ndarray
-    compact: np.ndarray
-    worlds: int
-    _yearly: np.ndarray | None
-
-    def __init__(self, key: str, label: str, rows: np.ndarray, compact: np.ndarray, n: int) -> None:
-        object.__setattr__(self, "key", key)
-        object.__setattr__(self, "label", label)
-        object.__setattr__(self, "rows", rows)
-        object.__setattr__(self, "compact", compact)
-        object.__setattr__(self, "worlds", n)
-        object.__setattr__(self, "_yearly", None)
-
-    @property
-    def values(self) -> np.ndarray:
-        yearly = self._yearly
-        if yearly is None:
-            yearly = np.zeros((self.worlds, self.compact.shape[1]))
-            yearly[self.rows] = self.compact
-            object.__setattr__(self, "_yearly", yearly)
-        return yearly
-
-
 def _sum(lines: list[Line], shape: tuple[int, ...]) -> np.ndarray:
     """The lines added up, (n, years). A line may be (1, years), the same in every world: those are added up as one
     row first, which is then added to every world once."""
     total = np.zeros(shape)
     same = None
     for line in lines:
-        if isinstance(line, PaymentLine):
-            line.payments.add_to(total)
-        elif isinstance(line, RowsLine):
-            total[line.rows] += line.compact
+        if isinstance(line, HeldLine):
+            line.add_to(total)
         elif line.values.shape[0] == 1 and shape[0] != 1:
             same = line.values.copy() if same is None else same + line.values
         else:
@@ -162,10 +188,8 @@ def _sum(lines: list[Line], shape: tuple[int, ...]) -> np.ndarray:
 def _present_value(lines: list[Line], factors: np.ndarray, n: int) -> np.ndarray:
     total = np.zeros(n)
     for line in lines:
-        if isinstance(line, PaymentLine):
-            total += line.payments.present_value(factors)
-        elif isinstance(line, RowsLine):
-            total[line.rows] += npv(line.compact, factors)
+        if isinstance(line, HeldLine):
+            total += line.present_value(factors)
         else:
             total += npv(line.values, factors)  # (1,) for a line that is the same in every world: it broadcasts
     return total
@@ -288,19 +312,17 @@ def deal_flows(deal: Deal, route: RouteDraw | None, clause_weight: np.ndarray,
     launching = route.take(rows) if route is not None and rows is not None else None
 
     def flows_of(term: Any, at: Timing) -> tuple[Flow, np.ndarray | None]:
-        """The term's flow, and the rows it is computed in when only those can be non-zero (None: every row). One
-        world (n = 1) gets its yearly rows as they are."""
+        """The term's flow, and the rows it is computed in when only those can be non-zero (None: every row)."""
         function = _flows(registry.of(term).flows)
         if launching is None or rows is None or not registry.of(term).sales_linked:
             return function(term, route, at), None
-        flow = function(term, launching, at.take(rows))
-        return (flow.scatter(rows, n), None) if n == 1 else (flow, rows)
+        return function(term, launching, at.take(rows)), rows
 
     def pays(key: str, label: str, term: Any, at: Timing) -> bool:
-        """Add a term that pays at most once in each world as its payments (``PaymentLine``), when n > 1 (one
-        world's yearly row is as cheap); False for any other term."""
+        """Add a term that pays at most once in each world as its payments (``PaymentLine``); False for any other
+        term."""
         function = registry.of(term).payments
-        if function is None or n == 1 or registry.of(term).ownership:
+        if function is None or registry.of(term).ownership:
             return False
         paid = function(term, route, at)
         receipts.append(PaymentLine(key, label, paid))
@@ -340,16 +362,13 @@ def deal_flows(deal: Deal, route: RouteDraw | None, clause_weight: np.ndarray,
         selling = route if launching is None else launching
         sold = selling.sales() * selling.launched[:, None]
         profit = selling.operating_margin[:, None] * sold
-        if launching is not None:
-            expected_sales[rows] = sold
-            if n == 1:
-                profit, placed = np.zeros((n, horizon + 1)), profit
-                profit[rows] = placed
-        else:
+        label = "Operating profit from sales"
+        if launching is None or rows is None:
             expected_sales = sold
-        operating.append(Line("partner.operating_profit", "Operating profit from sales", profit)
-                         if launching is None or rows is None or n == 1 else
-                         RowsLine("partner.operating_profit", "Operating profit from sales", rows, profit, n))
+            operating.append(Line("partner.operating_profit", label, profit))
+        else:
+            expected_sales[rows] = sold
+            operating.append(RowsLine("partner.operating_profit", label, rows, profit, n))
         operating.append(Line("partner.stage_costs", "Development stage costs", -route.stage_cost_flows()))
     taxable = _sum(operating + [x for x in payments if x.key not in ownership], (n, horizon + 1)) \
         if a.partner_tax_rate > 0 else None
